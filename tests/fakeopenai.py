@@ -1,0 +1,455 @@
+"""A tiny scripted OpenAI-compatible chat-completions server for tests and benchmarks.
+
+Runs a ``ThreadingHTTPServer`` on ``127.0.0.1`` (ephemeral port) in a background thread.
+Each ``POST /v1/chat/completions`` is answered by, in order of precedence:
+
+1. ``responder`` (if set): called for *every* request, the script is ignored;
+2. the next queued :class:`Reply` from :meth:`FakeOpenAI.script`;
+3. ``default`` (a :class:`Reply` or a callable); if ``None`` a 500 saying the script ran out.
+
+``GET /v1/models`` answers a model list; anything else is a 404 with an OpenAI-style error.
+
+Latency notes: every accepted socket gets ``TCP_NODELAY`` and each response (headers + body)
+goes out in a single ``write`` so keep-alive requests never stall on delayed ACKs.
+
+Example::
+
+    with FakeOpenAI() as server:
+        server.script(Reply(body=completion("hi")), Reply(status=429, headers={"retry-after": "1"}))
+        client = openai.OpenAI(base_url=server.base_url, api_key="test", max_retries=0)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import random
+import socket
+import struct
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+
+__all__ = [
+    "FakeOpenAI",
+    "Reply",
+    "Responder",
+    "completion",
+    "empty_choices",
+    "error_body",
+    "random_faults",
+]
+
+CHAT_PATH = "/v1/chat/completions"
+MODELS_PATH = "/v1/models"
+
+_ids = itertools.count(1)
+
+
+@dataclass
+class Reply:
+    """One scripted answer."""
+
+    status: int = 200
+    body: bytes | str | dict[str, Any] | list[Any] | None = None  # dict/list -> JSON
+    headers: dict[str, str] = field(default_factory=dict)
+    delay_s: float = 0.0  # sleep before answering (timeouts / latency)
+    reset: bool = False  # close the socket abruptly (RST via SO_LINGER 0) without answering
+    content_type: str = "application/json"
+
+    def encoded_body(self) -> bytes:
+        if self.body is None:
+            return b""
+        if isinstance(self.body, bytes):
+            return self.body
+        if isinstance(self.body, str):
+            return self.body.encode("utf-8")
+        return json.dumps(self.body).encode("utf-8")
+
+
+Responder = Callable[[dict[str, Any]], Reply]
+"""Takes the parsed JSON request body (``{}`` when absent or unparsable) and returns a Reply."""
+
+
+def completion(
+    content: str | None = None,
+    *,
+    tool_args: str | None = None,
+    tool_name: str = "BriefDraft",
+    finish_reason: str = "stop",
+    refusal: str | None = None,
+    prompt_tokens: int = 10,
+    completion_tokens: int = 20,
+    model: str = "fake-model",
+) -> dict[str, Any]:
+    """A valid ``chat.completion`` body with one choice.
+
+    With ``tool_args`` the message carries one function tool call (``tool_name`` with
+    ``tool_args`` as its JSON-string arguments) and ``content`` is ``None``.
+    """
+    n = next(_ids)
+    message: dict[str, Any] = {"role": "assistant", "content": content, "refusal": refusal}
+    if tool_args is not None:
+        message["content"] = None
+        message["tool_calls"] = [
+            {
+                "id": f"call_fake_{n}",
+                "type": "function",
+                "function": {"name": tool_name, "arguments": tool_args},
+            }
+        ]
+    return {
+        "id": f"chatcmpl-fake-{n}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [
+            {"index": 0, "message": message, "finish_reason": finish_reason, "logprobs": None}
+        ],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
+    }
+
+
+def empty_choices(*, model: str = "fake-model") -> dict[str, Any]:
+    """A ``chat.completion`` body whose ``choices`` list is empty."""
+    body = completion(model=model)
+    body["choices"] = []
+    return body
+
+
+def error_body(
+    message: str, *, type: str = "server_error", code: str | None = None
+) -> dict[str, Any]:
+    """An OpenAI-style error body: ``{"error": {"message", "type", "param", "code"}}``."""
+    return {"error": {"message": message, "type": type, "param": None, "code": code}}
+
+
+def random_faults(
+    seed: int,
+    p429: float = 0.2,
+    p500: float = 0.05,
+    ok: Reply | None = None,
+    *,
+    retry_after: str | None = "0",
+) -> Responder:
+    """A deterministic (per ``seed``) fault injector usable as ``default`` or ``responder``.
+
+    Each call draws once: with probability ``p429`` a 429 (``retry-after: retry_after`` unless
+    ``None``), with ``p500`` a 500, otherwise ``ok`` (default: a plain ``completion("ok")``).
+    Thread-safe; the *sequence* of outcomes is fixed by the seed.
+    """
+    if p429 < 0 or p500 < 0 or p429 + p500 > 1:
+        raise ValueError("need p429 >= 0, p500 >= 0 and p429 + p500 <= 1")
+    rng = random.Random(seed)
+    lock = threading.Lock()
+    ok_reply = ok if ok is not None else Reply(body=completion("ok"))
+    rate_headers = {} if retry_after is None else {"retry-after": retry_after}
+
+    def respond(_request: dict[str, Any]) -> Reply:
+        with lock:
+            draw = rng.random()
+        if draw < p429:
+            return Reply(
+                status=429,
+                body=error_body("Rate limit reached (fake)", type="rate_limit_exceeded"),
+                headers=dict(rate_headers),
+            )
+        if draw < p429 + p500:
+            return Reply(status=500, body=error_body("Internal error (fake)"))
+        return ok_reply
+
+    return respond
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False  # we join our own threads, with a timeout, in FakeOpenAI.stop()
+    owner: FakeOpenAI
+
+    def get_request(self) -> tuple[socket.socket, Any]:
+        sock, addr = super().get_request()
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.owner._track(sock)
+        return sock, addr
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        thread = threading.Thread(
+            target=self.process_request_thread,
+            args=(request, client_address),
+            name="fakeopenai-conn",
+            daemon=True,
+        )
+        threads = self.owner._threads  # only touched from the serve thread and stop()
+        threads[:] = [t for t in threads if t.is_alive()]
+        threads.append(thread)
+        thread.start()
+
+    def shutdown_request(self, request: Any) -> None:
+        self.owner._untrack(request)
+        super().shutdown_request(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # Clients hanging up (timeouts, closed pools) are expected; stay quiet.
+        pass
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    # -- plumbing ------------------------------------------------------------------------
+
+    def _read_body(self) -> bytes:
+        if self.headers.get("transfer-encoding", "").lower() == "chunked":
+            chunks = []
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    break
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+            return b"".join(chunks)
+        length = int(self.headers.get("content-length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _record(self) -> dict[str, Any]:
+        raw = self._read_body()
+        parsed: Any = None
+        if raw:
+            try:
+                parsed = json.loads(raw)
+            except ValueError:
+                parsed = None
+        request = {
+            "method": self.command,
+            "path": self.path,
+            "headers": {k.lower(): v for k, v in self.headers.items()},
+            "json": parsed,
+        }
+        self.server.owner._record(request)
+        return request
+
+    def _send(self, reply: Reply) -> None:
+        if reply.delay_s > 0 and self.server.owner._stopping.wait(reply.delay_s):
+            reply = Reply(reset=True)  # server shutting down: don't answer
+        if reply.reset:
+            self._reset()
+            return
+        body = reply.encoded_body()
+        lines = [f"{self.protocol_version} {reply.status} {self.responses_phrase(reply.status)}"]
+        headers = {"content-type": reply.content_type, "x-request-id": "req_fake"}
+        headers.update({k.lower(): v for k, v in reply.headers.items()})
+        headers["content-length"] = str(len(body))
+        headers["connection"] = "close" if self.close_connection else "keep-alive"
+        lines += [f"{k}: {v}" for k, v in headers.items()]
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        try:
+            self.wfile.write(head + body)  # one write: no Nagle/delayed-ACK stall
+        except OSError:
+            self.close_connection = True
+
+    def responses_phrase(self, status: int) -> str:
+        entry = self.responses.get(status)
+        return entry[0] if entry else "Unknown"
+
+    def _reset(self) -> None:
+        self.close_connection = True
+        sock: socket.socket = self.request
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        # Drop the makefile() references too so close() really closes the fd (-> RST now).
+        self.rfile.close()
+        self.wfile.close()
+        sock.close()
+
+    # -- routes --------------------------------------------------------------------------
+
+    def do_POST(self) -> None:
+        request = self._record()
+        if self.path.split("?")[0].rstrip("/").endswith("/chat/completions"):
+            self._send(self.server.owner._next_reply(request))
+        else:
+            self._send(_not_found(self.path))
+
+    def do_GET(self) -> None:
+        self._record()
+        if self.path.split("?")[0].rstrip("/") == MODELS_PATH:
+            models = [
+                {"id": m, "object": "model", "created": 0, "owned_by": "fakeopenai"}
+                for m in self.server.owner.models
+            ]
+            self._send(Reply(body={"object": "list", "data": models}))
+        else:
+            self._send(_not_found(self.path))
+
+
+def _not_found(path: str) -> Reply:
+    return Reply(
+        status=404,
+        body=error_body(f"fakeopenai: no route for {path}", type="invalid_request_error"),
+    )
+
+
+class FakeOpenAI:
+    """Scripted OpenAI-compatible server; a context manager (starts on enter, stops on exit).
+
+    Attributes:
+        base_url: ``"http://127.0.0.1:PORT/v1"`` (set once started).
+        requests: every request received, in order, as
+            ``{"method", "path", "headers" (lower-cased keys), "json" (parsed body or None)}``.
+        default: answer when the script queue is empty: a Reply, a callable
+            ``(request json) -> Reply``, or ``None`` (500 "script ran out").
+        responder: if set, answers *every* chat completion request (script and default ignored).
+        models: ids listed by ``GET /v1/models``.
+    """
+
+    def __init__(
+        self,
+        *,
+        default: Reply | Responder | None = None,
+        responder: Responder | None = None,
+        models: tuple[str, ...] = ("fake-model",),
+    ) -> None:
+        self.default = default
+        self.responder = responder
+        self.models = models
+        self.requests: list[dict[str, Any]] = []
+        self.base_url = ""
+        self._lock = threading.Lock()
+        self._queue: deque[Reply] = deque()
+        self._calls = 0
+        self._socks: set[socket.socket] = set()
+        self._threads: list[threading.Thread] = []
+        self._stopping = threading.Event()
+        self._server: _Server | None = None
+        self._serve_thread: threading.Thread | None = None
+
+    # -- scripting -----------------------------------------------------------------------
+
+    def script(self, *replies: Reply) -> None:
+        """Queue replies, served in order, one per chat completion request."""
+        with self._lock:
+            self._queue.extend(replies)
+
+    @property
+    def calls(self) -> int:
+        """Number of chat completion requests received."""
+        with self._lock:
+            return self._calls
+
+    @property
+    def pending(self) -> int:
+        """Scripted replies not yet served."""
+        with self._lock:
+            return len(self._queue)
+
+    @property
+    def chat_requests(self) -> list[dict[str, Any]]:
+        """The recorded chat completion requests only."""
+        with self._lock:
+            return [r for r in self.requests if r["path"].rstrip("/").endswith("/chat/completions")]
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    def start(self) -> FakeOpenAI:
+        if self._server is not None:
+            raise RuntimeError("FakeOpenAI already started")
+        self._stopping.clear()
+        server = _Server(("127.0.0.1", 0), _Handler)
+        server.owner = self
+        self._server = server
+        port = server.server_address[1]
+        self.base_url = f"http://127.0.0.1:{port}/v1"
+        self._serve_thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="fakeopenai-serve",
+            daemon=True,
+        )
+        self._serve_thread.start()
+        return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        server = self._server
+        if server is None:
+            return
+        self._server = None
+        self._stopping.set()  # wake handlers sleeping in delay_s
+        server.shutdown()  # stop accepting; every accepted socket is tracked by now
+        with self._lock:
+            socks = list(self._socks)
+        for sock in socks:  # wake keep-alive handlers blocked reading the next request
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+        server.server_close()
+        deadline = time.monotonic() + timeout
+        for thread in [*self._threads, self._serve_thread]:
+            if thread is not None:
+                thread.join(max(0.0, deadline - time.monotonic()))
+        self._threads.clear()
+        self._serve_thread = None
+
+    def __enter__(self) -> FakeOpenAI:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # -- called from handler threads ---------------------------------------------------------
+
+    def _track(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._socks.add(sock)
+
+    def _untrack(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._socks.discard(sock)
+
+    def _record(self, request: dict[str, Any]) -> None:
+        with self._lock:
+            self.requests.append(request)
+
+    def _next_reply(self, request: dict[str, Any]) -> Reply:
+        body = request["json"] if isinstance(request["json"], dict) else {}
+        with self._lock:
+            self._calls += 1
+            n = self._calls
+            responder = self.responder
+            scripted = None if responder is not None or not self._queue else self._queue.popleft()
+            default = self.default
+        try:
+            if responder is not None:
+                return responder(body)
+            if scripted is not None:
+                return scripted
+            if default is None:
+                return Reply(
+                    status=500,
+                    body=error_body(
+                        f"fakeopenai: script ran out (request #{n} had no scripted "
+                        "reply and no default is set)"
+                    ),
+                )
+            return default(body) if callable(default) else default
+        except Exception as exc:  # a broken responder should fail the test loudly, not hang
+            return Reply(status=500, body=error_body(f"fakeopenai: responder raised {exc!r}"))
