@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -29,9 +29,15 @@ ActorKind = Literal["person", "organization", "government", "country", "group", 
 DisputeStatus = Literal["open", "stalled", "escalating", "easing"]
 Certainty = Literal["scheduled", "proposed", "possible"]
 
-Evidence = list[str]
+# Caps on lengths and counts keep answers finite: grammar-constrained servers (llama.cpp)
+# enforce them while decoding, which stops a small model from looping inside a list.
+Quote = Annotated[str, Field(max_length=300)]
+Short = Annotated[str, Field(max_length=120)]
+Sentence = Annotated[str, Field(max_length=400)]
+Evidence = list[Quote]
 _EVIDENCE = Field(
     min_length=1,
+    max_length=3,
     description="Short verbatim quotes copied exactly from the article that support this item.",
 )
 
@@ -44,41 +50,43 @@ class _Strict(BaseModel):
 class SummarySentence(_Strict):
     """One neutral summary sentence and the quotes that back it."""
 
-    text: str = Field(description="One neutral sentence.")
+    text: Sentence = Field(description="One neutral sentence.")
     evidence: Evidence = _EVIDENCE
 
 
 class Actor(_Strict):
     """Someone who acts in the story."""
 
-    id: str = Field(description="Short id unique in this brief, e.g. 'putin'.")
-    name: str = Field(description="The name exactly as the article writes it.")
+    id: Annotated[str, Field(max_length=40)] = Field(
+        description="Short id unique in this brief, e.g. 'putin'."
+    )
+    name: Short = Field(description="The name exactly as the article writes it.")
     kind: ActorKind
-    role: str = Field(description="The actor's role in this story.")
+    role: Sentence = Field(description="The actor's role in this story.")
     evidence: Evidence = _EVIDENCE
 
 
 class Position(_Strict):
     """What an actor wants, claims or refuses."""
 
-    actor: str = Field(description="An actor id.")
-    topic: str
-    stance: str = Field(description="One sentence.")
+    actor: Short = Field(description="An actor id.")
+    topic: Short
+    stance: Sentence = Field(description="One sentence.")
     evidence: Evidence = _EVIDENCE
 
 
 class Side(_Strict):
     """One side of a dispute."""
 
-    actors: list[str] = Field(description="Actor ids.")
-    claim: str
+    actors: list[Short] = Field(max_length=8, description="Actor ids.")
+    claim: Sentence
 
 
 class Dispute(_Strict):
     """A disagreement that is still open."""
 
-    issue: str
-    sides: list[Side]
+    issue: Sentence
+    sides: list[Side] = Field(max_length=4)
     status: DisputeStatus
     evidence: Evidence = _EVIDENCE
 
@@ -86,9 +94,9 @@ class Dispute(_Strict):
 class NextStep(_Strict):
     """Something that is scheduled, proposed or possible."""
 
-    action: str
-    actors: list[str] = Field(description="Actor ids.")
-    when: str | None = Field(description="When, as the article states it, or null.")
+    action: Sentence
+    actors: list[Short] = Field(max_length=8, description="Actor ids.")
+    when: Short | None = Field(description="When, as the article states it, or null.")
     certainty: Certainty
     evidence: Evidence = _EVIDENCE
 
@@ -96,14 +104,16 @@ class NextStep(_Strict):
 class BriefDraft(_Strict):
     """The part of a brief that the model writes."""
 
-    headline: str = Field(description="Neutral one-line headline.")
+    headline: Annotated[str, Field(max_length=200)] = Field(
+        description="Neutral one-line headline."
+    )
     summary: list[SummarySentence] = Field(
         min_length=1, max_length=4, description="2 to 4 neutral sentences, each with evidence."
     )
-    actors: list[Actor]
-    positions: list[Position]
-    disputes: list[Dispute]
-    next_steps: list[NextStep]
+    actors: list[Actor] = Field(max_length=15)
+    positions: list[Position] = Field(max_length=15)
+    disputes: list[Dispute] = Field(max_length=8)
+    next_steps: list[NextStep] = Field(max_length=8)
 
 
 class SourceInfo(BaseModel):
@@ -156,7 +166,7 @@ class GroundingReport(BaseModel):
 class Brief(BaseModel):
     """A validated, grounded brief of one article."""
 
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[1] = 1
     headline: str
     summary: list[SummarySentence] = Field(max_length=4)
     actors: list[Actor]

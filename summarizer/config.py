@@ -1,0 +1,153 @@
+"""Settings and their precedence: flag > environment > config file > default.
+
+Environment variables are ``SUMMARIZER_<NAME>`` (plus the SDK's own ``OPENAI_API_KEY``
+and ``OPENAI_BASE_URL``, read by backend resolution). The config file is TOML:
+``config.toml`` in the user config dir, or the path in ``SUMMARIZER_CONFIG``.
+``SUMMARIZER_HOME`` moves every user file (config, cache, data) under one folder.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from summarizer.errors import ConfigurationError
+
+__all__ = ["BackendProfile", "Settings", "config_path", "data_dir", "cache_dir", "load_settings"]
+
+APP = "summarizer"
+
+
+class BackendProfile(BaseModel):
+    """A named backend from the config file: ``[backends.NAME]``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    base_url: str | None = None
+    model: str | None = None
+    mode: str | None = None
+    api_key_env: str | None = None
+    context_window: int | None = None
+
+
+class Settings(BaseModel):
+    """Every setting with its default; ``sources`` says where each value came from."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    backend: str | None = None
+    base_url: str | None = None
+    model: str | None = None
+    mode: str | None = None
+    api_key_env: str | None = None
+    local_model: Path | None = None
+    prompts_dir: Path | None = None
+    max_reasks: int = Field(default=2, ge=0, le=10)
+    strict: bool = False
+    timeout_s: float = Field(default=120.0, gt=0)
+    transport_attempts: int = Field(default=4, ge=1, le=20)
+    retry_max_wait_s: float = Field(default=30.0, ge=0)
+    max_tokens: int = Field(default=2048, ge=16)
+    temperature: float = 0.0
+    seed: int | None = 0
+    max_input_bytes: int = Field(default=5_000_000, ge=1)
+    cache: bool = True
+    db: Path | None = None
+    backends: dict[str, BackendProfile] = Field(default_factory=dict)
+
+    sources: dict[str, str] = Field(default_factory=dict, exclude=True)
+
+    def source_of(self, name: str) -> str:
+        return self.sources.get(name, "default")
+
+
+def _home(env: Mapping[str, str]) -> Path | None:
+    home = env.get("SUMMARIZER_HOME")
+    return Path(home) if home else None
+
+
+def config_path(env: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    if env.get("SUMMARIZER_CONFIG"):
+        return Path(env["SUMMARIZER_CONFIG"])
+    home = _home(env)
+    if home:
+        return home / "config.toml"
+    from platformdirs import user_config_path
+
+    return user_config_path(APP) / "config.toml"
+
+
+def data_dir(env: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    home = _home(env)
+    if home:
+        return home / "data"
+    from platformdirs import user_data_path
+
+    return user_data_path(APP)
+
+
+def cache_dir(env: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    home = _home(env)
+    if home:
+        return home / "cache"
+    from platformdirs import user_cache_path
+
+    return user_cache_path(APP)
+
+
+_ENV_SKIP = {"backends", "sources"}
+
+
+def load_settings(
+    flags: Mapping[str, Any] | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    path: Path | None = None,
+) -> Settings:
+    """Merge defaults, the config file, the environment and flags (``None`` flags are unset)."""
+    env = os.environ if env is None else env
+    path = path or config_path(env)
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigurationError(f"config file {path}: {exc}") from exc
+        for key, value in data.items():
+            values[key] = value
+            sources[key] = f"config file {path}"
+    elif env.get("SUMMARIZER_CONFIG"):
+        raise ConfigurationError(f"config file {path} (from SUMMARIZER_CONFIG) does not exist")
+
+    for name in Settings.model_fields:
+        if name in _ENV_SKIP:
+            continue
+        var = f"SUMMARIZER_{name.upper()}"
+        if env.get(var, "") != "":
+            values[name] = env[var]
+            sources[name] = f"environment {var}"
+
+    for name, value in (flags or {}).items():
+        if value is not None:
+            values[name] = value
+            sources[name] = "flag"
+
+    try:
+        settings = Settings.model_validate(values)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        origin = sources.get(str(first["loc"][0]), "default") if first["loc"] else "settings"
+        raise ConfigurationError(f"setting {where} ({origin}): {first['msg']}") from exc
+    settings.sources = sources
+    return settings

@@ -1,0 +1,214 @@
+"""The embedded backend: a llama-cpp-python OpenAI-compatible server on loopback.
+
+The program reaches the embedded model over HTTP like any other backend (one code path,
+and cassettes record the same traffic). The server is started on a free loopback port,
+reused for every article of the process, and stopped on exit, on errors and on Ctrl-C;
+on Linux the child also gets SIGTERM if this process dies without cleaning up.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import replace
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from summarizer.errors import BackendError
+
+if TYPE_CHECKING:
+    from summarizer.llm import Options
+
+__all__ = ["EMBEDDED_MAX_TOKENS", "LocalServer"]
+
+log = logging.getLogger(__name__)
+
+EMBEDDED_MAX_TOKENS = 1024
+EMBEDDED_SCHEMA_CAPS = (2, 160)  # at most 2 items per list, 160 characters per string
+REPEAT_PENALTY = 1.3
+_warned: set[str] = set()
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _die_with_parent() -> None:  # runs in the child before exec
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+class LocalServer:
+    """``python -m llama_cpp.server`` for one GGUF file, on 127.0.0.1."""
+
+    def __init__(
+        self,
+        model_path: Path,
+        *,
+        n_ctx: int = 8192,
+        port: int | None = None,
+        startup_timeout_s: float = 120.0,
+        seed: int = 0,
+    ) -> None:
+        self.model_path = Path(model_path)
+        self.n_ctx = n_ctx
+        self.port = port
+        self.startup_timeout_s = startup_timeout_s
+        self.seed = seed
+        self.process: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    @property
+    def is_embedded_smollm(self) -> bool:
+        return "smollm2-135m" in self.model_path.name.lower()
+
+    def command(self) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(self.model_path),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--n_ctx",
+            str(self.n_ctx),
+            "--seed",
+            str(self.seed),
+            "--verbose",
+            "False",
+            # This chat format turns a forced tool call into a grammar built from the
+            # tool's JSON schema, so even a tiny model answers with schema-shaped JSON.
+            "--chat_format",
+            "chatml-function-calling",
+        ]
+
+    def start(self) -> str:
+        """Start the server and wait until it answers; return its base URL."""
+        if self.process is not None:
+            return self.base_url
+        if self.port is None:
+            self.port = _free_port()
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in stop())
+        started = time.monotonic()
+        self.process = subprocess.Popen(
+            self.command(),
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
+        )
+        atexit.register(self.stop)
+        try:
+            self._wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+        log.info("embedded server ready at %s in %.1fs", self.base_url, time.monotonic() - started)
+        return self.base_url
+
+    def _wait_ready(self) -> None:
+        assert self.process is not None
+        deadline = time.monotonic() + self.startup_timeout_s
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise BackendError(
+                    f"the embedded server exited with code {self.process.returncode}: "
+                    f"{self.log_tail()}"
+                )
+            try:
+                with urllib.request.urlopen(f"{self.base_url}/models", timeout=1) as reply:
+                    if reply.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise BackendError(f"the embedded server did not answer within {self.startup_timeout_s}s")
+
+    def log_tail(self, limit: int = 600) -> str:
+        if self._log is None:
+            return ""
+        self._log.seek(0)
+        text = self._log.read().decode("utf-8", "replace").strip()
+        return text[-limit:].replace("\n", " | ")
+
+    def stop(self) -> None:
+        """Stop the server (TERM, then KILL after 5 s); safe to call twice."""
+        process, self.process = self.process, None
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+        with contextlib.suppress(Exception):
+            atexit.unregister(self.stop)
+
+    def tune(self, options: Options) -> Options:
+        """Options for a small local model: capped output, a repeat penalty."""
+        if self.is_embedded_smollm and str(self.model_path) not in _warned:
+            _warned.add(str(self.model_path))
+            print(
+                "summarizer: using the embedded SmolLM2-135M model. It is tiny and invents "
+                "freely; grounding drops what it invents. For real quality, set OPENAI_API_KEY "
+                "or pass --local-model with a larger GGUF.",
+                file=sys.stderr,
+            )
+        if not self.is_embedded_smollm:
+            return options
+        extra = {"repeat_penalty": REPEAT_PENALTY, **options.extra_body}
+        return replace(
+            options,
+            max_tokens=min(options.max_tokens, EMBEDDED_MAX_TOKENS),
+            # Each re-ask costs the tiny model ~20 s and rarely fixes a quote: one is enough.
+            max_reasks=min(options.max_reasks, 1),
+            extra_body=extra,
+            schema_caps=options.schema_caps or EMBEDDED_SCHEMA_CAPS,
+        )
+
+    def __enter__(self) -> LocalServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def serve_forever(server: LocalServer) -> int:
+    """Run the server in the foreground until Ctrl-C or SIGTERM; return its exit code."""
+    server.start()
+    print(f"serving {server.model_path.name} at {server.base_url} (Ctrl-C stops)", file=sys.stderr)
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        assert server.process is not None
+        return server.process.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        server.stop()
+
+
+os.environ.setdefault("LLAMA_LOG_LEVEL", "error")

@@ -1,0 +1,82 @@
+"""Prompt templates: loading (package defaults or a user folder), rendering, versioning."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+from summarizer.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from summarizer.article import Article
+    from summarizer.grounding import Problem
+
+__all__ = ["TEMPLATES", "Prompts", "load_prompts"]
+
+TEMPLATES = ("system.j2", "user.j2", "reask.j2")
+
+
+def _default_dir() -> Path:
+    return Path(str(files("summarizer.prompt_templates")))
+
+
+@dataclass(frozen=True)
+class Prompts:
+    """Rendered prompts for one template set; ``version`` hashes the templates' sources."""
+
+    env: SandboxedEnvironment
+    version: str
+
+    def _render(self, name: str, **context: Any) -> str:
+        try:
+            return self.env.get_template(name).render(**context).strip() + "\n"
+        except TemplateError as exc:
+            raise ConfigurationError(f"prompt template {name} failed: {exc}") from exc
+
+    def messages(self, article: Article) -> list[dict[str, str]]:
+        """Static instructions first, then the article as delimited, untrusted data."""
+        # The markers carry part of the article's own hash: text inside the article cannot
+        # predict them, so a fake closing marker in the article does not close anything.
+        tag = f"ARTICLE-{article.content_hash[:10]}"
+        return [
+            {"role": "system", "content": self._render("system.j2")},
+            {
+                "role": "user",
+                "content": self._render(
+                    "user.j2", article=article, open=f"<<<{tag}", close=f"{tag}>>>"
+                ),
+            },
+        ]
+
+    def reask(self, problems: list[Problem]) -> str:
+        return self._render("reask.j2", problems=[str(p) for p in problems])
+
+
+@lru_cache(maxsize=8)
+def load_prompts(directory: Path | None = None) -> Prompts:
+    """Templates from ``directory`` (each missing one falls back to the package's own)."""
+    loaders = []
+    if directory is not None:
+        if not directory.is_dir():
+            raise ConfigurationError(f"prompts folder {directory} does not exist")
+        loaders.append(FileSystemLoader(directory))
+    loaders.append(FileSystemLoader(_default_dir()))
+    env = SandboxedEnvironment(
+        loader=ChoiceLoader(loaders),
+        undefined=StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+    )
+    digest = hashlib.sha256()
+    for name in TEMPLATES:
+        assert env.loader is not None
+        source, _, _ = env.loader.get_source(env, name)
+        digest.update(name.encode() + b"\0" + source.encode() + b"\0")
+    return Prompts(env=env, version=digest.hexdigest()[:12])

@@ -1,0 +1,238 @@
+"""The pipeline for one article: load, prompt, ask, ground, assemble the Brief."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from summarizer.article import Article, load_article
+from summarizer.backends import OPENAI_BASE_URL, Backend, ModeMemory, resolve_backend
+from summarizer.brief import Brief, SourceInfo
+from summarizer.config import Settings, load_settings
+from summarizer.errors import SummarizerError
+from summarizer.llm import Conversation, Options, Outcome, Transport, arun, run
+from summarizer.prompts import Prompts, load_prompts
+
+__all__ = ["BriefResult", "Source", "Summarizer", "asummarize", "summarize"]
+
+log = logging.getLogger(__name__)
+
+Source = str | Path | Article
+
+
+@dataclass
+class BriefResult:
+    """One finished item of :meth:`Summarizer.summarize_many`: a brief or its error."""
+
+    index: int
+    source: Source
+    brief: Brief | None = None
+    error: SummarizerError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.brief is not None
+
+
+class Summarizer:
+    """One configured backend for many briefs (the client and any local server are reused).
+
+    Options left ``None`` come from the environment, the config file, then defaults.
+    """
+
+    def __init__(
+        self,
+        *,
+        model: str | None = None,
+        base_url: str | None = None,
+        backend: str | None = None,
+        mode: str | None = None,
+        strict: bool | None = None,
+        max_reasks: int | None = None,
+        prompts_dir: Path | None = None,
+        local_model: Path | None = None,
+        timeout_s: float | None = None,
+        max_tokens: int | None = None,
+        settings: Settings | None = None,
+    ) -> None:
+        flags: dict[str, Any] = {
+            "model": model,
+            "base_url": base_url,
+            "backend": backend,
+            "mode": mode,
+            "strict": strict,
+            "max_reasks": max_reasks,
+            "prompts_dir": prompts_dir,
+            "local_model": local_model,
+            "timeout_s": timeout_s,
+            "max_tokens": max_tokens,
+        }
+        self.settings = settings if settings is not None else load_settings(flags)
+        self.backend: Backend = resolve_backend(self.settings)
+        self.prompts: Prompts = load_prompts(self.settings.prompts_dir)
+        s = self.settings
+        self.options = Options(
+            max_reasks=s.max_reasks,
+            strict=s.strict,
+            max_tokens=s.max_tokens,
+            temperature=s.temperature,
+            seed=s.seed,
+            transport_attempts=s.transport_attempts,
+            retry_max_wait_s=s.retry_max_wait_s,
+            timeout_s=s.timeout_s,
+        )
+        self._transport: Transport | None = None
+        self._local: Any = None
+
+    # --- lifecycle ---
+
+    @property
+    def backend_label(self) -> str:
+        b = self.backend
+        if b.embedded or b.name != "custom":
+            return b.name
+        return "openai" if b.base_url == OPENAI_BASE_URL else str(b.base_url)
+
+    def _ensure_transport(self) -> Transport:
+        if self._transport is None:
+            backend, options = self.backend, self.options
+            if backend.embedded:
+                from summarizer.local import LocalServer
+
+                assert backend.local_model is not None
+                self._local = LocalServer(backend.local_model)
+                backend.base_url = self._local.start()
+                options = self._local.tune(options)
+            self._transport = Transport(backend, options, memory=ModeMemory())
+        return self._transport
+
+    def close(self) -> None:
+        """Close the HTTP client and stop the embedded server, if one was started."""
+        if self._transport is not None:
+            self._transport.close()
+            self._transport = None
+        if self._local is not None:
+            self._local.stop()
+            self._local = None
+
+    async def aclose(self) -> None:
+        if self._transport is not None:
+            await self._transport.aclose()
+            self._transport = None
+        self.close()
+
+    def __enter__(self) -> Summarizer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Summarizer:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    # --- briefs ---
+
+    def _conversation_factory(self, article: Article, strict: bool | None) -> Any:
+        options = self._ensure_transport().options
+        if strict is not None and strict != options.strict:
+            options = Options(**{**options.__dict__, "strict": strict})
+        from summarizer.grounding import ArticleIndex
+
+        index = ArticleIndex(article.text)
+
+        def new(mode: str) -> Conversation:
+            return Conversation(
+                article,
+                self.prompts,
+                mode=mode,
+                model=self.backend.model,
+                options=options,
+                index=index,
+            )
+
+        return new
+
+    def _assemble(self, article: Article, outcome: Outcome, started: float) -> Brief:
+        return Brief.model_validate(
+            {
+                **outcome.draft.model_dump(),
+                "source": SourceInfo(
+                    title=article.title,
+                    url=article.url,
+                    published=article.published,
+                    site=article.site,
+                    content_hash=article.content_hash,
+                ),
+                "model": self.backend.model,
+                "backend": self.backend_label,
+                "prompt_version": self.prompts.version,
+                "usage": outcome.usage,
+                "attempts": outcome.attempts,
+                "latency_s": round(time.perf_counter() - started, 4),
+                "created_at": datetime.now(UTC),
+                "grounding": outcome.report,
+            }
+        )
+
+    def summarize(self, source: Source, *, strict: bool | None = None) -> Brief:
+        """Brief one article (text, path, URL or Article)."""
+        started = time.perf_counter()
+        article = load_article(source)
+        new = self._conversation_factory(article, strict)
+        assert self._transport is not None
+        return self._assemble(article, run(new, self._transport), started)
+
+    async def asummarize(self, source: Source, *, strict: bool | None = None) -> Brief:
+        """Async twin of :meth:`summarize`."""
+        started = time.perf_counter()
+        article = await asyncio.to_thread(load_article, source)
+        new = await asyncio.to_thread(self._conversation_factory, article, strict)
+        assert self._transport is not None
+        return self._assemble(article, await arun(new, self._transport), started)
+
+    async def summarize_many(
+        self, sources: Iterable[Source], *, concurrency: int = 8, strict: bool | None = None
+    ) -> AsyncIterator[BriefResult]:
+        """Brief many sources concurrently; yield each result (or its error) as it finishes."""
+        if concurrency < 1:
+            raise ValueError("concurrency must be at least 1")
+        limit = asyncio.Semaphore(concurrency)
+
+        async def one(index: int, source: Source) -> BriefResult:
+            async with limit:
+                try:
+                    brief = await self.asummarize(source, strict=strict)
+                except SummarizerError as exc:
+                    return BriefResult(index, source, error=exc)
+                return BriefResult(index, source, brief=brief)
+
+        tasks = [asyncio.create_task(one(i, s)) for i, s in enumerate(sources)]
+        try:
+            for finished in asyncio.as_completed(tasks):
+                yield await finished
+        finally:
+            for task in tasks:
+                task.cancel()
+
+
+def summarize(source: Source, **options: Any) -> Brief:
+    """Brief one article with a one-off :class:`Summarizer` (see its options)."""
+    strict = options.pop("strict", None)
+    with Summarizer(strict=strict, **options) as summarizer:
+        return summarizer.summarize(source)
+
+
+async def asummarize(source: Source, **options: Any) -> Brief:
+    """Async twin of :func:`summarize`."""
+    strict = options.pop("strict", None)
+    async with Summarizer(strict=strict, **options) as summarizer:
+        return await summarizer.asummarize(source)
