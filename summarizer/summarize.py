@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from summarizer.article import Article, load_article
+from summarizer.article import Article, Limits, load_article
 from summarizer.backends import OPENAI_BASE_URL, Backend, ModeMemory, resolve_backend
 from summarizer.brief import Brief, SourceInfo
 from summarizer.config import Settings, load_settings
@@ -87,6 +87,7 @@ class Summarizer:
             retry_max_wait_s=s.retry_max_wait_s,
             timeout_s=s.timeout_s,
         )
+        self.limits = Limits(max_bytes=s.max_input_bytes)
         self._transport: Transport | None = None
         self._local: Any = None
 
@@ -186,7 +187,7 @@ class Summarizer:
     def summarize(self, source: Source, *, strict: bool | None = None) -> Brief:
         """Brief one article (text, path, URL or Article)."""
         started = time.perf_counter()
-        article = load_article(source)
+        article = load_article(source, limits=self.limits)
         new = self._conversation_factory(article, strict)
         assert self._transport is not None
         return self._assemble(article, run(new, self._transport), started)
@@ -194,7 +195,7 @@ class Summarizer:
     async def asummarize(self, source: Source, *, strict: bool | None = None) -> Brief:
         """Async twin of :meth:`summarize`."""
         started = time.perf_counter()
-        article = await asyncio.to_thread(load_article, source)
+        article = await asyncio.to_thread(load_article, source, limits=self.limits)
         new = await asyncio.to_thread(self._conversation_factory, article, strict)
         assert self._transport is not None
         return self._assemble(article, await arun(new, self._transport), started)
