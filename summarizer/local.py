@@ -17,18 +17,22 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import replace
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from queue import SimpleQueue
+from typing import IO, TYPE_CHECKING, Any
 
 from summarizer.errors import BackendError
 
 if TYPE_CHECKING:
     from summarizer.llm import Options
 
-__all__ = ["EMBEDDED_MAX_TOKENS", "LocalServer"]
+__all__ = ["EMBEDDED_MAX_TOKENS", "LocalServer", "serve_forever", "small_model_options"]
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +53,56 @@ def _die_with_parent() -> None:  # runs in the child before exec
         import ctypes
 
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+_Job = tuple[Callable[[], Any], "Future[Any]"]
+_spawn_jobs: SimpleQueue[_Job] = SimpleQueue()
+_spawn_lock = threading.Lock()
+_spawner: threading.Thread | None = None
+
+
+def _spawn_loop() -> None:
+    while True:
+        job, future = _spawn_jobs.get()
+        try:
+            future.set_result(job())
+        except BaseException as exc:  # handed to the caller, which re-raises it
+            future.set_exception(exc)
+
+
+def _popen(command: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
+    """``Popen`` from one daemon thread that lives as long as the process.
+
+    PR_SET_PDEATHSIG fires when the *thread* that forked the child exits, not the process:
+    a server started from a worker thread (``asyncio.to_thread``, a thread pool) would be
+    killed as soon as that worker went away.
+    """
+    global _spawner
+    with _spawn_lock:
+        if _spawner is None or not _spawner.is_alive():
+            _spawner = threading.Thread(target=_spawn_loop, name="summarizer-spawn", daemon=True)
+            _spawner.start()
+    future: Future[subprocess.Popen[bytes]] = Future()
+    _spawn_jobs.put((lambda: subprocess.Popen(command, **kwargs), future))
+    return future.result()
+
+
+def small_model_options(options: Options) -> Options:
+    """Options for the embedded SmolLM2-135M: capped output, a repeat penalty, one re-ask.
+
+    :meth:`LocalServer.tune` applies them to the server it starts; a client of an already
+    running embedded server (``summarizer serve-local``, the recorded cassettes) applies
+    them itself so its requests are the same.
+    """
+    extra = {"repeat_penalty": REPEAT_PENALTY, **options.extra_body}
+    return replace(
+        options,
+        max_tokens=min(options.max_tokens, EMBEDDED_MAX_TOKENS),
+        # Each re-ask costs the tiny model ~20 s and rarely fixes a quote: one is enough.
+        max_reasks=min(options.max_reasks, 1),
+        extra_body=extra,
+        schema_caps=options.schema_caps or EMBEDDED_SCHEMA_CAPS,
+    )
 
 
 class LocalServer:
@@ -110,7 +164,7 @@ class LocalServer:
             self.port = _free_port()
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in stop())
         started = time.monotonic()
-        self.process = subprocess.Popen(
+        self.process = _popen(
             self.command(),
             stdin=subprocess.DEVNULL,
             stdout=self._log,
@@ -179,15 +233,7 @@ class LocalServer:
             )
         if not self.is_embedded_smollm:
             return options
-        extra = {"repeat_penalty": REPEAT_PENALTY, **options.extra_body}
-        return replace(
-            options,
-            max_tokens=min(options.max_tokens, EMBEDDED_MAX_TOKENS),
-            # Each re-ask costs the tiny model ~20 s and rarely fixes a quote: one is enough.
-            max_reasks=min(options.max_reasks, 1),
-            extra_body=extra,
-            schema_caps=options.schema_caps or EMBEDDED_SCHEMA_CAPS,
-        )
+        return small_model_options(options)
 
     def __enter__(self) -> LocalServer:
         self.start()
