@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -42,13 +42,13 @@ class _State:
 state = _State()
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     json = "json"
     markdown = "markdown"
     text = "text"
 
 
-class SchemaName(str, Enum):
+class SchemaName(StrEnum):
     brief = "brief"
     digest = "digest"
 
@@ -200,15 +200,6 @@ def summarize(
         elif articles:
             briefs = _summarize_many(summarizer, articles, concurrency, report)
     if briefs:
-        for brief in briefs:
-            g = brief.grounding
-            if g.dropped:
-                log.warning(
-                    "%s: %d item(s) and %d quote(s) dropped by grounding (listed in the output)",
-                    brief.source.title or brief.source.url or brief.headline[:40],
-                    g.items_dropped,
-                    len(g.dropped) - g.items_dropped,
-                )
         text = _render(briefs, chosen)
         if chosen is Format.markdown and output is None and sys.stdout.isatty():
             from rich.console import Console
@@ -221,7 +212,9 @@ def summarize(
         raise typer.Exit(worst)
 
 
-def _summarize_many(summarizer: Any, articles: list[Any], concurrency: int, report: Any) -> list[Any]:
+def _summarize_many(
+    summarizer: Any, articles: list[Any], concurrency: int, report: Any
+) -> list[Any]:
     import asyncio
 
     async def go() -> list[Any]:
@@ -329,14 +322,7 @@ def main() -> None:
     from summarizer.errors import SummarizerError
 
     try:
-        app(standalone_mode=False)
-    except SystemExit as exc:
-        raise
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        typer.echo("summarizer: aborted", err=True)
-        sys.exit(130)
+        app()  # standalone: usage errors exit 2, typer.Exit carries its code
     except KeyboardInterrupt:
         typer.echo("summarizer: interrupted", err=True)
         sys.exit(130)
@@ -345,15 +331,9 @@ def main() -> None:
             raise
         typer.echo(f"summarizer: error: {exc}", err=True)
         sys.exit(exc.exit_code)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, exit 1
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+    except Exception as exc:  # the last line of defence: one line, exit 1
         if state.debug:
             raise
         typer.echo(f"summarizer: unexpected error: {type(exc).__name__}: {exc}", err=True)
         typer.echo("summarizer: run with --debug for the traceback", err=True)
         sys.exit(1)
-    sys.exit(0)

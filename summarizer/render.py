@@ -77,8 +77,8 @@ def brief_to_markdown(brief: Brief) -> str:
         f"{g.quotes_repaired} repaired, {g.quotes_dropped} not found; "
         f"{g.items_dropped} item(s) dropped.",
     ]
-    for d in g.dropped:
-        out.append(f"- dropped {d.kind} `{d.path}`: {_md('; '.join(d.reasons))}")
+    for item in g.dropped:
+        out.append(f"- dropped {item.kind} `{item.path}`: {_md('; '.join(item.reasons))}")
     out += [
         "",
         f"<sub>{_md(brief.model)} via {_md(brief.backend)} · prompts {brief.prompt_version} · "
