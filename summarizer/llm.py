@@ -4,7 +4,9 @@ Two loops, each owning one kind of failure:
 
 * transport (:class:`Transport`): tenacity retries 408/409/429/5xx, timeouts and
   connection errors with exponential backoff and jitter, honouring ``retry-after-ms`` /
-  ``retry-after`` up to a cap; the SDK's own retries are off (``max_retries=0``).
+  ``retry-after`` up to a cap; the SDK's own retries are off (``max_retries=0``). A 2xx
+  reply that is not a chat completion (not JSON, an HTML page from a wrong base URL) is a
+  :class:`BackendError` at once: retrying would not change it.
 * validation (:class:`Conversation`): a bounded loop that re-asks the model when its answer
   does not parse or fails grounding, quoting each failed check. A truncated answer
   (``finish_reason == "length"``) is asked again once with a larger ``max_tokens``, out of
@@ -336,11 +338,56 @@ def _transient(exc: BaseException) -> bool:
     return isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError))
 
 
+def _one_line(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _status_detail(exc: openai.APIStatusError) -> str:
+    """The server's own error message when the body has one, else the SDK's, on one line."""
+    body = getattr(exc, "body", None)  # the SDK passes the inner "error" object when there is one
+    error = body.get("error", body) if isinstance(body, dict) else None
+    message = error.get("message") if isinstance(error, dict) else None
+    if isinstance(message, str) and message.strip():
+        return _one_line(message)
+    if isinstance(body, str) and body.strip():
+        return _one_line(body)
+    return _one_line(exc.message) or "no details"
+
+
+class MalformedReplyError(BackendError):
+    """The server answered 2xx with something that is not a chat completion (not retried)."""
+
+
+def _check_reply(completion: object, base_url: str) -> ChatCompletion:
+    """``completion`` if it has the shape of a chat completion, else a BackendError."""
+    from openai.types.chat import ChatCompletion, ChatCompletionMessage
+
+    if not isinstance(completion, ChatCompletion):
+        snippet = _one_line(str(completion), 80)
+        raise MalformedReplyError(
+            f"the reply from {base_url} is not a chat completion ({snippet!r}); "
+            "is the base URL an OpenAI-compatible /v1 endpoint?"
+        )
+    choices = getattr(completion, "choices", None)
+    if choices is not None and (
+        not isinstance(choices, list)
+        or not all(isinstance(getattr(c, "message", None), ChatCompletionMessage) for c in choices)
+    ):
+        raise MalformedReplyError(
+            f"the reply from {base_url} is not a chat completion (malformed choices)"
+        )
+    return completion
+
+
 def _backend_error(exc: BaseException, base_url: str, attempts: int) -> BackendError:
     import openai
 
+    if isinstance(exc, BackendError):
+        exc.attempts = attempts
+        return exc
     if isinstance(exc, openai.APIStatusError):
-        detail = exc.message
+        detail = _status_detail(exc)
         if exc.status_code in (401, 403):
             detail = "authentication failed (check the API key)"
         return BackendError(
@@ -352,8 +399,10 @@ def _backend_error(exc: BaseException, base_url: str, attempts: int) -> BackendE
         return BackendError(f"timed out waiting for {base_url}", attempts=attempts)
     if isinstance(exc, openai.APIConnectionError):
         cause = exc.__cause__ or exc
-        return BackendError(f"cannot reach {base_url}: {cause}", attempts=attempts)
-    return BackendError(f"{type(exc).__name__} from {base_url}: {exc}", attempts=attempts)
+        return BackendError(f"cannot reach {base_url}: {_one_line(str(cause))}", attempts=attempts)
+    return BackendError(
+        f"{type(exc).__name__} from {base_url}: {_one_line(str(exc))}", attempts=attempts
+    )
 
 
 class Transport:
@@ -445,8 +494,7 @@ class Transport:
         def before_sleep(state: Any) -> None:
             exc = state.outcome.exception()
             log.warning(
-                "%s: %s; retry %d/%d in %.1fs",
-                self.base_url,
+                "%s; retry %d/%d in %.1fs",
                 _backend_error(exc, self.base_url, state.attempt_number).message,
                 state.attempt_number,
                 self.options.transport_attempts - 1,
@@ -465,47 +513,68 @@ class Transport:
         """One answer, retried on transient failures; counts each HTTP request in ``usage``."""
         from tenacity import Retrying
 
+        sent = 0
+
         def once() -> ChatCompletion:
+            nonlocal sent
             pause = self._paused_for()
             if pause:
                 time.sleep(pause)
             usage.requests += 1
-            completion: ChatCompletion = self.client.chat.completions.create(**kwargs)
-            return completion
+            sent += 1
+            try:
+                completion = self.client.chat.completions.create(**kwargs)
+            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                raise self._not_json(exc) from exc
+            return _check_reply(completion, self.base_url)
 
         try:
             for attempt in Retrying(**self._retrying_kwargs()):
                 with attempt:
                     return once()
         except Exception as exc:
-            raise self._translate(exc) from exc
+            raise self._translate(exc, sent) from exc
         raise AssertionError("unreachable")
 
     async def acomplete(self, kwargs: dict[str, Any], usage: Usage) -> ChatCompletion:
         """Async twin of :meth:`complete`."""
         from tenacity import AsyncRetrying
 
+        sent = 0
+
         async def once() -> ChatCompletion:
+            nonlocal sent
             pause = self._paused_for()
             if pause:
                 await asyncio.sleep(pause)
             usage.requests += 1
-            completion: ChatCompletion = await self.aclient.chat.completions.create(**kwargs)
-            return completion
+            sent += 1
+            try:
+                completion = await self.aclient.chat.completions.create(**kwargs)
+            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                raise self._not_json(exc) from exc
+            return _check_reply(completion, self.base_url)
 
         try:
             async for attempt in AsyncRetrying(**self._retrying_kwargs()):
                 with attempt:
                     return await once()
         except Exception as exc:
-            raise self._translate(exc) from exc
+            raise self._translate(exc, sent) from exc
         raise AssertionError("unreachable")
 
-    def _translate(self, exc: Exception) -> Exception:
+    def _not_json(self, exc: ValueError) -> MalformedReplyError:
+        return MalformedReplyError(
+            f"the reply from {self.base_url} is not valid JSON ({_one_line(str(exc), 120)}); "
+            "is the base URL an OpenAI-compatible /v1 endpoint?"
+        )
+
+    def _translate(self, exc: Exception, sent: int) -> Exception:
+        """An SDK error (or a malformed reply) as a BackendError counting the requests sent."""
         import openai
 
-        if isinstance(exc, openai.OpenAIError):
-            err = _backend_error(exc, self.base_url, self.options.transport_attempts)
+        if isinstance(exc, (openai.OpenAIError, BackendError)):
+            err = _backend_error(exc, self.base_url, sent)
             err.capability = _capability_error(exc)  # type: ignore[attr-defined]
             return err
         return exc
