@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import logging
 import time
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from summarizer.article import Article, Limits, load_article
 from summarizer.backends import OPENAI_BASE_URL, Backend, ModeMemory, resolve_backend
-from summarizer.brief import Brief, SourceInfo
+from summarizer.brief import SCHEMA_VERSION, Brief, SourceInfo
 from summarizer.config import Settings, load_settings
 from summarizer.errors import SummarizerError
 from summarizer.llm import Conversation, Options, Outcome, Transport, arun, run
 from summarizer.prompts import Prompts, load_prompts
+
+if TYPE_CHECKING:
+    from summarizer.store import BriefCache
 
 __all__ = ["BriefResult", "Source", "Summarizer", "asummarize", "summarize"]
 
@@ -60,6 +65,7 @@ class Summarizer:
         timeout_s: float | None = None,
         max_tokens: int | None = None,
         settings: Settings | None = None,
+        cache: BriefCache | None = None,
     ) -> None:
         flags: dict[str, Any] = {
             "model": model,
@@ -90,6 +96,7 @@ class Summarizer:
         self.limits = Limits(max_bytes=s.max_input_bytes)
         self._transport: Transport | None = None
         self._local: Any = None
+        self.cache = cache
 
     # --- lifecycle ---
 
@@ -162,17 +169,21 @@ class Summarizer:
 
         return new
 
+    @staticmethod
+    def _source_info(article: Article) -> SourceInfo:
+        return SourceInfo(
+            title=article.title,
+            url=article.url,
+            published=article.published,
+            site=article.site,
+            content_hash=article.content_hash,
+        )
+
     def _assemble(self, article: Article, outcome: Outcome, started: float) -> Brief:
         return Brief.model_validate(
             {
                 **outcome.draft.model_dump(),
-                "source": SourceInfo(
-                    title=article.title,
-                    url=article.url,
-                    published=article.published,
-                    site=article.site,
-                    content_hash=article.content_hash,
-                ),
+                "source": self._source_info(article),
                 "model": self.backend.model,
                 "backend": self.backend_label,
                 "prompt_version": self.prompts.version,
@@ -184,21 +195,63 @@ class Summarizer:
             }
         )
 
+    # --- the cache ---
+
+    def cache_key(self, article: Article, strict: bool | None = None) -> tuple[str, dict[str, Any]]:
+        """The brief cache key of ``article``, and what it hashes."""
+        o = self.options
+        parts: dict[str, Any] = {
+            "content_hash": article.content_hash,
+            "model": self.backend.model,
+            "backend": self.backend_label,
+            "prompt_version": self.prompts.version,
+            "schema_version": SCHEMA_VERSION,
+            "mode": self.backend.mode,
+            "strict": o.strict if strict is None else strict,
+            "max_reasks": o.max_reasks,
+            "max_tokens": o.max_tokens,
+            "temperature": o.temperature,
+            "seed": o.seed,
+        }
+        blob = json.dumps(parts, sort_keys=True, default=str).encode("utf-8")
+        return hashlib.sha256(blob).hexdigest(), parts
+
+    def _cached(self, article: Article, strict: bool | None) -> tuple[Brief | None, Any]:
+        if self.cache is None:
+            return None, None
+        key, parts = self.cache_key(article, strict)
+        hit = self.cache.get_brief(key)
+        if hit is not None:  # the same text may come from another URL: report this one
+            hit = hit.model_copy(update={"source": self._source_info(article)})
+        return hit, (key, parts)
+
+    def _remember(self, brief: Brief, entry: Any) -> Brief:
+        if self.cache is not None and entry is not None:
+            self.cache.put_brief(entry[0], brief, entry[1])
+        return brief
+
     def summarize(self, source: Source, *, strict: bool | None = None) -> Brief:
-        """Brief one article (text, path, URL or Article)."""
+        """Brief one article (text, path, URL or Article); a cached brief costs no call."""
         started = time.perf_counter()
         article = load_article(source, limits=self.limits)
+        hit, entry = self._cached(article, strict)
+        if hit is not None:
+            return hit
         new = self._conversation_factory(article, strict)
         assert self._transport is not None
-        return self._assemble(article, run(new, self._transport), started)
+        return self._remember(self._assemble(article, run(new, self._transport), started), entry)
 
     async def asummarize(self, source: Source, *, strict: bool | None = None) -> Brief:
         """Async twin of :meth:`summarize`."""
         started = time.perf_counter()
         article = await asyncio.to_thread(load_article, source, limits=self.limits)
+        hit, entry = self._cached(article, strict)
+        if hit is not None:
+            return hit
         new = await asyncio.to_thread(self._conversation_factory, article, strict)
         assert self._transport is not None
-        return self._assemble(article, await arun(new, self._transport), started)
+        brief = self._assemble(article, await arun(new, self._transport), started)
+        return self._remember(brief, entry)
 
     async def summarize_many(
         self, sources: Iterable[Source], *, concurrency: int = 8, strict: bool | None = None

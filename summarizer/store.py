@@ -1,0 +1,527 @@
+"""The embedded SQLite store: migrations, the brief cache, articles, feed state, runs.
+
+One database file (WAL mode) in the user data dir, or ``--db`` / ``SUMMARIZER_DB``.
+Numbered migrations run at open, each in its own transaction, and are recorded in
+``schema_migrations``; opening an up-to-date database changes nothing.
+
+The brief cache maps a cache key (text hash, model, backend, prompt version, schema
+version, output-changing options; see :meth:`summarizer.summarize.Summarizer.cache_key`)
+to a stored brief, so an article is never sent to the model twice for the same answer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from summarizer.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from summarizer.brief import Brief
+
+__all__ = ["MIGRATIONS", "BriefCache", "Store", "StoredArticle", "default_db_path", "open_store"]
+
+DB_NAME = "summarizer.db"
+
+MIGRATIONS: tuple[tuple[int, str, str], ...] = (
+    (
+        1,
+        "initial tables",
+        """
+        CREATE TABLE sources (
+            id INTEGER PRIMARY KEY,
+            spec TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            etag TEXT,
+            last_modified TEXT,
+            last_checked TEXT,
+            last_status INTEGER,
+            last_error TEXT
+        );
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            url TEXT,
+            guid TEXT,
+            content_hash TEXT,
+            title TEXT,
+            site TEXT,
+            published TEXT,
+            text TEXT,
+            origin TEXT,
+            source_id INTEGER REFERENCES sources(id),
+            first_seen TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending',
+            error TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            brief_key TEXT,
+            digested_in TEXT
+        );
+        CREATE INDEX articles_undigested ON articles(digested_in, first_seen);
+        CREATE TABLE article_keys (
+            key TEXT PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id)
+        );
+        CREATE TABLE briefs (
+            cache_key TEXT PRIMARY KEY,
+            content_hash TEXT NOT NULL,
+            model TEXT NOT NULL,
+            backend TEXT NOT NULL,
+            prompt_version TEXT NOT NULL,
+            schema_version INTEGER NOT NULL,
+            options TEXT NOT NULL,
+            brief TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX briefs_hash ON briefs(content_hash);
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            status TEXT NOT NULL,
+            pid INTEGER,
+            counts TEXT,
+            errors TEXT,
+            digest_id TEXT
+        );
+        CREATE TABLE digests (
+            id TEXT PRIMARY KEY,
+            run_id INTEGER REFERENCES runs(id),
+            created_at TEXT NOT NULL,
+            body TEXT NOT NULL,
+            completed_at TEXT
+        );
+        CREATE TABLE deliveries (
+            id INTEGER PRIMARY KEY,
+            digest_id TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            target TEXT NOT NULL,
+            status TEXT NOT NULL,
+            attempted_at TEXT NOT NULL,
+            error TEXT,
+            UNIQUE (digest_id, channel, target)
+        );
+        """,
+    ),
+)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def default_db_path(db: Path | None = None) -> Path:
+    """``db`` if given, else ``summarizer.db`` in the user data dir (``SUMMARIZER_HOME`` aware)."""
+    if db is not None:
+        return Path(db).expanduser()
+    from summarizer.config import data_dir
+
+    return data_dir() / DB_NAME
+
+
+class BriefCache(Protocol):
+    """What :class:`~summarizer.summarize.Summarizer` needs from a cache."""
+
+    def get_brief(self, key: str) -> Brief | None: ...
+
+    def put_brief(self, key: str, brief: Brief, parts: Mapping[str, Any]) -> None: ...
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """One row of ``articles``."""
+
+    id: int
+    uid: str
+    url: str | None
+    guid: str | None
+    content_hash: str | None
+    title: str | None
+    site: str | None
+    published: str | None
+    text: str | None
+    origin: str | None
+    first_seen: str
+    status: str
+    error: str | None
+    attempts: int
+    brief_key: str | None
+    digested_in: str | None
+
+
+_ARTICLE_COLUMNS = ", ".join(StoredArticle.__dataclass_fields__)
+
+
+class Store:
+    """A connection to the database; safe to share between threads (one lock)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(
+                str(path), timeout=30.0, isolation_level=None, check_same_thread=False
+            )
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+        except (OSError, sqlite3.Error) as exc:
+            raise ConfigurationError(f"cannot open the database {path}: {exc}") from exc
+        self._lock = threading.RLock()
+        self.migrate()
+
+    # --- plumbing ---
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def tx(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (``BEGIN IMMEDIATE``), committed on success."""
+        with self._lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    def _all(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+        with self._lock:
+            return self.conn.execute(sql, params).fetchall()
+
+    def _one(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
+        with self._lock:
+            return self.conn.execute(sql, params).fetchone()
+
+    def migrate(self) -> list[int]:
+        """Apply the migrations this database lacks; return their numbers."""
+        applied: list[int] = []
+        with self.tx() as conn:
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+        for version, name, sql in MIGRATIONS:
+            with self.tx() as conn:
+                if conn.execute(
+                    "SELECT 1 FROM schema_migrations WHERE version = ?", (version,)
+                ).fetchone():
+                    continue
+                for statement in sql.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute(
+                    "INSERT INTO schema_migrations VALUES (?, ?, ?)", (version, name, _now())
+                )
+                applied.append(version)
+        return applied
+
+    def migrations(self) -> list[int]:
+        return [r[0] for r in self._all("SELECT version FROM schema_migrations ORDER BY version")]
+
+    # --- the brief cache ---
+
+    def get_brief(self, key: str) -> Brief | None:
+        from summarizer.brief import Brief
+
+        row = self._one("SELECT brief FROM briefs WHERE cache_key = ?", (key,))
+        return Brief.model_validate_json(row[0]) if row else None
+
+    def has_brief(self, key: str) -> bool:
+        return self._one("SELECT 1 FROM briefs WHERE cache_key = ?", (key,)) is not None
+
+    def put_brief(self, key: str, brief: Brief, parts: Mapping[str, Any]) -> None:
+        with self.tx() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO briefs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    key,
+                    brief.source.content_hash,
+                    brief.model,
+                    brief.backend,
+                    brief.prompt_version,
+                    brief.schema_version,
+                    json.dumps(dict(parts), sort_keys=True, default=str),
+                    brief.model_dump_json(),
+                    _now(),
+                ),
+            )
+
+    def count_briefs(self) -> int:
+        return int(self._one("SELECT count(*) FROM briefs")[0])
+
+    # --- sources and feed state ---
+
+    def source(self, spec: str, kind: str) -> tuple[int, str | None, str | None]:
+        """The id of a source (created if new) and its stored ETag and Last-Modified."""
+        with self.tx() as conn:
+            conn.execute(
+                "INSERT INTO sources (spec, kind) VALUES (?, ?) ON CONFLICT(spec) DO NOTHING",
+                (spec, kind),
+            )
+            row = conn.execute(
+                "SELECT id, etag, last_modified FROM sources WHERE spec = ?", (spec,)
+            ).fetchone()
+        return int(row[0]), row[1], row[2]
+
+    def source_checked(
+        self,
+        source_id: int,
+        *,
+        status: int | None,
+        error: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        keep_validators: bool = False,
+    ) -> None:
+        with self.tx() as conn:
+            if keep_validators:
+                conn.execute(
+                    "UPDATE sources SET last_checked = ?, last_status = ?, last_error = ? "
+                    "WHERE id = ?",
+                    (_now(), status, error, source_id),
+                )
+            else:
+                conn.execute(
+                    "UPDATE sources SET last_checked = ?, last_status = ?, last_error = ?, "
+                    "etag = ?, last_modified = ? WHERE id = ?",
+                    (_now(), status, error, etag, last_modified, source_id),
+                )
+
+    # --- articles ---
+
+    def find_article(self, keys: list[str]) -> StoredArticle | None:
+        """The article known under any of ``keys`` (url:, guid:, hash: identities)."""
+        with self._lock:
+            for key in keys:
+                row = self.conn.execute(
+                    f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = "
+                    "(SELECT article_id FROM article_keys WHERE key = ?)",
+                    (key,),
+                ).fetchone()
+                if row:
+                    return StoredArticle(*row)
+        return None
+
+    def article(self, article_id: int) -> StoredArticle:
+        row = self._one(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,))
+        return StoredArticle(*row)
+
+    def add_article(
+        self, keys: list[str], fields: Mapping[str, Any], *, source_id: int | None = None
+    ) -> StoredArticle:
+        """Insert an article under ``keys`` (the first names its uid), or merge into the
+        article any key already names; return the stored row."""
+        with self.tx() as conn:
+            found = None
+            for key in keys:
+                found = conn.execute(
+                    "SELECT article_id FROM article_keys WHERE key = ?", (key,)
+                ).fetchone()
+                if found:
+                    break
+            if found:
+                article_id = int(found[0])
+                updates = {k: v for k, v in fields.items() if v is not None}
+                if updates:
+                    # Fill in what the stored row lacks; a stored text is never replaced.
+                    sets = ", ".join(f"{k} = coalesce({k}, ?)" for k in updates)
+                    conn.execute(
+                        f"UPDATE articles SET {sets} WHERE id = ?", (*updates.values(), article_id)
+                    )
+            else:
+                import hashlib
+
+                uid = "a" + hashlib.sha256(keys[0].encode()).hexdigest()[:15]
+                columns = ["uid", "first_seen", "source_id", *fields]
+                cursor = conn.execute(
+                    f"INSERT INTO articles ({', '.join(columns)}) "
+                    f"VALUES ({', '.join('?' for _ in columns)})",
+                    (uid, _now(), source_id, *fields.values()),
+                )
+                article_id = int(cursor.lastrowid or 0)
+            for key in keys:
+                conn.execute(
+                    "INSERT INTO article_keys VALUES (?, ?) ON CONFLICT(key) DO NOTHING",
+                    (key, article_id),
+                )
+        return self.article(article_id)
+
+    def add_keys(self, article_id: int, keys: list[str]) -> None:
+        """More identity keys for an article (a key already naming another is kept there)."""
+        with self.tx() as conn:
+            conn.executemany(
+                "INSERT INTO article_keys VALUES (?, ?) ON CONFLICT(key) DO NOTHING",
+                [(key, article_id) for key in keys],
+            )
+
+    def set_article_text(self, article_id: int, fields: Mapping[str, Any]) -> None:
+        """Store a (re)fetched article's text and metadata, making it pending again."""
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        with self.tx() as conn:
+            conn.execute(
+                f"UPDATE articles SET {sets}, status = 'pending', error = NULL WHERE id = ?",
+                (*fields.values(), article_id),
+            )
+
+    def article_failed(self, article_id: int, error: str, *, counted: bool = True) -> None:
+        with self.tx() as conn:
+            conn.execute(
+                "UPDATE articles SET status = 'failed', error = ?, attempts = attempts + ? "
+                "WHERE id = ?",
+                (error, 1 if counted else 0, article_id),
+            )
+
+    def article_briefed(self, article_id: int, brief_key: str) -> None:
+        with self.tx() as conn:
+            conn.execute(
+                "UPDATE articles SET status = 'briefed', error = NULL, brief_key = ?, "
+                "attempts = attempts + 1 WHERE id = ?",
+                (brief_key, article_id),
+            )
+
+    def undigested(self, *, since: datetime | None = None) -> list[StoredArticle]:
+        """Articles of the next digest: never digested, or first seen after ``since``."""
+        sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE digested_in IS NULL"
+        params: tuple[Any, ...] = ()
+        if since is not None:
+            sql += " OR first_seen >= ?"
+            params = (since.astimezone(UTC).isoformat(timespec="microseconds"),)
+        return [StoredArticle(*row) for row in self._all(sql + " ORDER BY id", params)]
+
+    def mark_digested(self, article_ids: list[int], digest_id: str) -> None:
+        with self.tx() as conn:
+            conn.executemany(
+                "UPDATE articles SET digested_in = coalesce(digested_in, ?) WHERE id = ?",
+                [(digest_id, i) for i in article_ids],
+            )
+
+    # --- runs, digests, deliveries ---
+
+    def start_run(self) -> int:
+        with self.tx() as conn:
+            # A run still 'running' belongs to a process that died (the caller holds the lock).
+            conn.execute(
+                "UPDATE runs SET status = 'interrupted', ended_at = coalesce(ended_at, ?) "
+                "WHERE status = 'running'",
+                (_now(),),
+            )
+            cursor = conn.execute(
+                "INSERT INTO runs (started_at, status, pid) VALUES (?, 'running', ?)",
+                (_now(), os.getpid()),
+            )
+        return int(cursor.lastrowid or 0)
+
+    def finish_run(
+        self,
+        run_id: int,
+        status: str,
+        *,
+        counts: Mapping[str, Any] | None = None,
+        errors: list[str] | None = None,
+        digest_id: str | None = None,
+    ) -> None:
+        with self.tx() as conn:
+            conn.execute(
+                "UPDATE runs SET ended_at = ?, status = ?, counts = ?, errors = ?, digest_id = ? "
+                "WHERE id = ?",
+                (
+                    _now(),
+                    status,
+                    json.dumps(dict(counts or {})),
+                    json.dumps(errors or []),
+                    digest_id,
+                    run_id,
+                ),
+            )
+
+    def runs(self) -> list[dict[str, Any]]:
+        rows = self._all(
+            "SELECT id, started_at, ended_at, status, counts, errors, digest_id FROM runs "
+            "ORDER BY id"
+        )
+        names = ("id", "started_at", "ended_at", "status", "counts", "errors", "digest_id")
+        out = []
+        for row in rows:
+            item = dict(zip(names, row, strict=True))
+            for field in ("counts", "errors"):
+                item[field] = json.loads(item[field]) if item[field] else None
+            out.append(item)
+        return out
+
+    def digest_created_at(self, digest_id: str) -> str | None:
+        row = self._one("SELECT created_at FROM digests WHERE id = ?", (digest_id,))
+        return str(row[0]) if row else None
+
+    def save_digest(self, digest_id: str, run_id: int, created_at: str, body: str) -> None:
+        with self.tx() as conn:
+            conn.execute(
+                "INSERT INTO digests (id, run_id, created_at, body) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET body = excluded.body",
+                (digest_id, run_id, created_at, body),
+            )
+
+    def complete_digest(self, digest_id: str) -> None:
+        with self.tx() as conn:
+            conn.execute(
+                "UPDATE digests SET completed_at = coalesce(completed_at, ?) WHERE id = ?",
+                (_now(), digest_id),
+            )
+
+    def previous_digest(self, exclude: str | None = None) -> str | None:
+        """The body (JSON) of the last completed digest other than ``exclude``."""
+        row = self._one(
+            "SELECT body FROM digests WHERE completed_at IS NOT NULL AND id IS NOT ? "
+            "ORDER BY completed_at DESC LIMIT 1",
+            (exclude,),
+        )
+        return str(row[0]) if row else None
+
+    def delivered(self, digest_id: str, channel: str, target: str) -> bool:
+        row = self._one(
+            "SELECT status FROM deliveries WHERE digest_id = ? AND channel = ? AND target = ?",
+            (digest_id, channel, target),
+        )
+        return bool(row and row[0] == "ok")
+
+    def record_delivery(
+        self, digest_id: str, channel: str, target: str, status: str, error: str | None = None
+    ) -> None:
+        with self.tx() as conn:
+            conn.execute(
+                "INSERT INTO deliveries (digest_id, channel, target, status, attempted_at, error) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(digest_id, channel, target) DO UPDATE SET "
+                "status = excluded.status, attempted_at = excluded.attempted_at, "
+                "error = excluded.error",
+                (digest_id, channel, target, status, _now(), error),
+            )
+
+    def deliveries(self) -> list[tuple[str, str, str, str]]:
+        return [
+            (r[0], r[1], r[2], r[3])
+            for r in self._all(
+                "SELECT digest_id, channel, target, status FROM deliveries ORDER BY id"
+            )
+        ]
+
+
+def open_store(db: Path | None = None) -> Store:
+    """Open (creating and migrating as needed) the database at ``db`` or the default path."""
+    return Store(default_db_path(db))
