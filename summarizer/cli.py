@@ -182,6 +182,8 @@ def summarize(
 
     def report(source: str, exc: SummarizerError) -> None:
         nonlocal worst
+        if state.debug:
+            log.error("%s failed", source, exc_info=exc)
         typer.echo(f"summarizer: error: {exc}", err=True)
         worst = max(worst, exc.exit_code)
 

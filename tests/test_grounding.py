@@ -1,0 +1,148 @@
+"""Grounding: quotes verbatim or repaired, names in the article, actor ids consistent."""
+
+from __future__ import annotations
+
+import pytest
+from briefs import ARTICLE, INDEX, draft
+
+from summarizer.grounding import ArticleIndex, check
+
+
+def test_exact_quotes_pass_unchanged() -> None:
+    result = check(draft(), INDEX)
+    assert result.ok, result.problems
+    assert result.report.quotes_checked == 7
+    assert result.report.quotes_verified == 7
+    assert result.report.quotes_repaired == 0
+    assert result.report.dropped == []
+    assert result.draft.model_dump() == draft().model_dump()
+
+
+@pytest.mark.parametrize(
+    ("quote", "span"),
+    [
+        # straight quotes for curly ones, and the closing punctuation the model added
+        (
+            '"We are not against new machines, we are against losing our jobs to them,"',
+            '"We are not against new machines, we are against losing our jobs to them,"',
+        ),
+        # an em dash and collapsed whitespace
+        ("HALDEN, 3 March:   Dockworkers", "HALDEN, 3 March: Dockworkers"),
+        # a curly apostrophe where the article has none is still the same text after NFKC
+        ("Without automation, shipping lines", "Without automation, shipping lines"),
+        # case differs: repaired to the article's own casing
+        ("talks are due to resume on thursday", "Talks are due to resume on Thursday"),
+    ],
+)
+def test_normalized_quote_is_repaired_to_the_exact_span(quote: str, span: str) -> None:
+    found = INDEX.find(quote)
+    assert found is not None
+    assert found[0] == span
+    assert found[0] in ARTICLE
+
+
+def test_curly_and_dash_variants_are_repaired() -> None:
+    text = "He said \u201cno deal\u201d \u2014 and left. It\u2019s over."
+    index = ArticleIndex(text)
+    assert index.find('He said "no deal" - and left') == (
+        "He said \u201cno deal\u201d \u2014 and left",
+        False,
+    )
+    assert index.find("It's over") == ("It\u2019s over", False)
+    assert index.find("said \u201cno deal\u201d") == ("said \u201cno deal\u201d", True)
+
+
+def test_repaired_quote_is_counted_and_replaced_in_the_draft() -> None:
+    d = draft()
+    d.positions[0].evidence = ["WITHDREW its plan to install   automated cranes"]
+    result = check(d, INDEX)
+    assert result.ok
+    assert result.report.quotes_repaired == 1
+    assert result.draft.positions[0].evidence == ["withdrew its plan to install automated cranes"]
+
+
+def test_missing_quote_is_a_precise_problem_and_the_item_is_dropped() -> None:
+    d = draft()
+    d.summary[1].evidence = ["Moscow has agreed to a ceasefire"]
+    result = check(d, INDEX)
+    assert [str(p) for p in result.problems] == [
+        "summary[1].evidence[0]: quote 'Moscow has agreed to a ceasefire' does not occur "
+        "in the article"
+    ]
+    assert len(result.draft.summary) == 1
+    assert result.report.items_dropped == 1
+    dropped = result.report.dropped[0]
+    assert dropped.path == "summary[1]"
+    assert dropped.kind == "item"
+    assert dropped.content["text"] == "Talks resume on Thursday."
+
+
+def test_one_bad_quote_of_several_drops_only_that_quote() -> None:
+    d = draft()
+    d.actors[1].evidence = ["authority chief executive Daniel Brandt", "Brandt resigned"]
+    result = check(d, INDEX)
+    assert len(result.problems) == 1
+    assert [a.id for a in result.draft.actors] == ["union", "brandt"]
+    assert result.draft.actors[1].evidence == ["authority chief executive Daniel Brandt"]
+    assert [(x.kind, x.content) for x in result.report.dropped] == [("quote", "Brandt resigned")]
+
+
+def test_trivial_quotes_do_not_count_as_evidence() -> None:
+    d = draft()
+    d.next_steps[0].evidence = ["", "a"]
+    result = check(d, INDEX)
+    assert not result.ok
+    assert result.draft.next_steps == []
+
+
+def test_invented_actor_name_is_dropped_with_everything_that_refers_to_it() -> None:
+    d = draft()
+    d.actors[1].name = "Xi Jinping"
+    result = check(d, INDEX)
+    messages = [str(p) for p in result.problems]
+    assert "actors[1]: name 'Xi Jinping' does not occur in the article" in messages
+    assert [a.id for a in result.draft.actors] == ["union"]
+    # the dispute keeps the grounded side; the next step loses the unknown id
+    assert [s.actors for s in result.draft.disputes[0].sides] == [["union"]]
+    assert result.draft.next_steps[0].actors == ["union"]
+    kinds = sorted(x.kind for x in result.report.dropped)
+    assert kinds == ["item", "reference", "reference"]
+
+
+def test_unknown_actor_id_in_a_position_is_reported_and_dropped() -> None:
+    d = draft()
+    d.positions[0].actor = "okafor"
+    result = check(d, INDEX)
+    assert [str(p) for p in result.problems] == [
+        "positions[0].actor: actor 'okafor' is not the id of any grounded actor"
+    ]
+    assert result.draft.positions == []
+
+
+def test_duplicate_actors_by_id_and_by_name() -> None:
+    d = draft()
+    twin = d.actors[0].model_copy(update={"id": "union2"})
+    same_id = d.actors[1].model_copy(update={"name": "Maria Okafor"})
+    d.actors = [*d.actors, twin, same_id]
+    result = check(d, INDEX)
+    messages = [str(p) for p in result.problems]
+    assert "actors[2]: duplicate of actor 'union'" in messages
+    assert "actors[3]: id 'brandt' is used by an earlier actor" in messages
+    assert [a.id for a in result.draft.actors] == ["union", "brandt"]
+
+
+def test_actor_name_is_repaired_to_the_article_spelling() -> None:
+    d = draft()
+    d.actors[1].name = "daniel brandt"
+    result = check(d, INDEX)
+    assert result.ok
+    assert result.draft.actors[1].name == "Daniel Brandt"
+
+
+def test_too_short_summary_is_a_problem_but_nothing_is_dropped() -> None:
+    d = draft()
+    d.summary = d.summary[:1]
+    result = check(d, INDEX)
+    assert [str(p) for p in result.problems] == ["summary: write 2 to 4 sentences, not 1"]
+    assert len(result.draft.summary) == 1
+    assert result.report.dropped == []

@@ -1,0 +1,234 @@
+"""The model loop against a scripted loopback server: re-asks, retry bound, truncation,
+refusal, usage accounting and request shape."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from briefs import ARTICLE, draft, draft_json
+from fakeopenai import FakeOpenAI, Reply, completion
+
+from summarizer import (
+    BackendError,
+    BriefValidationError,
+    RefusalError,
+    Summarizer,
+    TruncatedOutputError,
+)
+
+
+@pytest.fixture
+def server() -> Iterator[FakeOpenAI]:
+    with FakeOpenAI() as fake:
+        yield fake
+
+
+def make(server: FakeOpenAI, **options: object) -> Summarizer:
+    settings = {
+        "base_url": server.base_url,
+        "model": "fake-model",
+        "mode": "json_schema",
+        "retry_max_wait_s": 0.0,
+        "timeout_s": 5.0,
+        **options,
+    }
+    from summarizer.config import load_settings
+
+    return Summarizer(settings=load_settings(settings))
+
+
+def ok(content: str | None = None, **kw: object) -> Reply:
+    return Reply(body=completion(content or draft_json(), **kw))  # type: ignore[arg-type]
+
+
+def test_valid_answer_in_one_call(server: FakeOpenAI) -> None:
+    server.script(ok(prompt_tokens=1000, completion_tokens=300))
+    with make(server) as s:
+        brief = s.summarize(ARTICLE)
+    assert server.calls == 1
+    assert brief.attempts == 1
+    assert brief.usage.prompt_tokens == 1000
+    assert brief.usage.completion_tokens == 300
+    assert brief.usage.requests == 1
+    assert brief.grounding.quotes_verified == brief.grounding.quotes_checked == 7
+    assert brief.model == "fake-model"
+    assert brief.backend == server.base_url
+    import hashlib
+
+    assert brief.source.content_hash == hashlib.sha256(ARTICLE.encode()).hexdigest()
+
+
+def test_request_shape_static_first_article_last(server: FakeOpenAI) -> None:
+    server.script(ok())
+    with make(server) as s:
+        s.summarize(ARTICLE)
+    body = server.chat_requests[0]["json"]
+    system, user = body["messages"]
+    assert system["role"] == "system" and "untrusted" in system["content"]
+    assert ARTICLE.strip() not in system["content"]
+    assert user["content"].rstrip().endswith("Write the brief of this article as JSON.")
+    opening = user["content"].index("<<<ARTICLE-")
+    assert user["content"].index(ARTICLE.strip()) > opening
+    assert body["temperature"] == 0
+    assert body["seed"] == 0
+    schema = body["response_format"]["json_schema"]["schema"]
+    assert set(schema["required"]) == {
+        "headline",
+        "summary",
+        "actors",
+        "positions",
+        "disputes",
+        "next_steps",
+    }
+
+
+def test_reask_after_ungrounded_answer_then_valid(server: FakeOpenAI) -> None:
+    bad = draft()
+    bad.summary[0].evidence = ["Moscow has agreed to a ceasefire"]
+    server.script(
+        ok(bad.model_dump_json(), prompt_tokens=100, completion_tokens=10),
+        ok(prompt_tokens=200, completion_tokens=20),
+    )
+    with make(server) as s:
+        brief = s.summarize(ARTICLE)
+    assert server.calls == 2
+    assert brief.attempts == 2
+    assert brief.grounding.dropped == []
+    # usage counts the failed attempt too
+    assert (brief.usage.prompt_tokens, brief.usage.completion_tokens) == (300, 30)
+    reask = server.chat_requests[1]["json"]["messages"]
+    assert reask[-2]["role"] == "assistant"
+    assert json.loads(reask[-2]["content"])["summary"][0]["evidence"] == [
+        "Moscow has agreed to a ceasefire"
+    ]
+    assert reask[-1]["role"] == "user"
+    assert (
+        "quote 'Moscow has agreed to a ceasefire' does not occur in the article"
+        in (reask[-1]["content"])
+    )
+
+
+def test_reask_after_schema_violation(server: FakeOpenAI) -> None:
+    server.script(ok('{"headline": "x"}'), ok())
+    with make(server) as s:
+        brief = s.summarize(ARTICLE)
+    assert server.calls == 2
+    assert "summary: Field required" in server.chat_requests[1]["json"]["messages"][-1]["content"]
+    assert brief.attempts == 2
+
+
+def test_lenient_drops_and_reports_after_reasks_run_out(server: FakeOpenAI) -> None:
+    bad = draft()
+    bad.positions[0].evidence = ["an invented quote"]
+    server.default = ok(bad.model_dump_json())
+    with make(server, max_reasks=1) as s:
+        brief = s.summarize(ARTICLE)
+    assert server.calls == 2
+    assert brief.positions == []
+    assert [d.path for d in brief.grounding.dropped] == ["positions[0]"]
+    assert brief.grounding.items_dropped == 1
+    for sentence in brief.summary:
+        assert all(q in ARTICLE for q in sentence.evidence)
+
+
+def test_strict_fails_with_validation_error(server: FakeOpenAI) -> None:
+    bad = draft()
+    bad.positions[0].evidence = ["an invented quote"]
+    server.default = ok(bad.model_dump_json(), prompt_tokens=7)
+    with make(server, max_reasks=2, strict=True) as s, pytest.raises(BriefValidationError) as err:
+        s.summarize(ARTICLE)
+    assert server.calls == 3
+    assert err.value.attempts == 3
+    assert err.value.usage.prompt_tokens == 21
+    assert "an invented quote" in (err.value.last_output or "")
+    assert any("does not occur in the article" in p for p in err.value.problems)
+    assert err.value.exit_code == 5
+
+
+def test_unparseable_answers_fail_even_when_lenient(server: FakeOpenAI) -> None:
+    server.default = ok("this is not json")
+    with make(server, max_reasks=1) as s, pytest.raises(BriefValidationError):
+        s.summarize(ARTICLE)
+    assert server.calls == 2
+
+
+@pytest.mark.parametrize(("attempts", "reasks"), [(1, 0), (2, 1), (3, 2), (4, 2)])
+def test_http_calls_never_exceed_transport_attempts_times_answers(
+    server: FakeOpenAI, attempts: int, reasks: int
+) -> None:
+    """Every answer fails validation after every transport attempt but the last fails."""
+    bad = draft()
+    bad.summary[0].evidence = ["not in the article at all"]
+    script: list[Reply] = []
+    for _ in range(1 + reasks):
+        script += [Reply(status=503, body={"error": {"message": "busy"}})] * (attempts - 1)
+        script.append(ok(bad.model_dump_json()))
+    server.script(*script)
+    with make(server, transport_attempts=attempts, max_reasks=reasks, strict=True) as s:
+        with pytest.raises(BriefValidationError):
+            s.summarize(ARTICLE)
+    assert server.calls == attempts * (1 + reasks)
+    assert server.pending == 0
+
+
+def test_transport_gives_up_after_its_attempts(server: FakeOpenAI) -> None:
+    server.default = Reply(status=500, body={"error": {"message": "boom"}})
+    with make(server, transport_attempts=3) as s, pytest.raises(BackendError) as err:
+        s.summarize(ARTICLE)
+    assert server.calls == 3
+    assert err.value.status_code == 500
+    assert err.value.exit_code == 4
+
+
+def test_client_errors_are_not_retried(server: FakeOpenAI) -> None:
+    server.default = Reply(status=401, body={"error": {"message": "bad key"}})
+    with make(server, transport_attempts=4) as s, pytest.raises(BackendError) as err:
+        s.summarize(ARTICLE)
+    assert server.calls == 1
+    assert "authentication failed" in str(err.value)
+
+
+def test_truncation_retries_once_with_more_tokens(server: FakeOpenAI) -> None:
+    server.script(ok('{"headline": "cut', finish_reason="length"), ok())
+    with make(server, max_tokens=1000) as s:
+        brief = s.summarize(ARTICLE)
+    assert server.calls == 2
+    assert [r["json"]["max_tokens"] for r in server.chat_requests] == [1000, 2000]
+    assert brief.attempts == 2
+
+
+def test_truncation_twice_is_a_clear_error(server: FakeOpenAI) -> None:
+    server.default = ok('{"headline": "cut', finish_reason="length")
+    with make(server) as s, pytest.raises(TruncatedOutputError) as err:
+        s.summarize(ARTICLE)
+    assert server.calls == 2
+    assert "max_tokens" in str(err.value)
+
+
+def test_refusal_is_a_clear_error_without_reasks(server: FakeOpenAI) -> None:
+    server.default = ok(refusal="I can't help with that.")
+    with make(server) as s, pytest.raises(RefusalError) as err:
+        s.summarize(ARTICLE)
+    assert server.calls == 1
+    assert "refused" in str(err.value)
+
+
+def test_content_filter_is_a_refusal(server: FakeOpenAI) -> None:
+    server.default = ok(finish_reason="content_filter")
+    with make(server) as s, pytest.raises(RefusalError):
+        s.summarize(ARTICLE)
+
+
+async def test_async_twin_and_summarize_many(server: FakeOpenAI) -> None:
+    server.default = ok()
+    async with make(server) as s:
+        brief = await s.asummarize(ARTICLE)
+        assert brief.attempts == 1
+        results = [r async for r in s.summarize_many([ARTICLE, "", ARTICLE], concurrency=2)]
+    assert sorted(r.index for r in results) == [0, 1, 2]
+    failed = [r for r in results if not r.ok]
+    assert [r.index for r in failed] == [1]
+    assert failed[0].error is not None and failed[0].error.exit_code == 3
+    assert server.calls == 3

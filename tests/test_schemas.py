@@ -1,0 +1,71 @@
+"""The published contract: schemas/*.json match the models; the public API is pinned."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import summarizer
+from summarizer.brief import Brief, BriefDraft
+from summarizer.schemas import SCHEMA_NAMES, schema_dict
+
+SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
+
+
+@pytest.mark.parametrize("name", SCHEMA_NAMES)
+def test_schema_files_are_in_sync_with_the_models(name: str) -> None:
+    on_disk = json.loads((SCHEMAS / f"{name}.json").read_text())
+    assert on_disk == schema_dict(name), (
+        f"schemas/{name}.json is out of date: run python -m summarizer.schemas schemas"
+    )
+
+
+def test_draft_schema_satisfies_openai_strict_mode() -> None:
+    """Every object closed and every property required (nullable instead of optional)."""
+
+    def walk(node: object, path: str) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "object":
+                assert node.get("additionalProperties") is False, path
+                assert set(node.get("required", [])) == set(node.get("properties", {})), path
+            for key, value in node.items():
+                walk(value, f"{path}/{key}")
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, f"{path}/{i}")
+
+    walk(BriefDraft.model_json_schema(), "#")
+
+
+def test_brief_schema_version() -> None:
+    assert Brief.model_fields["schema_version"].default == summarizer.SCHEMA_VERSION == 1
+
+
+def test_public_api_is_pinned() -> None:
+    assert summarizer.__all__ == [
+        "SCHEMA_VERSION",
+        "Article",
+        "BackendError",
+        "Brief",
+        "BriefDraft",
+        "BriefResult",
+        "BriefValidationError",
+        "ConfigurationError",
+        "GroundingReport",
+        "InputError",
+        "RefusalError",
+        "Summarizer",
+        "SummarizerError",
+        "TruncatedOutputError",
+        "__version__",
+        "asummarize",
+        "summarize",
+    ]
+    for name in summarizer.__all__:
+        assert hasattr(summarizer, name), name
+
+
+def test_py_typed_is_shipped() -> None:
+    assert (Path(summarizer.__file__).parent / "py.typed").exists()
