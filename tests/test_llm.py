@@ -166,9 +166,9 @@ def test_http_calls_never_exceed_transport_attempts_times_answers(
         script += [Reply(status=503, body={"error": {"message": "busy"}})] * (attempts - 1)
         script.append(ok(bad.model_dump_json()))
     server.script(*script)
-    with make(server, transport_attempts=attempts, max_reasks=reasks, strict=True) as s:
-        with pytest.raises(BriefValidationError):
-            s.summarize(ARTICLE)
+    summarizer = make(server, transport_attempts=attempts, max_reasks=reasks, strict=True)
+    with summarizer as s, pytest.raises(BriefValidationError):
+        s.summarize(ARTICLE)
     assert server.calls == attempts * (1 + reasks)
     assert server.pending == 0
 
