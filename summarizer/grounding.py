@@ -59,16 +59,23 @@ class ArticleIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._forms = [_normalize(text, lower=False), _normalize(text, lower=True)]
+        self._forms: dict[bool, tuple[str, list[int]]] = {}
+
+    def _form(self, lower: bool) -> tuple[str, list[int]]:
+        # Built on first need: a verbatim quote (the common case) never pays for it.
+        if lower not in self._forms:
+            self._forms[lower] = _normalize(self.text, lower=lower)
+        return self._forms[lower]
 
     def find(self, quote: str) -> tuple[str, bool] | None:
         """The article's exact span for ``quote`` and whether it was verbatim, or None."""
         if len(quote.strip()) >= MIN_QUOTE_CHARS and quote in self.text:
             return quote, True
         candidates = [quote, quote.strip(_EDGE)]
-        for lower, (norm, where) in enumerate(self._forms):
+        for lower in (False, True):
+            norm, where = self._form(lower)
             for cand in candidates:
-                needle, _ = _normalize(cand, lower=bool(lower))
+                needle, _ = _normalize(cand, lower=lower)
                 needle = needle.strip()
                 if len(needle) < MIN_QUOTE_CHARS:
                     continue
