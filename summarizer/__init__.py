@@ -1,19 +1,27 @@
-"""summarizer: structured, grounded briefs of news articles."""
+"""summarizer: structured, grounded briefs of news articles.
+
+Public names are imported on first use (PEP 562), so that ``import summarizer.cli`` for
+``summarizer --help`` does not pay for pydantic models, HTTP clients or the OpenAI SDK.
+"""
 
 from __future__ import annotations
 
-from summarizer.article import Article
-from summarizer.brief import SCHEMA_VERSION, Brief, BriefDraft, GroundingReport
-from summarizer.errors import (
-    BackendError,
-    BriefValidationError,
-    ConfigurationError,
-    InputError,
-    RefusalError,
-    SummarizerError,
-    TruncatedOutputError,
-)
-from summarizer.summarize import BriefResult, Summarizer, asummarize, summarize
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from summarizer.article import Article
+    from summarizer.brief import SCHEMA_VERSION, Brief, BriefDraft, GroundingReport
+    from summarizer.errors import (
+        BackendError,
+        BriefValidationError,
+        ConfigurationError,
+        InputError,
+        RefusalError,
+        SummarizerError,
+        TruncatedOutputError,
+    )
+    from summarizer.summarize import BriefResult, Summarizer, asummarize, summarize
 
 __version__ = "0.1.0"
 
@@ -36,3 +44,34 @@ __all__ = [
     "asummarize",
     "summarize",
 ]
+
+_WHERE = {
+    "Article": "summarizer.article",
+    "SCHEMA_VERSION": "summarizer.brief",
+    "Brief": "summarizer.brief",
+    "BriefDraft": "summarizer.brief",
+    "GroundingReport": "summarizer.brief",
+    "BackendError": "summarizer.errors",
+    "BriefValidationError": "summarizer.errors",
+    "ConfigurationError": "summarizer.errors",
+    "InputError": "summarizer.errors",
+    "RefusalError": "summarizer.errors",
+    "SummarizerError": "summarizer.errors",
+    "TruncatedOutputError": "summarizer.errors",
+    "BriefResult": "summarizer.summarize",
+    "Summarizer": "summarizer.summarize",
+    "asummarize": "summarizer.summarize",
+    "summarize": "summarizer.summarize",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        value = getattr(import_module(_WHERE[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'summarizer' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
