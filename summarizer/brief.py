@@ -296,7 +296,7 @@ class DigestArticle(BaseModel):
     published: str | None
     content_hash: str
     headline: str
-    origin: str | None = Field(description="The source (feed, folder, list) it came from.")
+    origin: str | None = Field(description="Where it was read from: a file path or a URL.")
     new: bool = Field(description="Not in the previous digest.")
 
 

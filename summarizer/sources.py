@@ -313,7 +313,7 @@ class _Reader:
 
             def page() -> Article:
                 article = load_stdin(io.BytesIO(body), limits=self.limits)
-                return dataclasses.replace(article, url=final, origin=url)
+                return dataclasses.replace(article, url=final, origin=final)
 
             yield Candidate(keys=identity_keys(url=url), label=url, origin=source.spec,
                             load=page, url=url)  # fmt: skip
@@ -357,7 +357,7 @@ class _Reader:
         def inline() -> Article:
             article = load_stdin(io.BytesIO(content.encode("utf-8")), limits=limits)
             return dataclasses.replace(
-                article, title=title or article.title, origin=source.spec, url=None
+                article, title=title or article.title, origin=f"{source.spec}#{guid}", url=None
             )
 
         return Candidate(keys=identity_keys(guid=scoped_guid), label=title or str(guid),
@@ -400,10 +400,9 @@ def ingest(
 
     def load(item: tuple[Candidate, int | None]) -> Article | SummarizerError:
         try:
-            article = item[0].load()
+            return item[0].load()
         except SummarizerError as exc:
             return exc
-        return dataclasses.replace(article, origin=item[0].origin)
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         for (candidate, retry_id), loaded in zip(pending, pool.map(load, pending), strict=True):

@@ -1,0 +1,331 @@
+"""A digest out: Markdown, self-contained HTML and JSON; files, webhook and email.
+
+Every string that comes from an article or a model is escaped: Jinja2 autoescaping in
+HTML (and only http(s) links), backslash escapes in Markdown. Files are written
+atomically (a temporary file, then a rename) under dated names; each delivery is
+recorded in the store under the digest's id, so a digest is posted and mailed once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from summarizer.brief import Digest, Quoted
+from summarizer.errors import BackendError, SummarizerError
+
+if TYPE_CHECKING:
+    from summarizer.digest import DigestConfig
+    from summarizer.store import Store
+
+__all__ = [
+    "SUFFIXES",
+    "deliver",
+    "file_stem",
+    "render",
+    "render_html",
+    "render_json",
+    "render_markdown",
+    "send_email",
+    "post_webhook",
+    "write_outputs",
+]
+
+log = logging.getLogger(__name__)
+
+SUFFIXES = {"markdown": "md", "html": "html", "json": "json"}
+
+
+# --- Markdown ------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#|!~])")
+
+
+def _md(text: str | None) -> str:
+    """Article text inside Markdown: no tags, links, emphasis or headings of its own."""
+    if not text:
+        return ""
+    text = _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    return text.replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _safe_url(url: str | None) -> str | None:
+    if url and re.match(r"^https?://[^\s<>\"'`]+$", url, re.I):
+        return url
+    return None
+
+
+def _cite(quotes: list[Quoted], number: dict[str, int]) -> str:
+    return " ".join(f"“{_md(q.text)}” [{number.get(q.article, '?')}]" for q in quotes[:3])
+
+
+def render_markdown(digest: Digest) -> str:
+    number = {a.id: i for i, a in enumerate(digest.articles, 1)}
+    c = digest.counts
+    out = [
+        f"# {_md(digest.title)} — {digest.created_at:%Y-%m-%d %H:%M} UTC",
+        "",
+        f"{c.stories} stories ({c.new_stories} new) from {c.briefed} articles"
+        + (f"; {len(digest.failed)} could not be briefed" if digest.failed else "")
+        + ".",
+        "",
+    ]
+    for story in digest.stories:
+        new = " 🆕" if story.new else ""
+        out += [f"## {_md(story.headline)}{new}", ""]
+        out += [f"{_md(s.text)} {_cite(s.evidence, number)}" for s in story.summary]
+        out.append("")
+        if story.actors:
+            out += ["### Actors", ""]
+            for actor in story.actors:
+                roles = "; ".join(_md(r) for r in actor.roles)
+                out.append(f"- **{_md(actor.name)}** ({actor.kind}): {roles}")
+                for p in actor.positions:
+                    refs = ", ".join(f"[{number.get(s, '?')}]" for s in p.sources)
+                    out.append(
+                        f"  - {_md(p.topic)}: {_md(p.stance)} {refs} — {_cite(p.evidence, number)}"
+                    )
+            out.append("")
+        if story.disputes:
+            out += ["### Open disputes", ""]
+            for d in story.disputes:
+                flag = " (new)" if d.new else ""
+                out.append(f"- **{_md(d.issue)}** — {d.status}{flag}")
+                for side in d.sides:
+                    who = ", ".join(_md(a) for a in side.actors) or "—"
+                    out.append(f"  - {who}: {_md(side.claim)}")
+                out.append(f"  - evidence: {_cite(d.evidence, number)}")
+            out.append("")
+        if story.next_steps:
+            out += ["### Next steps", ""]
+            for n in story.next_steps:
+                flag = " (new)" if n.new else ""
+                when = f" — {_md(n.when)}" if n.when else ""
+                out.append(
+                    f"- {_md(n.action)} ({n.certainty}{when}){flag} — {_cite(n.evidence, number)}"
+                )
+            out.append("")
+        refs = ", ".join(f"[{number[s]}]" for s in story.sources if s in number)
+        out += [f"Sources: {refs}", ""]
+    if digest.articles:
+        out += ["## Sources", ""]
+        for i, a in enumerate(digest.articles, 1):
+            name = _md(a.title or a.headline)
+            url = _safe_url(a.url)
+            link = f"[{name}](<{url}>)" if url else name
+            site = f" — {_md(a.site)}" if a.site else ""
+            out.append(f"{i}. {link}{site}")
+        out.append("")
+    if digest.failed:
+        out += ["## Could not be briefed", "", "Retried on the next run.", ""]
+        out += [f"- {_md(f.label)}: {_md(f.error)}" for f in digest.failed]
+        out.append("")
+    return "\n".join(out)
+
+
+# --- HTML ----------------------------------------------------------------------------------
+
+_HTML = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ d.title }} — {{ d.created_at.strftime("%Y-%m-%d") }}</title>
+<style>
+body{font:16px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem}
+body{color:#222}h1{font-size:1.6rem}
+h2{font-size:1.3rem;margin-top:2.5rem;border-top:1px solid #ddd;padding-top:1rem}
+h3{font-size:1rem;text-transform:uppercase;letter-spacing:.05em;color:#555}
+q{font-style:italic;color:#444}.ref{font-size:.8em;vertical-align:super}
+.new{background:#e6f4ea;color:#137333;border-radius:3px;padding:0 .3em;font-size:.8em}
+.failed{color:#a50e0e}.meta{color:#666}
+</style></head><body>
+<h1>{{ d.title }}</h1>
+<p class="meta">{{ d.created_at.strftime("%Y-%m-%d %H:%M") }} UTC ·
+{{ d.counts.stories }} stories ({{ d.counts.new_stories }} new)
+from {{ d.counts.briefed }} articles
+{% if d.failed %} · <span class="failed">{{ d.failed|length }} could not be briefed</span>
+{% endif %}</p>
+{% macro new(flag) %}{% if flag %} <span class="new">new</span>{% endif %}{% endmacro %}
+{% macro cite(quotes) %}
+{% for q in quotes[:3] %} <q>{{ q.text }}</q>
+<a class="ref" href="#a{{ num[q.article] }}">[{{ num[q.article] }}]</a>
+{% endfor %}
+{% endmacro %}
+{% for s in d.stories %}
+<section id="{{ s.id }}"><h2>{{ s.headline }}{{ new(s.new) }}</h2>
+{% for x in s.summary %}<p>{{ x.text }}{{ cite(x.evidence) }}</p>{% endfor %}
+{% if s.actors %}<h3>Actors</h3><ul>
+{% for a in s.actors %}<li><b>{{ a.name }}</b> ({{ a.kind }}): {{ a.roles|join("; ") }}
+{% if a.positions %}<ul>
+{% for p in a.positions %}<li>{{ p.topic }}: {{ p.stance }}{{ cite(p.evidence) }}</li>
+{% endfor %}</ul>{% endif %}</li>
+{% endfor %}</ul>{% endif %}
+{% if s.disputes %}<h3>Open disputes</h3><ul>
+{% for x in s.disputes %}<li><b>{{ x.issue }}</b> — {{ x.status }}{{ new(x.new) }}<ul>
+{% for side in x.sides %}<li>{{ side.actors|join(", ") or "—" }}: {{ side.claim }}</li>
+{% endfor %}</ul>{{ cite(x.evidence) }}</li>
+{% endfor %}</ul>{% endif %}
+{% if s.next_steps %}<h3>Next steps</h3><ul>
+{% for n in s.next_steps %}<li>{{ n.action }}
+({{ n.certainty }}{% if n.when %} — {{ n.when }}{% endif %}){{ new(n.new) }}
+{{ cite(n.evidence) }}</li>
+{% endfor %}</ul>{% endif %}
+</section>
+{% endfor %}
+{% if d.articles %}<h2>Sources</h2><ol>
+{% for a in d.articles %}<li id="a{{ loop.index }}">
+{% if safe_url(a.url) %}<a href="{{ safe_url(a.url) }}" rel="noopener noreferrer">
+{{ a.title or a.headline }}</a>{% else %}{{ a.title or a.headline }}{% endif %}
+{% if a.site %} — {{ a.site }}{% endif %}</li>
+{% endfor %}</ol>{% endif %}
+{% if d.failed %}<h2 class="failed">Could not be briefed</h2><p>Retried on the next run.</p><ul>
+{% for f in d.failed %}<li>{{ f.label }}: {{ f.error }}</li>{% endfor %}</ul>{% endif %}
+</body></html>
+"""
+
+
+def render_html(digest: Digest) -> str:
+    """One self-contained page (inline CSS, no scripts); all text autoescaped."""
+    from jinja2 import Environment
+
+    env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    number = {a.id: i for i, a in enumerate(digest.articles, 1)}
+    return env.from_string(_HTML).render(d=digest, num=number, safe_url=_safe_url)
+
+
+def render_json(digest: Digest) -> str:
+    return digest.model_dump_json(indent=2) + "\n"
+
+
+def render(digest: Digest, fmt: str) -> str:
+    if fmt == "markdown":
+        return render_markdown(digest)
+    if fmt == "html":
+        return render_html(digest)
+    if fmt == "json":
+        return render_json(digest)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+# --- files -----------------------------------------------------------------------------------
+
+
+def file_stem(digest: Digest) -> str:
+    """``digest-2025-01-31-0700-<id>``: dated, and the same for a rerun of the same digest."""
+    return f"digest-{digest.created_at:%Y-%m-%d-%H%M}-{digest.id[1:9]}"
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        with tmp.open("w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_outputs(digest: Digest, out: Path, formats: list[str]) -> list[Path]:
+    """Write each format to ``out`` (atomically); return the paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for fmt in formats:
+        path = out / f"{file_stem(digest)}.{SUFFIXES[fmt]}"
+        _write_atomic(path, render(digest, fmt))
+        paths.append(path)
+    return paths
+
+
+# --- webhook and email -------------------------------------------------------------------------
+
+
+def post_webhook(digest: Digest, url: str, *, timeout_s: float = 20.0) -> None:
+    """POST the digest JSON; ``Idempotency-Key`` is the digest id. Non-2xx is an error."""
+    import httpx2
+
+    if not re.match(r"^https?://", url, re.I):
+        raise BackendError(f"webhook URL must be http(s): {url}")
+    try:
+        response = httpx2.post(
+            url,
+            content=render_json(digest).encode("utf-8"),
+            headers={
+                "Content-Type": "application/json",
+                "Idempotency-Key": digest.id,
+                "User-Agent": "summarizer-digest/0.1",
+            },
+            timeout=timeout_s,
+        )
+    except httpx2.HTTPError as exc:
+        raise BackendError(f"webhook {url}: {exc}") from exc
+    if not 200 <= response.status_code < 300:
+        raise BackendError(
+            f"webhook {url}: HTTP {response.status_code}", status_code=response.status_code
+        )
+
+
+def deliver(digest: Digest, config: DigestConfig, store: Store) -> list[str]:
+    """Files always; then the webhook and the email unless already delivered.
+    Returns the delivery problems (each also recorded in the store)."""
+    from summarizer.config import data_dir
+
+    out = (config.out or data_dir() / "digests").expanduser()
+    for path in write_outputs(digest, out, list(config.formats)):
+        store.record_delivery(digest.id, "file", str(path), "ok")
+        log.info("wrote %s", path)
+    problems: list[str] = []
+    targets: list[tuple[str, str]] = []
+    if config.webhook:
+        targets.append(("webhook", config.webhook))
+    if config.email:
+        targets.append(("email", ",".join(config.email.to)))
+    for channel, target in targets:
+        if store.delivered(digest.id, channel, target):
+            log.info("%s %s: digest %s already delivered", channel, target, digest.id)
+            continue
+        try:
+            if channel == "webhook":
+                post_webhook(digest, target, timeout_s=config.webhook_timeout_s)
+            else:
+                assert config.email is not None
+                send_email(digest, config)
+        except (SummarizerError, OSError) as exc:
+            message = f"{channel} delivery failed: {exc}"
+            log.warning("%s", message)
+            store.record_delivery(digest.id, channel, target, "failed", str(exc))
+            problems.append(message)
+            continue
+        store.record_delivery(digest.id, channel, target, "ok")
+        log.info("delivered digest %s by %s to %s", digest.id, channel, target)
+    return problems
+
+
+def send_email(digest: Digest, config: DigestConfig) -> None:
+    """Send the Markdown as text with the HTML as its alternative (stdlib smtplib)."""
+    import smtplib
+    from email.message import EmailMessage
+
+    email = config.email
+    assert email is not None
+    message = EmailMessage()
+    message["Subject"] = f"{digest.title} — {digest.created_at:%Y-%m-%d}"
+    message["From"] = email.sender
+    message["To"] = ", ".join(email.to)
+    message["Message-ID"] = f"<{digest.id}@summarizer.digest>"
+    message.set_content(render_markdown(digest))
+    message.add_alternative(render_html(digest), subtype="html")
+    password = os.environ.get(email.password_env, "") if email.password_env else ""
+    smtp_class = smtplib.SMTP_SSL if email.ssl else smtplib.SMTP
+    try:
+        with smtp_class(email.host, email.port, timeout=email.timeout_s) as smtp:
+            if email.starttls and not email.ssl:
+                smtp.starttls()
+            if email.username:
+                smtp.login(email.username, password)
+            smtp.send_message(message)
+    except smtplib.SMTPException as exc:
+        raise BackendError(f"SMTP {email.host}:{email.port}: {exc}") from exc

@@ -1,0 +1,439 @@
+"""The digest run end to end: a fake model on loopback, real files, a real SQLite store.
+
+The helpers at the top (``brief_responder``, ``make_config``, ``write_articles``) are shared
+with test_digest_cli.py and benchmarks/digest.py.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fakeopenai import FakeOpenAI, Reply, completion
+
+from summarizer.brief import Digest
+from summarizer.digest import (
+    DigestConfig,
+    RunLockedError,
+    _aliases,
+    group_stories,
+    load_digest_config,
+    normalize_name,
+    parse_duration,
+    run_digest,
+    run_lock,
+)
+from summarizer.store import open_store
+
+# --- helpers: a model that writes valid, grounded briefs ---------------------------------
+
+NAMES = (
+    "Vladimir Putin", "Volodymyr Zelensky", "Donald Trump", "Emmanuel Macron",
+    "Olaf Scholz", "Halden Dockworkers Union", "Port Authority", "Daniel Brandt",
+    "Maria Lopez", "City Council", "Green Party", "Acme Corp",
+)  # fmt: skip
+_ARTICLE_RE = re.compile(r"<<<(ARTICLE-[0-9a-f]+)\n(.*)\n\1>>>", re.S)
+FAIL_MARK = "FAIL-ME"
+
+
+def article_of(request: dict[str, Any]) -> str:
+    """The article text inside a chat request (what the user template wrapped)."""
+    user = next(m["content"] for m in request["messages"] if m["role"] == "user")
+    body = _ARTICLE_RE.search(user)
+    assert body, user[:200]
+    lines = body.group(2).split("\n")
+    while lines and (lines[0].startswith(("Title: ", "Published: ")) or not lines[0]):
+        lines.pop(0)
+    return "\n".join(lines)
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=\.)\s+", text) if len(s.strip()) > 5]
+
+
+def draft_for(text: str) -> dict[str, Any]:
+    """A BriefDraft for ``text`` whose every quote and name occurs in it."""
+    sentences = _sentences(text)
+    found = [n for n in NAMES if n in text]
+    ids = {n: re.sub(r"\W+", "_", n.lower())[:40] for n in found}
+
+    def where(name: str) -> str:
+        return next(s for s in sentences if name in s)[:300]
+
+    actors = [
+        {"id": ids[n], "name": n, "kind": "person", "role": f"{n} in the story",
+         "evidence": [where(n)]}
+        for n in found
+    ]  # fmt: skip
+    positions = [
+        {"actor": ids[n], "topic": "the talks", "stance": where(n)[:400], "evidence": [where(n)]}
+        for n in found
+    ]
+    disputes = []
+    if len(found) >= 2:
+        disputes.append(
+            {
+                "issue": f"{found[0]} versus {found[1]}",
+                "sides": [
+                    {"actors": [ids[found[0]]], "claim": "One side."},
+                    {"actors": [ids[found[1]]], "claim": "The other side."},
+                ],
+                "status": "open",
+                "evidence": [where(found[0])],
+            }
+        )
+    steps = [
+        {"action": s[:400], "actors": [ids[n] for n in found if n in s], "when": None,
+         "certainty": "scheduled", "evidence": [s[:300]]}
+        for s in sentences if " will " in s
+    ][:2]  # fmt: skip
+    return {
+        "headline": sentences[0][:200],
+        "summary": [{"text": s[:400], "evidence": [s[:300]]} for s in sentences[:2]],
+        "actors": actors,
+        "positions": positions,
+        "disputes": disputes,
+        "next_steps": steps,
+    }
+
+
+def brief_responder(*, delay_s: float = 0.0) -> Any:
+    """Answer every request with a valid brief of its article; refuse articles that
+    contain FAIL-ME (a refusal is not retried, so a failure costs one request)."""
+
+    def respond(request: dict[str, Any]) -> Reply:
+        text = article_of(request)
+        if FAIL_MARK in text:
+            return Reply(body=completion(None, refusal="I cannot brief this."), delay_s=delay_s)
+        return Reply(body=completion(json.dumps(draft_for(text))), delay_s=delay_s)
+
+    return respond
+
+
+def article_text(i: int, names: tuple[str, ...], extra: str = "") -> str:
+    first, *rest = names
+    others = " and ".join(rest) or "nobody else"
+    return (
+        f"Report number {i}: {first} met {others} on day {i}. "
+        f"{first} said the talks were difficult. "
+        + "".join(f"{n} wants a different deal. " for n in rest)
+        + f"Negotiators will meet again next week. {extra}"
+    ).strip()
+
+
+def write_articles(folder: Path, specs: list[tuple[str, ...]], start: int = 0) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i, names in enumerate(specs, start):
+        path = folder / f"article-{i:04d}.txt"
+        path.write_text(article_text(i, names), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def make_config(server: FakeOpenAI, tmp: Path, **overrides: Any) -> DigestConfig:
+    values: dict[str, Any] = {
+        "sources": [],
+        "out": tmp / "out",
+        "db": tmp / "digest.db",
+        "concurrency": 4,
+        "summarizer": {
+            "base_url": server.base_url,
+            "model": "fake-model",
+            "mode": "json_schema",
+            "transport_attempts": 1,
+        },
+    }
+    values.update(overrides)
+    return DigestConfig.model_validate(values)
+
+
+@pytest.fixture
+def model() -> Iterator[FakeOpenAI]:
+    with FakeOpenAI(responder=brief_responder()) as server:
+        yield server
+
+
+class Receiver:
+    """A loopback webhook receiver that records each POST."""
+
+    def __init__(self, status: int = 200) -> None:
+        self.posts: list[tuple[dict[str, str], bytes]] = []
+        self.status = status
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("content-length") or 0))
+                owner.posts.append(({k.lower(): v for k, v in self.headers.items()}, body))
+                self.send_response(owner.status)
+                self.send_header("content-length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> Receiver:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+UKRAINE = ("Vladimir Putin", "Volodymyr Zelensky", "Donald Trump")
+PORT = ("Halden Dockworkers Union", "Port Authority", "Daniel Brandt")
+CITY = ("Maria Lopez", "City Council")
+
+
+# --- the run -------------------------------------------------------------------------------
+
+
+def test_folder_digest_groups_stories_and_writes_every_format(
+    model: FakeOpenAI, tmp_path: Path
+) -> None:
+    write_articles(tmp_path / "news", [UKRAINE, PORT, UKRAINE[:2], PORT[1:], CITY])
+    config = make_config(model, tmp_path, sources=[str(tmp_path / "news")])
+
+    digest = run_digest(config)
+
+    assert not digest.partial
+    assert digest.counts.briefed == 5 and model.calls == 5
+    assert [len(s.sources) for s in digest.stories] == [2, 2, 1]
+    ukraine = digest.stories[0]
+    assert {a.name for a in ukraine.actors} >= {"Vladimir Putin", "Volodymyr Zelensky"}
+    putin = next(a for a in ukraine.actors if a.name == "Vladimir Putin")
+    assert putin.sources == ukraine.sources  # both articles report him
+    assert all(q.article in ukraine.sources for q in putin.evidence)
+    assert ukraine.disputes and ukraine.next_steps
+    assert all(s.new for s in digest.stories)
+    files = sorted(p.suffix for p in (tmp_path / "out").iterdir())
+    assert files == [".html", ".json", ".md"]
+    stem = next((tmp_path / "out").glob("*.json")).stem
+    assert re.fullmatch(r"digest-\d{4}-\d\d-\d\d-\d{4}-[0-9a-f]{8}", stem)
+
+
+def test_rerun_makes_no_model_calls_and_delivers_nothing_new(
+    model: FakeOpenAI, tmp_path: Path
+) -> None:
+    write_articles(tmp_path / "news", [UKRAINE, PORT])
+    with Receiver() as hook:
+        config = make_config(model, tmp_path, sources=[str(tmp_path / "news")], webhook=hook.url)
+        first = run_digest(config)
+        second = run_digest(config)
+    assert model.calls == 2
+    assert first.counts.briefed == 2 and second.counts.articles == 0
+    assert len(hook.posts) == 1
+
+
+def test_new_since_last_time(model: FakeOpenAI, tmp_path: Path) -> None:
+    news = tmp_path / "news"
+    write_articles(news, [UKRAINE, PORT])
+    config = make_config(model, tmp_path, sources=[str(news)], since="1d")
+    first = run_digest(config)
+    write_articles(news, [UKRAINE[:2], CITY], start=10)
+
+    second = run_digest(config)
+
+    assert second.previous == first.id
+    assert second.counts.articles == 4  # the window holds the old articles too
+    by_size = {len(s.sources): s for s in second.stories}
+    assert by_size[2].new is False  # the Ukraine story continues
+    assert [s.new for s in second.stories if s.headline.startswith("Report number 11")] == [True]
+    old_dispute = by_size[2].disputes[0]
+    assert old_dispute.new is False
+    assert sum(a.new for a in second.articles) == 2
+    assert second.counts.new_stories == 1
+
+
+def test_partial_failure_is_listed_retried_and_exit_state(
+    model: FakeOpenAI, tmp_path: Path
+) -> None:
+    news = tmp_path / "news"
+    write_articles(news, [UKRAINE, PORT])
+    bad = news / "bad.txt"
+    bad.write_text(f"Report: {FAIL_MARK} Olaf Scholz spoke. He said little.", encoding="utf-8")
+    config = make_config(model, tmp_path, sources=[str(news)])
+
+    first = run_digest(config)
+
+    assert first.partial and first.counts.failed == 1 and first.counts.briefed == 2
+    assert [f.attempts for f in first.failed] == [1]
+    assert "refused" in first.failed[0].error
+    md = next((tmp_path / "out").glob("*.md")).read_text()
+    assert "## Could not be briefed" in md
+    assert model.calls == 3
+
+    second = run_digest(config)  # the failed article is tried again (and fails again)
+    assert second.partial and second.counts.briefed == 0
+    assert [f.attempts for f in second.failed] == [2]
+    assert model.calls == 4
+
+
+def test_failed_article_is_retried_next_run(tmp_path: Path) -> None:
+    fail = {"on": True}
+
+    def respond(request: dict[str, Any]) -> Reply:
+        if fail["on"] and "Olaf Scholz" in article_of(request):
+            return Reply(status=400, body={"error": {"message": "bad", "type": "invalid"}})
+        return brief_responder()(request)
+
+    with FakeOpenAI(responder=respond) as server:
+        news = tmp_path / "news"
+        write_articles(news, [UKRAINE, ("Olaf Scholz", "Green Party")])
+        config = make_config(server, tmp_path, sources=[str(news)])
+        first = run_digest(config)
+        assert first.partial and [f.label for f in first.failed] == [str(news / "article-0001.txt")]
+        fail["on"] = False
+        second = run_digest(config)
+        assert not second.partial
+        assert second.counts.briefed == 1 and second.counts.cached == 0
+        assert [a.title for a in second.articles] == [first.failed[0].label.split("/")[-1]] or (
+            len(second.articles) == 1
+        )
+    runs = open_store(tmp_path / "digest.db").runs()
+    assert [r["status"] for r in runs] == ["partial", "ok"]
+    assert runs[0]["counts"]["failed"] == 1 and runs[0]["errors"]
+
+
+def test_same_article_from_two_sources_is_one(model: FakeOpenAI, tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    write_articles(a, [UKRAINE])
+    write_articles(b, [UKRAINE])  # the same text in another folder
+    config = make_config(model, tmp_path, sources=[str(a), str(b)])
+
+    digest = run_digest(config)
+
+    assert digest.counts.articles == 1 and len(digest.articles) == 1
+    assert model.calls == 1
+
+
+def test_json_output_validates_against_the_digest_schema(model: FakeOpenAI, tmp_path: Path) -> None:
+    write_articles(tmp_path / "news", [UKRAINE, CITY])
+    digest = run_digest(make_config(model, tmp_path, sources=[str(tmp_path / "news")]))
+    text = next((tmp_path / "out").glob("*.json")).read_text()
+    assert Digest.model_validate_json(text) == digest
+    from summarizer.schemas import schema_dict
+
+    schema = schema_dict("digest")
+    assert set(schema["required"]) <= set(json.loads(text))
+    committed = Path(__file__).parent.parent / "schemas" / "digest.json"
+    assert json.loads(committed.read_text()) == schema
+
+
+def test_html_escapes_article_text(tmp_path: Path) -> None:
+    evil = '<script>alert("x")</script>'
+
+    def respond(request: dict[str, Any]) -> Reply:
+        draft = draft_for(article_of(request))
+        draft["headline"] = evil
+        return Reply(body=completion(json.dumps(draft)))
+
+    with FakeOpenAI(responder=respond) as server:
+        (tmp_path / "news").mkdir()
+        (tmp_path / "news" / "x.txt").write_text(
+            f"Maria Lopez wrote {evil} on the wall. The City Council will meet.", encoding="utf-8"
+        )
+        run_digest(make_config(server, tmp_path, sources=[str(tmp_path / "news")]))
+    html = next((tmp_path / "out").glob("*.html")).read_text()
+    md = next((tmp_path / "out").glob("*.md")).read_text()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<script>" not in md
+
+
+def test_webhook_receives_the_digest_once_with_idempotency_key(
+    model: FakeOpenAI, tmp_path: Path
+) -> None:
+    write_articles(tmp_path / "news", [PORT])
+    with Receiver() as hook:
+        config = make_config(model, tmp_path, sources=[str(tmp_path / "news")], webhook=hook.url)
+        digest = run_digest(config)
+    ((headers, body),) = hook.posts
+    assert headers["content-type"] == "application/json"
+    assert headers["idempotency-key"] == digest.id
+    assert Digest.model_validate_json(body).id == digest.id
+    store = open_store(tmp_path / "digest.db")
+    assert ("webhook", hook.url, "ok") in [(c, t, s) for _, c, t, s in store.deliveries()]
+
+
+def test_failed_webhook_is_retried_by_the_next_run(model: FakeOpenAI, tmp_path: Path) -> None:
+    write_articles(tmp_path / "news", [PORT])
+    with Receiver(status=503) as hook:
+        config = make_config(model, tmp_path, sources=[str(tmp_path / "news")], webhook=hook.url)
+        first = run_digest(config)
+        assert first.partial
+        hook.status = 200
+        second = run_digest(config)
+    assert second.id == first.id and not second.partial
+    assert len(hook.posts) == 2 and model.calls == 1
+
+
+def test_second_run_on_the_same_database_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "digest.db"
+    with run_lock(db), pytest.raises(RunLockedError, match="another digest run"), run_lock(db):
+        pass
+
+
+# --- pieces ----------------------------------------------------------------------------------
+
+
+def test_normalize_name() -> None:
+    assert normalize_name("  The  Élysée-Palace ") == "elysee palace"
+    assert normalize_name("ZELENSKY") == normalize_name("Zelensky")
+
+
+def test_parse_duration_and_config(tmp_path: Path) -> None:
+    assert parse_duration("6h").total_seconds() == 21600
+    assert parse_duration("90s").total_seconds() == 90
+    path = tmp_path / "digest.toml"
+    path.write_text(
+        'sources = ["a"]\nsince = "2d"\nformats = ["json"]\n[summarizer]\nmodel = "m"\n'
+    )
+    config = load_digest_config(path, concurrency=3, summarizer={"base_url": "http://x/v1"})
+    assert config.since and config.since.days == 2
+    assert config.concurrency == 3 and config.summarizer == {
+        "model": "m",
+        "base_url": "http://x/v1",
+    }
+
+
+def test_grouping_is_deterministic_and_uses_aliases(model: FakeOpenAI, tmp_path: Path) -> None:
+    from summarizer.brief import Brief
+    from summarizer.store import StoredArticle
+
+    def item(i: int, names: list[str]) -> tuple[StoredArticle, Brief]:
+        text = article_text(i, tuple(names))
+        draft = draft_for(text)
+        brief = Brief.model_validate(
+            {**draft, "source": {"content_hash": str(i)}, "model": "m", "backend": "b",
+             "prompt_version": "p", "usage": {}, "attempts": 1, "latency_s": 0,
+             "created_at": "2025-01-01T00:00:00Z", "grounding": {}}
+        )  # fmt: skip
+        row = StoredArticle(i, f"a{i}", None, None, None, None, None, None, text, None, "",
+                            "briefed", None, 1, None, None)  # fmt: skip
+        return row, brief
+
+    items = [
+        item(1, ["Vladimir Putin", "Donald Trump"]),
+        item(2, ["Maria Lopez"]),
+        item(3, ["Donald Trump", "Vladimir Putin", "Emmanuel Macron"]),
+        item(4, ["Acme Corp", "City Council"]),
+        item(5, ["City Council", "Maria Lopez"]),
+    ]
+    groups = group_stories(items)
+    assert groups == [[0, 2], [1, 4], [3]]
+    assert group_stories(items) == groups
+    assert _aliases({"putin", "vladimir putin", "smith", "john smith", "jane smith"}) == {
+        "putin": "vladimir putin"
+    }
