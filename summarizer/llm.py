@@ -399,7 +399,8 @@ def _backend_error(exc: BaseException, base_url: str, attempts: int) -> BackendE
         return BackendError(f"timed out waiting for {base_url}", attempts=attempts)
     if isinstance(exc, openai.APIConnectionError):
         cause = exc.__cause__ or exc
-        return BackendError(f"cannot reach {base_url}: {_one_line(str(cause))}", attempts=attempts)
+        detail = _one_line(str(cause)) or type(cause).__name__  # httpx's ReadError('') says nothing
+        return BackendError(f"cannot reach {base_url}: {detail}", attempts=attempts)
     return BackendError(
         f"{type(exc).__name__} from {base_url}: {_one_line(str(exc))}", attempts=attempts
     )
