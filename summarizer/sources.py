@@ -240,6 +240,7 @@ class _Reader:
         self.feed_limits = dataclasses.replace(limits, allow_private=allow_private)
         self.since = since
         self.not_modified = 0
+        self.known_pages = 0
 
     def candidates(self, source: SourceSpec) -> Iterator[Candidate]:
         if source.kind == "folder":
@@ -286,7 +287,8 @@ class _Reader:
         """A feed, or a page (an http(s) source is a feed if its content says so)."""
         url = source.location
         if source.kind == "url" and self.store.find_article(identity_keys(url=url)):
-            return  # a page already stored: pages do not change their story
+            self.known_pages += 1  # a page already stored: pages do not change their story
+            return
         source_id, etag, modified = self.store.source(source.spec, source.kind)
         headers = {"Accept": _FEED_ACCEPT}
         if etag:
@@ -378,18 +380,23 @@ def ingest(
     report = IngestReport()
     reader = _Reader(store, limits=limits, allow_private=allow_private, since=since)
     pending: list[tuple[Candidate, int | None]] = []
+    seen: set[str] = set()
     for spec in sources:
         try:
             source = parse_source(spec)
             for candidate in reader.candidates(source):
-                if candidate.keys and store.find_article(candidate.keys) is not None:
+                if candidate.keys and (
+                    seen.intersection(candidate.keys) or store.find_article(candidate.keys)
+                ):
                     report.known += 1
                     continue
+                seen.update(candidate.keys)
                 pending.append((candidate, None))
         except SummarizerError as exc:
             log.warning("source %s: %s", spec, exc)
             report.source_errors.append((spec, str(exc)))
     report.not_modified = reader.not_modified
+    report.known += reader.known_pages
 
     # Pages that failed before are fetched again (their feed may not list them anymore).
     for stored in store.undigested(since=None):
@@ -408,7 +415,7 @@ def ingest(
         for (candidate, retry_id), loaded in zip(pending, pool.map(load, pending), strict=True):
             if isinstance(loaded, SummarizerError):
                 report.failed += 1
-                log.warning("%s: %s", candidate.label, loaded)
+                log.warning("%s", loaded)
                 if retry_id is not None:
                     store.article_failed(retry_id, str(loaded))
                     continue

@@ -1,0 +1,121 @@
+"""The SQLite store: migrations, WAL, the brief cache (through a real Summarizer), runs."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from fakeopenai import FakeOpenAI
+from test_digest import article_text, brief_responder
+
+from summarizer.article import Article
+from summarizer.config import data_dir, load_settings
+from summarizer.store import MIGRATIONS, default_db_path, open_store
+from summarizer.summarize import Summarizer
+
+TEXT = article_text(1, ("Vladimir Putin", "Donald Trump"))
+
+
+def summarizer(server: FakeOpenAI, store: object, **flags: object) -> Summarizer:
+    settings = load_settings(
+        {"base_url": server.base_url, "model": "fake-model", "mode": "json_schema",
+         "transport_attempts": 1, **flags}
+    )  # fmt: skip
+    return Summarizer(settings=settings, cache=store)  # type: ignore[arg-type]
+
+
+def test_migrations_are_recorded_and_idempotent(tmp_path: Path) -> None:
+    path = tmp_path / "x.db"
+    with open_store(path) as store:
+        assert store.migrations() == [m[0] for m in MIGRATIONS]
+    with open_store(path) as store:
+        assert store.migrate() == []  # nothing left to apply
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert tables >= {"sources", "articles", "article_keys", "briefs", "runs", "digests",
+                      "deliveries", "schema_migrations"}  # fmt: skip
+    conn.close()
+
+
+def test_default_path_follows_summarizer_home() -> None:
+    assert default_db_path() == data_dir() / "summarizer.db"
+    assert default_db_path(Path("~/x.db")) == Path("~/x.db").expanduser()
+
+
+def test_cached_brief_costs_no_request(tmp_path: Path) -> None:
+    with FakeOpenAI(responder=brief_responder()) as server, open_store(tmp_path / "c.db") as store:
+        with summarizer(server, store) as s:
+            first = s.summarize(TEXT)
+            second = s.summarize(Article(text=TEXT, url="https://mirror.example/x"))
+        assert server.calls == 1
+        assert second.headline == first.headline
+        assert second.source.url == "https://mirror.example/x"  # this caller's source
+        assert store.count_briefs() == 1
+        key, parts = Summarizer.cache_key(s, Article(text=TEXT))
+        assert store.has_brief(key)
+        assert set(parts) >= {"content_hash", "model", "backend", "prompt_version",
+                              "schema_version", "strict"}  # fmt: skip
+        row = store.conn.execute("SELECT options, model FROM briefs").fetchone()
+        assert json.loads(row[0])["content_hash"] == Article(text=TEXT).content_hash
+        assert row[1] == "fake-model"
+
+
+def test_options_that_change_the_answer_change_the_key(tmp_path: Path) -> None:
+    with FakeOpenAI(responder=brief_responder()) as server, open_store(tmp_path / "c.db") as store:
+        with summarizer(server, store) as s:
+            s.summarize(TEXT)
+        with summarizer(server, store, strict=True) as s:
+            s.summarize(TEXT)
+        with summarizer(server, store, model="other-model") as s:
+            s.summarize(TEXT)
+        with summarizer(server, store, max_reasks=0) as s:
+            s.summarize(TEXT)
+        with summarizer(server, store, timeout_s=5) as s:  # does not change the answer
+            s.summarize(TEXT)
+        assert server.calls == 4
+
+
+async def test_async_path_uses_the_cache(tmp_path: Path) -> None:
+    with FakeOpenAI(responder=brief_responder()) as server, open_store(tmp_path / "c.db") as store:
+        async with summarizer(server, store) as s:
+            await s.asummarize(TEXT)
+            results = [r async for r in s.summarize_many([TEXT, TEXT], concurrency=2)]
+        assert all(r.ok for r in results) and server.calls == 1
+
+
+def test_no_cache_without_a_store(tmp_path: Path) -> None:
+    with FakeOpenAI(responder=brief_responder()) as server:
+        with summarizer(server, None) as s:
+            s.summarize(TEXT)
+            s.summarize(TEXT)
+        assert server.calls == 2
+
+
+def test_runs_and_deliveries(tmp_path: Path) -> None:
+    with open_store(tmp_path / "r.db") as store:
+        first = store.start_run()
+        second = store.start_run()  # the first never finished: it is marked interrupted
+        store.finish_run(second, "ok", counts={"briefed": 2}, digest_id="d1")
+        assert [(r["id"], r["status"]) for r in store.runs()] == [
+            (first, "interrupted"),
+            (second, "ok"),
+        ]
+        assert not store.delivered("d1", "webhook", "http://x")
+        store.record_delivery("d1", "webhook", "http://x", "failed", "HTTP 500")
+        assert not store.delivered("d1", "webhook", "http://x")
+        store.record_delivery("d1", "webhook", "http://x", "ok")
+        assert store.delivered("d1", "webhook", "http://x")
+        assert store.deliveries() == [("d1", "webhook", "http://x", "ok")]
+
+
+def test_article_identity_merges_keys(tmp_path: Path) -> None:
+    with open_store(tmp_path / "a.db") as store:
+        a = store.add_article(["url:https://x/1"], {"title": "One", "text": "t"})
+        b = store.add_article(["hash:abc", "url:https://x/1"], {"site": "X"})
+        assert a.id == b.id and b.title == "One" and b.site == "X"
+        assert store.find_article(["hash:abc"]) == b
+        assert len(store.undigested()) == 1
+        store.mark_digested([a.id], "d1")
+        assert store.undigested() == []
