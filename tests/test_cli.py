@@ -47,9 +47,15 @@ def backend(server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> FakeOpenAI:
     return server
 
 
-def test_json_on_stdout_only(backend: FakeOpenAI) -> None:
+def test_json_on_stdout_only_and_valid_against_the_published_schema(
+    backend: FakeOpenAI,
+) -> None:
+    import jsonschema
+
     result = cli("summarize", str(EXAMPLE), "--format", "json")
     assert result.returncode == 0, result.stderr
+    schema = json.loads(cli("schema", "brief").stdout)
+    jsonschema.validate(json.loads(result.stdout), schema)
     brief = Brief.model_validate_json(result.stdout)
     assert brief.headline == draft().headline
     for item in [*brief.summary, *brief.actors, *brief.positions, *brief.disputes]:
