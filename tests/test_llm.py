@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from briefs import ARTICLE, draft, draft_json
@@ -232,3 +233,26 @@ async def test_async_twin_and_summarize_many(server: FakeOpenAI) -> None:
     assert [r.index for r in failed] == [1]
     assert failed[0].error is not None and failed[0].error.exit_code == 3
     assert server.calls == 3
+
+
+def test_module_level_summarize_from_python(server: FakeOpenAI, tmp_path: Path) -> None:
+    from summarizer import summarize
+
+    server.default = ok()
+    path = tmp_path / "article.txt"
+    path.write_text(ARTICLE)
+    brief = summarize(path, base_url=server.base_url, model="m", mode="json_schema")
+    quotes = [
+        q
+        for item in [
+            *brief.summary,
+            *brief.actors,
+            *brief.positions,
+            *brief.disputes,
+            *brief.next_steps,
+        ]
+        for q in item.evidence
+    ]
+    assert quotes and all(q in ARTICLE for q in quotes)
+    assert brief.source.content_hash
+    assert "Port Halden" in brief.to_markdown()
