@@ -10,14 +10,13 @@ general bound is ``transport_attempts x (1 + max_reasks)`` per brief).
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import fakeopenai
 import pytest
+from briefs import ARTICLE, draft_json
 from fakeopenai import FakeOpenAI, Reply, completion, random_faults
 
 from summarizer.article import Article
@@ -25,45 +24,17 @@ from summarizer.config import load_settings
 from summarizer.errors import BackendError
 from summarizer.summarize import BriefResult, Summarizer
 
-ROOT = Path(__file__).resolve().parent.parent
-TEXT = (ROOT / "examples" / "port-strike.txt").read_text(encoding="utf-8")
-
 BRIEFS = 100
 ATTEMPTS = 4
 REASKS = 2
 TIME_LIMIT_S = 30.0  # the run takes about 2 s; this only catches a hang
 
-DRAFT: dict[str, Any] = {
-    "headline": "Port Halden strike extended",
-    "summary": [
-        {
-            "text": "Dockworkers extended their strike.",
-            "evidence": ["voted on Monday to extend their strike for another week"],
-        },
-        {
-            "text": "Talks resume on Thursday.",
-            "evidence": ["Talks are due to resume on Thursday"],
-        },
-    ],
-    "actors": [
-        {
-            "id": "union",
-            "name": "Halden Dockworkers Union",
-            "kind": "organization",
-            "role": "The striking dockworkers' union.",
-            "evidence": ["The Halden Dockworkers Union said"],
-        }
-    ],
-    "positions": [],
-    "disputes": [],
-    "next_steps": [],
-}
-
 
 @pytest.fixture
 def articles() -> list[Article]:
     return [
-        Article(text=f"{TEXT}\n\nUpdate {i}.", origin=f"article-{i:03d}.txt") for i in range(BRIEFS)
+        Article(text=f"{ARTICLE}\n\nUpdate {i}.", origin=f"article-{i:03d}.txt")
+        for i in range(BRIEFS)
     ]
 
 
@@ -73,7 +44,7 @@ def server(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> I
     # socketserver's listen backlog of 5 resets most of 100 simultaneous connections; those
     # resets are retried (and counted by the client) but never reach the server's count.
     monkeypatch.setattr(fakeopenai._Server, "request_queue_size", 128)
-    ok = Reply(body=completion(json.dumps(DRAFT)))
+    ok = Reply(body=completion(draft_json()))
     with FakeOpenAI(
         responder=random_faults(seed, p429=0.2, p500=0.05, ok=ok, retry_after=retry_after)
     ) as srv:
