@@ -6,14 +6,18 @@ Library modules are imported inside the commands so that ``--help`` stays fast
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+
+from summarizer.cli_digest import digest_app  # typer only: --help stays fast
 
 if TYPE_CHECKING:
     from summarizer.brief import Brief
@@ -31,6 +35,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+app.add_typer(digest_app, name="digest")
 
 log = logging.getLogger("summarizer")
 
@@ -96,6 +102,25 @@ def _write(text: str, output: Path | None) -> None:
     tmp.replace(output)
 
 
+@contextlib.contextmanager
+def _cache(settings: Any, off: bool) -> Iterator[Any]:
+    """The brief cache (the store), unless turned off; a store that cannot open is skipped."""
+    if off or not settings.cache:
+        yield None
+        return
+    from summarizer.errors import ConfigurationError
+    from summarizer.store import open_store
+
+    try:
+        store = open_store(settings.db)
+    except ConfigurationError as exc:
+        log.warning("brief cache off: %s", exc)
+        yield None
+        return
+    with store:
+        yield store
+
+
 def _render(briefs: list[Brief], fmt: Format) -> str:
     if fmt is Format.json:
         if len(briefs) == 1:
@@ -151,6 +176,9 @@ def summarize(
         Path | None, typer.Option("--prompts", help="Folder of your own prompt templates.")
     ] = None,
     concurrency: Annotated[int, typer.Option(min=1, help="Briefs at once for many sources.")] = 4,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Ask the model even if a stored brief matches.")
+    ] = False,
 ) -> None:
     """Brief one or more articles.
 
@@ -187,7 +215,10 @@ def summarize(
         typer.echo(f"summarizer: error: {exc}", err=True)
         worst = max(worst, exc.exit_code)
 
-    with Summarizer(settings=settings) as summarizer:
+    with (
+        _cache(settings, no_cache) as cache,
+        Summarizer(settings=settings, cache=cache) as summarizer,
+    ):
         articles = []
         for source in sources:
             try:

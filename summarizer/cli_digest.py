@@ -1,0 +1,295 @@
+"""``summarizer digest run`` and ``summarizer digest schedule``: thin shells over run_digest.
+
+Only typer and the standard library are imported here at module level, so mounting
+this app keeps ``summarizer --help`` fast; the library is imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from summarizer.brief import Digest
+    from summarizer.digest import DigestConfig
+
+__all__ = ["digest_app"]
+
+EXIT_PARTIAL = 6
+
+digest_app = typer.Typer(
+    help="Digest many sources into one grounded digest (one-shot or on a schedule).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+log = logging.getLogger("summarizer.digest")
+
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", "-c", help="A digest.toml file (see docs/digest.md).")
+]
+SourceOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--source",
+        "-s",
+        help="A folder, file, file of URLs, URL, or feed:URL. Repeatable; adds to the config.",
+        show_default=False,
+    ),
+]
+SinceOpt = Annotated[
+    str | None, typer.Option(help="Also include articles first seen this long ago, e.g. 24h.")
+]
+OutOpt = Annotated[Path | None, typer.Option(help="Output folder [data dir/digests].")]
+FormatOpt = Annotated[
+    str | None, typer.Option("--format", "-f", help="Comma list of markdown, html, json [all].")
+]
+ConcurrencyOpt = Annotated[int | None, typer.Option(min=1, max=256, help="Briefs at once [8].")]
+DbOpt = Annotated[
+    Path | None, typer.Option(help="The SQLite database [SUMMARIZER_DB, or the data dir].")
+]
+WebhookOpt = Annotated[str | None, typer.Option(help="POST the digest JSON to this URL.")]
+PrivateOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--allow-private/--no-allow-private",
+        help="Fetch feed links to loopback/private hosts [no].",
+        show_default=False,
+    ),
+]
+ModelOpt = Annotated[str | None, typer.Option(help="Model name.")]
+BaseUrlOpt = Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint.")]
+BackendOpt = Annotated[str | None, typer.Option(help="A [backends.NAME] profile.")]
+ModeOpt = Annotated[str | None, typer.Option(help="auto, strict, json_schema, tools or json.")]
+
+
+def _config(
+    config: Path | None,
+    source: list[str] | None,
+    since: str | None,
+    out: Path | None,
+    fmt: str | None,
+    concurrency: int | None,
+    db: Path | None,
+    webhook: str | None,
+    allow_private: bool | None,
+    flags: dict[str, Any],
+) -> DigestConfig:
+    from summarizer.digest import load_digest_config
+
+    base = load_digest_config(config)
+    formats = [f.strip() for f in fmt.split(",") if f.strip()] if fmt else None
+    return load_digest_config(
+        config,
+        sources=[*base.sources, *(source or [])] or None,
+        since=since,
+        out=out,
+        formats=formats,
+        concurrency=concurrency,
+        db=db,
+        webhook=webhook,
+        allow_private=allow_private,
+        summarizer={k: v for k, v in flags.items() if v is not None},
+    )
+
+
+class _Progress:
+    """A rich progress bar on a terminal, plain lines otherwise."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.task: Any = None
+        self.quiet = logging.getLogger("summarizer").getEffectiveLevel() >= logging.ERROR
+
+    def __call__(self, done: int, total: int, label: str, error: str | None) -> None:
+        if self.quiet:
+            return
+        if sys.stderr.isatty():
+            if self.bar is None:
+                from rich.console import Console
+                from rich.progress import (
+                    BarColumn,
+                    MofNCompleteColumn,
+                    Progress,
+                    TextColumn,
+                    TimeElapsedColumn,
+                )
+
+                self.bar = Progress(
+                    TextColumn("briefing"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), TextColumn("{task.description}"),
+                    console=Console(stderr=True), transient=True,
+                )  # fmt: skip
+                self.bar.start()
+                self.task = self.bar.add_task("", total=total)
+            self.bar.update(self.task, completed=done, description=label[-50:])
+            if error:
+                self.bar.console.print(f"[red]failed[/red] {label}: {error}", markup=True)
+            return
+        if done == 0:
+            typer.echo(f"summarizer: briefing {total} article(s)", err=True)
+        elif error:
+            typer.echo(f"summarizer: [{done}/{total}] failed: {error}", err=True)
+        else:
+            typer.echo(f"summarizer: [{done}/{total}] briefed {label}", err=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _summary(digest: Digest) -> str:
+    c = digest.counts
+    text = (
+        f"digest {digest.id}: {c.stories} stories ({c.new_stories} new) from {c.briefed} "
+        f"article(s), {c.cached} from the cache"
+    )
+    if digest.failed:
+        text += f"; {len(digest.failed)} could not be briefed (retried next run)"
+    return text
+
+
+def _run_once(config: DigestConfig) -> int:
+    from summarizer.digest import run_digest
+
+    progress = _Progress()
+    try:
+        digest = run_digest(config, progress=progress)
+    finally:
+        progress.close()
+    if not digest.articles and not digest.failed:
+        typer.echo("summarizer: nothing new", err=True)
+        return 0
+    typer.echo(f"summarizer: {_summary(digest)}", err=True)
+    return EXIT_PARTIAL if digest.partial else 0
+
+
+@digest_app.command()
+def run(
+    config: ConfigOpt = None,
+    source: SourceOpt = None,
+    since: SinceOpt = None,
+    out: OutOpt = None,
+    fmt: FormatOpt = None,
+    concurrency: ConcurrencyOpt = None,
+    db: DbOpt = None,
+    webhook: WebhookOpt = None,
+    allow_private: PrivateOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    backend: BackendOpt = None,
+    mode: ModeOpt = None,
+) -> None:
+    """Run one digest now: ingest, brief, group, render, deliver.
+
+    Exit 0 when everything was briefed and delivered, 6 when the digest is partial
+    (the failed articles are listed in it and retried by the next run).
+    """
+    flags = {"model": model, "base_url": base_url, "backend": backend, "mode": mode}
+    cfg = _config(config, source, since, out, fmt, concurrency, db, webhook, allow_private, flags)
+    if not cfg.sources:
+        typer.echo("summarizer: error: no sources: give --source or a config file", err=True)
+        raise typer.Exit(2)
+    code = _run_once(cfg)
+    if code:
+        raise typer.Exit(code)
+
+
+@digest_app.command()
+def schedule(
+    cron: Annotated[
+        str | None, typer.Option(help='A crontab expression, e.g. "0 7 * * *" (local time).')
+    ] = None,
+    every: Annotated[str | None, typer.Option(help="An interval, e.g. 30m, 6h, 1d.")] = None,
+    now: Annotated[bool, typer.Option("--now", help="Also run once right away.")] = False,
+    misfire_grace: Annotated[
+        str, typer.Option(help="Still run a job this late (e.g. after a suspend).")
+    ] = "1h",
+    config: ConfigOpt = None,
+    source: SourceOpt = None,
+    since: SinceOpt = None,
+    out: OutOpt = None,
+    fmt: FormatOpt = None,
+    concurrency: ConcurrencyOpt = None,
+    db: DbOpt = None,
+    webhook: WebhookOpt = None,
+    allow_private: PrivateOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    backend: BackendOpt = None,
+    mode: ModeOpt = None,
+) -> None:
+    """Run digests on a schedule in the foreground until SIGTERM or Ctrl-C.
+
+    Missed runs are coalesced into one, runs never overlap, and a run may start up to
+    --misfire-grace late. For cron or systemd timers use ``digest run`` instead.
+    """
+    from summarizer.digest import parse_duration
+
+    if (cron is None) == (every is None):
+        typer.echo("summarizer: error: give exactly one of --cron and --every", err=True)
+        raise typer.Exit(2)
+    flags = {"model": model, "base_url": base_url, "backend": backend, "mode": mode}
+    cfg = _config(config, source, since, out, fmt, concurrency, db, webhook, allow_private, flags)
+    if not cfg.sources:
+        typer.echo("summarizer: error: no sources: give --source or a config file", err=True)
+        raise typer.Exit(2)
+    from datetime import datetime
+
+    from apscheduler.schedulers.blocking import BlockingScheduler
+    from apscheduler.triggers.cron import CronTrigger
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    try:
+        trigger: Any = (
+            CronTrigger.from_crontab(cron)
+            if cron is not None
+            else IntervalTrigger(seconds=parse_duration(every or "").total_seconds())
+        )
+    except ValueError as exc:
+        typer.echo(f"summarizer: error: bad --cron {cron!r}: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    grace = int(parse_duration(misfire_grace).total_seconds())
+
+    def job() -> None:
+        from summarizer.errors import SummarizerError
+
+        try:
+            code = _run_once(cfg)
+            if code:
+                log.warning("the digest is partial (exit code %d)", code)
+        except SummarizerError as exc:
+            typer.echo(f"summarizer: error: {exc}", err=True)
+        except Exception:  # a scheduler must outlive one bad run
+            log.exception("digest run failed")
+
+    scheduler = BlockingScheduler(
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": grace}
+    )
+    extra = {"next_run_time": datetime.now().astimezone()} if now else {}  # None would pause it
+    scheduler.add_job(job, trigger, id="digest", name="digest", **extra)
+    stopping = {"count": 0}
+
+    def stop(signum: int, _frame: Any) -> None:
+        stopping["count"] += 1
+        if stopping["count"] > 1:
+            typer.echo("summarizer: stopping now", err=True)
+            os._exit(130)  # a second signal: don't wait for the running digest
+        typer.echo(
+            f"summarizer: {signal.Signals(signum).name}: stopping the scheduler "
+            "(a running digest finishes first)",
+            err=True,
+        )
+        scheduler.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    typer.echo(f"summarizer: digest scheduled ({cron or 'every ' + str(every)})", err=True)
+    scheduler.start()
+    typer.echo("summarizer: scheduler stopped", err=True)
