@@ -179,6 +179,24 @@ def summarize(
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Ask the model even if a stored brief matches.")
     ] = False,
+    max_input_tokens: Annotated[
+        int | None,
+        typer.Option(
+            min=16,
+            help="Article tokens briefed in one call; longer ones are chunked "
+            "[default: from the backend's context window].",
+        ),
+    ] = None,
+    chunk_tokens: Annotated[
+        int | None,
+        typer.Option(
+            min=16, help="Tokens per chunk of a long article [default: from the backend]."
+        ),
+    ] = None,
+    chunk_overlap: Annotated[
+        int | None,
+        typer.Option(min=0, help="Tokens shared by consecutive chunks [default: a tenth, <= 200]."),
+    ] = None,
 ) -> None:
     """Brief one or more articles.
 
@@ -200,6 +218,9 @@ def summarize(
         "strict": strict,
         "max_reasks": max_reasks,
         "prompts_dir": prompts,
+        "max_input_tokens": max_input_tokens,
+        "chunk_tokens": chunk_tokens,
+        "chunk_overlap": chunk_overlap,
     }
     if sources.count("-") > 1:
         fail("stdin (-) can be given only once", 2)

@@ -56,6 +56,12 @@ class Settings(BaseModel):
     temperature: float = 0.0
     seed: int | None = 0
     max_input_bytes: int = Field(default=5_000_000, ge=1)
+    # Long articles (summarizer/chunking.py); None: derived from the backend.
+    context_window: int | None = Field(default=None, ge=512)
+    max_input_tokens: int | None = Field(default=None, ge=16)
+    chunk_tokens: int | None = Field(default=None, ge=16)
+    chunk_overlap: int | None = Field(default=None, ge=0)
+    chunk_concurrency: int = Field(default=4, ge=1, le=64)
     cache: bool = True
     db: Path | None = None
     backends: dict[str, BackendProfile] = Field(default_factory=dict)

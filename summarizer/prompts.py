@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = ["TEMPLATES", "Prompts", "load_prompts"]
 
-TEMPLATES = ("system.j2", "user.j2", "reask.j2")
+TEMPLATES = ("system.j2", "user.j2", "reask.j2", "merge.j2")
 
 
 def _default_dir() -> Path:
@@ -51,6 +51,26 @@ class Prompts:
                 "role": "user",
                 "content": self._render(
                     "user.j2", article=article, open=f"<<<{tag}", close=f"{tag}>>>"
+                ),
+            },
+        ]
+
+    def merge_messages(
+        self, article: Article, parts: list[dict[str, Any]], *, total: int
+    ) -> list[dict[str, str]]:
+        """The reduce step of a chunked brief: the parts' headlines and summaries as data."""
+        tag = f"PARTS-{article.content_hash[:10]}"
+        return [
+            {"role": "system", "content": self._render("system.j2")},
+            {
+                "role": "user",
+                "content": self._render(
+                    "merge.j2",
+                    parts=parts,
+                    total=total,
+                    title=article.title,
+                    open=f"<<<{tag}",
+                    close=f"{tag}>>>",
                 ),
             },
         ]

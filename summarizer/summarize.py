@@ -96,6 +96,7 @@ class Summarizer:
         self.limits = Limits(max_bytes=s.max_input_bytes)
         self._transport: Transport | None = None
         self._local: Any = None
+        self._chunker: Any = None  # summarizer.chunking.Chunker, made on first use
         self.cache = cache
 
     # --- lifecycle ---
@@ -115,6 +116,8 @@ class Summarizer:
 
                 assert backend.local_model is not None
                 self._local = LocalServer(backend.local_model)
+                if self.settings.context_window:  # the window long articles are cut to fit
+                    self._local.n_ctx = self.settings.context_window
                 backend.base_url = self._local.start()
                 options = self._local.tune(options)
             self._transport = Transport(backend, options, memory=ModeMemory())
@@ -230,6 +233,40 @@ class Summarizer:
             self.cache.put_brief(entry[0], brief, entry[1])
         return brief
 
+    # --- long articles (summarizer/chunking.py) ---
+
+    def _chunk_plan(self, article: Article) -> Any:
+        """``(budget, chunks)`` for an article too long for one call, or None when it fits."""
+        from summarizer.chunking import Chunker
+
+        transport = self._ensure_transport()
+        if self._chunker is None:
+            n_ctx = self._local.n_ctx if self._local is not None else None
+            self._chunker = Chunker(
+                self.settings, self.backend, self.prompts, transport, local_n_ctx=n_ctx
+            )
+        return self._chunker.plan(article)
+
+    def _chunked(self, article: Article, strict: bool | None, started: float) -> Brief | None:
+        """The map-reduce brief of an article too long for one call, or None when it fits."""
+        plan = self._chunk_plan(article)
+        if plan is None:
+            return None
+        outcome = self._chunker.brief(article, *plan, strict)
+        brief = self._assemble(article, outcome, started)
+        return brief.model_copy(update={"chunks": len(plan[1])})
+
+    async def _achunked(
+        self, article: Article, strict: bool | None, started: float
+    ) -> Brief | None:
+        """Async twin of :meth:`_chunked`."""
+        plan = await asyncio.to_thread(self._chunk_plan, article)
+        if plan is None:
+            return None
+        outcome = await self._chunker.abrief(article, *plan, strict)
+        brief = self._assemble(article, outcome, started)
+        return brief.model_copy(update={"chunks": len(plan[1])})
+
     def summarize(self, source: Source, *, strict: bool | None = None) -> Brief:
         """Brief one article (text, path, URL or Article); a cached brief costs no call."""
         started = time.perf_counter()
@@ -237,6 +274,9 @@ class Summarizer:
         hit, entry = self._cached(article, strict)
         if hit is not None:
             return hit
+        chunked = self._chunked(article, strict, started)
+        if chunked is not None:
+            return self._remember(chunked, entry)
         new = self._conversation_factory(article, strict)
         assert self._transport is not None
         return self._remember(self._assemble(article, run(new, self._transport), started), entry)
@@ -248,6 +288,9 @@ class Summarizer:
         hit, entry = self._cached(article, strict)
         if hit is not None:
             return hit
+        chunked = await self._achunked(article, strict, started)
+        if chunked is not None:
+            return self._remember(chunked, entry)
         new = await asyncio.to_thread(self._conversation_factory, article, strict)
         assert self._transport is not None
         brief = self._assemble(article, await arun(new, self._transport), started)

@@ -1,0 +1,1106 @@
+"""Long articles: token budgets, splitting, and the chunked map-reduce brief.
+
+An article that fits the backend's context window (minus the prompt and the reserved
+output) is briefed in one call, as usual. A longer one is split at paragraph, then
+sentence, boundaries into chunks that fit, with a small overlap (:func:`split`); each
+chunk is briefed concurrently as its own :class:`~summarizer.llm.Conversation`, its quotes
+grounded against the chunk (map); the partial briefs are merged by the program, actors
+deduplicated by normalized name, surname and acronym, the other items by text and shared
+evidence (:func:`merge`); one more model call writes the headline and summary of the whole
+from the parts' summaries (reduce). The merged brief is checked once more against the whole
+article, so every quote in it occurs there verbatim.
+
+Token counts are computed offline: with the server's tokenizer where it has one
+(llama-cpp-python's ``/extras/tokenize/count``, llama.cpp's and vLLM's ``/tokenize``),
+else with :func:`estimate_tokens`, a deliberate over-estimate. See docs/long-articles.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+import json
+import logging
+import math
+import re
+import unicodedata
+import urllib.request
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from summarizer.article import Article
+from summarizer.brief import (
+    Actor,
+    BriefDraft,
+    Dispute,
+    DroppedItem,
+    GroundingReport,
+    NextStep,
+    Position,
+    Side,
+    Usage,
+)
+from summarizer.errors import (
+    BriefValidationError,
+    ConfigurationError,
+    InputError,
+    TruncatedOutputError,
+)
+from summarizer.grounding import ArticleIndex, check
+from summarizer.llm import Conversation, Options, Outcome, arun, run
+
+if TYPE_CHECKING:
+    from summarizer.backends import Backend
+    from summarizer.config import Settings
+    from summarizer.llm import Transport
+    from summarizer.prompts import Prompts
+
+__all__ = [
+    "Budget",
+    "Chunk",
+    "Chunker",
+    "TokenCounter",
+    "estimate_tokens",
+    "merge",
+    "split",
+]
+
+log = logging.getLogger(__name__)
+
+# Context windows of OpenAI models (input + output tokens), longest matching prefix wins.
+OPENAI_WINDOWS = {
+    "gpt-3.5-turbo": 16_385,
+    "gpt-4": 8_192,
+    "gpt-4-turbo": 128_000,
+    "gpt-4o": 128_000,
+    "gpt-4.1": 1_047_576,
+    "gpt-4.5": 128_000,
+    "gpt-5": 272_000,
+    "o1": 200_000,
+    "o3": 200_000,
+    "o4": 200_000,
+}
+# A server that does not say (set context_window for Ollama, whose num_ctx is often smaller).
+DEFAULT_WINDOW = 8192
+TEMPLATE_TOKENS = 64  # chat-template markup and the tool wrapper around the schema
+REASK_TOKENS = 256  # the re-ask message, on top of the previous answer
+MIN_CHUNK_TOKENS = 256
+PROBE_TIMEOUT_S = 3.0
+
+
+# --- token counting -------------------------------------------------------------------------
+
+
+def estimate_tokens(text: str) -> int:
+    """A conservative token count without a tokenizer: ``max(utf8_bytes / 3, words * 1.5)``.
+
+    BPE tokenizers give about 4 characters (0.75 words) per token for English prose, so
+    this over-counts prose by a third; a byte count keeps non-Latin scripts safe too.
+    """
+    if not text:
+        return 0
+    return max(math.ceil(len(text.encode("utf-8")) / 3), math.ceil(len(text.split()) * 1.5))
+
+
+class TokenCounter:
+    """Counts tokens with :func:`estimate_tokens`; see :class:`ServerTokenCounter`."""
+
+    exact = False
+    source = "estimate (max of utf8 bytes / 3, words * 1.5)"
+
+    def count(self, text: str) -> int:
+        return estimate_tokens(text)
+
+
+class ServerTokenCounter(TokenCounter):
+    """Counts tokens with the server's own tokenizer (one POST per count)."""
+
+    exact = True
+
+    def __init__(self, url: str, style: str, *, model: str, api_key: str | None) -> None:
+        self.url = url
+        self.style = style
+        self.model = model
+        self.api_key = api_key
+        self.source = f"server tokenizer {url}"
+
+    def count(self, text: str) -> int:
+        if self.style == "extras":
+            body: dict[str, Any] = {"input": text}
+        else:  # llama.cpp reads "content", vLLM "prompt"
+            body = {"content": text, "prompt": text, "model": self.model}
+        data = _http_json(self.url, body, api_key=self.api_key, timeout=60.0)
+        if isinstance(data, dict):
+            if isinstance(data.get("count"), int):
+                return int(data["count"])
+            if isinstance(data.get("tokens"), list):
+                return len(data["tokens"])
+        raise ValueError(f"unexpected tokenize reply from {self.url}")
+
+
+def _http_json(
+    url: str, body: dict[str, Any] | None = None, *, api_key: str | None, timeout: float
+) -> Any:
+    data = None if body is None else json.dumps(body).encode("utf-8")
+    request = urllib.request.Request(url, data=data, method="GET" if data is None else "POST")
+    request.add_header("content-type", "application/json")
+    if api_key:
+        request.add_header("authorization", f"Bearer {api_key}")
+    with urllib.request.urlopen(request, timeout=timeout) as reply:
+        return json.loads(reply.read())
+
+
+def _server_root(base_url: str) -> str:
+    root = base_url.rstrip("/")
+    return root[: -len("/v1")] if root.endswith("/v1") else root
+
+
+def find_tokenizer(base_url: str, *, model: str, api_key: str | None) -> TokenCounter | None:
+    """The server's tokenizer endpoint, if it has one that answers."""
+    root = _server_root(base_url)
+    for url, style in ((f"{root}/extras/tokenize/count", "extras"), (f"{root}/tokenize", "plain")):
+        counter = ServerTokenCounter(url, style, model=model, api_key=api_key)
+        try:
+            if counter.count("one two three") > 0:
+                return counter
+        except Exception as exc:  # noqa: BLE001 - any failure: no such endpoint here
+            log.debug("no tokenizer at %s: %s", url, exc)
+    return None
+
+
+def probe_window(base_url: str, *, model: str, api_key: str | None) -> int | None:
+    """The context window a server reports: llama.cpp ``/props``, vLLM-style ``/models``."""
+    root = _server_root(base_url)
+    try:
+        props = _http_json(f"{root}/props", api_key=api_key, timeout=PROBE_TIMEOUT_S)
+        settings = props.get("default_generation_settings", {}) if isinstance(props, dict) else {}
+        n_ctx = settings.get("n_ctx") or (props.get("n_ctx") if isinstance(props, dict) else None)
+        if isinstance(n_ctx, int) and n_ctx > 0:
+            return n_ctx
+    except Exception as exc:  # noqa: BLE001
+        log.debug("no /props at %s: %s", root, exc)
+    try:
+        models = _http_json(
+            f"{base_url.rstrip('/')}/models", api_key=api_key, timeout=PROBE_TIMEOUT_S
+        )
+        entries = models.get("data", []) if isinstance(models, dict) else []
+        for entry in entries:
+            if not isinstance(entry, dict) or (entry.get("id") != model and len(entries) > 1):
+                continue
+            for key in ("max_model_len", "context_length", "max_context_length"):
+                if isinstance(entry.get(key), int) and entry[key] > 0:
+                    return int(entry[key])
+    except Exception as exc:  # noqa: BLE001
+        log.debug("no window in /models at %s: %s", base_url, exc)
+    return None
+
+
+def openai_window(model: str) -> int | None:
+    """The context window of an OpenAI model from :data:`OPENAI_WINDOWS`, or None."""
+    best = max((p for p in OPENAI_WINDOWS if model.startswith(p)), key=len, default=None)
+    return OPENAI_WINDOWS[best] if best else None
+
+
+# --- budgets --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How many article tokens go into one call, and how a longer article is cut."""
+
+    window: int
+    window_source: str
+    overhead: int  # prompt tokens around the article (instructions, template, schema)
+    reserved: int  # tokens kept for the answer
+    max_input_tokens: int  # an article up to this many tokens is briefed in one call
+    chunk_tokens: int
+    chunk_overlap: int
+    chunk_reasks: bool  # whether a re-ask still fits next to a chunk
+    counter: TokenCounter = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One part of an article: ``article.text[start:end]``."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    tokens: int
+
+
+# --- splitting ------------------------------------------------------------------------------
+
+_PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*\s+")
+_WORD = re.compile(r"\S+\s*")
+
+
+@dataclass
+class _Unit:
+    start: int
+    end: int
+    cost: int
+    paragraph_start: bool
+
+
+def _spans(pattern: re.Pattern[str], text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``text[start:end]`` cut after each match of ``pattern`` (the match stays in front)."""
+    out, at = [], start
+    for m in pattern.finditer(text, start, end):
+        if m.end() < end:
+            out.append((at, m.end()))
+            at = m.end()
+    out.append((at, end))
+    return out
+
+
+def _units(text: str, budget: int, cost: Callable[[str], int]) -> list[_Unit]:
+    units: list[_Unit] = []
+    at = 0
+    paragraphs = []
+    for m in _PARAGRAPH.finditer(text):
+        paragraphs.append((at, m.start()))
+        at = m.end()
+    paragraphs.append((at, len(text)))
+    for p_start, p_end in paragraphs:
+        if p_start >= p_end:
+            continue
+        first = True
+        for s_start, s_end in _spans(_SENTENCE_END, text, p_start, p_end):
+            pieces = [(s_start, s_end)]
+            if cost(text[s_start:s_end]) > budget:
+                pieces = _hard_split(text, s_start, s_end, budget, cost)
+            for a, b in pieces:
+                units.append(_Unit(a, b, cost(text[a:b]), first))
+                first = False
+    return units
+
+
+def _hard_split(
+    text: str, start: int, end: int, budget: int, cost: Callable[[str], int]
+) -> list[tuple[int, int]]:
+    """A sentence longer than a chunk: cut between words, or inside a word as a last resort."""
+    out: list[tuple[int, int]] = []
+    at = start
+    run_end = start
+    for m in _WORD.finditer(text, start, end):
+        if cost(text[at : m.end()]) <= budget:
+            run_end = m.end()
+            continue
+        if run_end > at:
+            out.append((at, run_end))
+            at = run_end
+        if cost(text[at : m.end()]) <= budget:
+            run_end = m.end()
+            continue
+        # One "word" longer than a chunk (a URL, a table row): cut by characters.
+        step = max(1, budget * 2)
+        while cost(text[at : min(at + step, m.end())]) > budget and step > 1:
+            step //= 2
+        while at < m.end():
+            piece_end = min(at + step, m.end())
+            out.append((at, piece_end))
+            at = piece_end
+        run_end = at
+    if at < end:
+        out.append((at, end))
+    return out
+
+
+def split(
+    text: str,
+    *,
+    chunk_tokens: int,
+    overlap: int,
+    count: Callable[[str], int] = estimate_tokens,
+) -> list[Chunk]:
+    """Cut ``text`` into chunks of at most ``chunk_tokens`` (as ``count`` sees them).
+
+    A chunk ends at a paragraph boundary when that keeps it at least half full, else at a
+    sentence boundary (else between words). Each chunk after the first starts with the last
+    sentences of the one before, up to ``overlap`` tokens. Chunks are exact slices of
+    ``text``, so a quote found in a chunk occurs in the text.
+    """
+    if chunk_tokens < 1:
+        raise ValueError("chunk_tokens must be positive")
+    units = _units(text, chunk_tokens, count)
+    chunks: list[Chunk] = []
+    i, n = 0, len(units)
+    while i < n:
+        j, total, cut, cut_total = i, 0, None, 0
+        while j < n and total + units[j].cost <= chunk_tokens:
+            total += units[j].cost
+            j += 1
+            if j < n and units[j].paragraph_start:
+                cut, cut_total = j, total
+        if j == i:  # cannot happen (units fit a chunk), but never loop forever
+            j, total = i + 1, units[i].cost
+        if (
+            j < n
+            and not units[j].paragraph_start
+            and cut is not None
+            and cut_total * 2 >= chunk_tokens
+        ):
+            j, total = cut, cut_total
+        start, end = units[i].start, units[j - 1].end
+        piece = text[start:end].rstrip()
+        chunks.append(Chunk(len(chunks), start, start + len(piece), piece, total))
+        if j >= n:
+            break
+        k, carried = j, 0
+        while (
+            k - 1 > i
+            and carried + units[k - 1].cost <= overlap
+            and carried + units[k - 1].cost + units[j].cost <= chunk_tokens
+        ):
+            k -= 1
+            carried += units[k].cost
+        i = k
+    return chunks
+
+
+# --- merging --------------------------------------------------------------------------------
+
+_TITLES = frozenset(
+    {
+        "the",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "prof",
+        "sir",
+        "dame",
+        "lord",
+        "lady",
+        "president",
+        "vice",
+        "prime",
+        "minister",
+        "senator",
+        "sen",
+        "rep",
+        "gov",
+        "governor",
+        "mayor",
+        "judge",
+        "justice",
+        "gen",
+        "general",
+        "col",
+        "colonel",
+        "capt",
+        "captain",
+        "chancellor",
+        "secretary",
+        "chief",
+        "ceo",
+        "chair",
+        "chairman",
+        "chairwoman",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "pope",
+        "rev",
+        "st",
+        "saint",
+    }
+)
+_STOP = frozenset({"of", "the", "and", "for", "in", "on", "at", "to", "a", "an", "de", "la", "le"})
+_PERSONISH = frozenset({"person", "other"})
+MAX_EVIDENCE = 3
+SIMILAR = 0.85
+
+
+def _fold(text: str) -> str:
+    """Lower case, no accents, punctuation as spaces, single spaces."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"['’]s\b", "", text)
+    return " ".join(re.sub(r"[^\w]+", " ", text).split())
+
+
+def _name_tokens(name: str) -> list[str]:
+    tokens = _fold(name).split() or [name.casefold().strip() or "?"]
+    while len(tokens) > 1 and tokens[0] in _TITLES:
+        tokens = tokens[1:]
+    return tokens
+
+
+def _acronym(tokens: list[str]) -> str:
+    return "".join(t[0] for t in tokens if t not in _STOP)
+
+
+def _similar(a: str, b: str) -> bool:
+    fa, fb = _fold(a), _fold(b)
+    return fa == fb or difflib.SequenceMatcher(None, fa, fb).ratio() >= SIMILAR
+
+
+def _union(lists: Iterable[Sequence[str]], cap: int = MAX_EVIDENCE) -> list[str]:
+    """Round-robin union (so each source keeps a quote), without repeats, capped."""
+    pools = [list(q) for q in lists]
+    out: list[str] = []
+    for depth in range(max((len(p) for p in pools), default=0)):
+        for pool in pools:
+            if depth < len(pool) and pool[depth] not in out:
+                out.append(pool[depth])
+    return out[:cap]
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", _fold(text)).strip("-")[:40] or "actor"
+
+
+@dataclass
+class _Group:
+    members: list[tuple[int, Actor]]
+
+    @property
+    def best(self) -> Actor:
+        return max(
+            (a for _, a in self.members), key=lambda a: (len(_name_tokens(a.name)), len(a.name))
+        )
+
+    @property
+    def tokens(self) -> list[str]:
+        return _name_tokens(self.best.name)
+
+
+def _group_actors(parts: Sequence[tuple[int, BriefDraft]]) -> list[_Group]:
+    """Actors of all parts grouped: same normalized name, then surname, then acronym."""
+    groups: list[_Group] = []
+    by_key: dict[str, _Group] = {}
+    for part, draft in parts:
+        for actor in draft.actors:
+            key = " ".join(_name_tokens(actor.name))
+            if key in by_key:
+                by_key[key].members.append((part, actor))
+            else:
+                by_key[key] = _Group([(part, actor)])
+                groups.append(by_key[key])
+    merged: list[_Group] = []
+    singles: list[_Group] = []
+    for group in groups:
+        (singles if len(group.tokens) == 1 else merged).append(group)
+    for single in singles:
+        word = single.tokens[0]
+        kind = single.best.kind
+        raw = single.best.name.strip()
+        if kind in _PERSONISH:
+            matches = [g for g in merged if g.best.kind in _PERSONISH and g.tokens[-1] == word]
+        else:
+            matches = []
+        if not matches and raw.isupper() and len(raw) >= 2:
+            matches = [g for g in merged if len(g.tokens) > 1 and _acronym(g.tokens) == word]
+        if len(matches) == 1:  # "Okafor" is Maria Okafor only when no other Okafor is named
+            matches[0].members.extend(single.members)
+        else:
+            merged.append(single)
+    first = {id(g): (min(p for p, _ in g.members), groups.index(g)) for g in merged}
+    return sorted(merged, key=lambda g: first[id(g)])
+
+
+@dataclass
+class Merged:
+    """The program's merge of the partial briefs (the reduce call adds headline and summary)."""
+
+    actors: list[Actor]
+    positions: list[Position]
+    disputes: list[Dispute]
+    next_steps: list[NextStep]
+    ids: dict[tuple[int, str], str]  # (part, the part's actor id) -> id in the merged brief
+
+
+def merge(parts: Sequence[tuple[int, BriefDraft]]) -> Merged:
+    """Merge grounded partial briefs: dedupe actors and items, unite evidence, remap ids."""
+    ids: dict[tuple[int, str], str] = {}
+    actors: list[Actor] = []
+    used: set[str] = set()
+    for group in _group_actors(parts):
+        best = group.best
+        new_id = best.id if re.fullmatch(r"[\w.-]{1,40}", best.id) else _slug(best.name)
+        base, n = new_id, 2
+        while new_id in used:
+            new_id = f"{base[:36]}-{n}"
+            n += 1
+        used.add(new_id)
+        kinds = Counter(a.kind for _, a in group.members)
+        first = group.members[0][1]
+        actors.append(
+            Actor(
+                id=new_id,
+                name=best.name,
+                kind=kinds.most_common(1)[0][0],
+                role=first.role,
+                evidence=_union(a.evidence for _, a in group.members),
+            )
+        )
+        for part, actor in group.members:
+            ids.setdefault((part, actor.id), new_id)
+
+    def remap(part: int, refs: Iterable[str]) -> list[str]:
+        out: list[str] = []
+        for ref in refs:
+            new = ids.get((part, ref))
+            if new is not None and new not in out:
+                out.append(new)
+        return out
+
+    positions: list[Position] = []
+    disputes: list[Dispute] = []
+    next_steps: list[NextStep] = []
+    for part, draft in parts:
+        for position in draft.positions:
+            owner = ids.get((part, position.actor))
+            if owner is None:
+                continue
+            same = next(
+                (
+                    p
+                    for p in positions
+                    if p.actor == owner
+                    and (
+                        set(p.evidence) & set(position.evidence)
+                        or _similar(p.stance, position.stance)
+                    )
+                ),
+                None,
+            )
+            if same is None:
+                positions.append(position.model_copy(update={"actor": owner}))
+            else:
+                same.evidence = _union([same.evidence, position.evidence])
+        for dispute in draft.disputes:
+            sides = []
+            for side in dispute.sides:
+                side_ids = remap(part, side.actors)
+                if side_ids:
+                    sides.append(Side(actors=side_ids, claim=side.claim))
+            if not sides:
+                continue
+            same_d = next(
+                (
+                    d
+                    for d in disputes
+                    if set(d.evidence) & set(dispute.evidence) or _similar(d.issue, dispute.issue)
+                ),
+                None,
+            )
+            if same_d is None:
+                disputes.append(dispute.model_copy(update={"sides": sides}))
+                continue
+            same_d.evidence = _union([same_d.evidence, dispute.evidence])
+            for side in sides:
+                twin = next((s for s in same_d.sides if _similar(s.claim, side.claim)), None)
+                if twin is not None:
+                    twin.actors = (twin.actors + [a for a in side.actors if a not in twin.actors])[
+                        :8
+                    ]
+                elif len(same_d.sides) < 4:
+                    same_d.sides.append(side)
+        for step in draft.next_steps:
+            step_ids = remap(part, step.actors)
+            same_s = next(
+                (
+                    s
+                    for s in next_steps
+                    if set(s.evidence) & set(step.evidence) or _similar(s.action, step.action)
+                ),
+                None,
+            )
+            if same_s is None:
+                next_steps.append(step.model_copy(update={"actors": step_ids}))
+                continue
+            same_s.evidence = _union([same_s.evidence, step.evidence])
+            same_s.actors = (same_s.actors + [a for a in step_ids if a not in same_s.actors])[:8]
+            same_s.when = same_s.when or step.when
+    return Merged(actors, positions, disputes, next_steps, ids)
+
+
+# --- the chunked brief ----------------------------------------------------------------------
+
+
+@dataclass
+class _Part:
+    chunk: Chunk
+    outcome: Outcome | None = None
+    error: Exception | None = None
+
+
+def _spread(n: int) -> list[int]:
+    """0..n-1 ordered so that any prefix covers the range evenly (first, last, middle, ...)."""
+    if n <= 0:
+        return []
+    order, seen = [], set()
+    queue = [(0, n - 1)]
+    for x in (0, n - 1):
+        if x not in seen:
+            seen.add(x)
+            order.append(x)
+    while queue:
+        a, b = queue.pop(0)
+        if b - a < 2:
+            continue
+        mid = (a + b) // 2
+        if mid not in seen:
+            seen.add(mid)
+            order.append(mid)
+        queue += [(a, mid), (mid, b)]
+    return order + [x for x in range(n) if x not in seen]
+
+
+def _scaled(ratio: float) -> Callable[[str], int]:
+    def cost(piece: str) -> int:
+        return math.ceil(estimate_tokens(piece) * ratio)
+
+    return cost
+
+
+class Chunker:
+    """Budgets and chunked briefs for one backend (one per :class:`Summarizer`)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        backend: Backend,
+        prompts: Prompts,
+        transport: Transport,
+        *,
+        local_n_ctx: int | None = None,
+    ) -> None:
+        self.settings = settings
+        self.backend = backend
+        self.prompts = prompts
+        self.transport = transport
+        self.local_n_ctx = local_n_ctx
+        self._window: tuple[int, str] | None = None
+        self._counter: TokenCounter | None = None
+
+    # --- budget ---
+
+    @property
+    def _probe_ok(self) -> bool:
+        host = urlsplit(self.transport.base_url).hostname or ""
+        return not host.endswith("openai.com")
+
+    def window(self, *, probe: bool = True) -> tuple[int, str] | None:
+        """The context window and where it came from (None: unknown without a probe)."""
+        if self._window is not None:
+            return self._window
+        s, b = self.settings, self.backend
+        found: tuple[int, str] | None = None
+        if s.context_window:
+            found = s.context_window, f"setting context_window ({s.source_of('context_window')})"
+        elif b.context_window:
+            found = b.context_window, f"profile [backends.{b.name}] context_window"
+        elif self.local_n_ctx:
+            found = self.local_n_ctx, "n_ctx of the embedded server"
+        elif not self._probe_ok and openai_window(b.model):
+            found = openai_window(b.model) or DEFAULT_WINDOW, f"known window of {b.model}"
+        elif probe:
+            reported = None
+            if self._probe_ok:
+                reported = probe_window(self.transport.base_url, model=b.model, api_key=b.api_key)
+            if reported:
+                found = reported, f"reported by {self.transport.base_url}"
+            else:
+                found = DEFAULT_WINDOW, "default (the server does not report it)"
+        if found is not None:
+            self._window = found
+        return found
+
+    def counter(self) -> TokenCounter:
+        if self._counter is None:
+            found = None
+            if self._probe_ok:
+                found = find_tokenizer(
+                    self.transport.base_url, model=self.backend.model, api_key=self.backend.api_key
+                )
+            self._counter = found or TokenCounter()
+            log.info("counting tokens with %s", self._counter.source)
+        return self._counter
+
+    def _overhead(self, article: Article, count: Callable[[str], int]) -> int:
+        empty = Article(text="", title=article.title, published=article.published)
+        prompt = sum(count(m["content"]) for m in self.prompts.messages(empty))
+        schema = count(json.dumps(BriefDraft.model_json_schema()))
+        return prompt + schema + TEMPLATE_TOKENS
+
+    def budget(self, article: Article, counter: TokenCounter, window: tuple[int, str]) -> Budget:
+        s = self.settings
+        size, source = window
+        overhead = self._overhead(article, counter.count)
+        reserved = self.transport.options.max_tokens
+        fits = size - overhead - reserved
+        if s.max_input_tokens is not None:
+            fits = s.max_input_tokens
+        elif fits < MIN_CHUNK_TOKENS // 4:
+            raise ConfigurationError(
+                f"the context window ({size} tokens, {source}) leaves no room for the article "
+                f"next to the prompt ({overhead}) and the answer (max_tokens={reserved}); "
+                "raise context_window or lower max_tokens"
+            )
+        with_reask = size - overhead - 2 * reserved - REASK_TOKENS
+        if s.chunk_tokens is not None:
+            chunk = min(s.chunk_tokens, fits)
+        elif with_reask >= max(MIN_CHUNK_TOKENS, fits // 2):
+            chunk = min(with_reask, fits)
+        else:
+            chunk = fits
+        chunk = max(chunk, 16)
+        reasks = overhead + chunk + 2 * reserved + REASK_TOKENS <= size
+        overlap = s.chunk_overlap if s.chunk_overlap is not None else min(200, chunk // 10)
+        overlap = max(0, min(overlap, chunk // 2))
+        return Budget(size, source, overhead, reserved, fits, chunk, overlap, reasks, counter)
+
+    def plan(self, article: Article) -> tuple[Budget, list[Chunk]] | None:
+        """The chunks of an article too long for one call, or None when it fits (sync I/O)."""
+        size = len(article.text.encode("utf-8"))
+        if size > self.settings.max_input_bytes:
+            raise InputError(
+                f"the article is {size} bytes, above max_input_bytes="
+                f"{self.settings.max_input_bytes} (raise it to brief longer texts)",
+                source=article.label,
+            )
+        estimator = TokenCounter()
+        guess = estimator.count(article.text)
+        # Most articles fit: decide without asking the server anything when the over-estimate
+        # fits the known window (or the default one, when the window is not known offline).
+        window = self.window(probe=False)
+        try:
+            cheap = self.budget(article, estimator, window or (DEFAULT_WINDOW, "default"))
+            if guess <= cheap.max_input_tokens:
+                return None
+        except ConfigurationError:
+            pass  # the estimate may be too pessimistic: ask the server's tokenizer
+        window = window or self.window()
+        assert window is not None
+        counter = self.counter()
+        budget = self.budget(article, counter, window)
+        tokens = counter.count(article.text) if counter.exact else guess
+        if tokens <= budget.max_input_tokens:
+            return None
+        chunks = self._split(article.text, budget, tokens, guess)
+        log.info(
+            "%s: %d tokens > %d (window %d, %s): briefing in %d chunks of <= %d tokens",
+            article.label,
+            tokens,
+            budget.max_input_tokens,
+            budget.window,
+            budget.window_source,
+            len(chunks),
+            budget.chunk_tokens,
+        )
+        return budget, chunks
+
+    def _split(self, text: str, budget: Budget, tokens: int, guess: int) -> list[Chunk]:
+        counter = budget.counter
+        if not counter.exact:
+            return split(text, chunk_tokens=budget.chunk_tokens, overlap=budget.chunk_overlap)
+        # Scale the estimate to the server's tokenizer, then check each chunk with it.
+        ratio = 1.05 * tokens / max(guess, 1)
+        for _ in range(4):
+            cost = _scaled(ratio)
+            chunks = split(
+                text, chunk_tokens=budget.chunk_tokens, overlap=budget.chunk_overlap, count=cost
+            )
+            worst = max(counter.count(c.text) / budget.chunk_tokens for c in chunks)
+            if worst <= 1.0:
+                return chunks
+            ratio *= worst * 1.05
+        return chunks
+
+    # --- map and reduce ---
+
+    def _options(self, strict: bool | None, budget: Budget) -> tuple[Options, Options]:
+        options = self.transport.options
+        if strict is not None and strict != options.strict:
+            options = replace(options, strict=strict)
+        map_options = options if budget.chunk_reasks else replace(options, max_reasks=0)
+        return map_options, options
+
+    def _chunk_factory(
+        self, article: Article, chunk: Chunk, total: int, options: Options
+    ) -> Callable[[str], Conversation]:
+        part = Article(
+            text=chunk.text,
+            title=article.title,
+            url=article.url,
+            published=article.published,
+            site=article.site,
+            origin=f"{article.label} (part {chunk.index + 1}/{total})",
+        )
+        index = ArticleIndex(chunk.text)
+
+        def new(mode: str) -> Conversation:
+            return Conversation(
+                part,
+                self.prompts,
+                mode=mode,
+                model=self.backend.model,
+                options=options,
+                index=index,
+            )
+
+        return new
+
+    def _failed(self, part: _Part, exc: Exception, options: Options) -> None:
+        if options.strict or not isinstance(exc, (BriefValidationError, TruncatedOutputError)):
+            raise exc
+        log.warning("%s", exc)
+        part.error = exc
+
+    def brief(
+        self, article: Article, budget: Budget, chunks: list[Chunk], strict: bool | None
+    ) -> Outcome:
+        """Map (threads, ``chunk_concurrency`` at once) and reduce, over the sync client."""
+        map_options, options = self._options(strict, budget)
+        parts = [_Part(c) for c in chunks]
+
+        def one(part: _Part) -> None:
+            new = self._chunk_factory(article, part.chunk, len(chunks), map_options)
+            try:
+                part.outcome = run(new, self.transport)
+            except (BriefValidationError, TruncatedOutputError) as exc:
+                self._failed(part, exc, map_options)
+
+        with ThreadPoolExecutor(self.settings.chunk_concurrency, "summarizer-chunk") as pool:
+            futures = [pool.submit(one, p) for p in parts]
+            try:
+                for future in futures:
+                    future.result()
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
+        reducer = _Reducer(self, article, budget, parts, options)
+        new = reducer.factory()
+        outcome = None
+        if new is not None:
+            try:
+                outcome = run(new, self.transport)
+            except BriefValidationError as exc:
+                reducer.failed(exc)
+        return reducer.finish(outcome)
+
+    async def abrief(
+        self, article: Article, budget: Budget, chunks: list[Chunk], strict: bool | None
+    ) -> Outcome:
+        """Async twin of :meth:`brief`."""
+        map_options, options = self._options(strict, budget)
+        parts = [_Part(c) for c in chunks]
+        limit = asyncio.Semaphore(self.settings.chunk_concurrency)
+
+        async def one(part: _Part) -> None:
+            new = self._chunk_factory(article, part.chunk, len(chunks), map_options)
+            async with limit:
+                try:
+                    part.outcome = await arun(new, self.transport)
+                except (BriefValidationError, TruncatedOutputError) as exc:
+                    self._failed(part, exc, map_options)
+
+        tasks = [asyncio.create_task(one(p)) for p in parts]
+        try:
+            await asyncio.gather(*tasks)
+        finally:
+            for task in tasks:
+                task.cancel()
+        reducer = _Reducer(self, article, budget, parts, options)
+        new = await asyncio.to_thread(reducer.factory)
+        outcome = None
+        if new is not None:
+            try:
+                outcome = await arun(new, self.transport)
+            except BriefValidationError as exc:
+                reducer.failed(exc)
+        return reducer.finish(outcome)
+
+
+class _Reducer:
+    """Merges the map outcomes; builds and finishes the consolidating call."""
+
+    def __init__(
+        self,
+        chunker: Chunker,
+        article: Article,
+        budget: Budget,
+        parts: list[_Part],
+        options: Options,
+    ) -> None:
+        self.chunker = chunker
+        self.article = article
+        self.budget = budget
+        self.parts = parts
+        self.options = options
+        self.usage = Usage()
+        self.attempts = 0
+        self.report = GroundingReport()
+        self.done = [p for p in parts if p.outcome is not None]
+        for p in parts:
+            if p.outcome is not None:
+                self._absorb(f"chunks[{p.chunk.index}]", p.outcome.report)
+                self.usage.add(p.outcome.usage)
+                self.attempts += p.outcome.attempts
+            elif p.error is not None:
+                self._error(f"chunks[{p.chunk.index}]", p.error, p.chunk)
+        if not self.done:
+            raise BriefValidationError(
+                f"no part of the article could be briefed ({len(parts)} parts failed)",
+                source=article.label,
+                attempts=self.attempts,
+                usage=self.usage,
+            )
+        self.index = ArticleIndex(article.text)
+
+    def _absorb(
+        self, prefix: str, report: GroundingReport, keep: Callable[[str], bool] | None = None
+    ) -> None:
+        """Add what a call's grounding dropped (only the paths ``keep`` accepts)."""
+        r = self.report
+        if keep is None:
+            r.quotes_dropped += report.quotes_dropped
+            r.items_dropped += report.items_dropped
+        for item in report.dropped:
+            if keep is not None and not keep(item.path):
+                continue
+            r.dropped.append(item.model_copy(update={"path": f"{prefix}.{item.path}"}))
+            if keep is not None and item.kind == "item":
+                r.items_dropped += 1
+                evidence = item.content.get("evidence") if isinstance(item.content, dict) else None
+                r.quotes_dropped += len(evidence) if isinstance(evidence, list) else 0
+            elif keep is not None and item.kind == "quote":
+                r.quotes_dropped += 1
+
+    def _error(self, path: str, exc: Exception, chunk: Chunk | None = None) -> None:
+        content: dict[str, Any] = {"error": type(exc).__name__}
+        if chunk is not None:
+            content.update(start=chunk.start, end=chunk.end)
+        self.report.dropped.append(
+            DroppedItem(path=path, kind="item", content=content, reasons=[str(exc)])
+        )
+        self.report.items_dropped += 1
+        usage = getattr(exc, "usage", None)
+        if isinstance(usage, Usage):
+            self.usage.add(usage)
+        self.attempts += getattr(exc, "attempts", 0) or 0
+
+    def _parts_for_prompt(self) -> list[dict[str, Any]]:
+        """The parts' headlines and summaries that fit the reduce call's window."""
+        b = self.budget
+        count = estimate_tokens  # an over-estimate; one server call per sentence is not worth it
+        empty = self.chunker.prompts.merge_messages(self.article, [], total=len(self.parts))
+        room = b.window - sum(count(m["content"]) for m in empty) - b.reserved - TEMPLATE_TOKENS
+        room -= count(json.dumps(BriefDraft.model_json_schema()))
+        if b.chunk_reasks:
+            room -= b.reserved + REASK_TOKENS
+        room = max(room, 0)
+        chosen: dict[int, dict[str, Any]] = {}
+        used = 0
+        done = self.done
+        for level in range(4):
+            for i in _spread(len(done)):
+                p = done[i]
+                assert p.outcome is not None
+                draft = p.outcome.draft
+                entry = chosen.get(i)
+                cost = 0 if entry else count(draft.headline) + 8
+                if level >= len(draft.summary):
+                    continue
+                sentence = draft.summary[level]
+                item = {"text": sentence.text, "evidence": sentence.evidence[:1]}
+                cost += count(sentence.text) + count(sentence.evidence[0]) + 12
+                if used + cost > room:
+                    continue
+                used += cost
+                if entry is None:
+                    entry = chosen[i] = {
+                        "number": p.chunk.index + 1,
+                        "headline": draft.headline,
+                        "summary": [],
+                    }
+                entry["summary"].append(item)
+        return [chosen[i] for i in sorted(chosen)]
+
+    def factory(self) -> Callable[[str], Conversation] | None:
+        parts = self._parts_for_prompt()
+        if not parts:
+            self.report.dropped.append(
+                DroppedItem(
+                    path="reduce",
+                    kind="item",
+                    content=None,
+                    reasons=["the parts' summaries do not fit the context window"],
+                )
+            )
+            return None
+        messages = self.chunker.prompts.merge_messages(self.article, parts, total=len(self.parts))
+        c = self.chunker
+
+        def new(mode: str) -> Conversation:
+            conv = Conversation(
+                self.article,
+                c.prompts,
+                mode=mode,
+                model=c.backend.model,
+                options=self.options,
+                index=self.index,
+            )
+            conv.messages = [dict(m) for m in messages]
+            return conv
+
+        return new
+
+    def failed(self, exc: BriefValidationError) -> None:
+        log.warning("%s: the consolidating call failed: %s", self.article.label, exc)
+        self._error("reduce", exc)
+
+    def finish(self, outcome: Outcome | None) -> Outcome:
+        merged = merge([(p.chunk.index, p.outcome.draft) for p in self.done if p.outcome])
+        headline, summary = "", []
+        if outcome is not None:
+            self.usage.add(outcome.usage)
+            self.attempts += outcome.attempts
+            self._absorb("reduce", outcome.report, keep=lambda path: path.startswith("summary"))
+            headline, summary = outcome.draft.headline.strip(), list(outcome.draft.summary)
+        if not summary:  # fall back on the parts' own (grounded) sentences, spread evenly
+            picks = sorted(_spread(len(self.done))[:4])
+            for i in picks:
+                draft = self.done[i].outcome.draft  # type: ignore[union-attr]
+                if draft.summary:
+                    summary.append(draft.summary[0])
+        headline = headline or self.done[0].outcome.draft.headline  # type: ignore[union-attr]
+        draft = BriefDraft.model_construct(
+            headline=headline,
+            summary=summary[:4],
+            actors=merged.actors,
+            positions=merged.positions,
+            disputes=merged.disputes,
+            next_steps=merged.next_steps,
+        )
+        # Every quote came from a chunk, a slice of the article: this check confirms it and
+        # describes the final brief against the whole article.
+        final = check(draft, self.index, min_summary=0)
+        r, f = self.report, final.report
+        # Counts: the final brief's quotes, plus every quote dropped on the way.
+        r.quotes_checked = f.quotes_checked + r.quotes_dropped
+        r.quotes_verified = f.quotes_verified
+        r.quotes_repaired = f.quotes_repaired
+        r.quotes_dropped += f.quotes_dropped
+        r.items_dropped += f.items_dropped
+        r.dropped += [d.model_copy(update={"path": f"merged.{d.path}"}) for d in f.dropped]
+        return Outcome(
+            draft=final.draft,
+            report=r,
+            usage=self.usage,
+            attempts=self.attempts,
+            mode=self.chunker.transport.mode,
+        )
