@@ -380,7 +380,37 @@ def _check_reply(completion: object, base_url: str) -> ChatCompletion:
     return completion
 
 
-def _backend_error(exc: BaseException, base_url: str, attempts: int) -> BackendError:
+def _redact(text: str, secret: str | None) -> str:
+    """``text`` without the API key: a server or proxy may echo it back in an error."""
+    if secret and len(secret) >= 8 and secret in text:
+        return text.replace(secret, "[REDACTED]")
+    return text
+
+
+def _mentions(exc: BaseException, secret: str | None) -> bool:
+    """Whether ``exc`` or an exception it chains to holds ``secret`` (in --debug tracebacks)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while secret and current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if secret in str(current) or secret in repr(getattr(current, "body", None)):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _backend_error(
+    exc: BaseException, base_url: str, attempts: int, *, secret: str | None = None
+) -> BackendError:
+    """``exc`` as a one-line BackendError, with ``secret`` (the API key) redacted."""
+    err = _plain_backend_error(exc, base_url, attempts)
+    if secret and secret in err.message:
+        err.message = _redact(err.message, secret)
+        err.args = (err.message,)
+    return err
+
+
+def _plain_backend_error(exc: BaseException, base_url: str, attempts: int) -> BackendError:
     import openai
 
     if isinstance(exc, BackendError):
@@ -496,7 +526,9 @@ class Transport:
             exc = state.outcome.exception()
             log.warning(
                 "%s; retry %d/%d in %.1fs",
-                _backend_error(exc, self.base_url, state.attempt_number).message,
+                _backend_error(
+                    exc, self.base_url, state.attempt_number, secret=self._secret
+                ).message,
                 state.attempt_number,
                 self.options.transport_attempts - 1,
                 state.next_action.sleep if state.next_action else 0.0,
@@ -534,7 +566,7 @@ class Transport:
                 with attempt:
                     return once()
         except Exception as exc:
-            raise self._translate(exc, sent) from exc
+            raise self._translate(exc, sent) from self._cause(exc)
         raise AssertionError("unreachable")
 
     async def acomplete(self, kwargs: dict[str, Any], usage: Usage) -> ChatCompletion:
@@ -561,7 +593,7 @@ class Transport:
                 with attempt:
                     return await once()
         except Exception as exc:
-            raise self._translate(exc, sent) from exc
+            raise self._translate(exc, sent) from self._cause(exc)
         raise AssertionError("unreachable")
 
     def _not_json(self, exc: ValueError) -> MalformedReplyError:
@@ -570,12 +602,20 @@ class Transport:
             "is the base URL an OpenAI-compatible /v1 endpoint?"
         )
 
+    @property
+    def _secret(self) -> str | None:
+        return self.backend.api_key
+
+    def _cause(self, exc: Exception) -> Exception | None:
+        """``exc`` to chain for --debug tracebacks, or None when it would show the API key."""
+        return None if _mentions(exc, self._secret) else exc
+
     def _translate(self, exc: Exception, sent: int) -> Exception:
         """An SDK error (or a malformed reply) as a BackendError counting the requests sent."""
         import openai
 
         if isinstance(exc, (openai.OpenAIError, BackendError)):
-            err = _backend_error(exc, self.base_url, sent)
+            err = _backend_error(exc, self.base_url, sent, secret=self._secret)
             err.capability = _capability_error(exc)  # type: ignore[attr-defined]
             return err
         return exc
