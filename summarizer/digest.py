@@ -494,6 +494,7 @@ async def _run(
         items: list[Item] = []
         keys: dict[int, str] = {}
         briefed: list[tuple[str, str]] = []
+        unmarked: list[tuple[int, str]] = []
         cached = 0
         summarizer = Summarizer(settings=settings, cache=store)
         try:
@@ -512,7 +513,12 @@ async def _run(
                 row = ready[result.index]
                 done += 1
                 if result.brief is not None:
-                    store.article_briefed(row.id, keys[result.index])
+                    # The brief itself is already stored (the cache); the article's status
+                    # is written in batches: each write costs the event loop a GIL handoff.
+                    unmarked.append((row.id, keys[result.index]))
+                    if len(unmarked) >= 64:
+                        store.articles_briefed(unmarked)
+                        unmarked.clear()
                     briefed.append((row.uid, keys[result.index]))
                     items.append((row, result.brief))
                 else:
@@ -525,6 +531,7 @@ async def _run(
                     progress(done, len(articles), articles[result.index].label,
                              None if result.brief else str(result.error))  # fmt: skip
         finally:
+            store.articles_briefed(unmarked)
             await summarizer.aclose()
         failed.sort(key=lambda f: (f.id is None, f.label))
 

@@ -390,11 +390,15 @@ class Store:
             )
 
     def article_briefed(self, article_id: int, brief_key: str) -> None:
+        self.articles_briefed([(article_id, brief_key)])
+
+    def articles_briefed(self, done: list[tuple[int, str]]) -> None:
+        """Mark articles briefed (``(article id, brief key)`` pairs), in one transaction."""
         with self.tx() as conn:
-            conn.execute(
+            conn.executemany(
                 "UPDATE articles SET status = 'briefed', error = NULL, brief_key = ?, "
                 "attempts = attempts + 1 WHERE id = ?",
-                (brief_key, article_id),
+                [(key, article_id) for article_id, key in done],
             )
 
     def undigested(self, *, since: datetime | None = None) -> list[StoredArticle]:
