@@ -1,0 +1,125 @@
+"""Start-up time of the CLI, and the library's own time per brief.
+
+Run: python benchmarks/overhead.py [--briefs N]
+
+Against a loopback server that answers every request at once with the same valid brief,
+three ways of getting a brief of examples/port-strike.txt are timed per call:
+
+1. bare:       openai client call + BriefDraft.model_validate_json (no checks at all)
+2. instructor: instructor.from_openai(...).chat.completions.create(response_model=BriefDraft)
+3. summarizer: Summarizer.summarize (prompt rendering, grounding, the Brief assembled)
+
+Target: summarizer - instructor <= 1 ms per brief; `summarizer --help` <= 0.3 s.
+Figures are printed, not asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from briefs import ARTICLE, draft_json  # noqa: E402
+from fakeopenai import FakeOpenAI, Reply, completion  # noqa: E402
+
+
+def per_call(fn: Callable[[], object], n: int) -> float:
+    for _ in range(min(20, n)):  # warm up: imports, connection, caches
+        fn()
+    samples = []
+    for _ in range(n):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def help_time(runs: int = 7) -> float:
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-c", "from summarizer.cli import main; main()", "--help"],
+            check=True,
+            capture_output=True,
+        )
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--briefs", type=int, default=300)
+    args = parser.parse_args()
+
+    import instructor
+    import openai
+
+    from summarizer import Summarizer
+    from summarizer.brief import BriefDraft
+    from summarizer.config import load_settings
+    from summarizer.prompts import load_prompts
+
+    body = completion(draft_json())
+    reply = Reply(body=body)
+    with FakeOpenAI(responder=lambda _request: reply) as server:
+        client = openai.OpenAI(base_url=server.base_url, api_key="x", max_retries=0)
+        messages = load_prompts().messages(__import__("summarizer").Article(text=ARTICLE))
+        schema_format = {
+            "type": "json_schema",
+            "json_schema": {"name": "BriefDraft", "schema": BriefDraft.model_json_schema()},
+        }
+
+        def bare() -> object:
+            out = client.chat.completions.create(
+                model="m", messages=messages, response_format=schema_format
+            )
+            return BriefDraft.model_validate_json(out.choices[0].message.content or "")
+
+        patched = instructor.from_openai(client, mode=instructor.Mode.JSON_SCHEMA)
+
+        def with_instructor() -> object:
+            return patched.chat.completions.create(
+                model="m", messages=messages, response_model=BriefDraft, max_retries=1
+            )
+
+        settings = load_settings(
+            {"base_url": server.base_url, "model": "m", "mode": "json_schema", "cache": False}
+        )
+        summarizer = Summarizer(settings=settings)
+
+        def ours() -> object:
+            return summarizer.summarize(ARTICLE)
+
+        t_bare = per_call(bare, args.briefs)
+        t_instructor = per_call(with_instructor, args.briefs)
+        t_ours = per_call(ours, args.briefs)
+        summarizer.close()
+        client.close()
+
+    t_help = help_time()
+    print(f"summarizer --help start-up: {t_help * 1000:.0f} ms (target <= 300 ms)")
+    print()
+    print(f"per brief, median of {args.briefs} (loopback server answering at once):")
+    print(f"  {'bare openai + model_validate_json':<36} {t_bare * 1000:8.3f} ms  1.00x")
+    print(
+        f"  {'instructor (response_model)':<36} {t_instructor * 1000:8.3f} ms  "
+        f"{t_instructor / t_bare:.2f}x bare"
+    )
+    print(
+        f"  {'summarizer.summarize (grounded)':<36} {t_ours * 1000:8.3f} ms  "
+        f"{t_ours / t_bare:.2f}x bare, {t_ours / t_instructor:.2f}x instructor"
+    )
+    delta = (t_ours - t_instructor) * 1000
+    print(f"  summarizer - instructor: {delta:+.3f} ms per brief (target <= +1 ms)")
+
+
+if __name__ == "__main__":
+    main()
