@@ -29,6 +29,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -205,6 +206,11 @@ def openai_window(model: str) -> int | None:
     return OPENAI_WINDOWS[best] if best else None
 
 
+@lru_cache(maxsize=1)
+def _schema_json() -> str:
+    return json.dumps(BriefDraft.model_json_schema())
+
+
 # --- budgets --------------------------------------------------------------------------------
 
 
@@ -367,55 +373,18 @@ def split(
 
 # --- merging --------------------------------------------------------------------------------
 
-_TITLES = frozenset(
-    {
-        "the",
-        "mr",
-        "mrs",
-        "ms",
-        "miss",
-        "dr",
-        "prof",
-        "sir",
-        "dame",
-        "lord",
-        "lady",
-        "president",
-        "vice",
-        "prime",
-        "minister",
-        "senator",
-        "sen",
-        "rep",
-        "gov",
-        "governor",
-        "mayor",
-        "judge",
-        "justice",
-        "gen",
-        "general",
-        "col",
-        "colonel",
-        "capt",
-        "captain",
-        "chancellor",
-        "secretary",
-        "chief",
-        "ceo",
-        "chair",
-        "chairman",
-        "chairwoman",
-        "king",
-        "queen",
-        "prince",
-        "princess",
-        "pope",
-        "rev",
-        "st",
-        "saint",
-    }
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_TITLES = _words(
+    "the mr mrs ms miss dr prof sir dame lord lady president vice prime minister senator "
+    "sen rep gov governor mayor judge justice gen general col colonel capt captain "
+    "chancellor secretary chief ceo chair chairman chairwoman king queen prince princess "
+    "pope rev st saint"
 )
-_STOP = frozenset({"of", "the", "and", "for", "in", "on", "at", "to", "a", "an", "de", "la", "le"})
+_STOP = _words("of the and for in on at to a an de la le")
 _PERSONISH = frozenset({"person", "other"})
 MAX_EVIDENCE = 3
 SIMILAR = 0.85
@@ -732,7 +701,7 @@ class Chunker:
     def _overhead(self, article: Article, count: Callable[[str], int]) -> int:
         empty = Article(text="", title=article.title, published=article.published)
         prompt = sum(count(m["content"]) for m in self.prompts.messages(empty))
-        schema = count(json.dumps(BriefDraft.model_json_schema()))
+        schema = count(_schema_json())
         return prompt + schema + TEMPLATE_TOKENS
 
     def budget(self, article: Article, counter: TokenCounter, window: tuple[int, str]) -> Budget:
@@ -821,6 +790,14 @@ class Chunker:
 
     # --- map and reduce ---
 
+    @property
+    def concurrency(self) -> int:
+        """Chunks briefed at once (the embedded server answers one request at a time)."""
+        s = self.settings
+        if self.backend.embedded and s.source_of("chunk_concurrency") == "default":
+            return 1  # more would only queue on the server and run into timeouts
+        return s.chunk_concurrency
+
     def _options(self, strict: bool | None, budget: Budget) -> tuple[Options, Options]:
         options = self.transport.options
         if strict is not None and strict != options.strict:
@@ -873,7 +850,7 @@ class Chunker:
             except (BriefValidationError, TruncatedOutputError) as exc:
                 self._failed(part, exc, map_options)
 
-        with ThreadPoolExecutor(self.settings.chunk_concurrency, "summarizer-chunk") as pool:
+        with ThreadPoolExecutor(self.concurrency, "summarizer-chunk") as pool:
             futures = [pool.submit(one, p) for p in parts]
             try:
                 for future in futures:
@@ -898,7 +875,7 @@ class Chunker:
         """Async twin of :meth:`brief`."""
         map_options, options = self._options(strict, budget)
         parts = [_Part(c) for c in chunks]
-        limit = asyncio.Semaphore(self.settings.chunk_concurrency)
+        limit = asyncio.Semaphore(self.concurrency)
 
         async def one(part: _Part) -> None:
             new = self._chunk_factory(article, part.chunk, len(chunks), map_options)
@@ -999,7 +976,7 @@ class _Reducer:
         count = estimate_tokens  # an over-estimate; one server call per sentence is not worth it
         empty = self.chunker.prompts.merge_messages(self.article, [], total=len(self.parts))
         room = b.window - sum(count(m["content"]) for m in empty) - b.reserved - TEMPLATE_TOKENS
-        room -= count(json.dumps(BriefDraft.model_json_schema()))
+        room -= count(_schema_json())
         if b.chunk_reasks:
             room -= b.reserved + REASK_TOKENS
         room = max(room, 0)

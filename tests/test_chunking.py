@@ -18,10 +18,8 @@ from summarizer.errors import ConfigurationError, InputError
 from summarizer.summarize import Summarizer
 
 
-@pytest.fixture(autouse=True)
-def _home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SUMMARIZER_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+# The scripted server runs on loopback (conftest.py isolates SUMMARIZER_HOME and the env).
+pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
 
 
 # --- a deterministic long article ---------------------------------------------------------
