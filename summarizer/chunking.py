@@ -24,6 +24,7 @@ import logging
 import math
 import re
 import unicodedata
+import urllib.error
 import urllib.request
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -151,8 +152,12 @@ def _http_json(
     request.add_header("content-type", "application/json")
     if api_key:
         request.add_header("authorization", f"Bearer {api_key}")
-    with urllib.request.urlopen(request, timeout=timeout) as reply:
-        return json.loads(reply.read())
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as reply:
+            return json.loads(reply.read())
+    except urllib.error.HTTPError as exc:
+        exc.close()  # it holds the response open
+        raise
 
 
 def _server_root(base_url: str) -> str:
@@ -850,15 +855,16 @@ class Chunker:
             except (BriefValidationError, TruncatedOutputError) as exc:
                 self._failed(part, exc, map_options)
 
-        with ThreadPoolExecutor(self.concurrency, "summarizer-chunk") as pool:
-            futures = [pool.submit(one, p) for p in parts]
-            try:
-                for future in futures:
-                    future.result()
-            except BaseException:
-                for future in futures:
-                    future.cancel()
-                raise
+        pool = ThreadPoolExecutor(self.concurrency, "summarizer-chunk")
+        try:
+            for future in [pool.submit(one, p) for p in parts]:
+                future.result()
+        except BaseException as exc:
+            # A failed chunk: start nothing more, let the requests in flight end. Ctrl-C: do
+            # not wait for them either (closing the Summarizer closes their connections).
+            pool.shutdown(wait=not isinstance(exc, KeyboardInterrupt), cancel_futures=True)
+            raise
+        pool.shutdown()
         reducer = _Reducer(self, article, budget, parts, options)
         new = reducer.factory()
         outcome = None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +14,17 @@ from fakeopenai import FakeOpenAI, Reply, completion
 
 from summarizer.article import Article
 from summarizer.brief import Actor, Brief, BriefDraft, Position, SummarySentence
-from summarizer.chunking import estimate_tokens, merge, openai_window, split
+from summarizer.chunking import (
+    estimate_tokens,
+    find_tokenizer,
+    merge,
+    openai_window,
+    probe_window,
+    split,
+)
 from summarizer.config import Settings
-from summarizer.errors import ConfigurationError, InputError
+from summarizer.errors import BriefValidationError, ConfigurationError, InputError
 from summarizer.summarize import Summarizer
-
 
 # The scripted server runs on loopback (conftest.py isolates SUMMARIZER_HOME and the env).
 pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
@@ -475,3 +483,82 @@ def test_the_cli_passes_chunk_options(tmp_path: Path) -> None:
     brief = json.loads(result.stdout)
     assert brief["chunks"] > 1
     assert server.calls == brief["chunks"] + 1
+
+
+def test_a_chunk_that_never_validates_is_reported_and_strict_fails() -> None:
+    text = long_article(12)
+    good = Scripted()
+
+    def respond(request: dict[str, Any]) -> Reply:
+        found = BLOCK.search(request["messages"][1]["content"])
+        if found and found.group(1) == "ARTICLE" and found.group(2).startswith(paragraph(0)):
+            return Reply(body=completion("this is not JSON"))
+        return good(request)
+
+    with FakeOpenAI(responder=respond) as server:
+        with Summarizer(
+            settings=settings(server, chunk_tokens=500, max_input_tokens=500, max_reasks=0)
+        ) as s:
+            brief = s.summarize(text)
+            assert brief.chunks > 2
+            failed = [d for d in brief.grounding.dropped if d.path == "chunks[0]"]
+            assert len(failed) == 1 and "not valid JSON" in failed[0].reasons[0]
+            assert brief.usage.requests == server.calls
+            assert all(q in text for q in all_quotes(brief))
+        with (
+            Summarizer(
+                settings=settings(
+                    server, chunk_tokens=500, max_input_tokens=500, max_reasks=0, strict=True
+                )
+            ) as s,
+            pytest.raises(BriefValidationError),
+        ):
+            s.summarize(text)
+
+
+# --- what a server reports: a stand-in for llama.cpp's /props and a tokenizer -------------
+
+
+class _LlamaLike(BaseHTTPRequestHandler):
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def _json(self, status: int, body: Any) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:
+        if self.path == "/props":
+            self._json(200, {"default_generation_settings": {"n_ctx": 2048}})
+        else:
+            self._json(404, {"error": "no"})
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["content-length"])))
+        if self.path == "/extras/tokenize/count":
+            self._json(200, {"count": len(body["input"].split())})
+        else:
+            self._json(404, {"error": "no"})
+
+
+def test_window_and_tokenizer_come_from_the_server_when_it_has_them() -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _LlamaLike)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/v1"
+        assert probe_window(base, model="m", api_key=None) == 2048
+        counter = find_tokenizer(base, model="m", api_key=None)
+        assert counter is not None and counter.exact
+        assert counter.count("one two three four") == 4
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    with FakeOpenAI() as fake:  # an OpenAI-style server has neither
+        assert probe_window(fake.base_url, model="fake-model", api_key=None) is None
+        assert find_tokenizer(fake.base_url, model="fake-model", api_key=None) is None
