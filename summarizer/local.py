@@ -3,7 +3,7 @@
 The program reaches the embedded model over HTTP like any other backend (one code path,
 and cassettes record the same traffic). The server is started on a free loopback port,
 reused for every article of the process, and stopped on exit, on errors and on Ctrl-C;
-on Linux the child also gets SIGTERM if this process dies without cleaning up.
+on Linux the child also gets SIGKILL if this process dies without cleaning up.
 """
 
 from __future__ import annotations
@@ -49,10 +49,12 @@ def _free_port() -> int:
 
 
 def _die_with_parent() -> None:  # runs in the child before exec
+    # SIGKILL, not SIGTERM: a server busy generating (llama.cpp holds the event loop) outlived
+    # a SIGTERM as an orphan. It has nothing to flush, so there is nothing to lose.
     with contextlib.suppress(Exception):
         import ctypes
 
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 _Job = tuple[Callable[[], Any], "Future[Any]"]
