@@ -5,7 +5,7 @@ every error it can (500, 400, 401 bodies, an HTML page). Every path that logs or
 runs: ``summarize`` with ``--debug`` and ``-v``, successes and failures, ``backends``,
 ``digest run`` (which records runs, errors and briefs in SQLite), and the library with all
 loggers at DEBUG. Then stdout, stderr, the captured logs and every file written (the
-database with its WAL, outputs, the mode memory) are searched for the key. Cassettes are
+database with its WAL, the digest outputs) are searched for the key. Cassettes are
 scrubbed by the recording settings in ``conftest.py`` (tested in ``test_cassettes.py``).
 """
 
