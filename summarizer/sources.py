@@ -357,7 +357,10 @@ class _Reader:
         limits = self.limits
 
         def inline() -> Article:
-            article = load_stdin(io.BytesIO(content.encode("utf-8")), limits=limits)
+            try:
+                article = load_stdin(io.BytesIO(content.encode("utf-8")), limits=limits)
+            except InputError as exc:  # name the entry, not <stdin>
+                raise InputError(exc.message, source=f"{source.spec}#{guid}") from exc
             return dataclasses.replace(
                 article, title=title or article.title, origin=f"{source.spec}#{guid}", url=None
             )
