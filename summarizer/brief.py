@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -10,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 __all__ = [
     "SCHEMA_VERSION",
     "Actor",
+    "draft_json_schema",
     "Brief",
     "BriefDraft",
     "DroppedItem",
@@ -201,6 +203,15 @@ class Brief(BaseModel):
         return BriefDraft.model_validate(
             self.model_dump(include=set(BriefDraft.model_fields)), strict=False
         )
+
+
+@lru_cache(maxsize=1)
+def draft_json_schema() -> dict[str, Any]:
+    """The JSON Schema of :class:`BriefDraft`, built once (it costs milliseconds a call).
+
+    Shared: callers that change it must copy it first.
+    """
+    return BriefDraft.model_json_schema()
 
 
 # --- digest models (owned by the digest job; see summarizer/digest.py) ---
