@@ -60,6 +60,9 @@ def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
 def _before_record_request(request: Any) -> Any:
     request.uri = normalize_uri(request.uri)
+    # The Host header repeats host:port; the URI already says where the request went.
+    for name in [n for n in request.headers if n.lower() == "host"]:
+        del request.headers[name]
     return request
 
 

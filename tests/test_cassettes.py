@@ -1,0 +1,197 @@
+"""Briefs replayed from real recorded traffic (cassettes/), and the cassettes' hygiene.
+
+Recorded by scripts/record-cassettes from the embedded llama.cpp server (SmolLM2-135M) or
+another configured backend; see docs/testing.md.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import openai
+import pytest
+import vcr as vcrpy
+from conftest import CASSETTES, FIXTURES, REDACTED, Recorded
+from fakeopenai import FakeOpenAI, Reply, completion
+from vcr.errors import CannotOverwriteExistingCassetteException
+
+from summarizer import BackendError, Brief
+from summarizer.article import load_article
+from summarizer.backends import ModeMemory
+
+ARTICLE = FIXTURES / "cassette_article.txt"
+REASK_MARKER = "Your brief failed these checks"
+
+
+def quotes(brief: Brief) -> list[str]:
+    items: list[Any] = [*brief.summary, *brief.actors, *brief.positions]
+    items += [*brief.disputes, *brief.next_steps]
+    return [q for item in items for q in item.evidence]
+
+
+def assert_grounded(brief: Brief, text: str) -> None:
+    # The 135M model may get every item dropped: still a valid brief, and it says so.
+    Brief.model_validate_json(brief.model_dump_json())  # schema-valid as serialized
+    report = brief.grounding
+    assert report.quotes_checked > 0
+    assert all(item.reasons for item in report.dropped)
+    for quote in quotes(brief):
+        assert quote in text, f"quote not in the article: {quote!r}"
+    ids = {a.id for a in brief.actors}
+    for position in brief.positions:
+        assert position.actor in ids
+
+
+def body_bytes(response: dict[str, Any]) -> bytes:
+    body = response["body"]["string"]
+    return body if isinstance(body, bytes) else body.encode()
+
+
+def chat_bodies(cassette: Any) -> list[dict[str, Any]]:
+    return [
+        json.loads(request.body)
+        for request in cassette.requests
+        if request.uri.endswith("/chat/completions")
+    ]
+
+
+@pytest.mark.vcr
+@pytest.mark.default_cassette("ferry_brief")
+def test_full_brief(recorded: Recorded, vcr: Any) -> None:
+    """A full brief of the fixture article, through Summarizer, in the backend's own mode."""
+    with recorded.summarizer() as summarizer:
+        brief = summarizer.summarize(ARTICLE)
+    text = load_article(ARTICLE).text
+    assert_grounded(brief, text)
+    assert brief.model == recorded.model
+    assert brief.usage.prompt_tokens > 0 and brief.usage.completion_tokens > 0
+    assert brief.usage.requests == brief.attempts == len(chat_bodies(vcr))
+    first = chat_bodies(vcr)[0]
+    assert first["temperature"] == 0 and first["seed"] == 0
+    if recorded.mode == "tools":
+        assert first["tool_choice"]["function"]["name"] == "BriefDraft"
+    if recorded.tuned:  # the embedded backend's options went out, so the replay matches them
+        assert first["max_tokens"] == 1024 and first["repeat_penalty"] == 1.3
+
+
+@pytest.mark.vcr
+@pytest.mark.default_cassette("ferry_brief", replay_only=True)
+def test_reask_fixes_or_drops(recorded: Recorded, vcr: Any) -> None:
+    """The first recorded answer failed grounding: the re-ask quoted the failed checks."""
+    with recorded.summarizer() as summarizer:
+        brief = summarizer.summarize(ARTICLE)
+    if brief.attempts == 1:
+        pytest.skip(f"{recorded.name}: the first recorded answer was grounded; nothing re-asked")
+    assert brief.attempts > 1
+    first, second = chat_bodies(vcr)[:2]
+    n = len(first["messages"])
+    assert second["messages"][:n] == first["messages"]
+    reask = second["messages"][-1]
+    assert reask["role"] == "user" and REASK_MARKER in reask["content"]
+    assert "does not occur in the article" in reask["content"]
+    # What the last answer still got wrong was dropped and reported, never kept.
+    report = brief.grounding
+    assert report.quotes_checked >= report.quotes_verified + report.quotes_repaired
+    if report.dropped:
+        assert report.items_dropped + report.quotes_dropped > 0
+        assert all(item.reasons for item in report.dropped)
+    assert_grounded(brief, load_article(ARTICLE).text)
+
+
+@pytest.mark.vcr
+@pytest.mark.needs_server("llama.cpp")
+def test_auto_falls_back_to_tools(recorded: Recorded, vcr: Any, isolated: Path) -> None:
+    """llama.cpp answers 500 to json_schema: mode auto steps down to tools and remembers it."""
+    with recorded.summarizer(mode="auto") as summarizer:
+        brief = summarizer.summarize(ARTICLE)
+    assert_grounded(brief, load_article(ARTICLE).text)
+
+    statuses = [response["status"]["code"] for response in vcr.responses]
+    assert statuses[:2] == [500, 500]
+    assert all(b"response_format" in body_bytes(r) for r in vcr.responses[:2])
+    bodies = chat_bodies(vcr)
+    assert bodies[0]["response_format"]["json_schema"]["strict"] is True  # strict first
+    assert bodies[1]["response_format"]["json_schema"]["strict"] is False  # then json_schema
+    assert all("tools" in body and "response_format" not in body for body in bodies[2:])
+    assert brief.usage.requests == len(bodies) == 2 + brief.attempts
+
+    memory_file = isolated / "cache" / "modes.json"
+    assert json.loads(memory_file.read_text()) == {recorded.base_url.rstrip("/"): "tools"}
+    assert ModeMemory().get(recorded.base_url.rstrip("/")) == "tools"
+
+
+@pytest.mark.vcr
+@pytest.mark.default_cassette("ferry_brief", replay_only=True)
+def test_changed_request_is_a_cassette_miss(recorded: Recorded) -> None:
+    """A request the cassette does not hold fails loudly (it never reaches a network)."""
+    with recorded.summarizer() as summarizer, pytest.raises(BackendError) as caught:
+        summarizer.summarize(load_article(ARTICLE).text + "\nOne more sentence changes the body.")
+    cause = caught.value.__cause__
+    assert isinstance(cause, openai.APIConnectionError)
+    assert isinstance(cause.__cause__, CannotOverwriteExistingCassetteException)
+
+
+# --- hygiene ---
+
+SECRET_PATTERNS = {
+    "an OpenAI-style key": re.compile(r"sk-[A-Za-z0-9_\-]{16,}"),
+    "a bearer token": re.compile(r"Bearer\s+(?!" + REDACTED + r"\b)[A-Za-z0-9._~+/\-]{8,}"),
+    "a set-cookie header": re.compile(r"set-cookie", re.IGNORECASE),
+    "an organization header": re.compile(r"openai-(organization|project)\W+(?!REDACTED)\w", re.I),
+}
+
+
+def find_secrets(text: str) -> list[str]:
+    return [what for what, pattern in SECRET_PATTERNS.items() if pattern.search(text)]
+
+
+def test_no_cassette_holds_a_secret() -> None:
+    files = [p for p in CASSETTES.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".yaml" for p in files), "no cassettes found"
+    leaks = {
+        str(p.relative_to(CASSETTES)): found
+        for p in files
+        if (found := find_secrets(p.read_text(encoding="utf-8", errors="replace")))
+    }
+    assert not leaks, f"secrets in cassettes (scrub and re-record): {leaks}"
+
+
+def test_every_cassette_set_says_where_it_came_from() -> None:
+    for meta in CASSETTES.glob("*/meta.json"):
+        data = json.loads(meta.read_text())
+        assert {"base_url", "model", "mode", "server", "recorded_at"} <= data.keys(), meta
+        assert "127.0.0.1" not in data["base_url"]
+
+
+def test_scanner_catches_what_it_should() -> None:
+    assert find_secrets("authorization: Bearer sk-abcdefghijklmnopqrstu")
+    assert find_secrets("- Bearer eyJhbGciOiJIUzI1NiJ9.x")
+    assert find_secrets("Set-Cookie: __cf_bm=abc")
+    assert not find_secrets("authorization:\n- Bearer REDACTED\n")
+
+
+@pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+def test_recording_scrubs_secrets(vcr_config: dict[str, Any], tmp_path: Path) -> None:
+    """Record real traffic with a key-shaped secret through our VCR settings; nothing leaks."""
+    secret = "sk-proj-" + "x" * 40
+    headers = {
+        "set-cookie": "__cf_bm=tracking; path=/",
+        "openai-organization": "org-secretorganization",
+        "openai-project": "proj_secretproject",
+    }
+    config = {**vcr_config, "record_mode": "all"}
+    with FakeOpenAI(default=Reply(body=completion("ok"), headers=headers)) as server:
+        recorder = vcrpy.VCR(**config)
+        with recorder.use_cassette(str(tmp_path / "scrub.yaml")):
+            client = openai.OpenAI(base_url=server.base_url, api_key=secret, max_retries=0)
+            client.chat.completions.create(model="m", messages=[{"role": "user", "content": "hi"}])
+            client.close()
+        port = server.base_url.split(":")[2].split("/")[0]
+    assert server.requests[0]["headers"]["authorization"] == f"Bearer {secret}"  # it was sent
+    text = (tmp_path / "scrub.yaml").read_text()
+    assert secret not in text and not find_secrets(text)
+    assert "org-secret" not in text and "proj_secret" not in text
+    assert "http://localhost/v1/chat/completions" in text and port not in text
