@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from summarizer.backends import FALLBACK_ORDER, Backend, ModeMemory
-from summarizer.brief import BriefDraft, GroundingReport, Usage
+from summarizer.brief import BriefDraft, GroundingReport, Usage, draft_json_schema
 from summarizer.errors import (
     BackendError,
     BriefValidationError,
@@ -122,8 +122,7 @@ def _tighten(node: Any, max_items: int, max_length: int) -> None:
 
 
 def _brief_schema(strict: bool) -> dict[str, Any]:
-    schema = BriefDraft.model_json_schema()
-    return {"name": "BriefDraft", "schema": schema, "strict": strict}
+    return {"name": "BriefDraft", "schema": draft_json_schema(), "strict": strict}
 
 
 class Conversation:
@@ -566,7 +565,10 @@ class Transport:
                 with attempt:
                     return once()
         except Exception as exc:
-            raise self._translate(exc, sent) from self._cause(exc)
+            err = self._translate(exc, sent)
+            if err is exc:
+                raise  # already ours (a malformed reply), with its own cause
+            raise err from self._cause(exc)
         raise AssertionError("unreachable")
 
     async def acomplete(self, kwargs: dict[str, Any], usage: Usage) -> ChatCompletion:
@@ -593,7 +595,10 @@ class Transport:
                 with attempt:
                     return await once()
         except Exception as exc:
-            raise self._translate(exc, sent) from self._cause(exc)
+            err = self._translate(exc, sent)
+            if err is exc:
+                raise  # already ours (a malformed reply), with its own cause
+            raise err from self._cause(exc)
         raise AssertionError("unreachable")
 
     def _not_json(self, exc: ValueError) -> MalformedReplyError:
