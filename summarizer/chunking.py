@@ -88,7 +88,9 @@ OPENAI_WINDOWS = {
 }
 # A server that does not say (set context_window for Ollama, whose num_ctx is often smaller).
 DEFAULT_WINDOW = 8192
-TEMPLATE_TOKENS = 64  # chat-template markup and the tool wrapper around the schema
+# Chat-template markup around the messages and the schema: llama-cpp-python's
+# chatml-function-calling format adds ~130 tokens of tool-use instructions.
+TEMPLATE_TOKENS = 192
 REASK_TOKENS = 256  # the re-ask message, on top of the previous answer
 MIN_CHUNK_TOKENS = 256
 PROBE_TIMEOUT_S = 3.0
@@ -855,6 +857,8 @@ class Chunker:
             except (BriefValidationError, TruncatedOutputError) as exc:
                 self._failed(part, exc, map_options)
 
+        # Make the shared client now: threads racing to make it lazily would each make one.
+        _ = self.transport.client
         pool = ThreadPoolExecutor(self.concurrency, "summarizer-chunk")
         try:
             for future in [pool.submit(one, p) for p in parts]:
