@@ -215,6 +215,11 @@ class Summarizer:
             "max_tokens": o.max_tokens,
             "temperature": o.temperature,
             "seed": o.seed,
+            # how a long article is cut changes the brief as much as the model does
+            "context_window": self.settings.context_window,
+            "max_input_tokens": self.settings.max_input_tokens,
+            "chunk_tokens": self.settings.chunk_tokens,
+            "chunk_overlap": self.settings.chunk_overlap,
         }
         blob = json.dumps(parts, sort_keys=True, default=str).encode("utf-8")
         return hashlib.sha256(blob).hexdigest(), parts
