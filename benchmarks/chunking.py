@@ -138,9 +138,9 @@ def responder(delay_s: float) -> Any:
 
 
 def run_one(words: int, concurrency: int, delay_s: float) -> dict[str, Any]:
-    from summarizer.chunking import estimate_tokens
     from summarizer.config import Settings
     from summarizer.summarize import Summarizer
+    from summarizer.tokens import estimate_tokens
 
     text = make_article(words)
     with FakeOpenAI(responder=responder(delay_s)) as server:

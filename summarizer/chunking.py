@@ -1,4 +1,4 @@
-"""Long articles: token budgets, splitting, and the chunked map-reduce brief.
+"""Long articles: splitting, and the chunked map-reduce brief (budgets: tokens.py; merge: merge.py).
 
 An article that fits the backend's context window (minus the prompt and the reserved
 output) is briefed in one call, as usual. A longer one is split at paragraph, then
@@ -18,32 +18,20 @@ else with :func:`estimate_tokens`, a deliberate over-estimate. See docs/long-art
 from __future__ import annotations
 
 import asyncio
-import difflib
-import json
 import logging
 import math
 import re
-import unicodedata
-import urllib.error
-import urllib.request
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from summarizer.article import Article
 from summarizer.brief import (
-    Actor,
     BriefDraft,
-    Dispute,
     DroppedItem,
     GroundingReport,
-    NextStep,
-    Position,
-    Side,
     Usage,
 )
 from summarizer.errors import (
@@ -54,6 +42,21 @@ from summarizer.errors import (
 )
 from summarizer.grounding import ArticleIndex, check
 from summarizer.llm import Conversation, Options, Outcome, arun, run
+from summarizer.merge import merge
+from summarizer.tokens import (
+    DEFAULT_WINDOW,
+    MIN_CHUNK_TOKENS,
+    REASK_TOKENS,
+    TEMPLATE_TOKENS,
+    Budget,
+    Chunk,
+    TokenCounter,
+    estimate_tokens,
+    find_tokenizer,
+    openai_window,
+    probe_window,
+    schema_text,
+)
 
 if TYPE_CHECKING:
     from summarizer.backends import Backend
@@ -61,191 +64,9 @@ if TYPE_CHECKING:
     from summarizer.llm import Transport
     from summarizer.prompts import Prompts
 
-__all__ = [
-    "Budget",
-    "Chunk",
-    "Chunker",
-    "TokenCounter",
-    "estimate_tokens",
-    "merge",
-    "split",
-]
+__all__ = ["Chunker", "split"]
 
 log = logging.getLogger(__name__)
-
-# Context windows of OpenAI models (input + output tokens), longest matching prefix wins.
-OPENAI_WINDOWS = {
-    "gpt-3.5-turbo": 16_385,
-    "gpt-4": 8_192,
-    "gpt-4-turbo": 128_000,
-    "gpt-4o": 128_000,
-    "gpt-4.1": 1_047_576,
-    "gpt-4.5": 128_000,
-    "gpt-5": 272_000,
-    "o1": 200_000,
-    "o3": 200_000,
-    "o4": 200_000,
-}
-# A server that does not say (set context_window for Ollama, whose num_ctx is often smaller).
-DEFAULT_WINDOW = 8192
-# Chat-template markup around the messages and the schema: llama-cpp-python's
-# chatml-function-calling format adds ~130 tokens of tool-use instructions.
-TEMPLATE_TOKENS = 192
-REASK_TOKENS = 256  # the re-ask message, on top of the previous answer
-MIN_CHUNK_TOKENS = 256
-PROBE_TIMEOUT_S = 3.0
-
-
-# --- token counting -------------------------------------------------------------------------
-
-
-def estimate_tokens(text: str) -> int:
-    """A conservative token count without a tokenizer: ``max(utf8_bytes / 3, words * 1.5)``.
-
-    BPE tokenizers give about 4 characters (0.75 words) per token for English prose, so
-    this over-counts prose by a third; a byte count keeps non-Latin scripts safe too.
-    """
-    if not text:
-        return 0
-    return max(math.ceil(len(text.encode("utf-8")) / 3), math.ceil(len(text.split()) * 1.5))
-
-
-class TokenCounter:
-    """Counts tokens with :func:`estimate_tokens`; see :class:`ServerTokenCounter`."""
-
-    exact = False
-    source = "estimate (max of utf8 bytes / 3, words * 1.5)"
-
-    def count(self, text: str) -> int:
-        return estimate_tokens(text)
-
-
-class ServerTokenCounter(TokenCounter):
-    """Counts tokens with the server's own tokenizer (one POST per count)."""
-
-    exact = True
-
-    def __init__(self, url: str, style: str, *, model: str, api_key: str | None) -> None:
-        self.url = url
-        self.style = style
-        self.model = model
-        self.api_key = api_key
-        self.source = f"server tokenizer {url}"
-
-    def count(self, text: str) -> int:
-        if self.style == "extras":
-            body: dict[str, Any] = {"input": text}
-        else:  # llama.cpp reads "content", vLLM "prompt"
-            body = {"content": text, "prompt": text, "model": self.model}
-        data = _http_json(self.url, body, api_key=self.api_key, timeout=60.0)
-        if isinstance(data, dict):
-            if isinstance(data.get("count"), int):
-                return int(data["count"])
-            if isinstance(data.get("tokens"), list):
-                return len(data["tokens"])
-        raise ValueError(f"unexpected tokenize reply from {self.url}")
-
-
-def _http_json(
-    url: str, body: dict[str, Any] | None = None, *, api_key: str | None, timeout: float
-) -> Any:
-    data = None if body is None else json.dumps(body).encode("utf-8")
-    request = urllib.request.Request(url, data=data, method="GET" if data is None else "POST")
-    request.add_header("content-type", "application/json")
-    if api_key:
-        request.add_header("authorization", f"Bearer {api_key}")
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as reply:
-            return json.loads(reply.read())
-    except urllib.error.HTTPError as exc:
-        exc.close()  # it holds the response open
-        raise
-
-
-def _server_root(base_url: str) -> str:
-    root = base_url.rstrip("/")
-    return root[: -len("/v1")] if root.endswith("/v1") else root
-
-
-def find_tokenizer(base_url: str, *, model: str, api_key: str | None) -> TokenCounter | None:
-    """The server's tokenizer endpoint, if it has one that answers."""
-    root = _server_root(base_url)
-    for url, style in ((f"{root}/extras/tokenize/count", "extras"), (f"{root}/tokenize", "plain")):
-        counter = ServerTokenCounter(url, style, model=model, api_key=api_key)
-        try:
-            if counter.count("one two three") > 0:
-                return counter
-        except Exception as exc:  # noqa: BLE001 - any failure: no such endpoint here
-            log.debug("no tokenizer at %s: %s", url, exc)
-    return None
-
-
-def probe_window(base_url: str, *, model: str, api_key: str | None) -> int | None:
-    """The context window a server reports: llama.cpp ``/props``, vLLM-style ``/models``."""
-    root = _server_root(base_url)
-    try:
-        props = _http_json(f"{root}/props", api_key=api_key, timeout=PROBE_TIMEOUT_S)
-        settings = props.get("default_generation_settings", {}) if isinstance(props, dict) else {}
-        n_ctx = settings.get("n_ctx") or (props.get("n_ctx") if isinstance(props, dict) else None)
-        if isinstance(n_ctx, int) and n_ctx > 0:
-            return n_ctx
-    except Exception as exc:  # noqa: BLE001
-        log.debug("no /props at %s: %s", root, exc)
-    try:
-        models = _http_json(
-            f"{base_url.rstrip('/')}/models", api_key=api_key, timeout=PROBE_TIMEOUT_S
-        )
-        entries = models.get("data", []) if isinstance(models, dict) else []
-        for entry in entries:
-            if not isinstance(entry, dict) or (entry.get("id") != model and len(entries) > 1):
-                continue
-            for key in ("max_model_len", "context_length", "max_context_length"):
-                if isinstance(entry.get(key), int) and entry[key] > 0:
-                    return int(entry[key])
-    except Exception as exc:  # noqa: BLE001
-        log.debug("no window in /models at %s: %s", base_url, exc)
-    return None
-
-
-def openai_window(model: str) -> int | None:
-    """The context window of an OpenAI model from :data:`OPENAI_WINDOWS`, or None."""
-    best = max((p for p in OPENAI_WINDOWS if model.startswith(p)), key=len, default=None)
-    return OPENAI_WINDOWS[best] if best else None
-
-
-@lru_cache(maxsize=1)
-def _schema_json() -> str:
-    return json.dumps(BriefDraft.model_json_schema())
-
-
-# --- budgets --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Budget:
-    """How many article tokens go into one call, and how a longer article is cut."""
-
-    window: int
-    window_source: str
-    overhead: int  # prompt tokens around the article (instructions, template, schema)
-    reserved: int  # tokens kept for the answer
-    max_input_tokens: int  # an article up to this many tokens is briefed in one call
-    chunk_tokens: int
-    chunk_overlap: int
-    chunk_reasks: bool  # whether a re-ask still fits next to a chunk
-    counter: TokenCounter = field(compare=False, repr=False)
-
-
-@dataclass(frozen=True)
-class Chunk:
-    """One part of an article: ``article.text[start:end]``."""
-
-    index: int
-    start: int
-    end: int
-    text: str
-    tokens: int
-
 
 # --- splitting ------------------------------------------------------------------------------
 
@@ -378,230 +199,6 @@ def split(
     return chunks
 
 
-# --- merging --------------------------------------------------------------------------------
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_TITLES = _words(
-    "the mr mrs ms miss dr prof sir dame lord lady president vice prime minister senator "
-    "sen rep gov governor mayor judge justice gen general col colonel capt captain "
-    "chancellor secretary chief ceo chair chairman chairwoman king queen prince princess "
-    "pope rev st saint"
-)
-_STOP = _words("of the and for in on at to a an de la le")
-_PERSONISH = frozenset({"person", "other"})
-MAX_EVIDENCE = 3
-SIMILAR = 0.85
-
-
-def _fold(text: str) -> str:
-    """Lower case, no accents, punctuation as spaces, single spaces."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"['’]s\b", "", text)
-    return " ".join(re.sub(r"[^\w]+", " ", text).split())
-
-
-def _name_tokens(name: str) -> list[str]:
-    tokens = _fold(name).split() or [name.casefold().strip() or "?"]
-    while len(tokens) > 1 and tokens[0] in _TITLES:
-        tokens = tokens[1:]
-    return tokens
-
-
-def _acronym(tokens: list[str]) -> str:
-    return "".join(t[0] for t in tokens if t not in _STOP)
-
-
-def _similar(a: str, b: str) -> bool:
-    fa, fb = _fold(a), _fold(b)
-    return fa == fb or difflib.SequenceMatcher(None, fa, fb).ratio() >= SIMILAR
-
-
-def _union(lists: Iterable[Sequence[str]], cap: int = MAX_EVIDENCE) -> list[str]:
-    """Round-robin union (so each source keeps a quote), without repeats, capped."""
-    pools = [list(q) for q in lists]
-    out: list[str] = []
-    for depth in range(max((len(p) for p in pools), default=0)):
-        for pool in pools:
-            if depth < len(pool) and pool[depth] not in out:
-                out.append(pool[depth])
-    return out[:cap]
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", _fold(text)).strip("-")[:40] or "actor"
-
-
-@dataclass
-class _Group:
-    members: list[tuple[int, Actor]]
-
-    @property
-    def best(self) -> Actor:
-        return max(
-            (a for _, a in self.members), key=lambda a: (len(_name_tokens(a.name)), len(a.name))
-        )
-
-    @property
-    def tokens(self) -> list[str]:
-        return _name_tokens(self.best.name)
-
-
-def _group_actors(parts: Sequence[tuple[int, BriefDraft]]) -> list[_Group]:
-    """Actors of all parts grouped: same normalized name, then surname, then acronym."""
-    groups: list[_Group] = []
-    by_key: dict[str, _Group] = {}
-    for part, draft in parts:
-        for actor in draft.actors:
-            key = " ".join(_name_tokens(actor.name))
-            if key in by_key:
-                by_key[key].members.append((part, actor))
-            else:
-                by_key[key] = _Group([(part, actor)])
-                groups.append(by_key[key])
-    merged: list[_Group] = []
-    singles: list[_Group] = []
-    for group in groups:
-        (singles if len(group.tokens) == 1 else merged).append(group)
-    for single in singles:
-        word = single.tokens[0]
-        kind = single.best.kind
-        raw = single.best.name.strip()
-        if kind in _PERSONISH:
-            matches = [g for g in merged if g.best.kind in _PERSONISH and g.tokens[-1] == word]
-        else:
-            matches = []
-        if not matches and raw.isupper() and len(raw) >= 2:
-            matches = [g for g in merged if len(g.tokens) > 1 and _acronym(g.tokens) == word]
-        if len(matches) == 1:  # "Okafor" is Maria Okafor only when no other Okafor is named
-            matches[0].members.extend(single.members)
-        else:
-            merged.append(single)
-    first = {id(g): (min(p for p, _ in g.members), groups.index(g)) for g in merged}
-    return sorted(merged, key=lambda g: first[id(g)])
-
-
-@dataclass
-class Merged:
-    """The program's merge of the partial briefs (the reduce call adds headline and summary)."""
-
-    actors: list[Actor]
-    positions: list[Position]
-    disputes: list[Dispute]
-    next_steps: list[NextStep]
-    ids: dict[tuple[int, str], str]  # (part, the part's actor id) -> id in the merged brief
-
-
-def merge(parts: Sequence[tuple[int, BriefDraft]]) -> Merged:
-    """Merge grounded partial briefs: dedupe actors and items, unite evidence, remap ids."""
-    ids: dict[tuple[int, str], str] = {}
-    actors: list[Actor] = []
-    used: set[str] = set()
-    for group in _group_actors(parts):
-        best = group.best
-        new_id = best.id if re.fullmatch(r"[\w.-]{1,40}", best.id) else _slug(best.name)
-        base, n = new_id, 2
-        while new_id in used:
-            new_id = f"{base[:36]}-{n}"
-            n += 1
-        used.add(new_id)
-        kinds = Counter(a.kind for _, a in group.members)
-        first = group.members[0][1]
-        actors.append(
-            Actor(
-                id=new_id,
-                name=best.name,
-                kind=kinds.most_common(1)[0][0],
-                role=first.role,
-                evidence=_union(a.evidence for _, a in group.members),
-            )
-        )
-        for part, actor in group.members:
-            ids.setdefault((part, actor.id), new_id)
-
-    def remap(part: int, refs: Iterable[str]) -> list[str]:
-        out: list[str] = []
-        for ref in refs:
-            new = ids.get((part, ref))
-            if new is not None and new not in out:
-                out.append(new)
-        return out
-
-    positions: list[Position] = []
-    disputes: list[Dispute] = []
-    next_steps: list[NextStep] = []
-    for part, draft in parts:
-        for position in draft.positions:
-            owner = ids.get((part, position.actor))
-            if owner is None:
-                continue
-            same = next(
-                (
-                    p
-                    for p in positions
-                    if p.actor == owner
-                    and (
-                        set(p.evidence) & set(position.evidence)
-                        or _similar(p.stance, position.stance)
-                    )
-                ),
-                None,
-            )
-            if same is None:
-                positions.append(position.model_copy(update={"actor": owner}))
-            else:
-                same.evidence = _union([same.evidence, position.evidence])
-        for dispute in draft.disputes:
-            sides = []
-            for side in dispute.sides:
-                side_ids = remap(part, side.actors)
-                if side_ids:
-                    sides.append(Side(actors=side_ids, claim=side.claim))
-            if not sides:
-                continue
-            same_d = next(
-                (
-                    d
-                    for d in disputes
-                    if set(d.evidence) & set(dispute.evidence) or _similar(d.issue, dispute.issue)
-                ),
-                None,
-            )
-            if same_d is None:
-                disputes.append(dispute.model_copy(update={"sides": sides}))
-                continue
-            same_d.evidence = _union([same_d.evidence, dispute.evidence])
-            for side in sides:
-                twin = next((s for s in same_d.sides if _similar(s.claim, side.claim)), None)
-                if twin is not None:
-                    twin.actors = (twin.actors + [a for a in side.actors if a not in twin.actors])[
-                        :8
-                    ]
-                elif len(same_d.sides) < 4:
-                    same_d.sides.append(side)
-        for step in draft.next_steps:
-            step_ids = remap(part, step.actors)
-            same_s = next(
-                (
-                    s
-                    for s in next_steps
-                    if set(s.evidence) & set(step.evidence) or _similar(s.action, step.action)
-                ),
-                None,
-            )
-            if same_s is None:
-                next_steps.append(step.model_copy(update={"actors": step_ids}))
-                continue
-            same_s.evidence = _union([same_s.evidence, step.evidence])
-            same_s.actors = (same_s.actors + [a for a in step_ids if a not in same_s.actors])[:8]
-            same_s.when = same_s.when or step.when
-    return Merged(actors, positions, disputes, next_steps, ids)
-
-
 # --- the chunked brief ----------------------------------------------------------------------
 
 
@@ -708,7 +305,7 @@ class Chunker:
     def _overhead(self, article: Article, count: Callable[[str], int]) -> int:
         empty = Article(text="", title=article.title, published=article.published)
         prompt = sum(count(m["content"]) for m in self.prompts.messages(empty))
-        schema = count(_schema_json())
+        schema = count(schema_text())
         return prompt + schema + TEMPLATE_TOKENS
 
     def budget(self, article: Article, counter: TokenCounter, window: tuple[int, str]) -> Budget:
@@ -986,7 +583,7 @@ class _Reducer:
         count = estimate_tokens  # an over-estimate; one server call per sentence is not worth it
         empty = self.chunker.prompts.merge_messages(self.article, [], total=len(self.parts))
         room = b.window - sum(count(m["content"]) for m in empty) - b.reserved - TEMPLATE_TOKENS
-        room -= count(_schema_json())
+        room -= count(schema_text())
         if b.chunk_reasks:
             room -= b.reserved + REASK_TOKENS
         room = max(room, 0)

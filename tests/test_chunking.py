@@ -14,17 +14,12 @@ from fakeopenai import FakeOpenAI, Reply, completion
 
 from summarizer.article import Article
 from summarizer.brief import Actor, Brief, BriefDraft, Position, SummarySentence
-from summarizer.chunking import (
-    estimate_tokens,
-    find_tokenizer,
-    merge,
-    openai_window,
-    probe_window,
-    split,
-)
+from summarizer.chunking import split
 from summarizer.config import Settings
 from summarizer.errors import BriefValidationError, ConfigurationError, InputError
+from summarizer.merge import merge
 from summarizer.summarize import Summarizer
+from summarizer.tokens import estimate_tokens, find_tokenizer, openai_window, probe_window
 
 # The scripted server runs on loopback (conftest.py isolates SUMMARIZER_HOME and the env).
 pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
