@@ -21,7 +21,7 @@ if TYPE_CHECKING:
         SummarizerError,
         TruncatedOutputError,
     )
-    from summarizer.summarize import BriefResult, Summarizer, asummarize, summarize
+    from summarizer.pipeline import BriefResult, Summarizer, asummarize, summarize
 
 __version__ = "0.1.0"
 
@@ -58,10 +58,10 @@ _WHERE = {
     "RefusalError": "summarizer.errors",
     "SummarizerError": "summarizer.errors",
     "TruncatedOutputError": "summarizer.errors",
-    "BriefResult": "summarizer.summarize",
-    "Summarizer": "summarizer.summarize",
-    "asummarize": "summarizer.summarize",
-    "summarize": "summarizer.summarize",
+    "BriefResult": "summarizer.pipeline",
+    "Summarizer": "summarizer.pipeline",
+    "asummarize": "summarizer.pipeline",
+    "summarize": "summarizer.pipeline",
 }
 
 

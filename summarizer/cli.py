@@ -206,7 +206,7 @@ def summarize(
     """
     from summarizer.article import Limits, read_source
     from summarizer.errors import SummarizerError
-    from summarizer.summarize import Summarizer
+    from summarizer.pipeline import Summarizer
 
     chosen = fmt or (Format.markdown if sys.stdout.isatty() else Format.json)
     flags = {

@@ -465,8 +465,8 @@ async def _run(
 ) -> Digest:
     from summarizer.article import Article, Limits
     from summarizer.digest_render import deliver
+    from summarizer.pipeline import Summarizer
     from summarizer.sources import ingest
-    from summarizer.summarize import Summarizer
 
     run_id = store.start_run()
     errors: list[str] = []

@@ -5,7 +5,7 @@ Numbered migrations run at open, each in its own transaction, and are recorded i
 ``schema_migrations``; opening an up-to-date database changes nothing.
 
 The brief cache maps a cache key (text hash, model, backend, prompt version, schema
-version, output-changing options; see :meth:`summarizer.summarize.Summarizer.cache_key`)
+version, output-changing options; see :meth:`summarizer.pipeline.Summarizer.cache_key`)
 to a stored brief, so an article is never sent to the model twice for the same answer.
 """
 
@@ -128,7 +128,7 @@ def default_db_path(db: Path | None = None) -> Path:
 
 
 class BriefCache(Protocol):
-    """What :class:`~summarizer.summarize.Summarizer` needs from a cache."""
+    """What :class:`~summarizer.pipeline.Summarizer` needs from a cache."""
 
     def get_brief(self, key: str) -> Brief | None: ...
 

@@ -18,7 +18,7 @@ from summarizer.chunking import split
 from summarizer.config import Settings
 from summarizer.errors import BriefValidationError, ConfigurationError, InputError
 from summarizer.merge import merge
-from summarizer.summarize import Summarizer
+from summarizer.pipeline import Summarizer
 from summarizer.tokens import estimate_tokens, find_tokenizer, openai_window, probe_window
 
 # The scripted server runs on loopback (conftest.py isolates SUMMARIZER_HOME and the env).

@@ -36,7 +36,7 @@ from summarizer.errors import (
     SummarizerError,
     TruncatedOutputError,
 )
-from summarizer.summarize import Summarizer
+from summarizer.pipeline import Summarizer
 
 TEXT = ARTICLE_TEXT
 ARTICLE = Article(text=TEXT, title="Port Halden strike", origin="port-strike.txt")

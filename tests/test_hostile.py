@@ -24,7 +24,7 @@ from summarizer.article import Article, load_article
 from summarizer.brief import Brief
 from summarizer.config import load_settings
 from summarizer.errors import BriefValidationError
-from summarizer.summarize import Summarizer
+from summarizer.pipeline import Summarizer
 
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
 INJECTIONS = ["ignore-instructions.txt", "fake-system.txt", "fake-delimiter.txt"]

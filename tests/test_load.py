@@ -22,7 +22,7 @@ from fakeopenai import FakeOpenAI, Reply, completion, random_faults
 from summarizer.article import Article
 from summarizer.config import load_settings
 from summarizer.errors import BackendError
-from summarizer.summarize import BriefResult, Summarizer
+from summarizer.pipeline import BriefResult, Summarizer
 
 BRIEFS = 100
 ATTEMPTS = 4

@@ -28,7 +28,7 @@ from test_digest import FAIL_MARK, PORT, UKRAINE, article_of, draft_for, write_a
 
 from summarizer.config import load_settings
 from summarizer.errors import SummarizerError
-from summarizer.summarize import Summarizer
+from summarizer.pipeline import Summarizer
 
 KEY = f"sk-test-SECRET-{uuid.uuid4().hex}"
 MARK = KEY.removeprefix("sk-test-")  # also catches a key with its prefix cut off
