@@ -27,6 +27,7 @@ import httpx2
 from summarizer.errors import InputError
 
 __all__ = [
+    "article_from_fetch",
     "DEFAULT_LIMITS",
     "Article",
     "FetchResult",
@@ -419,9 +420,13 @@ def _looks_like_url(source: str) -> bool:
 
 
 def _load_url(url: str, limits: Limits) -> Article:
-    result = fetch_url(url, limits=limits)
+    return article_from_fetch(fetch_url(url, limits=limits), origin=url)
+
+
+def article_from_fetch(result: FetchResult, *, origin: str) -> Article:
+    """The article in a fetched page: its content type checked, decoded, HTML extracted."""
     if not 200 <= result.status < 300:
-        raise InputError(f"HTTP {result.status}", source=url)
+        raise InputError(f"HTTP {result.status}", source=origin)
     ctype = result.content_type
     kind: _Kind | None
     if ctype in _HTML_TYPES:
@@ -431,11 +436,11 @@ def _load_url(url: str, limits: Limits) -> Article:
     elif ctype is None:
         kind = None
     else:
-        raise InputError(f"content type {ctype} is not HTML or text", source=url)
+        raise InputError(f"content type {ctype} is not HTML or text", source=origin)
     if not result.body:
-        raise InputError("the page is empty", source=url)
+        raise InputError("the page is empty", source=origin)
     return _article_from_bytes(
-        result.body, origin=url, kind=kind, charset=result.charset, url=result.final_url
+        result.body, origin=origin, kind=kind, charset=result.charset, url=result.final_url
     )
 
 

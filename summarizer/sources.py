@@ -25,7 +25,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-from summarizer.article import Article, Limits, fetch_url, load_article, load_stdin
+from summarizer.article import (
+    Article,
+    Limits,
+    article_from_fetch,
+    fetch_url,
+    load_article,
+    load_stdin,
+)
 from summarizer.errors import InputError, SummarizerError
 
 if TYPE_CHECKING:
@@ -311,11 +318,10 @@ class _Reader:
         )  # fmt: skip
         if not is_feed:
             self.store.source_checked(source_id, status=result.status)
-            body, final = result.body, result.final_url
+            fetched = result
 
             def page() -> Article:
-                article = load_stdin(io.BytesIO(body), limits=self.limits)
-                return dataclasses.replace(article, url=final, origin=final)
+                return article_from_fetch(fetched, origin=url)
 
             yield Candidate(keys=identity_keys(url=url), label=url, origin=source.spec,
                             load=page, url=url)  # fmt: skip

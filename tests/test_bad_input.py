@@ -433,7 +433,7 @@ def test_digest_records_each_bad_input_and_goes_on(site: _Site, tmp_path: Path) 
     expected = {
         "no-such-file.txt": "no such file, folder or URL",
         "/missing": "HTTP 404",
-        "/report.pdf": "PDF",
+        "/report.pdf": "content type application/pdf is not HTML or text",
         "/loop": "too many redirects",
         "file:///etc/passwd": "unsupported URL scheme file://",
         "ftp://127.0.0.1": "unsupported URL scheme ftp://",
@@ -451,11 +451,6 @@ def test_digest_records_each_bad_input_and_goes_on(site: _Site, tmp_path: Path) 
     assert "HTTP 404" in recorded and "unsupported URL scheme ftp://" in recorded
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sources.py reads a fetched page through load_stdin: its errors say <stdin> and "
-    "its Content-Type is not checked (reported)",
-)
 def test_digest_page_error_names_the_url(site: _Site, tmp_path: Path) -> None:
     from test_digest import brief_responder, make_config
 
