@@ -251,7 +251,8 @@ def _load_file(path: Path, limits: Limits) -> Article:
     except IsADirectoryError as exc:
         raise InputError("is a directory, not a file", source=origin) from exc
     except (OSError, ValueError) as exc:
-        raise InputError(f"cannot read file: {_one_line(exc)}", source=origin) from exc
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else _one_line(exc)
+        raise InputError(f"cannot read file: {reason}", source=origin) from exc
     if len(data) > limits.max_bytes:
         raise InputError(f"file is larger than {limits.max_bytes} bytes", source=origin)
     if not data:

@@ -471,11 +471,12 @@ class Transport:
 
     @property
     def client(self) -> openai.OpenAI:
-        if self._sync is None:
-            import openai
+        with self._lock:  # threads (the chunk map) must share one client, not race to make several
+            if self._sync is None:
+                import openai
 
-            self._sync = openai.OpenAI(**self._client_kwargs())
-        return self._sync
+                self._sync = openai.OpenAI(**self._client_kwargs())
+            return self._sync
 
     @property
     def aclient(self) -> openai.AsyncOpenAI:

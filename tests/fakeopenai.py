@@ -173,6 +173,7 @@ def random_faults(
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # the default backlog of 5 resets most of 100 simultaneous clients
     block_on_close = False  # we join our own threads, with a timeout, in FakeOpenAI.stop()
     owner: FakeOpenAI
 

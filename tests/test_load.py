@@ -14,7 +14,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import fakeopenai
 import pytest
 from briefs import ARTICLE, draft_json
 from fakeopenai import FakeOpenAI, Reply, completion, random_faults
@@ -39,11 +38,8 @@ def articles() -> list[Article]:
 
 
 @pytest.fixture
-def server(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
+def server(request: pytest.FixtureRequest) -> Iterator[FakeOpenAI]:
     seed, retry_after = request.param
-    # socketserver's listen backlog of 5 resets most of 100 simultaneous connections; those
-    # resets are retried (and counted by the client) but never reach the server's count.
-    monkeypatch.setattr(fakeopenai._Server, "request_queue_size", 128)
     ok = Reply(body=completion(draft_json()))
     with FakeOpenAI(
         responder=random_faults(seed, p429=0.2, p500=0.05, ok=ok, retry_after=retry_after)
