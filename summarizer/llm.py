@@ -195,7 +195,8 @@ class Conversation:
         choice = completion.choices[0]
         refusal = getattr(choice.message, "refusal", None)
         if refusal:
-            raise self._error(RefusalError, f"the model refused: {refusal}")
+            said = " ".join(str(refusal).split())  # one line, however the model wrote it
+            raise self._error(RefusalError, f"the model refused: {said[:300]}")
         if choice.finish_reason == "content_filter":
             raise self._error(RefusalError, "the answer was stopped by a content filter")
         self.last_output = _raw_text(completion)

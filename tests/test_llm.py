@@ -256,3 +256,26 @@ def test_module_level_summarize_from_python(server: FakeOpenAI, tmp_path: Path) 
     assert quotes and all(q in ARTICLE for q in quotes)
     assert brief.source.content_hash
     assert "Port Halden" in brief.to_markdown()
+
+
+def test_user_prompt_templates_override_the_defaults(server: FakeOpenAI, tmp_path: Path) -> None:
+    (tmp_path / "system.j2").write_text("You are the house style desk. Answer in JSON.\n")
+    server.default = ok()
+    with make(server) as default:
+        default_version = default.prompts.version
+        default.summarize(ARTICLE)
+    with make(server, prompts_dir=str(tmp_path)) as custom:
+        brief = custom.summarize(ARTICLE)
+    system = server.chat_requests[-1]["json"]["messages"][0]["content"]
+    assert system == "You are the house style desk. Answer in JSON.\n"
+    # the other templates fall back to the package's own; the version tells them apart
+    assert "<<<ARTICLE-" in server.chat_requests[-1]["json"]["messages"][1]["content"]
+    assert brief.prompt_version != default_version
+
+
+def test_multiline_refusal_is_one_line(server: FakeOpenAI) -> None:
+    server.default = ok(refusal="I can't.\n\nThis request\nviolates policy.")
+    with make(server) as s, pytest.raises(RefusalError) as err:
+        s.summarize(ARTICLE)
+    assert "\n" not in str(err.value)
+    assert "I can't. This request violates policy." in str(err.value)
