@@ -27,6 +27,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -121,8 +122,28 @@ def _tighten(node: Any, max_items: int, max_length: int) -> None:
             _tighten(value, max_items, max_length)
 
 
+# Keywords outside OpenAI's strict subset: a strict request that carries them can be refused.
+# Their limits still hold: pydantic checks them on our side and a violation is re-asked.
+_NOT_STRICT = frozenset({"minLength", "maxLength", "minItems", "maxItems"})
+
+
+def _strict_subset(node: Any, *, names: bool = False) -> Any:
+    """``node`` without the keywords of :data:`_NOT_STRICT` (``names``: a map of field names)."""
+    if isinstance(node, dict):
+        return {
+            key: _strict_subset(value, names=key in ("properties", "$defs") and not names)
+            for key, value in node.items()
+            if names or key not in _NOT_STRICT
+        }
+    if isinstance(node, list):
+        return [_strict_subset(value) for value in node]
+    return node
+
+
+@lru_cache(maxsize=2)
 def _brief_schema(strict: bool) -> dict[str, Any]:
-    return {"name": "BriefDraft", "schema": draft_json_schema(), "strict": strict}
+    schema = _strict_subset(draft_json_schema()) if strict else draft_json_schema()
+    return {"name": "BriefDraft", "schema": schema, "strict": strict}
 
 
 class Conversation:

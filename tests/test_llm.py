@@ -279,3 +279,20 @@ def test_multiline_refusal_is_one_line(server: FakeOpenAI) -> None:
         s.summarize(ARTICLE)
     assert "\n" not in str(err.value)
     assert "I can't. This request violates policy." in str(err.value)
+
+
+def test_strict_mode_sends_only_openais_strict_subset(server: FakeOpenAI) -> None:
+    too_long = draft()
+    too_long.headline = "x" * 201  # over the model's max_length: the schema sent omits it
+    server.script(ok(json.dumps(too_long.model_dump())), ok())
+    with make(server, mode="strict") as s:
+        brief = s.summarize(ARTICLE)
+    shape = server.chat_requests[0]["json"]["response_format"]["json_schema"]
+    assert shape["strict"] is True
+    text = json.dumps(shape["schema"])
+    for keyword in ("maxLength", "minLength", "maxItems", "minItems"):
+        assert keyword not in text
+    # the limit still holds on our side: the long headline was re-asked
+    assert server.calls == 2
+    assert "headline" in server.chat_requests[1]["json"]["messages"][-1]["content"]
+    assert brief.headline == draft().headline
