@@ -106,6 +106,13 @@ class Article:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
     @property
+    def fallback_headline(self) -> str:
+        """A headline taken from the article itself: its title, else its first line."""
+        first = self.title or next((line for line in self.text.splitlines() if line.strip()), "")
+        first = " ".join(first.split())
+        return first if len(first) <= 200 else first[:199].rstrip() + "…"
+
+    @property
     def label(self) -> str:
         """How errors and logs name this article."""
         return self.origin or self.url or self.title or f"text:{self.content_hash[:12]}"

@@ -672,7 +672,9 @@ class _Reducer:
         )
         # Every quote came from a chunk, a slice of the article: this check confirms it and
         # describes the final brief against the whole article.
-        final = check(draft, self.index, min_summary=0)
+        final = check(
+            draft, self.index, min_summary=0, fallback_headline=self.article.fallback_headline
+        )
         r, f = self.report, final.report
         # Counts: the final brief's quotes, plus every quote dropped on the way.
         r.quotes_checked = f.quotes_checked + r.quotes_dropped

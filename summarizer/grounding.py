@@ -173,8 +173,20 @@ class _Checker:
         return kept
 
 
-def check(draft: BriefDraft, index: ArticleIndex, *, min_summary: int = 2) -> Grounded:
-    """Check every quote, name and id of ``draft`` against the article."""
+def check(
+    draft: BriefDraft,
+    index: ArticleIndex,
+    *,
+    min_summary: int = 2,
+    fallback_headline: str | None = None,
+) -> Grounded:
+    """Check every quote, name and id of ``draft`` against the article.
+
+    A headline has no evidence of its own: it is trusted as far as the summary is. When no
+    summary sentence survives, the model's headline is dropped too and replaced by
+    ``fallback_headline`` (the article's own title), so an answer grounding threw away
+    entirely cannot still headline the brief.
+    """
     c = _Checker(index)
 
     summary: list[SummarySentence] = []
@@ -248,8 +260,17 @@ def check(draft: BriefDraft, index: ArticleIndex, *, min_summary: int = 2) -> Gr
         if grounded is not None:
             next_steps.append(grounded.model_copy(update={"actors": step_ids}))
 
+    headline = draft.headline
+    if not summary and fallback_headline is not None and headline != fallback_headline:
+        c.drop(
+            "headline",
+            "item",
+            headline,
+            ["no summary sentence survived grounding, so the headline is not trusted either"],
+        )
+        headline = fallback_headline
     cleaned = BriefDraft.model_construct(
-        headline=draft.headline,
+        headline=headline,
         summary=summary,
         actors=actors,
         positions=positions,

@@ -284,7 +284,9 @@ class Conversation:
                 Problem(".".join(str(p) for p in err["loc"]) or "answer", err["msg"])
                 for err in exc.errors(include_url=False)
             ][:20]
-        grounded = check(draft, self.index, min_summary=2)
+        grounded = check(
+            draft, self.index, min_summary=2, fallback_headline=self.article.fallback_headline
+        )
         if self._best is None or len(grounded.problems) <= len(self._best.problems):
             self._best = grounded
         return grounded.problems or None

@@ -146,3 +146,16 @@ def test_too_short_summary_is_a_problem_but_nothing_is_dropped() -> None:
     assert [str(p) for p in result.problems] == ["summary: write 2 to 4 sentences, not 1"]
     assert len(result.draft.summary) == 1
     assert result.report.dropped == []
+
+
+def test_headline_is_replaced_when_no_summary_sentence_survives() -> None:
+    d = draft(headline="Moscow agrees to a ceasefire")
+    for sentence in d.summary:
+        sentence.evidence = ["nothing like this is in the article"]
+    result = check(d, INDEX, fallback_headline="Dockworkers at Port Halden extend strike")
+    assert result.draft.summary == []
+    assert result.draft.headline == "Dockworkers at Port Halden extend strike"
+    dropped = [x for x in result.report.dropped if x.path == "headline"]
+    assert dropped and dropped[0].content == "Moscow agrees to a ceasefire"
+    # with a grounded summary the model's headline stays
+    assert check(draft(), INDEX, fallback_headline="other").draft.headline == draft().headline
