@@ -20,7 +20,7 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import Future
 from dataclasses import replace
 from pathlib import Path
@@ -37,6 +37,7 @@ __all__ = ["EMBEDDED_MAX_TOKENS", "LocalServer", "serve_forever", "small_model_o
 log = logging.getLogger(__name__)
 
 EMBEDDED_MAX_TOKENS = 1024
+EMBEDDED_TIMEOUT_S = 600.0
 EMBEDDED_SCHEMA_CAPS = (2, 160)  # at most 2 items per list, 160 characters per string
 REPEAT_PENALTY = 1.3
 _warned: set[str] = set()
@@ -89,22 +90,24 @@ def _popen(command: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
     return future.result()
 
 
-def small_model_options(options: Options) -> Options:
+def small_model_options(options: Options, *, explicit: Collection[str] = ()) -> Options:
     """Options for the embedded SmolLM2-135M: capped output, a repeat penalty, one re-ask.
 
     :meth:`LocalServer.tune` applies them to the server it starts; a client of an already
     running embedded server (``summarizer serve-local``, the recorded cassettes) applies
-    them itself so its requests are the same.
+    them itself so its requests are the same. Settings in ``explicit`` (set by the user)
+    are left as they are.
     """
-    extra = {"repeat_penalty": REPEAT_PENALTY, **options.extra_body}
-    return replace(
-        options,
-        max_tokens=min(options.max_tokens, EMBEDDED_MAX_TOKENS),
+    changes: dict[str, Any] = {
+        "extra_body": {"repeat_penalty": REPEAT_PENALTY, **options.extra_body},
+        "schema_caps": options.schema_caps or EMBEDDED_SCHEMA_CAPS,
+    }
+    if "max_tokens" not in explicit:
+        changes["max_tokens"] = min(options.max_tokens, EMBEDDED_MAX_TOKENS)
+    if "max_reasks" not in explicit:
         # Each re-ask costs the tiny model ~20 s and rarely fixes a quote: one is enough.
-        max_reasks=min(options.max_reasks, 1),
-        extra_body=extra,
-        schema_caps=options.schema_caps or EMBEDDED_SCHEMA_CAPS,
-    )
+        changes["max_reasks"] = min(options.max_reasks, 1)
+    return replace(options, **changes)
 
 
 class LocalServer:
@@ -223,8 +226,13 @@ class LocalServer:
         with contextlib.suppress(Exception):
             atexit.unregister(self.stop)
 
-    def tune(self, options: Options) -> Options:
-        """Options for a small local model: capped output, a repeat penalty."""
+    def tune(self, options: Options, *, explicit: Collection[str] = ()) -> Options:
+        """Options for this server; settings in ``explicit`` (set by the user) stay as set.
+
+        The server answers one request at a time and keeps generating an answer whose client
+        gave up, so a timeout retried at once only queues behind it: a long timeout and one
+        retry (for a dropped connection) serve better than the defaults.
+        """
         if self.is_embedded_smollm and str(self.model_path) not in _warned:
             _warned.add(str(self.model_path))
             print(
@@ -233,9 +241,15 @@ class LocalServer:
                 "or pass --local-model with a larger GGUF.",
                 file=sys.stderr,
             )
+        changes: dict[str, Any] = {}
+        if "timeout_s" not in explicit:
+            changes["timeout_s"] = max(options.timeout_s, EMBEDDED_TIMEOUT_S)
+        if "transport_attempts" not in explicit:
+            changes["transport_attempts"] = min(options.transport_attempts, 2)
+        options = replace(options, **changes)
         if not self.is_embedded_smollm:
             return options
-        return small_model_options(options)
+        return small_model_options(options, explicit=explicit)
 
     def __enter__(self) -> LocalServer:
         self.start()

@@ -119,7 +119,7 @@ class Summarizer:
                 if self.settings.context_window:  # the window long articles are cut to fit
                     self._local.n_ctx = self.settings.context_window
                 backend.base_url = self._local.start()
-                options = self._local.tune(options)
+                options = self._local.tune(options, explicit=set(self.settings.sources))
             self._transport = Transport(backend, options, memory=ModeMemory())
         return self._transport
 

@@ -214,3 +214,27 @@ def test_live_embedded_brief_with_no_configuration() -> None:
     for quote in evidence:
         assert quote in text, f"quote not in the article: {quote!r}"
     assert brief.attempts <= 2  # the embedded tuning allows one re-ask
+
+
+def test_tuning_respects_what_the_user_set(tmp_path: Path) -> None:
+    from summarizer.llm import Options
+
+    server = LocalServer(tmp_path / "SmolLM2-135M-Instruct.Q4_1.gguf")  # never started
+    tuned = server.tune(Options(max_reasks=2, max_tokens=4096, timeout_s=120))
+    assert (tuned.max_reasks, tuned.max_tokens, tuned.timeout_s) == (1, 1024, 600.0)
+    assert tuned.transport_attempts == 2
+    assert tuned.schema_caps is not None
+    assert tuned.extra_body["repeat_penalty"] > 1
+    mine = server.tune(
+        Options(max_reasks=3, max_tokens=4096, timeout_s=30, transport_attempts=5),
+        explicit={"max_reasks", "max_tokens", "timeout_s", "transport_attempts"},
+    )
+    assert (mine.max_reasks, mine.max_tokens, mine.timeout_s, mine.transport_attempts) == (
+        3,
+        4096,
+        30,
+        5,
+    )
+    # another GGUF is not the tiny model: only the server's transport settings change
+    big = LocalServer(tmp_path / "qwen2.5-7b-instruct-q4.gguf").tune(Options(max_tokens=4096))
+    assert big.max_tokens == 4096 and big.schema_caps is None and big.timeout_s == 600.0
