@@ -108,15 +108,25 @@ def _raw_text(completion: ChatCompletion) -> str:
     return message.content or ""
 
 
-def _tighten(node: Any, max_items: int, max_length: int) -> None:
+def _tighten(node: Any, max_items: int, max_length: int, *, names: bool = False) -> None:
+    """Lower every maxItems / maxLength in place and drop titles and descriptions.
+
+    Only for small local models (``Options.schema_caps``): the caps bound what the grammar
+    lets them write, and the schema's prose costs them prompt time for no gain.
+    """
     if isinstance(node, dict):
-        if "maxItems" in node:
-            node["maxItems"] = min(node["maxItems"], max_items)
-            node["minItems"] = min(node.get("minItems", 0), node["maxItems"])
-        if "maxLength" in node:
-            node["maxLength"] = min(node["maxLength"], max_length)
-        for value in node.values():
-            _tighten(value, max_items, max_length)
+        if not names:
+            node.pop("title", None)
+            node.pop("description", None)
+            if "maxItems" in node:
+                node["maxItems"] = min(node["maxItems"], max_items)
+                node["minItems"] = min(node.get("minItems", 0), node["maxItems"])
+            if "maxLength" in node:
+                node["maxLength"] = min(node["maxLength"], max_length)
+        for key, value in node.items():
+            _tighten(
+                value, max_items, max_length, names=key in ("properties", "$defs") and not names
+            )
     elif isinstance(node, list):
         for value in node:
             _tighten(value, max_items, max_length)

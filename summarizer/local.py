@@ -91,7 +91,8 @@ def _popen(command: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
 
 
 def small_model_options(options: Options, *, explicit: Collection[str] = ()) -> Options:
-    """Options for the embedded SmolLM2-135M: capped output, a repeat penalty, one re-ask.
+    """Options for the embedded SmolLM2-135M: capped output and schema, a repeat penalty,
+    no re-asks.
 
     :meth:`LocalServer.tune` applies them to the server it starts; a client of an already
     running embedded server (``summarizer serve-local``, the recorded cassettes) applies
@@ -105,8 +106,9 @@ def small_model_options(options: Options, *, explicit: Collection[str] = ()) -> 
     if "max_tokens" not in explicit:
         changes["max_tokens"] = min(options.max_tokens, EMBEDDED_MAX_TOKENS)
     if "max_reasks" not in explicit:
-        # Each re-ask costs the tiny model ~20 s and rarely fixes a quote: one is enough.
-        changes["max_reasks"] = min(options.max_reasks, 1)
+        # A re-ask costs the tiny model 20-30 s (its whole prompt again, and more) and has
+        # not been seen to fix a quote: grounding drops what it invents instead.
+        changes["max_reasks"] = 0
     return replace(options, **changes)
 
 

@@ -161,7 +161,7 @@ class Recorded:
             from summarizer.local import small_model_options
 
             # The same requests the embedded backend sends (max_tokens, repeat penalty, caps).
-            summarizer.options = small_model_options(summarizer.options)
+            summarizer.options = small_model_options(summarizer.options, explicit=set(settings))
         return summarizer
 
 

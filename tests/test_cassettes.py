@@ -61,8 +61,12 @@ def chat_bodies(cassette: Any) -> list[dict[str, Any]]:
 @pytest.mark.vcr
 @pytest.mark.default_cassette("ferry_brief")
 def test_full_brief(recorded: Recorded, vcr: Any) -> None:
-    """A full brief of the fixture article, through Summarizer, in the backend's own mode."""
-    with recorded.summarizer() as summarizer:
+    """A full brief of the fixture article, through Summarizer, in the backend's own mode.
+
+    One re-ask is allowed (the embedded default is none) so that the recording also shows
+    the re-ask that test_reask_fixes_or_drops replays.
+    """
+    with recorded.summarizer(max_reasks=1) as summarizer:
         brief = summarizer.summarize(ARTICLE)
     text = load_article(ARTICLE).text
     assert_grounded(brief, text)
@@ -81,7 +85,7 @@ def test_full_brief(recorded: Recorded, vcr: Any) -> None:
 @pytest.mark.default_cassette("ferry_brief", replay_only=True)
 def test_reask_fixes_or_drops(recorded: Recorded, vcr: Any) -> None:
     """The first recorded answer failed grounding: the re-ask quoted the failed checks."""
-    with recorded.summarizer() as summarizer:
+    with recorded.summarizer(max_reasks=1) as summarizer:
         brief = summarizer.summarize(ARTICLE)
     if brief.attempts == 1:
         pytest.skip(f"{recorded.name}: the first recorded answer was grounded; nothing re-asked")

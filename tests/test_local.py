@@ -221,7 +221,7 @@ def test_tuning_respects_what_the_user_set(tmp_path: Path) -> None:
 
     server = LocalServer(tmp_path / "SmolLM2-135M-Instruct.Q4_1.gguf")  # never started
     tuned = server.tune(Options(max_reasks=2, max_tokens=4096, timeout_s=120))
-    assert (tuned.max_reasks, tuned.max_tokens, tuned.timeout_s) == (1, 1024, 600.0)
+    assert (tuned.max_reasks, tuned.max_tokens, tuned.timeout_s) == (0, 1024, 600.0)
     assert tuned.transport_attempts == 2
     assert tuned.schema_caps is not None
     assert tuned.extra_body["repeat_penalty"] > 1
