@@ -61,8 +61,8 @@ from summarizer.tokens import (
 if TYPE_CHECKING:
     from summarizer.backends import Backend
     from summarizer.config import Settings
-    from summarizer.llm import Transport
     from summarizer.prompts import Prompts
+    from summarizer.transport import Transport
 
 __all__ = ["Chunker", "split"]
 

@@ -18,8 +18,9 @@ from summarizer.backends import OPENAI_BASE_URL, Backend, ModeMemory, resolve_ba
 from summarizer.brief import SCHEMA_VERSION, Brief, SourceInfo
 from summarizer.config import Settings, load_settings
 from summarizer.errors import SummarizerError
-from summarizer.llm import Conversation, Options, Outcome, Transport, arun, run
+from summarizer.llm import Conversation, Options, Outcome, arun, run
 from summarizer.prompts import Prompts, load_prompts
+from summarizer.transport import Transport
 
 if TYPE_CHECKING:
     from summarizer.store import BriefCache

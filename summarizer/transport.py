@@ -1,0 +1,383 @@
+"""HTTP to one backend: transport retries, the shared 429 pause, error mapping, mode fallback.
+
+tenacity retries 408/409/429/5xx, timeouts and connection errors with exponential backoff
+and jitter, honouring ``retry-after-ms`` / ``retry-after`` up to a cap; the SDK's own retries
+are off (``max_retries=0``). A 2xx reply that is not a chat completion (not JSON, an HTML
+page from a wrong base URL) is a :class:`BackendError` at once: retrying would not change
+it. A server that rejects the request's *shape* is not retried either: in mode ``auto``
+the next mode of :data:`~summarizer.backends.FALLBACK_ORDER` is tried instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+import threading
+import time
+from typing import TYPE_CHECKING, Any
+
+from summarizer.backends import FALLBACK_ORDER, Backend, ModeMemory
+from summarizer.brief import Usage
+from summarizer.errors import BackendError, ConfigurationError
+
+if TYPE_CHECKING:
+    import openai
+    from openai.types.chat import ChatCompletion
+
+    from summarizer.llm import Options
+
+__all__ = ["MalformedReplyError", "Transport"]
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUS = frozenset({408, 409, 429})
+
+
+def _retry_after(exc: BaseException, cap: float) -> float | None:
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None)
+    if headers is None:
+        return None
+    for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
+        value = headers.get(name)
+        if value is None:
+            continue
+        try:
+            return min(max(float(value) * scale, 0.0), cap)
+        except ValueError:
+            continue  # an HTTP date: fall back to backoff
+    return None
+
+
+def _capability_error(exc: BaseException) -> bool:
+    """The server rejected the request's shape (an unsupported response_format or tools)."""
+    import openai
+
+    if not isinstance(exc, openai.APIStatusError) or exc.status_code not in (400, 422, 500):
+        return False
+    text = f"{exc.message} {getattr(exc, 'body', '')}".lower()
+    return any(word in text for word in ("response_format", "json_schema", "tools", "tool_choice"))
+
+
+def _transient(exc: BaseException) -> bool:
+    import openai
+
+    if isinstance(exc, openai.APIStatusError):
+        if _capability_error(exc):
+            return False
+        return exc.status_code in RETRY_STATUS or exc.status_code >= 500
+    return isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError))
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _status_detail(exc: openai.APIStatusError) -> str:
+    """The server's own error message when the body has one, else the SDK's, on one line."""
+    body = getattr(exc, "body", None)  # the SDK passes the inner "error" object when there is one
+    error = body.get("error", body) if isinstance(body, dict) else None
+    message = error.get("message") if isinstance(error, dict) else None
+    if isinstance(message, str) and message.strip():
+        return _one_line(message)
+    if isinstance(body, str) and body.strip():
+        return _one_line(body)
+    return _one_line(exc.message) or "no details"
+
+
+class MalformedReplyError(BackendError):
+    """The server answered 2xx with something that is not a chat completion (not retried)."""
+
+
+def _check_reply(completion: object, base_url: str) -> ChatCompletion:
+    """``completion`` if it has the shape of a chat completion, else a BackendError."""
+    from openai.types.chat import ChatCompletion, ChatCompletionMessage
+
+    if not isinstance(completion, ChatCompletion):
+        snippet = _one_line(str(completion), 80)
+        raise MalformedReplyError(
+            f"the reply from {base_url} is not a chat completion ({snippet!r}); "
+            "is the base URL an OpenAI-compatible /v1 endpoint?"
+        )
+    choices = getattr(completion, "choices", None)
+    if choices is not None and (
+        not isinstance(choices, list)
+        or not all(isinstance(getattr(c, "message", None), ChatCompletionMessage) for c in choices)
+    ):
+        raise MalformedReplyError(
+            f"the reply from {base_url} is not a chat completion (malformed choices)"
+        )
+    return completion
+
+
+def _redact(text: str, secret: str | None) -> str:
+    """``text`` without the API key: a server or proxy may echo it back in an error."""
+    if secret and len(secret) >= 8 and secret in text:
+        return text.replace(secret, "[REDACTED]")
+    return text
+
+
+def _mentions(exc: BaseException, secret: str | None) -> bool:
+    """Whether ``exc`` or an exception it chains to holds ``secret`` (in --debug tracebacks)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while secret and current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if secret in str(current) or secret in repr(getattr(current, "body", None)):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _backend_error(
+    exc: BaseException, base_url: str, attempts: int, *, secret: str | None = None
+) -> BackendError:
+    """``exc`` as a one-line BackendError, with ``secret`` (the API key) redacted."""
+    err = _plain_backend_error(exc, base_url, attempts)
+    if secret and secret in err.message:
+        err.message = _redact(err.message, secret)
+        err.args = (err.message,)
+    return err
+
+
+def _plain_backend_error(exc: BaseException, base_url: str, attempts: int) -> BackendError:
+    import openai
+
+    if isinstance(exc, BackendError):
+        exc.attempts = attempts
+        return exc
+    if isinstance(exc, openai.APIStatusError):
+        detail = _status_detail(exc)
+        if exc.status_code in (401, 403):
+            detail = "authentication failed (check the API key)"
+        return BackendError(
+            f"HTTP {exc.status_code} from {base_url}: {detail}",
+            status_code=exc.status_code,
+            attempts=attempts,
+        )
+    if isinstance(exc, openai.APITimeoutError):
+        return BackendError(f"timed out waiting for {base_url}", attempts=attempts)
+    if isinstance(exc, openai.APIConnectionError):
+        cause = exc.__cause__ or exc
+        detail = _one_line(str(cause)) or type(cause).__name__  # httpx's ReadError('') says nothing
+        return BackendError(f"cannot reach {base_url}: {detail}", attempts=attempts)
+    return BackendError(
+        f"{type(exc).__name__} from {base_url}: {_one_line(str(exc))}", attempts=attempts
+    )
+
+
+class Transport:
+    """HTTP to one backend with transport retries; shared by every brief of a Summarizer.
+
+    A 429 pauses every call of this transport (not just the one that got it), so a run of
+    many concurrent briefs slows down as a whole instead of retrying all at once.
+    """
+
+    def __init__(self, backend: Backend, options: Options, *, memory: ModeMemory | None = None):
+        if backend.base_url is None:
+            raise ConfigurationError("the backend has no base URL (is its server running?)")
+        self.backend = backend
+        self.base_url: str = backend.base_url
+        self.options = options
+        self.memory = memory
+        self._sync: openai.OpenAI | None = None
+        self._async: openai.AsyncOpenAI | None = None
+        self._lock = threading.Lock()
+        self._pause_until = 0.0
+        self.mode = self._initial_mode()
+
+    def _initial_mode(self) -> str:
+        if self.backend.mode_pinned:
+            return self.backend.mode
+        remembered = self.memory.get(self.base_url) if self.memory else None
+        return remembered or FALLBACK_ORDER[0]
+
+    def _client_kwargs(self) -> dict[str, Any]:
+        return {
+            "base_url": self.base_url,
+            "api_key": self.backend.api_key or "unused",
+            "max_retries": 0,
+            "timeout": self.options.timeout_s,
+        }
+
+    @property
+    def client(self) -> openai.OpenAI:
+        with self._lock:  # threads (the chunk map) must share one client, not race to make several
+            if self._sync is None:
+                import openai
+
+                self._sync = openai.OpenAI(**self._client_kwargs())
+            return self._sync
+
+    @property
+    def aclient(self) -> openai.AsyncOpenAI:
+        if self._async is None:
+            import openai
+
+            self._async = openai.AsyncOpenAI(**self._client_kwargs())
+        return self._async
+
+    def close(self) -> None:
+        if self._sync is not None:
+            self._sync.close()
+            self._sync = None
+
+    async def aclose(self) -> None:
+        if self._async is not None:
+            await self._async.close()
+            self._async = None
+        self.close()
+
+    # --- retries ---
+
+    def _wait(self, attempt: int, exc: BaseException) -> float:
+        cap = self.options.retry_max_wait_s
+        hinted = _retry_after(exc, cap)
+        if hinted is None:
+            hinted = min(cap, 0.5 * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0)
+        import openai
+
+        if isinstance(exc, openai.RateLimitError):
+            with self._lock:
+                self._pause_until = max(self._pause_until, time.monotonic() + hinted)
+        return hinted
+
+    def _paused_for(self) -> float:
+        with self._lock:
+            return max(0.0, self._pause_until - time.monotonic())
+
+    def _retrying_kwargs(self) -> dict[str, Any]:
+        from tenacity import retry_if_exception, stop_after_attempt
+
+        def wait(state: Any) -> float:
+            exc = state.outcome.exception()
+            return self._wait(state.attempt_number, exc) if exc else 0.0
+
+        def before_sleep(state: Any) -> None:
+            exc = state.outcome.exception()
+            log.warning(
+                "%s; retry %d/%d in %.1fs",
+                _backend_error(
+                    exc, self.base_url, state.attempt_number, secret=self._secret
+                ).message,
+                state.attempt_number,
+                self.options.transport_attempts - 1,
+                state.next_action.sleep if state.next_action else 0.0,
+            )
+
+        return {
+            "retry": retry_if_exception(_transient),
+            "stop": stop_after_attempt(self.options.transport_attempts),
+            "wait": wait,
+            "before_sleep": before_sleep,
+            "reraise": True,
+        }
+
+    def complete(self, kwargs: dict[str, Any], usage: Usage) -> ChatCompletion:
+        """One answer, retried on transient failures; counts each HTTP request in ``usage``."""
+        from tenacity import Retrying
+
+        sent = 0
+
+        def once() -> ChatCompletion:
+            nonlocal sent
+            pause = self._paused_for()
+            if pause:
+                time.sleep(pause)
+            usage.requests += 1
+            sent += 1
+            try:
+                completion = self.client.chat.completions.create(**kwargs)
+            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                raise self._not_json(exc) from exc
+            return _check_reply(completion, self.base_url)
+
+        try:
+            for attempt in Retrying(**self._retrying_kwargs()):
+                with attempt:
+                    return once()
+        except Exception as exc:
+            err = self._translate(exc, sent)
+            if err is exc:
+                raise  # already ours (a malformed reply), with its own cause
+            raise err from self._cause(exc)
+        raise AssertionError("unreachable")
+
+    async def acomplete(self, kwargs: dict[str, Any], usage: Usage) -> ChatCompletion:
+        """Async twin of :meth:`complete`."""
+        from tenacity import AsyncRetrying
+
+        sent = 0
+
+        async def once() -> ChatCompletion:
+            nonlocal sent
+            pause = self._paused_for()
+            if pause:
+                await asyncio.sleep(pause)
+            usage.requests += 1
+            sent += 1
+            try:
+                completion = await self.aclient.chat.completions.create(**kwargs)
+            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                raise self._not_json(exc) from exc
+            return _check_reply(completion, self.base_url)
+
+        try:
+            async for attempt in AsyncRetrying(**self._retrying_kwargs()):
+                with attempt:
+                    return await once()
+        except Exception as exc:
+            err = self._translate(exc, sent)
+            if err is exc:
+                raise  # already ours (a malformed reply), with its own cause
+            raise err from self._cause(exc)
+        raise AssertionError("unreachable")
+
+    def _not_json(self, exc: ValueError) -> MalformedReplyError:
+        return MalformedReplyError(
+            f"the reply from {self.base_url} is not valid JSON ({_one_line(str(exc), 120)}); "
+            "is the base URL an OpenAI-compatible /v1 endpoint?"
+        )
+
+    @property
+    def _secret(self) -> str | None:
+        return self.backend.api_key
+
+    def _cause(self, exc: Exception) -> Exception | None:
+        """``exc`` to chain for --debug tracebacks, or None when it would show the API key."""
+        return None if _mentions(exc, self._secret) else exc
+
+    def _translate(self, exc: Exception, sent: int) -> Exception:
+        """An SDK error (or a malformed reply) as a BackendError counting the requests sent."""
+        import openai
+
+        if isinstance(exc, (openai.OpenAIError, BackendError)):
+            err = _backend_error(exc, self.base_url, sent, secret=self._secret)
+            err.capability = _capability_error(exc)  # type: ignore[attr-defined]
+            return err
+        return exc
+
+    # --- the brief ---
+
+    def next_mode(self, failed: str, exc: BackendError) -> str | None:
+        """The mode to fall back to after ``failed`` was rejected, or None."""
+        if self.backend.mode_pinned or not getattr(exc, "capability", False):
+            return None
+        order = list(FALLBACK_ORDER)
+        later = order[order.index(failed) + 1 :]
+        if not later:
+            return None
+        log.warning(
+            "%s rejected mode %s (%s); falling back to %s", self.base_url, failed, exc, later[0]
+        )
+        return later[0]
+
+    def settled(self, mode: str) -> None:
+        """Remember the mode that worked for this base URL."""
+        if self.mode != mode or (self.memory and self.memory.get(self.base_url) != mode):
+            self.mode = mode
+            if self.memory is not None and not self.backend.mode_pinned:
+                self.memory.remember(self.base_url, mode)
