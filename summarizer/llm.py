@@ -171,6 +171,7 @@ class Conversation:
         self.usage = Usage()
         self._grew_max_tokens = False
         self._best: Grounded | None = None
+        self._problems: list[Problem] = []
         self.last_output: str | None = None
 
     @property
@@ -239,9 +240,30 @@ class Conversation:
         if problems is None:
             assert self._best is not None
             return self._finish(self._best)
+        self._problems = problems
         if self.answers < self.budget:
             self._reask(problems)
             return None
+        return self._exhausted()
+
+    def give_up(self, exc: BackendError) -> Outcome:
+        """End with the answers so far: the server cannot take the next request.
+
+        A re-ask or a larger ``max_tokens`` can overflow a small context window (HTTP 400).
+        That follow-up was optional: the best answer so far stands, as when re-asks run out.
+        """
+        log.warning("%s: %s; ending with the answers so far", self.article.label, exc.message)
+        if self._best is None and self._grew_max_tokens:
+            raise self._error(
+                TruncatedOutputError,
+                f"the answer did not fit in max_tokens={self.max_tokens // 2}, and a larger "
+                "budget does not fit the context window",
+            )
+        return self._exhausted()
+
+    def _exhausted(self) -> Outcome:
+        """No more answers: the best one, its ungrounded items dropped (unless strict)."""
+        problems = self._problems
         if self._best is None or self.options.strict:
             raise self._error(
                 BriefValidationError,
@@ -332,6 +354,8 @@ def run(new: Callable[[str], Conversation], transport: Transport) -> Outcome:
         try:
             completion = transport.complete(conv.request(), conv.usage)
         except BackendError as exc:
+            if conv.answers and _context_overflow(exc):
+                return conv.give_up(exc)
             conv = _fall_back(new, transport, conv, exc)
             continue
         outcome = conv.receive(completion)
@@ -347,12 +371,22 @@ async def arun(new: Callable[[str], Conversation], transport: Transport) -> Outc
         try:
             completion = await transport.acomplete(conv.request(), conv.usage)
         except BackendError as exc:
+            if conv.answers and _context_overflow(exc):
+                return conv.give_up(exc)
             conv = _fall_back(new, transport, conv, exc)
             continue
         outcome = conv.receive(completion)
         if outcome is not None:
             transport.settled(conv.mode)
             return outcome
+
+
+def _context_overflow(exc: BackendError) -> bool:
+    """The server refused a request for not fitting its context window."""
+    text = exc.message.lower()
+    return exc.status_code == 400 and (
+        "context length" in text or "context_length" in text or "context window" in text
+    )
 
 
 def _fall_back(

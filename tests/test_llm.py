@@ -296,3 +296,47 @@ def test_strict_mode_sends_only_openais_strict_subset(server: FakeOpenAI) -> Non
     assert server.calls == 2
     assert "headline" in server.chat_requests[1]["json"]["messages"][-1]["content"]
     assert brief.headline == draft().headline
+
+
+OVERFLOW = Reply(
+    status=400,
+    body={
+        "error": {
+            "message": "This model's maximum context length is 4096 tokens. However, you "
+            "requested 5423 tokens (4399 in the messages, 1024 in the completion).",
+            "type": "invalid_request_error",
+            "code": "context_length_exceeded",
+        }
+    },
+)
+
+
+def test_reask_that_overflows_the_context_keeps_the_first_answer(server: FakeOpenAI) -> None:
+    bad = draft()
+    bad.positions[0].evidence = ["an invented quote"]
+    server.script(ok(bad.model_dump_json()), OVERFLOW)
+    with make(server, max_reasks=2) as s:
+        brief = s.summarize(ARTICLE)
+    assert server.calls == 2  # the 400 is not retried
+    assert brief.positions == []
+    assert [d.path for d in brief.grounding.dropped] == ["positions[0]"]
+
+    server.script(ok(bad.model_dump_json()), OVERFLOW)
+    with make(server, max_reasks=2, strict=True) as s, pytest.raises(BriefValidationError):
+        s.summarize(ARTICLE)
+
+
+def test_truncated_then_overflow_is_a_truncation_error(server: FakeOpenAI) -> None:
+    server.script(ok('{"headline": "cut', finish_reason="length"), OVERFLOW)
+    with make(server) as s, pytest.raises(TruncatedOutputError) as err:
+        s.summarize(ARTICLE)
+    assert "does not fit the context window" in str(err.value)
+    assert server.calls == 2
+
+
+def test_first_request_overflowing_is_a_backend_error(server: FakeOpenAI) -> None:
+    server.script(OVERFLOW)
+    with make(server) as s, pytest.raises(BackendError) as err:
+        s.summarize(ARTICLE)
+    assert err.value.status_code == 400
+    assert server.calls == 1
