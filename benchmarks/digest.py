@@ -160,7 +160,7 @@ def main() -> None:
 
     with (
         tempfile.TemporaryDirectory() as tmp,
-        FakeOpenAI(responder=brief_responder(delay_s=args.latency)) as server,
+        ModelServer(args.latency) as server,  # its own process: no GIL shared with the client
     ):
         root = Path(tmp)
         os.environ["SUMMARIZER_HOME"] = str(root / "home")
