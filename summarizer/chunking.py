@@ -41,7 +41,7 @@ from summarizer.errors import (
     TruncatedOutputError,
 )
 from summarizer.grounding import ArticleIndex, check
-from summarizer.llm import Conversation, Options, Outcome, arun, run
+from summarizer.llm import Conversation, Options, Outcome, arun, conversations, run
 from summarizer.merge import merge
 from summarizer.tokens import (
     DEFAULT_WINDOW,
@@ -420,19 +420,7 @@ class Chunker:
             site=article.site,
             origin=f"{article.label} (part {chunk.index + 1}/{total})",
         )
-        index = ArticleIndex(chunk.text)
-
-        def new(mode: str) -> Conversation:
-            return Conversation(
-                part,
-                self.prompts,
-                mode=mode,
-                model=self.backend.model,
-                options=options,
-                index=index,
-            )
-
-        return new
+        return conversations(part, self.prompts, model=self.backend.model, options=options)
 
     def _failed(self, part: _Part, exc: Exception, options: Options) -> None:
         if options.strict or not isinstance(exc, (BriefValidationError, TruncatedOutputError)):
@@ -628,20 +616,14 @@ class _Reducer:
             return None
         messages = self.chunker.prompts.merge_messages(self.article, parts, total=len(self.parts))
         c = self.chunker
-
-        def new(mode: str) -> Conversation:
-            conv = Conversation(
-                self.article,
-                c.prompts,
-                mode=mode,
-                model=c.backend.model,
-                options=self.options,
-                index=self.index,
-            )
-            conv.messages = [dict(m) for m in messages]
-            return conv
-
-        return new
+        return conversations(
+            self.article,
+            c.prompts,
+            model=c.backend.model,
+            options=self.options,
+            index=self.index,
+            messages=messages,
+        )
 
     def failed(self, exc: BriefValidationError) -> None:
         log.warning("%s: the consolidating call failed: %s", self.article.label, exc)

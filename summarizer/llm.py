@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from summarizer.prompts import Prompts
     from summarizer.transport import Transport
 
-__all__ = ["Conversation", "Options", "Outcome", "arun", "run"]
+__all__ = ["Conversation", "Options", "Outcome", "arun", "conversations", "run"]
 
 log = logging.getLogger(__name__)
 
@@ -345,6 +345,28 @@ class Conversation:
             usage=self.usage.model_copy(),
             **extra,
         )
+
+
+def conversations(
+    article: Article,
+    prompts: Prompts,
+    *,
+    model: str,
+    options: Options,
+    index: ArticleIndex | None = None,
+    messages: list[dict[str, Any]] | None = None,
+) -> Callable[[str], Conversation]:
+    """A maker of fresh conversations about ``article``, one per mode tried (a fallback
+    starts over); ``messages`` replaces the default prompt (the reduce call's)."""
+    shared = index or ArticleIndex(article.text)
+
+    def new(mode: str) -> Conversation:
+        conv = Conversation(article, prompts, mode=mode, model=model, options=options, index=shared)
+        if messages is not None:
+            conv.messages = [dict(m) for m in messages]
+        return conv
+
+    return new
 
 
 def run(new: Callable[[str], Conversation], transport: Transport) -> Outcome:

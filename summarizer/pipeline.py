@@ -18,7 +18,7 @@ from summarizer.backends import OPENAI_BASE_URL, Backend, ModeMemory, resolve_ba
 from summarizer.brief import SCHEMA_VERSION, Brief, SourceInfo
 from summarizer.config import Settings, load_settings
 from summarizer.errors import SummarizerError
-from summarizer.llm import Conversation, Options, Outcome, arun, run
+from summarizer.llm import Options, Outcome, arun, conversations, run
 from summarizer.prompts import Prompts, load_prompts
 from summarizer.transport import Transport
 
@@ -157,21 +157,7 @@ class Summarizer:
         options = self._ensure_transport().options
         if strict is not None and strict != options.strict:
             options = Options(**{**options.__dict__, "strict": strict})
-        from summarizer.grounding import ArticleIndex
-
-        index = ArticleIndex(article.text)
-
-        def new(mode: str) -> Conversation:
-            return Conversation(
-                article,
-                self.prompts,
-                mode=mode,
-                model=self.backend.model,
-                options=options,
-                index=index,
-            )
-
-        return new
+        return conversations(article, self.prompts, model=self.backend.model, options=options)
 
     @staticmethod
     def _source_info(article: Article) -> SourceInfo:
