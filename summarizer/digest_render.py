@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from summarizer.brief import Digest, Quoted
 from summarizer.errors import BackendError, SummarizerError
+from summarizer.render import markdown_escape as _md
 
 if TYPE_CHECKING:
     from summarizer.digest import DigestConfig
@@ -40,16 +41,6 @@ SUFFIXES = {"markdown": "md", "html": "html", "json": "json"}
 
 
 # --- Markdown ------------------------------------------------------------------------------
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#|!~])")
-
-
-def _md(text: str | None) -> str:
-    """Article text inside Markdown: no tags, links, emphasis or headings of its own."""
-    if not text:
-        return ""
-    text = _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
-    return text.replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _safe_url(url: str | None) -> str | None:

@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
+import re
+
 from summarizer.brief import Brief
 
-__all__ = ["brief_to_markdown", "brief_to_text"]
+__all__ = ["brief_to_markdown", "brief_to_text", "markdown_escape"]
 
 
-def _md(text: str) -> str:
-    """Article text inside Markdown: keep it from opening tags, links or headings."""
-    return (
-        text.replace("\\", "\\\\")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("[", "\\[")
-        .replace("]", "\\]")
-        .replace("*", "\\*")
-        .replace("_", "\\_")
-        .replace("`", "\\`")
-        .replace("\n", " ")
-    )
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#|!~])")
+
+
+def markdown_escape(text: str | None) -> str:
+    """Article text inside Markdown: one line, no tags, links, emphasis or headings of its own."""
+    if not text:
+        return ""
+    text = _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    return text.replace("<", "&lt;").replace(">", "&gt;")
+
+
+_md = markdown_escape
 
 
 def _quotes(evidence: list[str]) -> str:
