@@ -39,7 +39,8 @@ def brief_to_markdown(brief: Brief) -> str:
 
     out = [f"# {_md(brief.headline)}", ""]
     src = brief.source
-    meta = [x for x in (src.title, src.site, src.published, src.url) if x]
+    title = src.title if src.title != brief.headline else None  # the headline may be the title
+    meta = [x for x in (title, src.site, src.published, src.url) if x]
     if meta:
         out += ["*" + " · ".join(_md(m) for m in meta) + "*", ""]
     if brief.summary:
