@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import threading
 import time
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
@@ -96,6 +97,7 @@ class Summarizer:
         )
         self.limits = Limits(max_bytes=s.max_input_bytes)
         self._transport: Transport | None = None
+        self._start_lock = threading.Lock()
         self._local: Any = None
         self._chunker: Any = None  # summarizer.chunking.Chunker, made on first use
         self.cache = cache
@@ -110,6 +112,12 @@ class Summarizer:
         return "openai" if b.base_url == OPENAI_BASE_URL else str(b.base_url)
 
     def _ensure_transport(self) -> Transport:
+        # Locked: concurrent briefs reach this from worker threads, and two of them must not
+        # each start an embedded server.
+        with self._start_lock:
+            return self._start_transport()
+
+    def _start_transport(self) -> Transport:
         if self._transport is None:
             backend, options = self.backend, self.options
             if backend.embedded:
@@ -313,15 +321,31 @@ class Summarizer:
                 task.cancel()
 
 
-def summarize(source: Source, **options: Any) -> Brief:
-    """Brief one article with a one-off :class:`Summarizer` (see its options)."""
-    strict = options.pop("strict", None)
-    with Summarizer(strict=strict, **options) as summarizer:
+def summarize(
+    source: Source,
+    *,
+    model: str | None = None,
+    base_url: str | None = None,
+    strict: bool | None = None,
+    **options: Any,
+) -> Brief:
+    """Brief one article with a one-off :class:`Summarizer` (``options``: its other options).
+
+    ``None`` means "from the environment, the config file, or the default" (``strict``:
+    False).
+    """
+    with Summarizer(model=model, base_url=base_url, strict=strict, **options) as summarizer:
         return summarizer.summarize(source)
 
 
-async def asummarize(source: Source, **options: Any) -> Brief:
+async def asummarize(
+    source: Source,
+    *,
+    model: str | None = None,
+    base_url: str | None = None,
+    strict: bool | None = None,
+    **options: Any,
+) -> Brief:
     """Async twin of :func:`summarize`."""
-    strict = options.pop("strict", None)
-    async with Summarizer(strict=strict, **options) as summarizer:
+    async with Summarizer(model=model, base_url=base_url, strict=strict, **options) as summarizer:
         return await summarizer.asummarize(source)
