@@ -442,8 +442,6 @@ class Chunker:
             except (BriefValidationError, TruncatedOutputError) as exc:
                 self._failed(part, exc, map_options)
 
-        # Make the shared client now: threads racing to make it lazily would each make one.
-        _ = self.transport.client
         pool = ThreadPoolExecutor(self.concurrency, "summarizer-chunk")
         try:
             for future in [pool.submit(one, p) for p in parts]:
@@ -460,8 +458,8 @@ class Chunker:
         if new is not None:
             try:
                 outcome = run(new, self.transport)
-            except BriefValidationError as exc:
-                reducer.failed(exc)
+            except (BriefValidationError, TruncatedOutputError) as exc:
+                reducer.failed(exc)  # the parts' own grounded sentences stand in
         return reducer.finish(outcome)
 
     async def abrief(
@@ -492,8 +490,8 @@ class Chunker:
         if new is not None:
             try:
                 outcome = await arun(new, self.transport)
-            except BriefValidationError as exc:
-                reducer.failed(exc)
+            except (BriefValidationError, TruncatedOutputError) as exc:
+                reducer.failed(exc)  # the parts' own grounded sentences stand in
         return reducer.finish(outcome)
 
 
@@ -625,7 +623,9 @@ class _Reducer:
             messages=messages,
         )
 
-    def failed(self, exc: BriefValidationError) -> None:
+    def failed(self, exc: BriefValidationError | TruncatedOutputError) -> None:
+        if self.options.strict:
+            raise exc  # strict: no brief with parts of it dropped
         log.warning("%s: the consolidating call failed: %s", self.article.label, exc)
         self._error("reduce", exc)
 

@@ -16,7 +16,12 @@ from summarizer.article import Article
 from summarizer.brief import Actor, Brief, BriefDraft, Position, SummarySentence
 from summarizer.chunking import split
 from summarizer.config import Settings
-from summarizer.errors import BriefValidationError, ConfigurationError, InputError
+from summarizer.errors import (
+    BriefValidationError,
+    ConfigurationError,
+    InputError,
+    TruncatedOutputError,
+)
 from summarizer.merge import merge
 from summarizer.pipeline import Summarizer
 from summarizer.tokens import estimate_tokens, find_tokenizer, openai_window, probe_window
@@ -557,3 +562,40 @@ def test_window_and_tokenizer_come_from_the_server_when_it_has_them() -> None:
     with FakeOpenAI() as fake:  # an OpenAI-style server has neither
         assert probe_window(fake.base_url, model="fake-model", api_key=None) is None
         assert find_tokenizer(fake.base_url, model="fake-model", api_key=None) is None
+
+
+class TruncatedMerge(Scripted):
+    """Every reduce answer is cut off at max_tokens."""
+
+    def __call__(self, request: dict[str, Any]) -> Reply:
+        reply = super().__call__(request)
+        if "PARTS" in request["messages"][1]["content"]:
+            return Reply(body=completion('{"headline": "cut', finish_reason="length"))
+        return reply
+
+
+def test_a_truncated_reduce_keeps_the_chunks_and_strict_fails() -> None:
+    text = long_article(12)
+    scripted = TruncatedMerge()
+    with (
+        FakeOpenAI(responder=scripted) as server,
+        Summarizer(
+            settings=settings(server, chunk_tokens=500, max_input_tokens=500, max_reasks=1)
+        ) as s,
+    ):
+        brief = s.summarize(text)
+    assert scripted.merges == 2  # the answer, then one retry with a larger max_tokens
+    assert brief.summary and all(q in text for q in all_quotes(brief))
+    assert any(d.path == "reduce" for d in brief.grounding.dropped)
+
+    strict = TruncatedMerge()
+    with (
+        FakeOpenAI(responder=strict) as server,
+        Summarizer(
+            settings=settings(
+                server, chunk_tokens=500, max_input_tokens=500, max_reasks=1, strict=True
+            )
+        ) as s,
+        pytest.raises(TruncatedOutputError),
+    ):
+        s.summarize(text)
