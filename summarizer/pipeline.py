@@ -284,14 +284,19 @@ class Summarizer:
     async def asummarize(self, source: Source, *, strict: bool | None = None) -> Brief:
         """Async twin of :meth:`summarize`."""
         started = time.perf_counter()
-        article = await asyncio.to_thread(load_article, source, limits=self.limits)
+        if isinstance(source, Article):  # nothing to read: no thread hop (the digest's case)
+            article = source
+        else:
+            article = await asyncio.to_thread(load_article, source, limits=self.limits)
         hit, entry = self._cached(article, strict)
         if hit is not None:
             return hit
         chunked = await self._achunked(article, strict, started)
         if chunked is not None:
             return self._remember(chunked, entry)
-        new = await asyncio.to_thread(self._conversation_factory, article, strict)
+        if self._transport is None:  # may start the embedded server: not on the event loop
+            await asyncio.to_thread(self._ensure_transport)
+        new = self._conversation_factory(article, strict)
         assert self._transport is not None
         brief = self._assemble(article, await arun(new, self._transport), started)
         return self._remember(brief, entry)
