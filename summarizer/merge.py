@@ -11,8 +11,9 @@ import logging
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from summarizer.brief import (
     Actor,
@@ -68,6 +69,21 @@ def _acronym(tokens: list[str]) -> str:
 def _similar(a: str, b: str) -> bool:
     fa, fb = _fold(a), _fold(b)
     return fa == fb or difflib.SequenceMatcher(None, fa, fb).ratio() >= SIMILAR
+
+
+class _Evidenced(Protocol):
+    evidence: list[str]
+
+
+_T = TypeVar("_T", bound=_Evidenced)
+
+
+def _twin(
+    items: list[_T], evidence: list[str], text_of: Callable[[_T], str], text: str
+) -> _T | None:
+    """The item of ``items`` that shares a quote with ``evidence`` or says nearly ``text``."""
+    quotes = set(evidence)
+    return next((i for i in items if quotes & set(i.evidence) or _similar(text_of(i), text)), None)
 
 
 def _union(lists: Iterable[Sequence[str]], cap: int = MAX_EVIDENCE) -> list[str]:
@@ -188,17 +204,11 @@ def merge(parts: Sequence[tuple[int, BriefDraft]]) -> Merged:
             owner = ids.get((part, position.actor))
             if owner is None:
                 continue
-            same = next(
-                (
-                    p
-                    for p in positions
-                    if p.actor == owner
-                    and (
-                        set(p.evidence) & set(position.evidence)
-                        or _similar(p.stance, position.stance)
-                    )
-                ),
-                None,
+            same = _twin(
+                [p for p in positions if p.actor == owner],
+                position.evidence,
+                lambda p: p.stance,
+                position.stance,
             )
             if same is None:
                 positions.append(position.model_copy(update={"actor": owner}))
@@ -212,14 +222,7 @@ def merge(parts: Sequence[tuple[int, BriefDraft]]) -> Merged:
                     sides.append(Side(actors=side_ids, claim=side.claim))
             if not sides:
                 continue
-            same_d = next(
-                (
-                    d
-                    for d in disputes
-                    if set(d.evidence) & set(dispute.evidence) or _similar(d.issue, dispute.issue)
-                ),
-                None,
-            )
+            same_d = _twin(disputes, dispute.evidence, lambda d: d.issue, dispute.issue)
             if same_d is None:
                 disputes.append(dispute.model_copy(update={"sides": sides}))
                 continue
@@ -234,14 +237,7 @@ def merge(parts: Sequence[tuple[int, BriefDraft]]) -> Merged:
                     same_d.sides.append(side)
         for step in draft.next_steps:
             step_ids = remap(part, step.actors)
-            same_s = next(
-                (
-                    s
-                    for s in next_steps
-                    if set(s.evidence) & set(step.evidence) or _similar(s.action, step.action)
-                ),
-                None,
-            )
+            same_s = _twin(next_steps, step.evidence, lambda s: s.action, step.action)
             if same_s is None:
                 next_steps.append(step.model_copy(update={"actors": step_ids}))
                 continue
