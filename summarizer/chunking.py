@@ -603,13 +603,14 @@ class _Reducer:
     def factory(self) -> Callable[[str], Conversation] | None:
         parts = self._parts_for_prompt()
         if not parts:
+            grounded = any(p.outcome and p.outcome.draft.summary for p in self.done)
+            reason = (
+                "the parts' summaries do not fit the context window"
+                if grounded
+                else "no part's summary survived grounding: nothing to consolidate"
+            )
             self.report.dropped.append(
-                DroppedItem(
-                    path="reduce",
-                    kind="item",
-                    content=None,
-                    reasons=["the parts' summaries do not fit the context window"],
-                )
+                DroppedItem(path="reduce", kind="item", content=None, reasons=[reason])
             )
             return None
         messages = self.chunker.prompts.merge_messages(self.article, parts, total=len(self.parts))

@@ -199,3 +199,32 @@ def test_recording_scrubs_secrets(vcr_config: dict[str, Any], tmp_path: Path) ->
     assert secret not in text and not find_secrets(text)
     assert "org-secret" not in text and "proj_secret" not in text
     assert "http://localhost/v1/chat/completions" in text and port not in text
+
+
+LONG_ARTICLE = FIXTURES / "long_cassette_article.txt"
+
+
+@pytest.mark.vcr
+@pytest.mark.needs_server("llama.cpp")
+def test_long_article_in_chunks(recorded: Recorded, vcr: Any) -> None:
+    """A long article briefed in parts by the real model, merged, grounded against the whole.
+
+    The budget is set small (the embedded model's real window holds this article whole), so
+    the recording shows the map over chunks, the reduce call and the server's tokenizer.
+    """
+    with recorded.summarizer(max_input_tokens=300, chunk_tokens=300, chunk_overlap=30) as s:
+        brief = s.summarize(LONG_ARTICLE)
+    text = load_article(LONG_ARTICLE).text
+    assert brief.chunks >= 3
+    assert_grounded(brief, text)
+    chats = chat_bodies(vcr)
+    # one request per chunk, plus the consolidating call when any part's summary survived
+    # grounding (the 135M model's seldom does: then the reduce is skipped, and says why)
+    reduce = [d for d in brief.grounding.dropped if d.path == "reduce"]
+    assert brief.usage.requests == len(chats) == brief.chunks + (0 if reduce else 1)
+    if reduce:
+        assert reduce[0].reasons == ["no part's summary survived grounding: nothing to consolidate"]
+    for body in chats[: brief.chunks]:  # each part's request holds a slice of the article
+        user = body["messages"][1]["content"]
+        assert any(line and line in text for line in user.splitlines()[3:6])
+    assert brief.source.content_hash == load_article(LONG_ARTICLE).content_hash
