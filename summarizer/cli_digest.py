@@ -83,11 +83,10 @@ def _config(
 ) -> DigestConfig:
     from summarizer.digest import load_digest_config
 
-    base = load_digest_config(config)
     formats = [f.strip() for f in fmt.split(",") if f.strip()] if fmt else None
     return load_digest_config(
         config,
-        sources=[*base.sources, *(source or [])] or None,
+        add_sources=source,
         since=since,
         out=out,
         formats=formats,

@@ -140,14 +140,19 @@ class DigestConfig(BaseModel):
         return parse_duration(value) if isinstance(value, str) else value
 
 
-def load_digest_config(path: Path | None = None, **overrides: Any) -> DigestConfig:
-    """The config file at ``path`` (if any) with ``overrides`` (``None`` values ignored)."""
+def load_digest_config(
+    path: Path | None = None, *, add_sources: list[str] | None = None, **overrides: Any
+) -> DigestConfig:
+    """The config file at ``path`` (if any) with ``overrides`` (``None`` values ignored);
+    ``add_sources`` are added to the file's sources (the CLI's ``--source``)."""
     data: dict[str, Any] = {}
     if path is not None:
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise ConfigurationError(f"digest config {path}: {exc}") from exc
+    if add_sources:
+        data["sources"] = [*data.get("sources", []), *add_sources]
     for key, value in overrides.items():
         if value is None or value == [] or value == {}:
             continue

@@ -9,7 +9,7 @@ import logging
 import threading
 import time
 from collections.abc import AsyncIterator, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -164,7 +164,7 @@ class Summarizer:
     def _conversation_factory(self, article: Article, strict: bool | None) -> Any:
         options = self._ensure_transport().options
         if strict is not None and strict != options.strict:
-            options = Options(**{**options.__dict__, "strict": strict})
+            options = replace(options, strict=strict)
         return conversations(article, self.prompts, model=self.backend.model, options=options)
 
     @staticmethod
