@@ -140,7 +140,7 @@ def responder(delay_s: float) -> Any:
 def run_one(words: int, concurrency: int, delay_s: float) -> dict[str, Any]:
     from summarizer.config import Settings
     from summarizer.pipeline import Summarizer
-    from summarizer.tokens import estimate_tokens
+    from summarizer.longform.budget import estimate_tokens
 
     text = make_article(words)
     with FakeOpenAI(responder=responder(delay_s)) as server:

@@ -97,7 +97,7 @@ def bench_config(server: Any, root: Path, **overrides: Any) -> Any:
 
 
 def timed_run(config: Any) -> tuple[float, Any]:
-    from summarizer.digest import run_digest
+    from summarizer.digest.run import run_digest
 
     started = time.perf_counter()
     digest = run_digest(config)
@@ -108,7 +108,7 @@ def child(args: argparse.Namespace) -> None:
     """Run one digest in this (fresh) process and print its peak memory as JSON."""
     import resource
 
-    from summarizer.digest import DigestConfig
+    from summarizer.digest.run import DigestConfig
 
     if args.trace:
         import tracemalloc

@@ -46,7 +46,7 @@ def help_time(runs: int = 7) -> float:
     for _ in range(runs):
         start = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-c", "from summarizer.cli import main; main()", "--help"],
+            [sys.executable, "-c", "from summarizer.cli.app import main; main()", "--help"],
             check=True,
             capture_output=True,
         )

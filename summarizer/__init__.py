@@ -1,6 +1,6 @@
 """summarizer: structured, grounded briefs of news articles.
 
-Public names are imported on first use (PEP 562), so that ``import summarizer.cli`` for
+Public names are imported on first use (PEP 562), so that ``import summarizer.cli.app`` for
 ``summarizer --help`` does not pay for pydantic models, HTTP clients or the OpenAI SDK.
 """
 

@@ -4,16 +4,22 @@ Every error the library raises on purpose derives from :class:`SummarizerError`,
 and each carries what a caller needs to act on it (the source, the number of
 attempts, the model's last raw output, the token usage so far)::
 
-    SummarizerError                  exit 1   anything not listed below
-    ├── ConfigurationError           exit 2   bad setting, no backend configured
-    ├── InputError                   exit 3   a source that cannot be read or is not an article
-    ├── BackendError                 exit 4   network, HTTP status, timeout, refusal, truncation
-    │   ├── RefusalError                      the model refused or a content filter stopped it
-    │   └── TruncatedOutputError              output hit max_tokens even after one larger retry
-    └── BriefValidationError         exit 5   the model's answer failed validation
-                                              (under ``strict``, or when nothing usable came back)
+    SummarizerError                  anything not listed below
+    ├── ConfigurationError           bad setting, no backend configured
+    ├── InputError                   a source that cannot be read or is not an article
+    ├── BackendError                 network, HTTP status, timeout, refusal, truncation
+    │   ├── RefusalError             the model refused or a content filter stopped it
+    │   ├── TruncatedOutputError     output hit max_tokens even after one larger retry
+    │   ├── MalformedReplyError      a 2xx reply that is not a chat completion (not retried)
+    │   └── UnsupportedRequestError  the server rejects the request *shape* (response_format,
+    │                                tools): mode ``auto`` falls back to the next mode
+    ├── BriefValidationError         the model's answer failed validation
+    │                                (under ``strict``, or when nothing usable came back)
+    ├── DeliveryError                a webhook or SMTP delivery of a digest failed
+    └── RunLockedError               another digest run holds the database's lock
 
-The CLI maps each class to its exit code through :attr:`SummarizerError.exit_code`.
+Exit codes belong to the command line, not to the library: ``summarizer.cli.main`` maps
+each class to its code (as httpx maps its exceptions in its CLI module).
 """
 
 from __future__ import annotations
@@ -24,17 +30,19 @@ __all__ = [
     "BackendError",
     "BriefValidationError",
     "ConfigurationError",
+    "DeliveryError",
     "InputError",
+    "MalformedReplyError",
     "RefusalError",
+    "RunLockedError",
     "SummarizerError",
     "TruncatedOutputError",
+    "UnsupportedRequestError",
 ]
 
 
 class SummarizerError(Exception):
     """Base of every error summarizer raises on purpose."""
-
-    exit_code: int = 1
 
     def __init__(
         self,
@@ -63,19 +71,13 @@ class SummarizerError(Exception):
 class ConfigurationError(SummarizerError):
     """A setting is missing or wrong (no backend, unknown profile, bad config file)."""
 
-    exit_code = 2
-
 
 class InputError(SummarizerError):
     """A source could not be read, or is not an article (empty, binary, too large, bad URL)."""
 
-    exit_code = 3
-
 
 class BackendError(SummarizerError):
     """The model endpoint failed: network, HTTP status, timeout, malformed reply."""
-
-    exit_code = 4
 
     def __init__(self, message: str, *, status_code: int | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
@@ -90,7 +92,26 @@ class TruncatedOutputError(BackendError):
     """The answer hit ``max_tokens`` even after one retry with a larger budget."""
 
 
+class MalformedReplyError(BackendError):
+    """The server answered 2xx with something that is not a chat completion (not retried)."""
+
+
+class UnsupportedRequestError(BackendError):
+    """The server rejected the request's shape (``response_format``, ``tools``): not retried;
+    in mode ``auto`` the next mode is tried instead."""
+
+
 class BriefValidationError(SummarizerError):
     """The model's answer failed validation (strict mode, or nothing usable came back)."""
 
-    exit_code = 5
+
+class DeliveryError(SummarizerError):
+    """A digest could not be delivered (webhook or SMTP); the digest itself is kept."""
+
+    def __init__(self, message: str, *, status_code: int | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.status_code = status_code
+
+
+class RunLockedError(SummarizerError):
+    """Another digest run holds this database's lock."""

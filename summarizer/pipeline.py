@@ -15,16 +15,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from summarizer.article import Article, Limits, load_article
-from summarizer.backends import OPENAI_BASE_URL, Backend, ModeMemory, resolve_backend
 from summarizer.brief import SCHEMA_VERSION, Brief, SourceInfo
 from summarizer.config import Settings, load_settings
 from summarizer.errors import SummarizerError
-from summarizer.llm import Options, Outcome, arun, conversations, run
+from summarizer.model.backends import OPENAI_BASE_URL, Backend, ModeMemory, resolve_backend
+from summarizer.model.conversation import Options, Outcome, arun, conversations, run
+from summarizer.model.transport import Transport
 from summarizer.prompts import Prompts, load_prompts
-from summarizer.transport import Transport
 
 if TYPE_CHECKING:
-    from summarizer.store import BriefCache
+    from summarizer.digest.store import BriefCache
 
 __all__ = ["BriefResult", "Source", "Summarizer", "asummarize", "summarize"]
 
@@ -99,7 +99,7 @@ class Summarizer:
         self._transport: Transport | None = None
         self._start_lock = threading.Lock()
         self._local: Any = None
-        self._chunker: Any = None  # summarizer.chunking.Chunker, made on first use
+        self._chunker: Any = None  # summarizer.longform.mapreduce.Chunker, made on first use
         self.cache = cache
 
     # --- lifecycle ---
@@ -121,7 +121,7 @@ class Summarizer:
         if self._transport is None:
             backend, options = self.backend, self.options
             if backend.embedded:
-                from summarizer.local import LocalServer
+                from summarizer.model.local import LocalServer
 
                 assert backend.local_model is not None
                 self._local = LocalServer(backend.local_model)
@@ -237,7 +237,7 @@ class Summarizer:
 
     def _chunk_plan(self, article: Article) -> Any:
         """``(budget, chunks)`` for an article too long for one call, or None when it fits."""
-        from summarizer.chunking import Chunker
+        from summarizer.longform.mapreduce import Chunker
 
         transport = self._ensure_transport()
         if self._chunker is None:

@@ -24,7 +24,7 @@ TEMPLATES = ("system.j2", "user.j2", "reask.j2", "merge.j2")
 
 
 def _default_dir() -> Path:
-    return Path(str(files("summarizer.prompt_templates")))
+    return Path(str(files("summarizer") / "templates"))
 
 
 @dataclass(frozen=True)

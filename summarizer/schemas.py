@@ -17,7 +17,7 @@ def schema_dict(name: str) -> dict[str, Any]:
 
         schema = Brief.model_json_schema(mode="serialization")
     elif name == "digest":
-        from summarizer.brief import Digest
+        from summarizer.digest.models import Digest
 
         schema = Digest.model_json_schema(mode="serialization")
     else:

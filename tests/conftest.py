@@ -158,7 +158,7 @@ class Recorded:
             flags["api_key_env"] = "CASSETTE_API_KEY"  # the isolation removed OPENAI_API_KEY
         summarizer = Summarizer(settings=load_settings(flags))
         if self.tuned:
-            from summarizer.local import small_model_options
+            from summarizer.model.local import small_model_options
 
             # The same requests the embedded backend sends (max_tokens, repeat penalty, caps).
             summarizer.options = small_model_options(summarizer.options, explicit=set(settings))

@@ -30,6 +30,7 @@ from summarizer.article import (
     load_stdin,
     read_source,
 )
+from summarizer.cli.exits import exit_code
 from summarizer.errors import InputError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "articles"
@@ -238,7 +239,7 @@ def test_text_that_starts_with_a_url_is_still_text() -> None:
 @pytest.mark.parametrize("text", ["", "   \n\t  \n"])
 def test_empty_string_refused(text: str) -> None:
     error = raises_input(lambda: load_article(text), "empty")
-    assert error.exit_code == 3
+    assert exit_code(error) == 3
 
 
 @pytest.mark.parametrize(

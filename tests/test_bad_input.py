@@ -27,6 +27,7 @@ import pytest
 from fakeopenai import FakeOpenAI, Reply, completion
 
 from summarizer.article import Limits, read_source
+from summarizer.cli.exits import exit_code
 from summarizer.errors import InputError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "articles"
@@ -234,7 +235,7 @@ def _command(base_url: str, *args: str) -> list[str]:
     return [
         sys.executable,
         "-c",
-        "from summarizer.cli import main; main()",
+        "from summarizer.cli.app import main; main()",
         "summarize",
         "--base-url",
         base_url,
@@ -325,7 +326,7 @@ def test_url_timeout_is_an_input_error() -> None:
         server.server_close()
         thread.join(5)
     assert str(info.value) == f"{url(server, '/slow')}: timed out after 0.3 s"
-    assert info.value.exit_code == 3
+    assert exit_code(info.value) == 3
 
 
 # --- decoded or extracted, not refused ---------------------------------------------------
@@ -403,7 +404,7 @@ def test_legacy_encodings_and_html_are_read_not_refused(tmp_path: Path) -> None:
 def test_digest_records_each_bad_input_and_goes_on(site: _Site, tmp_path: Path) -> None:
     from test_digest import PORT, UKRAINE, brief_responder, make_config, write_articles
 
-    from summarizer.digest import run_digest
+    from summarizer.digest.run import run_digest
 
     news = tmp_path / "news"
     write_articles(news, [UKRAINE, PORT])
@@ -454,7 +455,7 @@ def test_digest_records_each_bad_input_and_goes_on(site: _Site, tmp_path: Path) 
 def test_digest_page_error_names_the_url(site: _Site, tmp_path: Path) -> None:
     from test_digest import brief_responder, make_config
 
-    from summarizer.digest import run_digest
+    from summarizer.digest.run import run_digest
 
     with FakeOpenAI(responder=brief_responder()) as model:
         config = make_config(

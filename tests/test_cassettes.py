@@ -20,7 +20,7 @@ from vcr.errors import CannotOverwriteExistingCassetteException
 
 from summarizer import BackendError, Brief
 from summarizer.article import load_article
-from summarizer.backends import ModeMemory
+from summarizer.model.backends import ModeMemory
 
 ARTICLE = FIXTURES / "cassette_article.txt"
 REASK_MARKER = "Your brief failed these checks"

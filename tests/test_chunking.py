@@ -14,7 +14,6 @@ from fakeopenai import FakeOpenAI, Reply, completion
 
 from summarizer.article import Article
 from summarizer.brief import Actor, Brief, BriefDraft, Position, SummarySentence
-from summarizer.chunking import split
 from summarizer.config import Settings
 from summarizer.errors import (
     BriefValidationError,
@@ -22,9 +21,10 @@ from summarizer.errors import (
     InputError,
     TruncatedOutputError,
 )
-from summarizer.merge import merge
+from summarizer.longform.budget import estimate_tokens, find_tokenizer, openai_window, probe_window
+from summarizer.longform.mapreduce import split
+from summarizer.longform.merge import merge
 from summarizer.pipeline import Summarizer
-from summarizer.tokens import estimate_tokens, find_tokenizer, openai_window, probe_window
 
 # The scripted server runs on loopback (conftest.py isolates SUMMARIZER_HOME and the env).
 pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
@@ -452,7 +452,7 @@ async def test_the_async_path_briefs_chunks_concurrently() -> None:
 def test_the_cli_passes_chunk_options(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from summarizer.cli import app
+    from summarizer.cli.app import app
 
     text = long_article(20)
     path = tmp_path / "long.txt"

@@ -22,7 +22,7 @@ def cli(
     *args: str, stdin: str | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", "from summarizer.cli import main; main()", *args],
+        [sys.executable, "-c", "from summarizer.cli.app import main; main()", *args],
         input=stdin if stdin is not None else "",
         capture_output=True,
         text=True,
@@ -172,7 +172,7 @@ def test_backends_command_explains_the_choice(backend: FakeOpenAI) -> None:
 def test_every_command_has_help() -> None:
     import typer.main
 
-    from summarizer.cli import app
+    from summarizer.cli.app import app
 
     root = typer.main.get_command(app)
     commands = getattr(root, "commands", {})

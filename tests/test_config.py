@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from summarizer import ConfigurationError
-from summarizer.backends import resolve_backend
 from summarizer.config import config_path, load_settings
+from summarizer.model.backends import resolve_backend
 
 
 def write_config(home: Path, text: str) -> Path:

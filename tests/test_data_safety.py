@@ -28,8 +28,8 @@ import pytest
 from fakeopenai import FakeOpenAI
 from test_digest import CITY, PORT, UKRAINE, brief_responder, make_config, write_articles
 
-from summarizer.brief import Digest
-from summarizer.digest import run_digest
+from summarizer.digest.models import Digest
+from summarizer.digest.run import run_digest
 
 ARTICLES = 8
 
@@ -106,7 +106,7 @@ def digest_run(server: FakeOpenAI, news: Path, tmp: Path, hook: SlowHook) -> sub
     args += ["--concurrency", "2", "--webhook", hook.url, "--base-url", server.base_url]
     args += ["--model", "fake-model", "--mode", "json_schema"]
     return subprocess.Popen(
-        [sys.executable, "-c", "from summarizer.cli import main; main()", *args],
+        [sys.executable, "-c", "from summarizer.cli.app import main; main()", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -194,8 +194,8 @@ import resource, signal, sys
 from pathlib import Path
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
 resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))
-from summarizer.brief import Digest
-from summarizer.digest_render import write_outputs
+from summarizer.digest.models import Digest
+from summarizer.digest.render import write_outputs
 digest = Digest.model_validate_json(Path(sys.argv[1]).read_text(encoding="utf-8"))
 try:
     write_outputs(digest, Path(sys.argv[2]), ["markdown", "html", "json"])

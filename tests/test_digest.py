@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from fakeopenai import FakeOpenAI, Reply, completion
 
-from summarizer.brief import Digest
-from summarizer.digest import (
+from summarizer.digest.models import Digest
+from summarizer.digest.run import (
     DigestConfig,
     RunLockedError,
     _aliases,
@@ -29,7 +29,7 @@ from summarizer.digest import (
     run_digest,
     run_lock,
 )
-from summarizer.store import open_store
+from summarizer.digest.store import open_store
 
 # --- helpers: a model that writes valid, grounded briefs ---------------------------------
 
@@ -410,7 +410,7 @@ def test_parse_duration_and_config(tmp_path: Path) -> None:
 
 def test_grouping_is_deterministic_and_uses_aliases(model: FakeOpenAI, tmp_path: Path) -> None:
     from summarizer.brief import Brief
-    from summarizer.store import StoredArticle
+    from summarizer.digest.store import StoredArticle
 
     def item(i: int, names: list[str]) -> tuple[StoredArticle, Brief]:
         text = article_text(i, tuple(names))

@@ -14,8 +14,8 @@ from fakeopenai import FakeOpenAI
 from test_digest import FAIL_MARK, PORT, UKRAINE, Receiver, brief_responder, write_articles
 from typer.testing import CliRunner
 
-from summarizer.cli import app
-from summarizer.digest import run_lock
+from summarizer.cli.app import app
+from summarizer.digest.run import run_lock
 
 BIN = Path(sys.executable).parent / "summarizer"
 

@@ -28,6 +28,7 @@ from briefs import draft as good_draft
 from fakeopenai import FakeOpenAI, Reply, completion, empty_choices, error_body
 
 from summarizer.article import Article
+from summarizer.cli.exits import exit_code
 from summarizer.config import load_settings
 from summarizer.errors import (
     BackendError,
@@ -173,7 +174,7 @@ def test_transient_fault_every_attempt_is_backend_error(
     err = failure(make, server, *[fault] * ATTEMPTS, **timeout)
 
     assert type(err) is BackendError
-    assert err.exit_code == 4
+    assert exit_code(err) == 4
     assert server.calls == ATTEMPTS
     assert err.attempts == ATTEMPTS
     assert err.usage.requests == ATTEMPTS
@@ -269,7 +270,7 @@ def test_malformed_reply_is_backend_error_at_once(
     err = failure(make, server, reply, GOOD)
 
     assert isinstance(err, BackendError)
-    assert err.exit_code == 4
+    assert exit_code(err) == 4
     assert "not" in str(err) and "chat completion" in str(err) or "not valid JSON" in str(err)
     assert "\n" not in str(err)
     assert server.calls == 1
@@ -308,7 +309,7 @@ def test_schema_mismatch_every_time_is_validation_error(make: Any, server: FakeO
     err = failure(make, server, *[answer({"headline": 3})] * (1 + REASKS))
 
     assert type(err) is BriefValidationError
-    assert err.exit_code == 5
+    assert exit_code(err) == 5
     assert server.calls == 1 + REASKS
     assert err.attempts == 1 + REASKS
     assert err.problems and err.last_output == '{"headline": 3}'
@@ -366,7 +367,7 @@ def test_truncated_twice_is_truncated_output_error(make: Any, server: FakeOpenAI
     err = failure(make, server, cut, cut, GOOD)
 
     assert type(err) is TruncatedOutputError
-    assert err.exit_code == 4
+    assert exit_code(err) == 4
     assert server.calls == 2
 
 
@@ -389,7 +390,7 @@ def test_refusal_is_refusal_error_without_retry(
     err = failure(make, server, reply, GOOD)
 
     assert type(err) is RefusalError
-    assert err.exit_code == 4
+    assert exit_code(err) == 4
     assert words in str(err)
     assert server.calls == 1
 
@@ -453,7 +454,7 @@ def cli(base_url: str, tmp_path: Path, *args: str) -> subprocess.Popen[str]:
         "SUMMARIZER_TIMEOUT_S": str(TIMEOUT_S),
         "SUMMARIZER_MAX_REASKS": str(REASKS),
     }
-    command = [sys.executable, "-c", "from summarizer.cli import main; main()"]
+    command = [sys.executable, "-c", "from summarizer.cli.app import main; main()"]
     command += ["-q", "summarize", "--base-url", base_url]
     command += ["--model", "fake-model", "--mode", "json_schema", "--format", "json"]
     command += [*args, str(article)]

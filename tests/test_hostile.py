@@ -257,7 +257,7 @@ class _Tags(HTMLParser):
 
 
 def test_digest_html_shows_markup_from_articles_as_text(tmp_path: Path) -> None:
-    from summarizer.digest import DigestConfig, run_digest
+    from summarizer.digest.run import DigestConfig, run_digest
 
     news = tmp_path / "news"
     news.mkdir()

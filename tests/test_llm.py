@@ -18,6 +18,7 @@ from summarizer import (
     Summarizer,
     TruncatedOutputError,
 )
+from summarizer.cli.exits import exit_code
 
 
 @pytest.fixture
@@ -145,7 +146,7 @@ def test_strict_fails_with_validation_error(server: FakeOpenAI) -> None:
     assert err.value.usage.prompt_tokens == 21
     assert "an invented quote" in (err.value.last_output or "")
     assert any("does not occur in the article" in p for p in err.value.problems)
-    assert err.value.exit_code == 5
+    assert exit_code(err.value) == 5
 
 
 def test_unparseable_answers_fail_even_when_lenient(server: FakeOpenAI) -> None:
@@ -180,7 +181,7 @@ def test_transport_gives_up_after_its_attempts(server: FakeOpenAI) -> None:
         s.summarize(ARTICLE)
     assert server.calls == 3
     assert err.value.status_code == 500
-    assert err.value.exit_code == 4
+    assert exit_code(err.value) == 4
 
 
 def test_client_errors_are_not_retried(server: FakeOpenAI) -> None:
@@ -231,7 +232,7 @@ async def test_async_twin_and_summarize_many(server: FakeOpenAI) -> None:
     assert sorted(r.index for r in results) == [0, 1, 2]
     failed = [r for r in results if not r.ok]
     assert [r.index for r in failed] == [1]
-    assert failed[0].error is not None and failed[0].error.exit_code == 3
+    assert failed[0].error is not None and exit_code(failed[0].error) == 3
     assert server.calls == 3
 
 

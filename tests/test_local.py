@@ -24,8 +24,8 @@ from conftest import FIXTURES
 
 from summarizer import Brief, Summarizer
 from summarizer.article import load_article
-from summarizer.backends import embedded_model_path
-from summarizer.local import LocalServer
+from summarizer.model.backends import embedded_model_path
+from summarizer.model.local import LocalServer
 
 pytestmark = [
     pytest.mark.skipif(
@@ -111,7 +111,7 @@ CHILD = """
 import sys, threading, time
 from pathlib import Path
 import openai
-from summarizer.local import LocalServer
+from summarizer.model.local import LocalServer
 server = LocalServer(Path(sys.argv[1]))
 server.start()
 client = openai.OpenAI(base_url=server.base_url, api_key="unused", max_retries=0, timeout=600)
@@ -149,7 +149,7 @@ def test_killed_parent_leaves_no_orphan(gguf: Path) -> None:
 
 def serve_local(new_session: bool) -> tuple[subprocess.Popen[str], int, str]:
     """``summarizer serve-local`` on a free port; the process, its server's pid, base URL."""
-    command = [sys.executable, "-c", "from summarizer.cli import main; main()"]
+    command = [sys.executable, "-c", "from summarizer.cli.app import main; main()"]
     proc = subprocess.Popen(
         [*command, "serve-local", "--port", "0"],
         stderr=subprocess.PIPE,
@@ -217,7 +217,7 @@ def test_live_embedded_brief_with_no_configuration() -> None:
 
 
 def test_tuning_respects_what_the_user_set(tmp_path: Path) -> None:
-    from summarizer.llm import Options
+    from summarizer.model.conversation import Options
 
     server = LocalServer(tmp_path / "SmolLM2-135M-Instruct.Q4_1.gguf")  # never started
     tuned = server.tune(Options(max_reasks=2, max_tokens=4096, timeout_s=120))

@@ -18,8 +18,10 @@ from fakeopenai import FakeOpenAI, Reply, completion, error_body
 
 from summarizer import BackendError, Brief, ConfigurationError, Summarizer, TruncatedOutputError
 from summarizer.article import load_article
-from summarizer.backends import FALLBACK_ORDER, MODES, ModeMemory, resolve_backend
+from summarizer.cli.exits import exit_code
 from summarizer.config import load_settings
+from summarizer.errors import UnsupportedRequestError
+from summarizer.model.backends import FALLBACK_ORDER, MODES, ModeMemory, resolve_backend
 
 ARTICLE = FIXTURES / "cassette_article.txt"
 TEXT = load_article(ARTICLE).text
@@ -136,7 +138,7 @@ def test_mode_matrix(recorded: Recorded, mode: str, vcr: Any) -> None:
                 assert mode == "json" and recorded.tuned, exc
                 return
             assert exc.status_code in (400, 422, 500), exc
-            assert getattr(exc, "capability", False), exc
+            assert isinstance(exc, UnsupportedRequestError), exc
             if recorded.server == "llama.cpp":
                 assert mode in ("strict", "json_schema")
                 assert "'text' or 'json_object'" in exc.message
@@ -338,7 +340,7 @@ def test_nothing_at_all_is_a_configuration_error_with_a_how_to(
     message = str(caught.value)
     assert "OPENAI_API_KEY" in message and "--base-url" in message
     assert "pip install 'summarizer[local]'" in message
-    assert caught.value.exit_code == 2
+    assert exit_code(caught.value) == 2
 
 
 PROFILES = """

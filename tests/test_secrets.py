@@ -106,7 +106,7 @@ def test_no_path_that_logs_or_records_shows_the_key(
 
     processes = {
         name: subprocess.Popen(
-            [sys.executable, "-c", "from summarizer.cli import main; main()", *args],
+            [sys.executable, "-c", "from summarizer.cli.app import main; main()", *args],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

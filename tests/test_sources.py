@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from summarizer.article import Limits
+from summarizer.digest.sources import identity_keys, ingest, normalize_url, parse_source
+from summarizer.digest.store import Store, open_store
 from summarizer.errors import InputError
-from summarizer.sources import identity_keys, ingest, normalize_url, parse_source
-from summarizer.store import Store, open_store
 
 LIMITS = Limits(timeout_s=5)
 

@@ -11,8 +11,8 @@ from test_digest import article_text, brief_responder
 
 from summarizer.article import Article
 from summarizer.config import data_dir, load_settings
+from summarizer.digest.store import MIGRATIONS, default_db_path, open_store
 from summarizer.pipeline import Summarizer
-from summarizer.store import MIGRATIONS, default_db_path, open_store
 
 TEXT = article_text(1, ("Vladimir Putin", "Donald Trump"))
 

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from summarizer.article import (
+    SCHEME_RE,
     Article,
     Limits,
     article_from_fetch,
@@ -36,7 +37,7 @@ from summarizer.article import (
 from summarizer.errors import InputError, SummarizerError
 
 if TYPE_CHECKING:
-    from summarizer.store import Store
+    from summarizer.digest.store import Store
 
 __all__ = [
     "ARTICLE_SUFFIXES",
@@ -56,7 +57,6 @@ Kind = Literal["folder", "file", "urls", "url", "feed"]
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
 URL_LIST_SUFFIXES = frozenset({".urls", ".list"})
 _URL_RE = re.compile(r"^https?://\S+$", re.I)
-_SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*)://")
 _FEED_TYPES = frozenset(
     {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml",
      "text/xml", "application/feed+json"}
@@ -129,7 +129,7 @@ def parse_source(spec: str) -> SourceSpec:
         url = text[5:].strip()
         _check_scheme(url, spec)
         return SourceSpec(spec, "feed", url)
-    if _SCHEME_RE.match(text):
+    if SCHEME_RE.match(text):
         _check_scheme(text, spec)
         return SourceSpec(spec, "url", text)
     path = Path(text).expanduser()
@@ -143,7 +143,7 @@ def parse_source(spec: str) -> SourceSpec:
 
 
 def _check_scheme(url: str, spec: str) -> None:
-    match = _SCHEME_RE.match(url)
+    match = SCHEME_RE.match(url)
     scheme = match.group(1).lower() if match else ""
     if scheme not in ("http", "https"):
         raise InputError(f"unsupported URL scheme {scheme or '(none)'}:// (only http and https)",
@@ -354,7 +354,7 @@ class _Reader:
         if link:
             link = urljoin(feed_url, link)
         scoped_guid = f"{normalize_url(feed_url)} {guid}" if guid else None
-        if link and _SCHEME_RE.match(link):
+        if link and SCHEME_RE.match(link):
             return self._page(link, source.spec, self.feed_limits, guid=scoped_guid,
                               published=published)  # fmt: skip
         content = _entry_text(entry)

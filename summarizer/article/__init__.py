@@ -25,6 +25,7 @@ import charset_normalizer
 import httpx2
 
 from summarizer.errors import InputError
+from summarizer.fileio import one_line
 
 __all__ = [
     "article_from_fetch",
@@ -42,7 +43,7 @@ USER_AGENT = "summarizer/0.1 (article reader)"
 
 _Kind = Literal["html", "text"]
 
-_SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*)://")
+SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*)://")
 _FETCHABLE_SCHEMES = frozenset({"http", "https"})
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _TEXT_TYPES = frozenset({"text/plain"})
@@ -171,7 +172,7 @@ def load_stdin(stream: BinaryIO, *, limits: Limits = DEFAULT_LIMITS) -> Article:
     try:
         data = stream.read(limits.max_bytes + 1)
     except (OSError, ValueError) as exc:
-        raise InputError(f"cannot read standard input: {_one_line(exc)}", source=origin) from exc
+        raise InputError(f"cannot read standard input: {one_line(exc)}", source=origin) from exc
     if len(data) > limits.max_bytes:
         raise InputError(f"input is larger than {limits.max_bytes} bytes", source=origin)
     if not data:
@@ -185,7 +186,7 @@ def read_source(
     """Read the CLI's source argument: ``-`` (stdin), an http(s) URL, or a file path."""
     if arg == "-":
         return load_stdin(stdin if stdin is not None else sys.stdin.buffer, limits=limits)
-    if _SCHEME_RE.match(arg):
+    if SCHEME_RE.match(arg):
         return _load_url(arg, limits)
     if not arg.strip():
         raise InputError("no source given")
@@ -228,9 +229,9 @@ def fetch_url(
     except httpx2.TimeoutException as exc:
         raise InputError(f"timed out after {limits.timeout_s:g} s", source=url) from exc
     except httpx2.InvalidURL as exc:
-        raise InputError(f"invalid URL: {_one_line(exc)}", source=url) from exc
+        raise InputError(f"invalid URL: {one_line(exc)}", source=url) from exc
     except httpx2.HTTPError as exc:
-        raise InputError(f"fetch failed: {_one_line(exc)}", source=url) from exc
+        raise InputError(f"fetch failed: {one_line(exc)}", source=url) from exc
     raise InputError(f"too many redirects (more than {limits.max_redirects})", source=url)
 
 
@@ -258,7 +259,7 @@ def _load_file(path: Path, limits: Limits) -> Article:
     except IsADirectoryError as exc:
         raise InputError("is a directory, not a file", source=origin) from exc
     except (OSError, ValueError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else _one_line(exc)
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else one_line(exc)
         raise InputError(f"cannot read file: {reason}", source=origin) from exc
     if len(data) > limits.max_bytes:
         raise InputError(f"file is larger than {limits.max_bytes} bytes", source=origin)
@@ -381,7 +382,7 @@ def _extract_html(html: str, *, origin: str, url: str | None) -> Article:
             html, url=url, with_metadata=True, include_comments=False
         )
     except Exception as exc:  # lxml and trafilatura raise many types on malformed pages
-        raise InputError(f"cannot parse the HTML: {_one_line(exc)}", source=origin) from exc
+        raise InputError(f"cannot parse the HTML: {one_line(exc)}", source=origin) from exc
     text = _normalize_newlines(str(getattr(doc, "text", None) or "")).strip() if doc else ""
     if not text:
         raise InputError("no article text found in the HTML", source=origin)
@@ -415,16 +416,12 @@ def _clean(value: object) -> str | None:
     return value.strip() or None
 
 
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split()) or type(exc).__name__
-
-
 # --- URLs ------------------------------------------------------------------------------
 
 
 def _looks_like_url(source: str) -> bool:
     stripped = source.strip()
-    return bool(_SCHEME_RE.match(stripped)) and not any(c.isspace() for c in stripped)
+    return bool(SCHEME_RE.match(stripped)) and not any(c.isspace() for c in stripped)
 
 
 def _load_url(url: str, limits: Limits) -> Article:
@@ -459,7 +456,7 @@ def _check_url(url: str, limits: Limits, *, source: str, redirect: bool = False)
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise InputError(f"invalid URL {where}{url}: {_one_line(exc)}", source=source) from exc
+        raise InputError(f"invalid URL {where}{url}: {one_line(exc)}", source=source) from exc
     scheme = parts.scheme.lower()
     if scheme not in _FETCHABLE_SCHEMES:
         raise InputError(

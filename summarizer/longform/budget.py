@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -115,17 +113,11 @@ class ServerTokenCounter(TokenCounter):
 def _http_json(
     url: str, body: dict[str, Any] | None = None, *, api_key: str | None, timeout: float
 ) -> Any:
-    data = None if body is None else json.dumps(body).encode("utf-8")
-    request = urllib.request.Request(url, data=data, method="GET" if data is None else "POST")
-    request.add_header("content-type", "application/json")
-    if api_key:
-        request.add_header("authorization", f"Bearer {api_key}")
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as reply:
-            return json.loads(reply.read())
-    except urllib.error.HTTPError as exc:
-        exc.close()  # it holds the response open
-        raise
+    from summarizer.http import get_json, post_json
+
+    if body is None:
+        return get_json(url, api_key=api_key, timeout_s=timeout)
+    return post_json(url, body, api_key=api_key, timeout_s=timeout)
 
 
 def _server_root(base_url: str) -> str:

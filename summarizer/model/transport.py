@@ -5,7 +5,7 @@ and jitter, honouring ``retry-after-ms`` / ``retry-after`` up to a cap; the SDK'
 are off (``max_retries=0``). A 2xx reply that is not a chat completion (not JSON, an HTML
 page from a wrong base URL) is a :class:`BackendError` at once: retrying would not change
 it. A server that rejects the request's *shape* is not retried either: in mode ``auto``
-the next mode of :data:`~summarizer.backends.FALLBACK_ORDER` is tried instead.
+the next mode of :data:`~summarizer.model.backends.FALLBACK_ORDER` is tried instead.
 """
 
 from __future__ import annotations
@@ -18,17 +18,23 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
-from summarizer.backends import FALLBACK_ORDER, Backend, ModeMemory
 from summarizer.brief import Usage
-from summarizer.errors import BackendError, ConfigurationError
+from summarizer.errors import (
+    BackendError,
+    ConfigurationError,
+    MalformedReplyError,
+    UnsupportedRequestError,
+)
+from summarizer.fileio import one_line
+from summarizer.model.backends import FALLBACK_ORDER, Backend, ModeMemory
 
 if TYPE_CHECKING:
     import openai
     from openai.types.chat import ChatCompletion
 
-    from summarizer.llm import Options
+    from summarizer.model.conversation import Options
 
-__all__ = ["MalformedReplyError", "Transport"]
+__all__ = ["Transport"]
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +78,7 @@ def _transient(exc: BaseException) -> bool:
 
 
 def _one_line(text: str, limit: int = 300) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return one_line(text, limit)
 
 
 def _status_detail(exc: openai.APIStatusError) -> str:
@@ -86,10 +91,6 @@ def _status_detail(exc: openai.APIStatusError) -> str:
     if isinstance(body, str) and body.strip():
         return _one_line(body)
     return _one_line(exc.message) or "no details"
-
-
-class MalformedReplyError(BackendError):
-    """The server answered 2xx with something that is not a chat completion (not retried)."""
 
 
 def _check_reply(completion: object, base_url: str) -> ChatCompletion:
@@ -153,7 +154,8 @@ def _plain_backend_error(exc: BaseException, base_url: str, attempts: int) -> Ba
         detail = _status_detail(exc)
         if exc.status_code in (401, 403):
             detail = "authentication failed (check the API key)"
-        return BackendError(
+        kind = UnsupportedRequestError if _capability_error(exc) else BackendError
+        return kind(
             f"HTTP {exc.status_code} from {base_url}: {detail}",
             status_code=exc.status_code,
             attempts=attempts,
@@ -355,16 +357,14 @@ class Transport:
         import openai
 
         if isinstance(exc, (openai.OpenAIError, BackendError)):
-            err = _backend_error(exc, self.base_url, sent, secret=self._secret)
-            err.capability = _capability_error(exc)  # type: ignore[attr-defined]
-            return err
+            return _backend_error(exc, self.base_url, sent, secret=self._secret)
         return exc
 
     # --- the brief ---
 
     def next_mode(self, failed: str, exc: BackendError) -> str | None:
         """The mode to fall back to after ``failed`` was rejected, or None."""
-        if self.backend.mode_pinned or not getattr(exc, "capability", False):
+        if self.backend.mode_pinned or not isinstance(exc, UnsupportedRequestError):
             return None
         order = list(FALLBACK_ORDER)
         later = order[order.index(failed) + 1 :]

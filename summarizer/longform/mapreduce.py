@@ -3,7 +3,7 @@
 An article that fits the backend's context window (minus the prompt and the reserved
 output) is briefed in one call, as usual. A longer one is split at paragraph, then
 sentence, boundaries into chunks that fit, with a small overlap (:func:`split`); each
-chunk is briefed concurrently as its own :class:`~summarizer.llm.Conversation`, its quotes
+chunk is briefed concurrently as its own :class:`~summarizer.model.conversation.Conversation`, its quotes
 grounded against the chunk (map); the partial briefs are merged by the program, actors
 deduplicated by normalized name, surname and acronym, the other items by text and shared
 evidence (:func:`merge`); one more model call writes the headline and summary of the whole
@@ -41,9 +41,7 @@ from summarizer.errors import (
     TruncatedOutputError,
 )
 from summarizer.grounding import ArticleIndex, check
-from summarizer.llm import Conversation, Options, Outcome, arun, conversations, run
-from summarizer.merge import merge
-from summarizer.tokens import (
+from summarizer.longform.budget import (
     DEFAULT_WINDOW,
     MIN_CHUNK_TOKENS,
     REASK_TOKENS,
@@ -57,12 +55,14 @@ from summarizer.tokens import (
     probe_window,
     schema_text,
 )
+from summarizer.longform.merge import merge
+from summarizer.model.conversation import Conversation, Options, Outcome, arun, conversations, run
 
 if TYPE_CHECKING:
-    from summarizer.backends import Backend
     from summarizer.config import Settings
+    from summarizer.model.backends import Backend
+    from summarizer.model.transport import Transport
     from summarizer.prompts import Prompts
-    from summarizer.transport import Transport
 
 __all__ = ["Chunker", "split"]
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import sys
 from collections.abc import Iterator
 from enum import StrEnum
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from summarizer.cli_digest import digest_app  # typer only: --help stays fast
+from summarizer.cli.digest import digest_app  # typer only: --help stays fast
 
 if TYPE_CHECKING:
     from summarizer.brief import Brief
@@ -97,9 +96,9 @@ def _write(text: str, output: Path | None) -> None:
         sys.stdout.flush()
         return
     output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = output.with_name(f".{output.name}.tmp-{os.getpid()}")
-    tmp.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-    tmp.replace(output)
+    from summarizer.fileio import atomic_write
+
+    atomic_write(output, text if text.endswith("\n") else text + "\n")
 
 
 @contextlib.contextmanager
@@ -108,8 +107,8 @@ def _cache(settings: Any, off: bool) -> Iterator[Any]:
     if off or not settings.cache:
         yield None
         return
+    from summarizer.digest.store import open_store
     from summarizer.errors import ConfigurationError
-    from summarizer.store import open_store
 
     try:
         store = open_store(settings.db)
@@ -205,6 +204,7 @@ def summarize(
     still come out.
     """
     from summarizer.article import Limits, read_source
+    from summarizer.cli.exits import exit_code
     from summarizer.errors import SummarizerError
     from summarizer.pipeline import Summarizer
 
@@ -234,7 +234,7 @@ def summarize(
         if state.debug:
             log.error("%s failed", source, exc_info=exc)
         typer.echo(f"summarizer: error: {exc}", err=True)
-        worst = max(worst, exc.exit_code)
+        worst = max(worst, exit_code(exc))
 
     with (
         _cache(settings, no_cache) as cache,
@@ -306,8 +306,8 @@ def backends(
 ) -> None:
     """Show which backend and model would be used, where each setting came from, and
     whether the endpoint answers."""
-    from summarizer.backends import resolve_backend
     from summarizer.config import config_path
+    from summarizer.model.backends import resolve_backend
 
     settings = _settings(
         {"model": model, "base_url": base_url, "backend": backend, "local_model": local_model}
@@ -335,19 +335,21 @@ def _probe(chosen: Any) -> str:
     if chosen.base_url is None:
         ok = chosen.local_model is not None and chosen.local_model.is_file()
         return "model file present" if ok else "model file missing"
-    import urllib.error
-    import urllib.request
+    import httpx2
 
-    request = urllib.request.Request(f"{chosen.base_url}/models")
-    if chosen.api_key:
-        request.add_header("Authorization", f"Bearer {chosen.api_key}")
+    from summarizer.fileio import one_line
+    from summarizer.http import client
+
+    auth = {"authorization": f"Bearer {chosen.api_key}"} if chosen.api_key else {}
     try:
-        with urllib.request.urlopen(request, timeout=5) as reply:
-            return f"answers (HTTP {reply.status})"
-    except urllib.error.HTTPError as exc:
-        return f"answers with HTTP {exc.code}"
-    except OSError as exc:
-        return f"does not answer ({getattr(exc, 'reason', exc)})"
+        # Redirects are followed; httpx drops the key when one leaves the origin.
+        with client(timeout_s=5, headers=auth, follow_redirects=True) as http:
+            reply = http.get(f"{chosen.base_url}/models")
+    except httpx2.HTTPError as exc:
+        return f"does not answer ({one_line(exc)})"
+    if reply.is_success:
+        return f"answers (HTTP {reply.status_code})"
+    return f"answers with HTTP {reply.status_code}"
 
 
 @app.command("serve-local")
@@ -359,8 +361,8 @@ def serve_local(
     n_ctx: Annotated[int, typer.Option(help="Context window in tokens.")] = 8192,
 ) -> None:
     """Run the embedded llama.cpp OpenAI-compatible server in the foreground."""
-    from summarizer.backends import embedded_model_path
-    from summarizer.local import LocalServer, serve_forever
+    from summarizer.model.backends import embedded_model_path
+    from summarizer.model.local import LocalServer, serve_forever
 
     path = local_model or embedded_model_path()
     if path is None:
@@ -373,6 +375,7 @@ def serve_local(
 
 def main() -> None:
     """Entry point: run the app, turning library errors into one line and an exit code."""
+    from summarizer.cli.exits import exit_code
     from summarizer.errors import SummarizerError
 
     try:
@@ -384,7 +387,7 @@ def main() -> None:
         if state.debug:
             raise
         typer.echo(f"summarizer: error: {exc}", err=True)
-        sys.exit(exc.exit_code)
+        sys.exit(exit_code(exc))
     except Exception as exc:  # the last line of defence: one line, exit 1
         if state.debug:
             raise

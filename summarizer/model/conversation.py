@@ -2,7 +2,7 @@
 
 Two loops, each owning one kind of failure:
 
-* transport (:class:`~summarizer.transport.Transport`, in transport.py): retries of
+* transport (:class:`~summarizer.model.transport.Transport`, in transport.py): retries of
   transient HTTP failures, one HTTP request at a time.
 * validation (:class:`Conversation`): a bounded loop that re-asks the model when its answer
   does not parse or fails grounding, quoting each failed check. A truncated answer
@@ -38,8 +38,8 @@ if TYPE_CHECKING:
     from openai.types.chat import ChatCompletion
 
     from summarizer.article import Article
+    from summarizer.model.transport import Transport
     from summarizer.prompts import Prompts
-    from summarizer.transport import Transport
 
 __all__ = ["Conversation", "Options", "Outcome", "arun", "conversations", "run"]
 

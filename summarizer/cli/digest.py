@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
-    from summarizer.brief import Digest
-    from summarizer.digest import DigestConfig
+    from summarizer.digest.models import Digest
+    from summarizer.digest.run import DigestConfig
 
 __all__ = ["digest_app"]
 
@@ -81,7 +81,7 @@ def _config(
     allow_private: bool | None,
     flags: dict[str, Any],
 ) -> DigestConfig:
-    from summarizer.digest import load_digest_config
+    from summarizer.digest.run import load_digest_config
 
     formats = [f.strip() for f in fmt.split(",") if f.strip()] if fmt else None
     return load_digest_config(
@@ -155,7 +155,7 @@ def _summary(digest: Digest) -> str:
 
 
 def _run_once(config: DigestConfig) -> int:
-    from summarizer.digest import run_digest
+    from summarizer.digest.run import run_digest
 
     progress = _Progress()
     try:
@@ -229,7 +229,7 @@ def schedule(
     Missed runs are coalesced into one, runs never overlap, and a run may start up to
     --misfire-grace late. For cron or systemd timers use ``digest run`` instead.
     """
-    from summarizer.digest import parse_duration
+    from summarizer.digest.run import parse_duration
 
     if (cron is None) == (every is None):
         typer.echo("summarizer: error: give exactly one of --cron and --every", err=True)

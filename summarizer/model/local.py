@@ -19,7 +19,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections.abc import Callable, Collection
 from concurrent.futures import Future
 from dataclasses import replace
@@ -27,10 +26,13 @@ from pathlib import Path
 from queue import SimpleQueue
 from typing import IO, TYPE_CHECKING, Any
 
+import httpx2
+
 from summarizer.errors import BackendError
+from summarizer.http import client
 
 if TYPE_CHECKING:
-    from summarizer.llm import Options
+    from summarizer.model.conversation import Options
 
 __all__ = ["EMBEDDED_MAX_TOKENS", "LocalServer", "serve_forever", "small_model_options"]
 
@@ -197,10 +199,10 @@ class LocalServer:
                     f"{self.log_tail()}"
                 )
             try:
-                with urllib.request.urlopen(f"{self.base_url}/models", timeout=1) as reply:
-                    if reply.status == 200:
+                with client(timeout_s=1) as http:
+                    if http.get(f"{self.base_url}/models").status_code == 200:
                         return
-            except OSError:
+            except httpx2.HTTPError:
                 pass
             time.sleep(0.1)
         raise BackendError(f"the embedded server did not answer within {self.startup_timeout_s}s")

@@ -14,13 +14,14 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from summarizer.brief import Digest, Quoted
-from summarizer.errors import BackendError, SummarizerError
+from summarizer.digest.models import Digest, Quoted
+from summarizer.errors import DeliveryError, SummarizerError
+from summarizer.fileio import atomic_write
 from summarizer.render import markdown_escape as _md
 
 if TYPE_CHECKING:
-    from summarizer.digest import DigestConfig
-    from summarizer.store import Store
+    from summarizer.digest.run import DigestConfig
+    from summarizer.digest.store import Store
 
 __all__ = [
     "SUFFIXES",
@@ -208,25 +209,13 @@ def file_stem(digest: Digest) -> str:
     return f"digest-{digest.created_at:%Y-%m-%d-%H%M}-{digest.id[1:9]}"
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        with tmp.open("w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def write_outputs(digest: Digest, out: Path, formats: list[str]) -> list[Path]:
     """Write each format to ``out`` (atomically); return the paths."""
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for fmt in formats:
         path = out / f"{file_stem(digest)}.{SUFFIXES[fmt]}"
-        _write_atomic(path, render(digest, fmt))
+        atomic_write(path, render(digest, fmt))
         paths.append(path)
     return paths
 
@@ -239,7 +228,7 @@ def post_webhook(digest: Digest, url: str, *, timeout_s: float = 20.0) -> None:
     import httpx2
 
     if not re.match(r"^https?://", url, re.I):
-        raise BackendError(f"webhook URL must be http(s): {url}")
+        raise DeliveryError(f"webhook URL must be http(s): {url}")
     try:
         response = httpx2.post(
             url,
@@ -252,9 +241,9 @@ def post_webhook(digest: Digest, url: str, *, timeout_s: float = 20.0) -> None:
             timeout=timeout_s,
         )
     except httpx2.HTTPError as exc:
-        raise BackendError(f"webhook {url}: {exc}") from exc
+        raise DeliveryError(f"webhook {url}: {exc}") from exc
     if not 200 <= response.status_code < 300:
-        raise BackendError(
+        raise DeliveryError(
             f"webhook {url}: HTTP {response.status_code}", status_code=response.status_code
         )
 
@@ -319,4 +308,4 @@ def send_email(digest: Digest, config: DigestConfig) -> None:
                 smtp.login(email.username, password)
             smtp.send_message(message)
     except smtplib.SMTPException as exc:
-        raise BackendError(f"SMTP {email.host}:{email.port}: {exc}") from exc
+        raise DeliveryError(f"SMTP {email.host}:{email.port}: {exc}") from exc

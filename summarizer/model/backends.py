@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 from summarizer.config import Settings, cache_dir
 from summarizer.errors import ConfigurationError
+from summarizer.fileio import atomic_write
 
 __all__ = [
     "FALLBACK_ORDER",
@@ -225,8 +226,6 @@ class ModeMemory:
         data[base_url] = mode
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
-            tmp.replace(self.path)
+            atomic_write(self.path, json.dumps(data, indent=1, sort_keys=True), fsync=False)
         except OSError as exc:  # a cache that cannot be written only costs a probe next time
             log.warning("could not remember mode for %s: %s", base_url, exc)

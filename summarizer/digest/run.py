@@ -3,13 +3,13 @@
 :func:`run_digest` is the one entry point (the CLI and the scheduler call it). A run:
 
 1. takes the database's run lock (a second run meanwhile fails with :class:`RunLockedError`);
-2. ingests every source into the store (:func:`summarizer.sources.ingest`);
+2. ingests every source into the store (:func:`summarizer.digest.sources.ingest`);
 3. briefs every article not yet in a delivered digest through
    :meth:`Summarizer.summarize_many` with the store as its brief cache, so each brief is
    stored the moment it is made and a killed run loses none of them;
 4. groups the briefs into stories (:func:`group_stories`) and marks what is new since the
    previous digest;
-5. renders and delivers (:mod:`summarizer.digest_render`); each delivery is recorded
+5. renders and delivers (:mod:`summarizer.digest.render`); each delivery is recorded
    under the digest's id, a hash of the briefs it holds, so a rerun delivers it once.
 
 Articles that fail stay pending and are retried by the next run; the digest lists them
@@ -35,8 +35,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from summarizer.brief import (
-    Brief,
+from summarizer.brief import Brief
+from summarizer.digest.models import (
     Digest,
     DigestArticle,
     DigestCounts,
@@ -50,10 +50,10 @@ from summarizer.brief import (
     StorySentence,
     StorySide,
 )
-from summarizer.errors import ConfigurationError, SummarizerError
+from summarizer.errors import ConfigurationError, RunLockedError
 
 if TYPE_CHECKING:
-    from summarizer.store import Store, StoredArticle
+    from summarizer.digest.store import Store, StoredArticle
 
 __all__ = [
     "DigestConfig",
@@ -84,10 +84,6 @@ def parse_duration(text: str) -> timedelta:
     if not match or float(match.group(1)) <= 0:
         raise ConfigurationError(f"bad duration {text!r}: use a number and s, m, h, d or w")
     return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2).lower()])
-
-
-class RunLockedError(SummarizerError):
-    """Another digest run holds this database's lock."""
 
 
 class EmailConfig(BaseModel):
@@ -453,7 +449,7 @@ def run_digest(config: DigestConfig, *, progress: Progress | None = None) -> Dig
 async def arun_digest(config: DigestConfig, *, progress: Progress | None = None) -> Digest:
     """Async twin of :func:`run_digest` (for callers already inside an event loop)."""
     from summarizer.config import load_settings
-    from summarizer.store import default_db_path, open_store
+    from summarizer.digest.store import default_db_path, open_store
 
     settings = load_settings(config.summarizer)
     db_path = default_db_path(config.db or settings.db)
@@ -469,9 +465,9 @@ async def _run(
     config: DigestConfig, settings: Any, store: Store, progress: Progress | None
 ) -> Digest:
     from summarizer.article import Article, Limits
-    from summarizer.digest_render import deliver
+    from summarizer.digest.render import deliver
+    from summarizer.digest.sources import ingest
     from summarizer.pipeline import Summarizer
-    from summarizer.sources import ingest
 
     run_id = store.start_run()
     errors: list[str] = []

@@ -1,0 +1,1 @@
+"""Choose-and-cite briefs for small models (work in progress)."""

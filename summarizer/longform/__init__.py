@@ -1,0 +1,1 @@
+"""Long articles: splitting (pure), token budgets, the map over chunks, merging partial briefs."""
