@@ -233,7 +233,7 @@ _ORG_CUES = frozenset(
     Confederation Congress Forum Service Services Commission Exchange Port Airport
     Railway Railways Energy Oil Gas Pharma Pharmaceuticals Media Studios Capital
     Ventures Insurance Bureau Secretariat Church Mission Cooperative Co-operative
-    Guild Syndicate Consortium Initiative Project"""
+    Library Museum Theatre Friends Guild Syndicate Consortium Initiative Project"""
     )
 )
 _ORG_HEADS = frozenset(
@@ -354,7 +354,7 @@ _PROPOSED_RE = re.compile(
     re.I,
 )
 _POSSIBLE_RE = re.compile(
-    r"\b(?:could|may|might|possibly|possible|ready to|willing to|considering|consider|"
+    r"\b(?:could|may|might|possibly|possible|ready to|willing to|(?:is|are|was|were) considering|"
     r"threatened to|threatens to|if|unless|likely|unlikely|expected to|expects to|"
     r"open to|weighing)\b",
     re.I,
@@ -517,6 +517,9 @@ class _Article:
             while words and (words[-1] in _NOT_NAMES or words[-1].lower() in _CONNECTORS):
                 span = span[: span.rindex(words[-1])].rstrip()
                 words = span.split()
+            if span.endswith(".") and len(words[-1]) > 2 and words[-1][:-1] not in _ABBREVS:
+                span = span[:-1]
+                words = span.split()
             if span.endswith(("'s", "’s")):
                 span = span[:-2]
                 words = span.split()
@@ -591,7 +594,14 @@ def _clean_role(role: str) -> str:
     return role
 
 
+_ABBREVS = frozenset(["Ltd", "Inc", "Co", "Corp", "Jr", "Sr", "Bros", "St", "Mt"])
 _HONORIFICS = frozenset(["mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame"])
+
+
+def _bare(word: str) -> str:
+    """'Leader's,' -> 'leader'."""
+    w = word.lower().strip(".,;:'’")
+    return w.removesuffix("'s").removesuffix("’s")
 
 
 def _weak_role(role: str) -> bool:
@@ -599,7 +609,7 @@ def _weak_role(role: str) -> bool:
 
 
 def _is_titled(role: str) -> bool:
-    return any(w.lower().strip(".,'’s") in _TITLES for w in role.split())
+    return any(_bare(w) in _TITLES for w in role.split())
 
 
 class _Extractor:
@@ -657,7 +667,7 @@ class _Extractor:
             return self.last_person if words[0] != "they" else self.last_plural
         if words[0] not in ("the", "its", "their"):
             return None
-        head = words[-1].rstrip("'’s")
+        head = _bare(words[-1])
         best: tuple[int, str] | None = None
         for key, actor in self.actors.items():
             if actor.kind in ("organization", "government") and head in key.split():
@@ -716,7 +726,7 @@ class _Extractor:
                 # keep the trailing title words ("union leader", "chief executive")
                 keep: list[str] = []
                 for w in reversed(pre):
-                    bare = w.lower().strip("'’s")
+                    bare = _bare(w)
                     if (bare in _TITLES or (keep and w[0].isupper() and w not in _NOT_NAMES)) or (
                         keep and w.islower() and bare not in _STOP and len(keep) < 4
                     ):
@@ -728,6 +738,8 @@ class _Extractor:
             if not lower_title:
                 lower_title = self.pre_appositive(before)
             title = " ".join(t for t in (lower_title, name.title) if t)
+            if title not in text:  # "Its leader, Councillor Diane Ruiz": keep it verbatim
+                title = lower_title
             kind = _kind_of(name.text, title=title)
             if title and kind == "person" or (name.title and len(words) >= 1):
                 key = self.resolve_name(name.text) or self.register(name.text, "person", seg.id)
@@ -759,7 +771,7 @@ class _Extractor:
         words = stripped[:-1].split()
         keep: list[str] = []
         for w in reversed(words):
-            bare = w.lower().strip("'’").removesuffix("'s").removesuffix("’s")
+            bare = _bare(w)
             if w.lower() in ("the", "its", "his", "her", "their"):
                 keep.insert(0, w)
                 break
@@ -777,6 +789,8 @@ class _Extractor:
             verb = m.group().lower()
             if verb not in _SPEECH and verb not in _ACTION:
                 continue
+            if sum(text.count(q, 0, m.start()) for q in '"“”') % 2:
+                continue  # inside a quotation: the quoted words, not an attribution
             key, attribution = self.subject_of(seg, m.start(), m.end(), verb)
             if key is None:
                 continue
@@ -831,9 +845,29 @@ class _Extractor:
                     attribution = self.attribution_segment(described, seg.id)
                 return described, attribution
             return self.group_subject(seg, np, verb), seg.id
-        # inverted: '"...," said Varga.' / 'said Dmitry Peskov, the Kremlin spokesman'
-        after = [n for n in names if n.start >= end and not text[end : n.start].strip(" ,")]
         before_verb = text[:start].rstrip()
+        # 'Andrew Pike, told' / 'Friends of X, the group that ..., welcomed'
+        if before_verb.endswith(","):
+            left = before_verb[:-1].rstrip()
+            ending = [n for n in names if n.end == len(left)]
+            if not ending:
+                m = re.search(r",[^,;:\"“”]{2,90}$", left)
+                if m:
+                    ending = [n for n in names if n.end == len(left[: m.start()].rstrip())]
+            if ending:
+                name = ending[-1]
+                key = self.resolve_name(name.text) or self.register(
+                    name.text, _kind_of(name.text, title=name.title), seg.id
+                )
+                return key, seg.id
+        # inverted: '"...," said Varga.' / 'said its chair, Helen Okoro'
+        after = [
+            n
+            for n in names
+            if n.start >= end
+            and len(text[end : n.start].split()) <= 4
+            and not any(c in text[end : n.start] for c in _QUOTES + ".;:")
+        ][:1]
         if after and before_verb and before_verb[-1] in _QUOTES + ",":
             name = after[0]
             key = self.resolve_name(name.text) or self.register(
@@ -850,7 +884,11 @@ class _Extractor:
         if not words or len(words) > 7:
             return None
         head_i = 0
-        if words[0].lower() in ("the", "some", "many", "several", "local", "angry"):
+        if (
+            words[0].lower() in ("the", "some", "many", "several", "local", "its", "their")
+            or words[0].endswith(("'s", "’s"))
+            and len(words) > 1
+        ):
             head_i = 1
         # head: up to the first preposition
         j = head_i
@@ -864,11 +902,13 @@ class _Extractor:
         head = head_words[-1].lower().strip(",.")
         if head in _GROUP_HEADS:
             kind: Kind = "group"
-        elif head in _ORG_HEADS and words[0].lower() == "the":
+        elif head in _ORG_HEADS and (
+            words[0].lower() in ("the", "its", "their") or words[0].endswith(("'s", "’s"))
+        ):
             kind = "government" if head in _GOV_HEADS else "organization"
         else:
             return None
-        if kind != "group" and any(w[:1].isupper() for w in head_words[1:]):
+        if kind != "group" and any(w[:1].isupper() for w in head_words[head_i + 1 :]):
             return None
         name = " ".join(words) if kind == "group" else " ".join(words)
         name = name.rstrip(",.")
@@ -1064,6 +1104,8 @@ def propose(text: str, segments: Sequence[SegmentLike], *, title: str | None = N
             continue
         certainty = _certainty(body)
         score = 1.0 + (1.5 if when else 0.0) + (1.0 if _SCHEDULED_RE.search(body) else 0.0)
+        if body.lstrip()[:1] in _QUOTES:
+            score -= 1.5  # a quotation's "will" is the speaker's forecast, not a plan
         if when and re.search(r"\b(?:next|tomorrow|coming|later this)\b", when, re.I):
             score += 0.5
         next_steps.append(

@@ -1,0 +1,274 @@
+"""Choose-and-cite briefs (summarizer.extract): candidates, the request, the answer's mapping.
+
+Everything here is deterministic and needs no model, except the one ``live_local`` test at
+the end, which briefs a held-out article with the real embedded model (~15 s).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import FIXTURES
+
+from summarizer.extract import (
+    TOOL_NAME,
+    baseline_draft,
+    build_request,
+    check_support,
+    parse_answer,
+    propose,
+    segment,
+)
+
+ARTICLE = """\
+Harbour board delays vote on ferry fares as unions object
+
+KESTRA, 2 May: The Kestra Harbour Board postponed a vote on higher ferry fares on Tuesday, \
+after two unions said the rise would push island workers off the boats.
+
+Transport secretary Lina Moravec said the board needed more money to replace two ageing \
+ferries. "We cannot run a 1970s fleet forever," Moravec told reporters. She added that \
+discounts for island residents would stay in place.
+
+The Seafarers Union rejected the plan and demanded a freeze on fares until 2027. \
+"Every rise is paid by the people with the least choice," said its secretary, Tomas Reid.
+
+The board will meet again on Friday to consider a smaller increase.
+"""
+
+
+@pytest.fixture
+def segs() -> list[Any]:
+    return list(segment(ARTICLE))
+
+
+@pytest.fixture
+def cands(segs: list[Any]) -> Any:
+    return propose(ARTICLE, segs, title=ARTICLE.splitlines()[0])
+
+
+def seg_id(segs: list[Any], start: str) -> int:
+    return next(s.id for s in segs if s.text.startswith(start))
+
+
+def test_segments_are_exact_spans(segs: list[Any]) -> None:
+    assert [s.id for s in segs] == list(range(1, len(segs) + 1))
+    for s in segs:
+        assert ARTICLE[s.start : s.end] == s.text
+
+
+def test_actors_with_kinds_and_roles_in_the_articles_words(cands: Any, segs: list[Any]) -> None:
+    by_name = {a.name: a for a in cands.actors}
+    assert {"Lina Moravec", "Tomas Reid", "Seafarers Union", "Kestra Harbour Board"} <= set(by_name)
+    moravec = by_name["Lina Moravec"]
+    assert (moravec.kind, moravec.role) == ("person", "Transport secretary")
+    assert by_name["Tomas Reid"].role == "its secretary"
+    assert by_name["Seafarers Union"].kind == "organization"
+    for actor in cands.actors:  # the evidence names the actor and states the role
+        text = " ".join(cands.texts[i] for i in actor.evidence)
+        assert actor.name in text and actor.role in text
+    # the surname and "she" resolve to the full name: one actor, not three
+    assert not {"Moravec", "She"} & set(by_name)
+    assert len({a.id for a in cands.actors}) == len(cands.actors)
+
+
+def test_positions_resolve_pronouns_and_quotes(cands: Any, segs: list[Any]) -> None:
+    positions = {p.segment: p for p in cands.positions}
+    she = seg_id(segs, "She added")
+    assert positions[she].actor == "lina-moravec"
+    assert positions[she].attribution == seg_id(segs, '"We cannot')  # names Moravec
+    assert positions[seg_id(segs, "The Seafarers Union rejected")].actor == "seafarers-union"
+    assert positions[seg_id(segs, '"Every rise')].actor == "tomas-reid"
+    for p in cands.positions:
+        assert p.topic.lower() in cands.texts[p.segment].lower()
+
+
+def test_next_steps_with_time_and_certainty(cands: Any, segs: list[Any]) -> None:
+    best = cands.next_steps[0]
+    assert best.segment == seg_id(segs, "The board will meet again")
+    assert (best.when, best.certainty) == ("on Friday", "scheduled")
+
+
+def test_summary_leads_with_the_lead_not_the_title(cands: Any, segs: list[Any]) -> None:
+    assert cands.headline == ARTICLE.splitlines()[0]
+    assert 1 not in cands.body and 1 not in cands.summary  # the title line
+    assert cands.summary[0] == seg_id(segs, "KESTRA")
+
+
+def test_candidates_are_deterministic(segs: list[Any]) -> None:
+    assert propose(ARTICLE, segs) == propose(ARTICLE, segs)
+
+
+def test_request_constrains_every_choice_to_candidate_ids(cands: Any, segs: list[Any]) -> None:
+    request = build_request(ARTICLE, segs, cands)
+    assert request["tool_choice"] == {"type": "function", "function": {"name": TOOL_NAME}}
+    assert [m["role"] for m in request["messages"]] == ["user"]
+    schema = request["tools"][0]["function"]["parameters"]
+    props = schema["properties"]
+    assert set(props) == {"summary", "actors", "positions", "next_steps"}
+    assert set(props["summary"]["items"]["enum"]) <= set(cands.summary)
+    assert set(props["actors"]["items"]["enum"]) <= {a.id for a in cands.actors}
+    assert set(props["positions"]["items"]["enum"]) <= {p.segment for p in cands.positions}
+    assert set(props["next_steps"]["items"]["enum"]) <= {n.segment for n in cands.next_steps}
+    for prop in props.values():
+        assert 0 < prop["minItems"] <= prop["maxItems"] <= len(prop["items"]["enum"])
+    prompt = request["messages"][0]["content"]
+    for i in props["positions"]["items"]["enum"]:  # every choice is shown, numbered
+        assert f"[{i}] " in prompt
+
+
+def assert_extractive_and_supported(draft: dict[str, Any], texts: dict[int, str]) -> None:
+    names = {a["id"]: a["name"] for a in draft["actors"]}
+    for item in draft["summary"]:
+        assert item["extractive"] and item["text"] == texts[item["evidence"][0]]
+    for item in draft["positions"]:
+        assert item["extractive"] and item["stance"] == texts[item["evidence"][0]]
+        assert item["actor"] in names
+        quoted = [texts[i] for i in item["evidence"]]
+        assert check_support(item["stance"], quoted, kind="position", subject=names[item["actor"]])
+    for item in draft["next_steps"]:
+        assert item["extractive"] and item["action"] == texts[item["evidence"][0]]
+        assert set(item["actors"]) <= set(names)
+        if item["when"]:
+            assert item["when"] in item["action"]
+    for actor in draft["actors"]:
+        quoted = " ".join(texts[i] for i in actor["evidence"])
+        assert actor["name"] in quoted and actor["role"] in quoted
+    for field in ("summary", "positions", "next_steps"):
+        for item in draft[field]:
+            text = item.get("text") or item.get("stance") or item.get("action")
+            quoted = [texts[i] for i in item["evidence"]]
+            assert check_support(text, quoted, kind=field).supported
+
+
+def test_parse_answer_maps_choices_to_the_cited_segments(cands: Any, segs: list[Any]) -> None:
+    texts = {s.id: s.text for s in segs}
+    lead, she = seg_id(segs, "KESTRA"), seg_id(segs, "She added")
+    answer = {
+        "summary": [lead, seg_id(segs, "Transport secretary")],
+        "actors": ["tomas-reid", "lina-moravec", "seafarers-union"],
+        "positions": [she, seg_id(segs, '"Every rise')],
+        "next_steps": [seg_id(segs, "The board will")],
+    }
+    draft = parse_answer(json.dumps(answer), segs, cands)
+    assert [s["evidence"] for s in draft["summary"]] == [[lead], [answer["summary"][1]]]
+    assert [a["id"] for a in draft["actors"]][:3] == answer["actors"]
+    position = next(p for p in draft["positions"] if p["evidence"][0] == she)
+    assert position["actor"] == "lina-moravec" and len(position["evidence"]) == 2
+    assert draft["next_steps"][0]["when"] == "on Friday"
+    assert draft["disputes"] == [] and draft["headline"] == cands.headline
+    assert_extractive_and_supported(draft, texts)
+
+
+def test_parse_answer_accepts_a_whole_completion(cands: Any, segs: list[Any]) -> None:
+    args = {"summary": [cands.summary[1], cands.summary[0]], "positions": [], "next_steps": []}
+    completion = {
+        "choices": [
+            {
+                "message": {
+                    "tool_calls": [{"function": {"name": TOOL_NAME, "arguments": json.dumps(args)}}]
+                }
+            }
+        ]
+    }
+    draft = parse_answer(completion, segs, cands)
+    assert {s["evidence"][0] for s in draft["summary"]} == set(cands.summary[:2])
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "not json",
+        "",
+        None,
+        {"summary": [999, "x", -1], "actors": ["nobody"], "positions": [1], "next_steps": [1]},
+        {"summary": [3, 3, 3]},
+    ],
+)
+def test_bad_or_short_answers_are_topped_up_from_the_ranking(
+    answer: Any, cands: Any, segs: list[Any]
+) -> None:
+    draft = parse_answer(answer, segs, cands)
+    assert len(draft["summary"]) >= 2 and len(draft["actors"]) >= 3
+    assert len(draft["positions"]) >= 2 and len(draft["next_steps"]) >= 1
+    assert len({s["evidence"][0] for s in draft["summary"]}) == len(draft["summary"])
+    assert_extractive_and_supported(draft, {s.id: s.text for s in segs})
+
+
+def test_baseline_is_lead_and_speech_subjects(segs: list[Any]) -> None:
+    draft = baseline_draft(ARTICLE, segs, title=ARTICLE.splitlines()[0])
+    assert draft["summary"][0]["text"].startswith("KESTRA")
+    assert "Moravec" in {a["name"] for a in draft["actors"]}
+    assert draft["positions"] == [] and draft["next_steps"] == []
+
+
+@pytest.mark.parametrize(
+    "path", sorted((FIXTURES / "articles").glob("*.txt")), ids=lambda p: p.stem
+)
+def test_fixture_articles_meet_the_minimums_without_a_model(path: Path) -> None:
+    from summarizer.article import load_article
+
+    article = load_article(path)
+    if len(article.text.split()) < 200:
+        pytest.skip("an encoding fixture, not a news article")
+    segs = list(segment(article.text))
+    draft = parse_answer({}, segs, propose(article.text, segs, title=article.title))
+    assert len(draft["summary"]) >= 2 and len(draft["actors"]) >= 3
+    assert len(draft["positions"]) >= 2 and len(draft["next_steps"]) >= 1
+    assert_extractive_and_supported(draft, {s.id: s.text for s in segs})
+
+
+# --- the real embedded model ---
+
+HELDOUT = FIXTURES / "heldout" / "local-library-closures.txt"
+
+
+def _embedded() -> Path | None:
+    from summarizer.model.backends import embedded_model_path
+
+    return embedded_model_path() if find_spec("llama_cpp") else None
+
+
+@pytest.mark.live_local
+@pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+@pytest.mark.skipif(_embedded() is None, reason="the [local] extra is not installed")
+def test_live_embedded_model_chooses_a_supported_brief() -> None:
+    """The embedded model picks ids for a held-out article; every item stays supported."""
+    from summarizer.article import load_article
+    from summarizer.model.local import LocalServer
+
+    article = load_article(HELDOUT)
+    segs = list(segment(article.text))
+    texts = {s.id: s.text for s in segs}
+    cands = propose(article.text, segs, title=article.title)
+    request = build_request(article, segs, cands)
+    gguf = _embedded()
+    assert gguf is not None
+    with LocalServer(gguf) as server:
+        body = json.dumps(request).encode()
+        post = urllib.request.Request(
+            server.base_url + "/chat/completions",
+            data=body,
+            headers={"Content-Type": "application/json"},
+        )
+        started = time.monotonic()
+        with urllib.request.urlopen(post, timeout=300) as reply:
+            answer = json.load(reply)
+        seconds = time.monotonic() - started
+    arguments = json.loads(
+        answer["choices"][0]["message"]["tool_calls"][0]["function"]["arguments"]
+    )
+    assert set(arguments) <= {"summary", "actors", "positions", "next_steps"}
+    draft = parse_answer(answer, segs, cands)
+    assert len(draft["summary"]) >= 2
+    assert len(draft["actors"]) >= 3
+    assert len(draft["positions"]) >= 2
+    assert len(draft["next_steps"]) >= 1
+    assert_extractive_and_supported(draft, texts)
+    assert seconds < 60, f"model time {seconds:.1f}s"
