@@ -239,10 +239,14 @@ def parse_answer(
     by_segment = {p.segment: p for p in candidates.positions}
     lo, hi = limits["positions"]
     ranked_pos = [p.segment for p in candidates.positions]
-    picked_pos = _picked(args.get("positions"), ranked_pos)
+    # a segment already quoted in the summary is not quoted again when others are left
+    picked_pos = [s for s in _picked(args.get("positions"), ranked_pos) if s not in used]
     # a speaker heard twice is worth less than a second speaker: prefer new actors
     seen_actors: set[str] = {by_segment[s].actor for s in picked_pos}
-    diverse = sorted(ranked_pos, key=lambda s: (by_segment[s].actor in seen_actors, 0))
+    diverse = sorted(ranked_pos, key=lambda s: by_segment[s].actor in seen_actors)
+    if len(seen_actors) == 1 and len({p.actor for p in candidates.positions}) > 1:
+        picked_pos = picked_pos[: hi - 1]
+        lo = max(lo, len(picked_pos) + 1)
     position_ids = _fill(picked_pos, diverse, lo, hi, used)
     used |= set(position_ids)
 
