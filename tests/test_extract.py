@@ -131,7 +131,10 @@ def assert_extractive_and_supported(draft: dict[str, Any], texts: dict[int, str]
         assert item["extractive"] and item["stance"] == texts[item["evidence"][0]]
         assert item["actor"] in names
         quoted = [texts[i] for i in item["evidence"]]
-        assert check_support(item["stance"], quoted, kind="position", subject=names[item["actor"]])
+        support = check_support(
+            item["stance"], quoted, kind="position", subject=names[item["actor"]]
+        )
+        assert support.supported, support.reasons
     for item in draft["next_steps"]:
         assert item["extractive"] and item["action"] == texts[item["evidence"][0]]
         assert set(item["actors"]) <= set(names)
