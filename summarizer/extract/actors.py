@@ -1,0 +1,95 @@
+"""Actor candidates: the passes run in order, then each actor that acts or has a role is
+offered with the segments that state its name (and role), ranked by how much it does.
+"""
+
+from __future__ import annotations
+
+import re
+
+from summarizer.extract.data import ActorCandidate, SegmentLike
+from summarizer.extract.lexicon import slug
+from summarizer.extract.names import ArticleView
+from summarizer.extract.registry import ActorRegistry
+from summarizer.extract.roles import read_roles
+from summarizer.extract.speech import read_subjects
+
+__all__ = ["actor_candidates", "actor_ids", "find_actors", "mentioned_actors"]
+
+
+def find_actors(art: ArticleView) -> ActorRegistry:
+    """Every actor of the article: roles first (all segments), then subjects (the body)."""
+    ex = ActorRegistry(art)
+    for seg in art.segments:
+        read_roles(ex, seg)
+    for seg in art.body:
+        read_subjects(ex, seg)
+    ex.settle()
+    return ex
+
+
+def actor_candidates(ex: ActorRegistry) -> list[ActorCandidate]:
+    """The actors that act or have a role, with evidence, ranked best first."""
+    out: list[ActorCandidate] = []
+    used: set[str] = set()
+    for actor in ex.actors.values():
+        if not actor.acts and not actor.role:
+            continue
+        name_low = actor.name.lower()
+        # evidence: the role's segment when it names the actor, else the first that does
+        evidence: list[int] = []
+        if actor.role_segment is not None and name_low in ex.art.texts[actor.role_segment].lower():
+            evidence.append(actor.role_segment)
+        else:
+            ordered = [s for s in ex.art.body if s.id in actor.acts]
+            for seg in [*ordered, *ex.art.body]:
+                if name_low in seg.text.lower():
+                    evidence.append(seg.id)
+                    break
+        if not evidence:
+            continue
+        role = actor.role
+        if actor.role_segment is not None and actor.role_segment not in evidence:
+            role = ""
+        score = 2.0 * len(actor.speaks) + len(actor.acts) + 0.5 * actor.mentions
+        score += 1.0 if role else 0.0
+        score += 1.0 / (1 + actor.first)
+        ident = slug(actor.name)
+        while ident in used:
+            ident = f"{ident[:37]}-{len(used)}"
+        used.add(ident)
+        out.append(
+            ActorCandidate(
+                id=ident,
+                name=actor.name,
+                kind=actor.kind,
+                role=role,
+                evidence=tuple(evidence),
+                acts=tuple(sorted(set(actor.acts))),
+                score=round(score, 3),
+            )
+        )
+    out.sort(key=lambda a: (-a.score, a.evidence[0]))
+    return out
+
+
+def actor_ids(ex: ActorRegistry, actors: list[ActorCandidate]) -> dict[str, str]:
+    """Registry key -> candidate id, for the actors that became candidates."""
+    return {key: a.id for a in actors for key, act in ex.actors.items() if act.name == a.name}
+
+
+def mentioned_actors(ex: ActorRegistry, seg: SegmentLike, ids: dict[str, str]) -> list[str]:
+    """The candidate ids of the actors a segment names or hears speak."""
+    low = seg.text.lower()
+    found: list[str] = []
+    for key, actor in ex.actors.items():
+        if key not in ids:
+            continue
+        forms = {actor.name.lower(), *actor.aliases}
+        if actor.kind == "person":
+            forms.add(actor.name.split()[-1].lower())
+        if any(re.search(rf"\b{re.escape(f)}\b", low) for f in forms):
+            found.append(ids[key])
+    for key, _, _ in ex.speech.get(seg.id, []):
+        if key in ids and ids[key] not in found:
+            found.append(ids[key])
+    return found
