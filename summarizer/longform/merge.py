@@ -9,7 +9,6 @@ from __future__ import annotations
 import difflib
 import logging
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -23,131 +22,79 @@ from summarizer.brief import (
     Position,
     Side,
 )
+from summarizer.names import Evidence, aliases, fold, name_key, name_tokens, quote_of
 
 __all__ = ["Merged", "merge"]
 
 log = logging.getLogger(__name__)
 
-# --- merging --------------------------------------------------------------------------------
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_TITLES = _words(
-    "the mr mrs ms miss dr prof sir dame lord lady president vice prime minister senator "
-    "sen rep gov governor mayor judge justice gen general col colonel capt captain "
-    "chancellor secretary chief ceo chair chairman chairwoman king queen prince princess "
-    "pope rev st saint"
-)
-_STOP = _words("of the and for in on at to a an de la le")
-_PERSONISH = frozenset({"person", "other"})
 MAX_EVIDENCE = 3
 SIMILAR = 0.85
 
 
-def _fold(text: str) -> str:
-    """Lower case, no accents, punctuation as spaces, single spaces."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"['’]s\b", "", text)
-    return " ".join(re.sub(r"[^\w]+", " ", text).split())
-
-
-def _name_tokens(name: str) -> list[str]:
-    tokens = _fold(name).split() or [name.casefold().strip() or "?"]
-    while len(tokens) > 1 and tokens[0] in _TITLES:
-        tokens = tokens[1:]
-    return tokens
-
-
-def _acronym(tokens: list[str]) -> str:
-    return "".join(t[0] for t in tokens if t not in _STOP)
-
-
 def _similar(a: str, b: str) -> bool:
-    fa, fb = _fold(a), _fold(b)
+    fa, fb = fold(a), fold(b)
     return fa == fb or difflib.SequenceMatcher(None, fa, fb).ratio() >= SIMILAR
 
 
 class _Evidenced(Protocol):
-    evidence: list[str]
+    evidence: list[Evidence]
 
 
 _T = TypeVar("_T", bound=_Evidenced)
 
 
 def _twin(
-    items: list[_T], evidence: list[str], text_of: Callable[[_T], str], text: str
+    items: list[_T], evidence: list[Evidence], text_of: Callable[[_T], str], text: str
 ) -> _T | None:
     """The item of ``items`` that shares a quote with ``evidence`` or says nearly ``text``."""
-    quotes = set(evidence)
-    return next((i for i in items if quotes & set(i.evidence) or _similar(text_of(i), text)), None)
+    quotes = {quote_of(e) for e in evidence}
+    return next(
+        (
+            i
+            for i in items
+            if quotes & {quote_of(e) for e in i.evidence} or _similar(text_of(i), text)
+        ),
+        None,
+    )
 
 
-def _union(lists: Iterable[Sequence[str]], cap: int = MAX_EVIDENCE) -> list[str]:
-    """Round-robin union (so each source keeps a quote), without repeats, capped."""
+def _union(lists: Iterable[Sequence[Evidence]], cap: int = MAX_EVIDENCE) -> list[Evidence]:
+    """Round-robin union (so each source keeps a quote), without repeated quotes, capped."""
     pools = [list(q) for q in lists]
-    out: list[str] = []
+    out: list[Evidence] = []
+    seen: set[str] = set()
     for depth in range(max((len(p) for p in pools), default=0)):
         for pool in pools:
-            if depth < len(pool) and pool[depth] not in out:
+            if depth < len(pool) and quote_of(pool[depth]) not in seen:
+                seen.add(quote_of(pool[depth]))
                 out.append(pool[depth])
     return out[:cap]
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", _fold(text)).strip("-")[:40] or "actor"
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:40] or "actor"
 
 
-@dataclass
-class _Group:
-    members: list[tuple[int, Actor]]
-
-    @property
-    def best(self) -> Actor:
-        return max(
-            (a for _, a in self.members), key=lambda a: (len(_name_tokens(a.name)), len(a.name))
-        )
-
-    @property
-    def tokens(self) -> list[str]:
-        return _name_tokens(self.best.name)
+def _best(actors: Iterable[Actor]) -> Actor:
+    """The fullest name of a group: most words (titles dropped), then the longest."""
+    return max(actors, key=lambda a: (len(name_tokens(a.name)), len(a.name)))
 
 
-def _group_actors(parts: Sequence[tuple[int, BriefDraft]]) -> list[_Group]:
-    """Actors of all parts grouped: same normalized name, then surname, then acronym."""
-    groups: list[_Group] = []
-    by_key: dict[str, _Group] = {}
+def _group_actors(parts: Sequence[tuple[int, BriefDraft]]) -> list[list[tuple[int, Actor]]]:
+    """Actors of all parts grouped by :func:`summarizer.names.aliases` (name, surname,
+    acronym)."""
+    mentions = [(a.name, a.kind) for _, draft in parts for a in draft.actors]
+    alias = aliases(mentions)
+    met: dict[str, int] = {}  # name key -> order first met
+    groups: dict[str, list[tuple[int, Actor]]] = {}
     for part, draft in parts:
         for actor in draft.actors:
-            key = " ".join(_name_tokens(actor.name))
-            if key in by_key:
-                by_key[key].members.append((part, actor))
-            else:
-                by_key[key] = _Group([(part, actor)])
-                groups.append(by_key[key])
-    merged: list[_Group] = []
-    singles: list[_Group] = []
-    for group in groups:
-        (singles if len(group.tokens) == 1 else merged).append(group)
-    for single in singles:
-        word = single.tokens[0]
-        kind = single.best.kind
-        raw = single.best.name.strip()
-        if kind in _PERSONISH:
-            matches = [g for g in merged if g.best.kind in _PERSONISH and g.tokens[-1] == word]
-        else:
-            matches = []
-        if not matches and raw.isupper() and len(raw) >= 2:
-            matches = [g for g in merged if len(g.tokens) > 1 and _acronym(g.tokens) == word]
-        if len(matches) == 1:  # "Okafor" is Maria Okafor only when no other Okafor is named
-            matches[0].members.extend(single.members)
-        else:
-            merged.append(single)
-    first = {id(g): (min(p for p, _ in g.members), groups.index(g)) for g in merged}
-    return sorted(merged, key=lambda g: first[id(g)])
+            key = name_key(actor.name)
+            met.setdefault(key, len(met))
+            groups.setdefault(alias.get(key, key), []).append((part, actor))
+    # First the group of the earliest part; among equals, the name met first.
+    return [groups[k] for k in sorted(groups, key=lambda k: (min(p for p, _ in groups[k]), met[k]))]
 
 
 @dataclass
@@ -167,25 +114,25 @@ def merge(parts: Sequence[tuple[int, BriefDraft]]) -> Merged:
     actors: list[Actor] = []
     used: set[str] = set()
     for group in _group_actors(parts):
-        best = group.best
+        best = _best(a for _, a in group)
         new_id = best.id if re.fullmatch(r"[\w.-]{1,40}", best.id) else _slug(best.name)
         base, n = new_id, 2
         while new_id in used:
             new_id = f"{base[:36]}-{n}"
             n += 1
         used.add(new_id)
-        kinds = Counter(a.kind for _, a in group.members)
-        first = group.members[0][1]
+        kinds = Counter(a.kind for _, a in group)
+        first = group[0][1]
         actors.append(
             Actor(
                 id=new_id,
                 name=best.name,
                 kind=kinds.most_common(1)[0][0],
                 role=first.role,
-                evidence=_union(a.evidence for _, a in group.members),
+                evidence=_union(a.evidence for _, a in group),
             )
         )
-        for part, actor in group.members:
+        for part, actor in group:
             ids.setdefault((part, actor.id), new_id)
 
     def remap(part: int, refs: Iterable[str]) -> list[str]:
