@@ -1,0 +1,114 @@
+"""Everything batch mode takes from the pipeline and the model loop, in one place.
+
+The pipeline and ``model/`` are being reshaped; a renamed attribute there is a one-line fix
+here. Nothing else in :mod:`summarizer.batch` imports ``pipeline`` or ``model`` internals.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from summarizer.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from openai.types.chat import ChatCompletion
+
+    from summarizer.article import Article
+    from summarizer.brief import Brief, Usage
+    from summarizer.digest.store import BriefCache
+    from summarizer.model.conversation import Conversation, Outcome
+    from summarizer.pipeline import Summarizer
+
+__all__ = [
+    "assemble",
+    "batch_mode",
+    "brief_cache",
+    "cache_key",
+    "conversation",
+    "endpoint",
+    "live_complete",
+    "load",
+    "parse_completion",
+    "strict_default",
+]
+
+
+def endpoint(summarizer: Summarizer) -> tuple[str, str | None, float]:
+    """``(base_url, api_key, timeout_s)`` of the summarizer's backend."""
+    backend = summarizer.backend
+    if backend.base_url is None:
+        raise ConfigurationError(
+            "batch mode needs an OpenAI-compatible endpoint with the Batch API "
+            "(--base-url or a backend profile), not the embedded model"
+        )
+    return backend.base_url, backend.api_key, summarizer.settings.timeout_s
+
+
+def model_name(summarizer: Summarizer) -> str:
+    return summarizer.backend.model
+
+
+def batch_mode(summarizer: Summarizer) -> str:
+    """The request mode of a batch: a batch cannot fall back, so ``auto`` takes the mode that
+    worked for this endpoint before, else the first of the fallback order."""
+    from summarizer.model.backends import FALLBACK_ORDER, ModeMemory
+
+    backend = summarizer.backend
+    if backend.mode_pinned:
+        return backend.mode
+    remembered = ModeMemory().get(backend.base_url) if backend.base_url else None
+    return remembered or FALLBACK_ORDER[0]
+
+
+def strict_default(summarizer: Summarizer) -> bool:
+    return summarizer.options.strict
+
+
+def load(summarizer: Summarizer, source: Any) -> Article:
+    from summarizer.article import Article, load_article
+
+    return source if isinstance(source, Article) else load_article(source, limits=summarizer.limits)
+
+
+def cache_key(summarizer: Summarizer, article: Article, strict: bool) -> tuple[str, dict[str, Any]]:
+    return summarizer.cache_key(article, strict)
+
+
+def brief_cache(summarizer: Summarizer) -> BriefCache | None:
+    return summarizer.cache
+
+
+def conversation(
+    summarizer: Summarizer, article: Article, *, model: str, mode: str, strict: bool
+) -> Conversation:
+    """A fresh conversation about ``article``, as the live path makes it."""
+    from summarizer.model.conversation import conversations
+
+    options = summarizer.options
+    if options.strict != strict:
+        options = replace(options, strict=strict)
+    return conversations(article, summarizer.prompts, model=model, options=options)(mode)
+
+
+def parse_completion(body: dict[str, Any]) -> ChatCompletion:
+    """A chat completion from a batch output line's body (ValueError if it is not one)."""
+    from openai.types.chat import ChatCompletion
+    from pydantic import ValidationError
+
+    try:
+        return ChatCompletion.model_validate(body)
+    except ValidationError as exc:
+        raise ValueError(
+            f"the answer is not a chat completion ({exc.error_count()} errors)"
+        ) from exc
+
+
+def assemble(summarizer: Summarizer, article: Article, outcome: Outcome) -> Brief:
+    return summarizer._assemble(article, outcome, time.perf_counter())
+
+
+def live_complete(summarizer: Summarizer, kwargs: dict[str, Any], usage: Usage) -> ChatCompletion:
+    """One live answer through the summarizer's transport (retries included)."""
+    return summarizer._ensure_transport().complete(kwargs, usage)

@@ -1,0 +1,305 @@
+"""Collecting batches: each answer grounded by the article's own conversation, as live.
+
+For every request of a finished batch the stored answers plus the new one are fed to a fresh
+:class:`~summarizer.model.conversation.Conversation` (:func:`~summarizer.batch.runner.replay`):
+a grounded outcome becomes a brief (stored with the request, then put in the brief cache), a
+failed check becomes a re-ask (a follow-up batch, or live with ``reask="live"``), and an
+exhausted loop, a failed line or an expired request is listed and can be resubmitted
+(:meth:`BatchJob.retry`). Collecting twice changes nothing: a request is settled only from
+the state its collector saw, and the briefs are read back from the store.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from summarizer.batch import adapter
+from summarizer.batch.api import TERMINAL, BatchAPI
+from summarizer.batch.jobs import OPEN, RETRYABLE, Job, JobStore, NewRequest, Request, Settled
+from summarizer.batch.jsonl import OutputLine, parse_output
+from summarizer.batch.runner import Batches, describe, replay
+from summarizer.brief import Brief
+from summarizer.errors import BackendError, SummarizerError
+from summarizer.pipeline import BriefResult
+
+if TYPE_CHECKING:
+    from summarizer.pipeline import Source, Summarizer
+
+__all__ = ["BatchJob", "NotReadyError", "open_batches", "submit_batch"]
+
+log = logging.getLogger(__name__)
+
+
+class NotReadyError(BackendError):
+    """The batch has not finished yet (collect again later, or wait)."""
+
+
+@dataclass
+class Submitted:
+    """What :func:`submit_batch` did with each source besides queuing it."""
+
+    cached: list[BriefResult] = field(default_factory=list)
+    in_flight: dict[str, str] = field(default_factory=dict)  # source label -> batch
+    rejected: list[BriefResult] = field(default_factory=list)
+
+
+def open_batches(summarizer: Summarizer, **options: Any) -> Batches:
+    """The job store (the digest store's database) and the backend's batch API."""
+    from summarizer.digest.store import default_db_path
+
+    base_url, api_key, timeout_s = adapter.endpoint(summarizer)
+    store = JobStore(default_db_path(summarizer.settings.db))
+    api = BatchAPI(base_url, api_key=api_key, timeout_s=timeout_s)
+    return Batches(summarizer, store, api, **options)
+
+
+def _custom_id(seq: int) -> str:
+    return f"r{seq}-{uuid.uuid4().hex[:10]}"
+
+
+def _error(req: Request) -> SummarizerError:
+    return BackendError(req.error or req.status, source=req.article.label)
+
+
+def _result(req: Request) -> BriefResult:
+    if req.brief is not None:
+        return BriefResult(req.seq, req.article, brief=Brief.model_validate_json(req.brief))
+    return BriefResult(req.seq, req.article, error=_error(req))
+
+
+class BatchJob:
+    """One submission: one or more provider batches (a file holds at most 50,000 requests)."""
+
+    def __init__(self, batches: Batches, jobs: Sequence[Job], submitted: Submitted | None = None):
+        self.batches = batches
+        self.jobs = list(jobs)
+        self.submitted = submitted or Submitted()
+
+    @property
+    def ids(self) -> list[str]:
+        return [job.ref for job in self.jobs]
+
+    def status(self) -> list[str]:
+        """One line per batch: provider state and request counts; refreshes the store."""
+        self.jobs = [self.batches.refresh(job) for job in self.jobs]
+        return [describe(job, self.batches.store.counts(job.id)) for job in self.jobs]
+
+    def wait(self, timeout_s: float | None = None) -> list[Job]:
+        self.jobs = [self.batches.wait(job, timeout_s=timeout_s) for job in self.jobs]
+        return self.jobs
+
+    def collect(self, *, reask: str = "batch", wait: bool = False) -> list[BriefResult]:
+        """Briefs and errors of every request; with ``wait``, also of the follow-up batches."""
+        results: list[BriefResult] = []
+        for job in self.jobs:
+            results += collect(self.batches, job, reask=reask, wait=wait)
+        return results
+
+    def failed(self) -> list[Request]:
+        """Requests that ended failed, expired or cancelled and were not resubmitted."""
+        return [r for job in self.jobs for r in self.batches.store.requests(job.id, RETRYABLE)]
+
+    def retry(self) -> BatchJob:
+        """Resubmit the failed, expired and cancelled requests as new batches."""
+        jobs: list[Job] = []
+        for job in self.jobs:
+            jobs += retry(self.batches, job)
+        return BatchJob(self.batches, jobs)
+
+    def close(self) -> None:
+        self.batches.store.close()
+        self.batches.api.close()
+
+
+def submit_batch(
+    summarizer: Summarizer,
+    sources: Iterable[Source],
+    *,
+    strict: bool | None = None,
+    batches: Batches | None = None,
+) -> BatchJob:
+    """Queue ``sources`` as provider batches; already cached or queued articles are skipped."""
+    batches = batches or open_batches(summarizer)
+    strict = adapter.strict_default(summarizer) if strict is None else strict
+    cache = adapter.brief_cache(summarizer)
+    done = Submitted()
+    new: list[NewRequest] = []
+    seen: set[str] = set()
+    for index, source in enumerate(sources):
+        try:
+            article = adapter.load(summarizer, source)
+        except SummarizerError as exc:
+            done.rejected.append(BriefResult(index, source, error=exc))
+            continue
+        key, parts = adapter.cache_key(summarizer, article, strict)
+        hit = cache.get_brief(key) if cache is not None else None
+        if hit is not None:
+            done.cached.append(BriefResult(index, article, brief=hit))
+        elif key not in seen:
+            seen.add(key)
+            new.append(NewRequest(_custom_id(len(new)), key, parts, article))
+    busy = batches.store.in_flight(r.cache_key for r in new)
+    for req in new:
+        if req.cache_key in busy:
+            done.in_flight[req.article.label] = busy[req.cache_key]
+    new = [r for r in new if r.cache_key not in busy]
+    jobs = batches.submit(new, strict=strict) if new else []
+    return BatchJob(batches, jobs, done)
+
+
+# --- collecting one job ---
+
+
+def _decide(batches: Batches, job: Job, req: Request, line: OutputLine | None) -> Settled:
+    """What one request's result means, grounded by its conversation."""
+    if line is None:
+        status = {"expired": "expired", "cancelled": "cancelled"}.get(job.state, "failed")
+        why = {
+            "expired": "batch_expired: not run within the completion window",
+            "cancelled": "batch_cancelled: the batch was cancelled before this request ran",
+            "failed": f"batch_failed: {job.error or 'the batch failed'}",
+        }.get(job.state, "missing: the batch has no result for this request")
+        return Settled(req.custom_id, status, req.history, error=why)
+    if not line.ok or line.body is None:
+        status = "expired" if line.expired else "failed"
+        return Settled(req.custom_id, status, req.history, error=line.error)
+    history = [*req.history, line.body]
+    state = replay(
+        batches.summarizer, req.article, history, model=job.model, mode=job.mode, strict=job.strict
+    )
+    if state.error is not None:
+        return Settled(req.custom_id, "failed", history, error=f"invalid: {state.error}")
+    if state.outcome is None:
+        return Settled(req.custom_id, "reask", history)
+    brief = adapter.assemble(batches.summarizer, req.article, state.outcome)
+    return Settled(req.custom_id, "done", history, brief=brief.model_dump_json())
+
+
+def _lines(batches: Batches, job: Job) -> dict[str, OutputLine]:
+    found: dict[str, OutputLine] = {}
+    for file_id in (job.error_file_id, job.output_file_id):  # an answer beats an error
+        if file_id:
+            for line in parse_output(batches.api.content(file_id)):
+                found[line.custom_id] = line
+    return found
+
+
+def _settle_open(batches: Batches, job: Job) -> None:
+    pending = batches.store.requests(job.id, [OPEN])
+    if not pending:
+        return
+    lines = _lines(batches, job)
+    decided = [_decide(batches, job, req, lines.get(req.custom_id)) for req in pending]
+    changed = batches.store.settle(job.id, decided)
+    log.info("%s: settled %d of %d open request(s)", job.ref, changed, len(pending))
+
+
+def _fill_cache(batches: Batches, job: Job) -> None:
+    """Put every brief of the job in the brief cache (again, if a crash cut the last try)."""
+    cache = adapter.brief_cache(batches.summarizer)
+    if cache is None:
+        return
+    for req in batches.store.requests(job.id, ["done"]):
+        if req.brief is not None and cache.get_brief(req.cache_key) is None:
+            cache.put_brief(req.cache_key, Brief.model_validate_json(req.brief), req.cache_parts)
+
+
+def _live(batches: Batches, job: Job, req: Request) -> Settled:
+    """Finish one conversation live, from where the batch left it."""
+    history = list(req.history)
+    s = batches.summarizer
+    state = replay(s, req.article, history, model=job.model, mode=job.mode, strict=job.strict)
+    conv = state.conv
+    try:
+        while state.outcome is None:
+            completion = adapter.live_complete(s, conv.request(), conv.usage)
+            history.append(completion.model_dump(mode="json"))
+            state.outcome = conv.receive(completion)
+    except BackendError as exc:
+        if conv.answers and exc.status_code == 400:  # the re-ask overflows the window
+            state.outcome = conv.give_up(exc)
+        else:
+            return Settled(req.custom_id, "failed", history, error=f"live: {exc}")
+    except SummarizerError as exc:
+        return Settled(req.custom_id, "failed", history, error=f"invalid: {exc}")
+    brief = adapter.assemble(s, req.article, state.outcome)
+    return Settled(req.custom_id, "done", history, brief=brief.model_dump_json())
+
+
+def _reask(batches: Batches, job: Job, how: str) -> list[Job]:
+    due = batches.store.requests(job.id, ["reask"])
+    if not due:
+        return []
+    if how == "live":
+        batches.store.settle(job.id, [_live(batches, job, r) for r in due], from_status="reask")
+        return []
+    follow = [
+        NewRequest(
+            _custom_id(i), r.cache_key, r.cache_parts, r.article, r.history, (job.id, r.custom_id)
+        )
+        for i, r in enumerate(due)
+    ]
+    try:
+        return batches.submit(
+            follow,
+            kind="reask",
+            strict=job.strict,
+            parent_id=job.id,
+            model=job.model,
+            mode=job.mode,
+        )
+    except ValueError as exc:  # another collector handed them on first
+        log.info("%s: re-asks already queued (%s)", job.ref, exc)
+        return []
+
+
+def collect(
+    batches: Batches, job: Job, *, reask: str = "batch", wait: bool = False
+) -> list[BriefResult]:
+    """Settle a finished batch and return its briefs and errors (idempotent)."""
+    if reask not in ("batch", "live"):
+        raise ValueError("reask must be 'batch' or 'live'")
+    job = batches.wait(job) if wait else batches.refresh(job)
+    if job.state not in TERMINAL:
+        raise NotReadyError(f"batch {job.ref} is {job.state}; collect it when it has finished")
+    _settle_open(batches, job)
+    _reask(batches, job, reask)
+    _fill_cache(batches, job)
+    if not batches.store.requests(job.id, [OPEN, "reask"]) and job.collected_at is None:
+        from datetime import UTC, datetime
+
+        job = batches.store.update_job(job.id, collected_at=datetime.now(UTC).isoformat())
+    rows = batches.store.requests(job.id)
+    results = [_result(r) for r in rows if r.status in ("done", *RETRYABLE)]
+    if wait:
+        for child in batches.store.children(job.id):
+            results += collect(batches, child, reask=reask, wait=True)
+    return results
+
+
+def retry(batches: Batches, job: Job) -> list[Job]:
+    """Resubmit the job's failed, expired and cancelled requests (once each).
+
+    A request that failed in transit is asked again where it stood; one whose answers failed
+    validation starts a fresh conversation (replaying them would fail the same way).
+    """
+    again = [
+        NewRequest(
+            _custom_id(i),
+            r.cache_key,
+            r.cache_parts,
+            r.article,
+            [] if (r.error or "").startswith("invalid:") else r.history,
+            (job.id, r.custom_id),
+        )
+        for i, r in enumerate(batches.store.requests(job.id, RETRYABLE))
+    ]
+    if not again:
+        return []
+    return batches.submit(
+        again, kind="retry", strict=job.strict, parent_id=job.id, model=job.model, mode=job.mode
+    )

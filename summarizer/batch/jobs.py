@@ -1,0 +1,415 @@
+"""The batch job store: ``batch_jobs`` and ``batch_requests`` in the digest store's database.
+
+The tables are created here, idempotently, with their own version row (``batch_schema``),
+so the digest store's numbered migrations stay its own. Every change is one ``BEGIN
+IMMEDIATE`` transaction; a request row moves on only from the state its caller saw
+(``WHERE status = ...``), so two collects of one batch cannot both settle a request.
+
+A job row exists before its file is uploaded (state ``pending``) and carries a ``uid`` that is
+sent as batch metadata: a process killed between "create batch" and "store its id" leaves a
+row that :func:`summarizer.batch.collect.resume` completes by finding the batch again.
+
+Request states: ``open`` (in its job) → ``done`` | ``reask`` (a re-ask is due) | ``failed`` |
+``expired`` | ``cancelled``; ``moved`` once handed on to a follow-up job (``next_job``).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from summarizer.article import Article
+from summarizer.errors import ConfigurationError
+
+__all__ = ["HANDED_ON", "OPEN", "Job", "JobStore", "NewRequest", "Request", "Settled"]
+
+SCHEMA_VERSION = 1
+OPEN = "open"
+HANDED_ON = "moved"
+RETRYABLE = ("failed", "expired", "cancelled")
+UNFINISHED = (OPEN, "reask")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS batch_schema (
+    version INTEGER PRIMARY KEY,
+    applied_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS batch_jobs (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    batch_id TEXT UNIQUE,
+    parent_id INTEGER REFERENCES batch_jobs(id),
+    kind TEXT NOT NULL,
+    state TEXT NOT NULL,
+    base_url TEXT NOT NULL,
+    model TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    strict INTEGER NOT NULL DEFAULT 0,
+    input_file_id TEXT,
+    output_file_id TEXT,
+    error_file_id TEXT,
+    request_counts TEXT,
+    error TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    collected_at TEXT
+);
+CREATE TABLE IF NOT EXISTS batch_requests (
+    job_id INTEGER NOT NULL REFERENCES batch_jobs(id),
+    custom_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    cache_key TEXT NOT NULL,
+    cache_parts TEXT NOT NULL,
+    article TEXT NOT NULL,
+    history TEXT NOT NULL,
+    status TEXT NOT NULL,
+    error TEXT,
+    brief TEXT,
+    next_job INTEGER REFERENCES batch_jobs(id),
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (job_id, custom_id)
+);
+CREATE INDEX IF NOT EXISTS batch_requests_key ON batch_requests(cache_key, status);
+"""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def article_json(article: Article) -> str:
+    fields = ("text", "title", "url", "published", "site", "origin")
+    return json.dumps({name: getattr(article, name) for name in fields}, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One provider batch (one input file) and what we know of it."""
+
+    id: int
+    uid: str
+    batch_id: str | None
+    parent_id: int | None
+    kind: str
+    state: str
+    base_url: str
+    model: str
+    mode: str
+    strict: bool
+    input_file_id: str | None
+    output_file_id: str | None
+    error_file_id: str | None
+    request_counts: dict[str, int]
+    error: str | None
+    created_at: str
+    collected_at: str | None
+
+    @property
+    def ref(self) -> str:
+        """How the CLI names this job: the provider's batch id, else ``job-N``."""
+        return self.batch_id or f"job-{self.id}"
+
+
+@dataclass(frozen=True)
+class NewRequest:
+    """A request to store with a new job."""
+
+    custom_id: str
+    cache_key: str
+    cache_parts: Mapping[str, Any]
+    article: Article
+    history: Sequence[Mapping[str, Any]] = ()
+    moved_from: tuple[int, str] | None = None  # (job_id, custom_id) handed on to this one
+
+
+@dataclass(frozen=True)
+class Request:
+    """One stored request line."""
+
+    job_id: int
+    custom_id: str
+    seq: int
+    cache_key: str
+    cache_parts: dict[str, Any]
+    article: Article
+    history: list[dict[str, Any]]
+    status: str
+    error: str | None
+    brief: str | None
+    next_job: int | None
+
+
+@dataclass
+class Settled:
+    """What collecting one request decided."""
+
+    custom_id: str
+    status: str
+    history: list[dict[str, Any]] = field(default_factory=list)
+    error: str | None = None
+    brief: str | None = None
+
+
+_JOB_COLUMNS = (
+    "id, uid, batch_id, parent_id, kind, state, base_url, model, mode, strict, input_file_id, "
+    "output_file_id, error_file_id, request_counts, error, created_at, collected_at"
+)
+_REQUEST_COLUMNS = (
+    "job_id, custom_id, seq, cache_key, cache_parts, article, history, status, error, brief, "
+    "next_job"
+)
+
+
+def _job(row: Any) -> Job:
+    values = list(row)
+    values[9] = bool(values[9])
+    values[13] = json.loads(values[13]) if values[13] else {}
+    return Job(*values)
+
+
+def _request(row: Any) -> Request:
+    values = list(row)
+    values[4] = json.loads(values[4])
+    values[5] = Article(**json.loads(values[5]))
+    values[6] = json.loads(values[6])
+    return Request(*values)
+
+
+class JobStore:
+    """A connection to the batch tables; safe to share between threads (one lock)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(
+                str(path), timeout=30.0, isolation_level=None, check_same_thread=False
+            )
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+        except (OSError, sqlite3.Error) as exc:
+            raise ConfigurationError(f"cannot open the database {path}: {exc}") from exc
+        self._lock = threading.RLock()
+        self._create()
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()
+
+    def __enter__(self) -> JobStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    def _create(self) -> None:
+        with self.tx() as conn:
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            newest = conn.execute("SELECT max(version) FROM batch_schema").fetchone()[0]
+            if newest is not None and newest > SCHEMA_VERSION:
+                raise ConfigurationError(
+                    f"{self.path}: batch tables are version {newest}; this summarizer knows "
+                    f"{SCHEMA_VERSION} (upgrade it)"
+                )
+            conn.execute(
+                "INSERT OR IGNORE INTO batch_schema VALUES (?, ?)", (SCHEMA_VERSION, _now())
+            )
+
+    # --- jobs ---
+
+    def create_job(
+        self,
+        *,
+        kind: str,
+        base_url: str,
+        model: str,
+        mode: str,
+        strict: bool,
+        requests: Sequence[NewRequest],
+        parent_id: int | None = None,
+    ) -> Job:
+        """Store a pending job and its requests; hand the ``moved_from`` rows on to it.
+
+        All or nothing: when a row to hand on was already handed on (another process got
+        there first), nothing is stored and ValueError says so.
+        """
+        now = _now()
+        with self.tx() as conn:
+            cur = conn.execute(
+                "INSERT INTO batch_jobs (uid, parent_id, kind, state, base_url, model, mode, "
+                "strict, created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)",
+                (uuid.uuid4().hex, parent_id, kind, base_url, model, mode, int(strict), now, now),
+            )
+            job_id = int(cur.lastrowid or 0)
+            for seq, req in enumerate(requests):
+                conn.execute(
+                    f"INSERT INTO batch_requests ({_REQUEST_COLUMNS}, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, 'open', NULL, NULL, NULL, ?)",
+                    (
+                        job_id,
+                        req.custom_id,
+                        seq,
+                        req.cache_key,
+                        json.dumps(dict(req.cache_parts), sort_keys=True, default=str),
+                        article_json(req.article),
+                        json.dumps(list(req.history)),
+                        now,
+                    ),
+                )
+                if req.moved_from is not None:
+                    moved = conn.execute(
+                        "UPDATE batch_requests SET status = ?, next_job = ?, updated_at = ? "
+                        "WHERE job_id = ? AND custom_id = ? AND status IN (?, ?, ?, ?)",
+                        (HANDED_ON, job_id, now, *req.moved_from, "reask", *RETRYABLE),
+                    )
+                    if moved.rowcount != 1:
+                        raise ValueError(f"request {req.moved_from[1]} was already handed on")
+            row = conn.execute(
+                f"SELECT {_JOB_COLUMNS} FROM batch_jobs WHERE id = ?", (job_id,)
+            ).fetchone()
+        return _job(row)
+
+    def update_job(self, job_id: int, **fields: Any) -> Job:
+        allowed = {
+            "batch_id",
+            "state",
+            "input_file_id",
+            "output_file_id",
+            "error_file_id",
+            "request_counts",
+            "error",
+            "collected_at",
+        }
+        if not fields or set(fields) - allowed:
+            raise ValueError(f"cannot update {sorted(set(fields) - allowed)}")
+        if isinstance(fields.get("request_counts"), dict):
+            fields["request_counts"] = json.dumps(fields["request_counts"], sort_keys=True)
+        sets = ", ".join(f"{name} = ?" for name in fields)
+        with self.tx() as conn:
+            conn.execute(
+                f"UPDATE batch_jobs SET {sets}, updated_at = ? WHERE id = ?",
+                (*fields.values(), _now(), job_id),
+            )
+        return self.job(job_id)
+
+    def job(self, job_id: int) -> Job:
+        with self._lock:
+            row = self.conn.execute(
+                f"SELECT {_JOB_COLUMNS} FROM batch_jobs WHERE id = ?", (job_id,)
+            ).fetchone()
+        if row is None:
+            raise KeyError(job_id)
+        return _job(row)
+
+    def find(self, ref: str) -> Job | None:
+        """The job named ``ref``: a provider batch id, ``job-N`` or ``N``."""
+        local = ref.removeprefix("job-")
+        with self._lock:
+            row = self.conn.execute(
+                f"SELECT {_JOB_COLUMNS} FROM batch_jobs WHERE batch_id = ?", (ref,)
+            ).fetchone()
+            if row is None and local.isdigit():
+                row = self.conn.execute(
+                    f"SELECT {_JOB_COLUMNS} FROM batch_jobs WHERE id = ?", (int(local),)
+                ).fetchone()
+        return _job(row) if row else None
+
+    def jobs(self, *, uncollected: bool = False) -> list[Job]:
+        where = " WHERE collected_at IS NULL" if uncollected else ""
+        with self._lock:
+            rows = self.conn.execute(
+                f"SELECT {_JOB_COLUMNS} FROM batch_jobs{where} ORDER BY id"
+            ).fetchall()
+        return [_job(r) for r in rows]
+
+    def children(self, job_id: int) -> list[Job]:
+        """Jobs that took over requests of ``job_id`` (re-asks and retries)."""
+        with self._lock:
+            rows = self.conn.execute(
+                f"SELECT {_JOB_COLUMNS} FROM batch_jobs WHERE id IN (SELECT DISTINCT next_job "
+                "FROM batch_requests WHERE job_id = ? AND next_job IS NOT NULL) ORDER BY id",
+                (job_id,),
+            ).fetchall()
+        return [_job(r) for r in rows]
+
+    # --- requests ---
+
+    def requests(self, job_id: int, statuses: Iterable[str] | None = None) -> list[Request]:
+        sql = f"SELECT {_REQUEST_COLUMNS} FROM batch_requests WHERE job_id = ?"
+        params: list[Any] = [job_id]
+        wanted = list(statuses) if statuses is not None else None
+        if wanted is not None:
+            sql += f" AND status IN ({', '.join('?' * len(wanted))})"
+            params += wanted
+        with self._lock:
+            rows = self.conn.execute(sql + " ORDER BY seq", params).fetchall()
+        return [_request(r) for r in rows]
+
+    def counts(self, job_id: int) -> dict[str, int]:
+        with self._lock:
+            rows = self.conn.execute(
+                "SELECT status, count(*) FROM batch_requests WHERE job_id = ? GROUP BY status",
+                (job_id,),
+            ).fetchall()
+        return {status: int(n) for status, n in rows}
+
+    def in_flight(self, keys: Iterable[str]) -> dict[str, str]:
+        """Cache keys among ``keys`` already waiting in a batch, with that batch's name."""
+        found: dict[str, str] = {}
+        wanted = list(keys)
+        with self._lock:
+            for start in range(0, len(wanted), 500):
+                part = wanted[start : start + 500]
+                rows = self.conn.execute(
+                    "SELECT r.cache_key, j.batch_id, j.id FROM batch_requests r "
+                    "JOIN batch_jobs j ON j.id = r.job_id "
+                    f"WHERE r.status IN (?, ?) AND r.cache_key IN ({', '.join('?' * len(part))})",
+                    (*UNFINISHED, *part),
+                ).fetchall()
+                for key, batch_id, job_id in rows:
+                    found[key] = batch_id or f"job-{job_id}"
+        return found
+
+    def settle(self, job_id: int, results: Iterable[Settled], *, from_status: str = OPEN) -> int:
+        """Record what collecting decided, for rows still in ``from_status``; rows changed."""
+        changed = 0
+        now = _now()
+        with self.tx() as conn:
+            for s in results:
+                cur = conn.execute(
+                    "UPDATE batch_requests SET status = ?, history = ?, error = ?, brief = ?, "
+                    "updated_at = ? WHERE job_id = ? AND custom_id = ? AND status = ?",
+                    (
+                        s.status,
+                        json.dumps(s.history),
+                        s.error,
+                        s.brief,
+                        now,
+                        job_id,
+                        s.custom_id,
+                        from_status,
+                    ),
+                )
+                changed += cur.rowcount
+        return changed
