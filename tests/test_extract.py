@@ -54,7 +54,7 @@ def cands(segs: list[Any]) -> Any:
 
 
 def seg_id(segs: list[Any], start: str) -> int:
-    return next(s.id for s in segs if s.text.startswith(start))
+    return int(next(s.id for s in segs if s.text.startswith(start)))
 
 
 def test_segments_are_exact_spans(segs: list[Any]) -> None:
@@ -131,9 +131,7 @@ def assert_extractive_and_supported(draft: dict[str, Any], texts: dict[int, str]
         assert item["extractive"] and item["stance"] == texts[item["evidence"][0]]
         assert item["actor"] in names
         quoted = [texts[i] for i in item["evidence"]]
-        support = check_support(
-            item["stance"], quoted, kind="position", subject=names[item["actor"]]
-        )
+        support = check_support(item["stance"], quoted, kind="stance", subject=names[item["actor"]])
         assert support.supported, support.reasons
     for item in draft["next_steps"]:
         assert item["extractive"] and item["action"] == texts[item["evidence"][0]]
@@ -141,19 +139,21 @@ def assert_extractive_and_supported(draft: dict[str, Any], texts: dict[int, str]
         if item["when"]:
             assert item["when"] in item["action"]
     for actor in draft["actors"]:
-        quoted = " ".join(texts[i] for i in actor["evidence"])
-        assert actor["name"] in quoted and actor["role"] in quoted
-    for field in ("summary", "positions", "next_steps"):
+        stated = " ".join(texts[i] for i in actor["evidence"])
+        assert actor["name"] in stated and actor["role"] in stated
+    # the kinds of summarizer.grounding.support.check_support
+    kinds = {"summary": "summary", "positions": "stance", "next_steps": "action"}
+    for field, kind in kinds.items():
         for item in draft[field]:
             text = item.get("text") or item.get("stance") or item.get("action")
             quoted = [texts[i] for i in item["evidence"]]
-            assert check_support(text, quoted, kind=field).supported
+            assert check_support(text, quoted, kind=kind).supported
 
 
 def test_parse_answer_maps_choices_to_the_cited_segments(cands: Any, segs: list[Any]) -> None:
     texts = {s.id: s.text for s in segs}
     lead, she = seg_id(segs, "KESTRA"), seg_id(segs, "She added")
-    answer = {
+    answer: dict[str, list[Any]] = {
         "summary": [lead, seg_id(segs, "Transport secretary")],
         "actors": ["tomas-reid", "lina-moravec", "seafarers-union"],
         "positions": [she, seg_id(segs, '"Every rise')],

@@ -81,6 +81,7 @@ def check_support(
     evidence: str | Sequence[str],
     *,
     kind: str = "claim",
+    language: str = "en",
     subject: str | None = None,
 ) -> Support:
     """Whether ``evidence`` supports ``claim`` (a deliberately simple stand-in)."""

@@ -19,7 +19,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from summarizer.extract.candidates import Candidates, SegmentLike
+from summarizer.extract.data import ActorCandidate, Candidates, SegmentLike
 
 __all__ = ["FIELDS", "TOOL_NAME", "Limits", "build_request", "parse_answer"]
 
@@ -85,6 +85,58 @@ def _array(values: Sequence[int] | Sequence[str], lo: int, hi: int) -> dict[str,
     }
 
 
+def _choice_ids(candidates: Candidates, shown: list[int]) -> dict[str, list[int]]:
+    """The candidate segments of each field that the prompt shows, in article order."""
+    visible = set(shown)
+    return {
+        "summary": sorted(set(candidates.summary[: CHOICES["summary"]]) & visible),
+        "positions": sorted(
+            {p.segment for p in candidates.positions[: CHOICES["positions"]]} & visible
+        ),
+        "next_steps": sorted(
+            {n.segment for n in candidates.next_steps[: CHOICES["next_steps"]]} & visible
+        ),
+    }
+
+
+def _choice_schema(
+    ids: dict[str, list[int]], actors: list[ActorCandidate], limits: Limits
+) -> dict[str, Any]:
+    """One ``enum`` array per field that has candidates, in the order of :data:`FIELDS`."""
+    properties: dict[str, Any] = {}
+    if ids["summary"]:
+        properties["summary"] = _array(ids["summary"], *limits["summary"])
+    if actors:
+        properties["actors"] = _array([a.id for a in actors], *limits["actors"])
+    if ids["positions"]:
+        properties["positions"] = _array(ids["positions"], *limits["positions"])
+    if ids["next_steps"]:
+        properties["next_steps"] = _array(ids["next_steps"], *limits["next_steps"])
+    return properties
+
+
+def _prompt(
+    headline: str | None,
+    texts: Mapping[int, str],
+    shown: list[int],
+    actors: list[ActorCandidate],
+    fields: Iterable[str],
+) -> str:
+    lines = ["Choose from this news article. Answer only with segment numbers and actor ids."]
+    if headline:
+        lines += ["", f"Title: {_clip(headline)}"]
+    lines += ["", "Segments:"]
+    lines += [f"[{i}] {_clip(texts.get(i, ''))}" for i in shown]
+    if actors:
+        lines += ["", "Actors:"]
+        for a in actors:
+            role = f", {a.role}" if a.role else ""
+            lines.append(f"- {a.id}: {a.name} ({a.kind}{role})")
+    lines += [""]
+    lines += [f"{name}: {_QUESTIONS[name]}." for name in fields]
+    return "\n".join(lines)
+
+
 def build_request(
     article: Any,
     segments: Sequence[SegmentLike],
@@ -103,40 +155,9 @@ def build_request(
     limits = {**DEFAULT_LIMITS, **(limits or {})}
     _, title = _text_and_title(article)
     shown = prompt_segments(candidates)
-    texts = {s.id: s.text for s in segments}
-    summary_ids = sorted(set(candidates.summary[: CHOICES["summary"]]) & set(shown))
-    position_ids = sorted(
-        {p.segment for p in candidates.positions[: CHOICES["positions"]]} & set(shown)
-    )
-    next_ids = sorted(
-        {n.segment for n in candidates.next_steps[: CHOICES["next_steps"]]} & set(shown)
-    )
+    texts = {**candidates.texts, **{s.id: s.text for s in segments}}
     actors = list(candidates.actors[: CHOICES["actors"]])
-
-    properties: dict[str, Any] = {}
-    if summary_ids:
-        properties["summary"] = _array(summary_ids, *limits["summary"])
-    if actors:
-        properties["actors"] = _array([a.id for a in actors], *limits["actors"])
-    if position_ids:
-        properties["positions"] = _array(position_ids, *limits["positions"])
-    if next_ids:
-        properties["next_steps"] = _array(next_ids, *limits["next_steps"])
-
-    lines = ["Choose from this news article. Answer only with segment numbers and actor ids."]
-    headline = title or candidates.headline
-    if headline:
-        lines += ["", f"Title: {_clip(headline)}"]
-    lines += ["", "Segments:"]
-    lines += [f"[{i}] {_clip(texts.get(i, candidates.texts.get(i, '')))}" for i in shown]
-    if actors:
-        lines += ["", "Actors:"]
-        for a in actors:
-            role = f", {a.role}" if a.role else ""
-            lines.append(f"- {a.id}: {a.name} ({a.kind}{role})")
-    lines += [""]
-    lines += [f"{name}: {_QUESTIONS[name]}." for name in properties]
-
+    properties = _choice_schema(_choice_ids(candidates, shown), actors, limits)
     tool = {
         "type": "function",
         "function": {
@@ -150,12 +171,13 @@ def build_request(
             },
         },
     }
+    content = _prompt(title or candidates.headline, texts, shown, actors, properties)
     return {
         "model": model,
         # No system message: llama.cpp's chatml-function-calling template prints the tool
         # schemas only inside a system message; the grammar enforces them either way, and
         # the prompt stays short.
-        "messages": [{"role": "user", "content": "\n".join(lines)}],
+        "messages": [{"role": "user", "content": content}],
         "tools": [tool],
         "tool_choice": {"type": "function", "function": {"name": TOOL_NAME}},
         "temperature": 0,
@@ -210,6 +232,82 @@ def _fill(chosen: list[Any], ranked: Sequence[Any], lo: int, hi: int, avoid: set
     return out
 
 
+def _choose_positions(
+    args: Mapping[str, Any], candidates: Candidates, used: set[int], limits: Limits
+) -> list[int]:
+    """One position per segment, the model's picks first, a second speaker preferred."""
+    by_segment = {p.segment: p for p in candidates.positions}
+    lo, hi = limits["positions"]
+    ranked_pos = [p.segment for p in candidates.positions]
+    # a segment already quoted in the summary is not quoted again when others are left
+    picked_pos = [s for s in _picked(args.get("positions"), ranked_pos) if s not in used]
+    # a speaker heard twice is worth less than a second speaker: prefer new actors
+    seen_actors: set[str] = {by_segment[s].actor for s in picked_pos}
+    diverse = sorted(ranked_pos, key=lambda s: by_segment[s].actor in seen_actors)
+    if len(seen_actors) == 1 and len({p.actor for p in candidates.positions}) > 1:
+        picked_pos = picked_pos[: hi - 1]
+        lo = max(lo, len(picked_pos) + 1)
+    return _fill(picked_pos, diverse, lo, hi, used)
+
+
+def _actor_items(candidates: Candidates, actor_ids: list[str]) -> list[dict[str, Any]]:
+    actors = []
+    for actor_id in actor_ids:
+        a = candidates.actor(actor_id)
+        if a is None:
+            continue
+        actors.append(
+            {
+                "id": a.id,
+                "name": a.name,
+                "kind": a.kind,
+                "role": a.role,
+                "evidence": list(a.evidence[:1]),
+            }
+        )
+    return actors
+
+
+def _position_items(
+    candidates: Candidates, position_ids: list[int], texts: Mapping[int, str]
+) -> list[dict[str, Any]]:
+    by_segment = {p.segment: p for p in candidates.positions}
+    positions = []
+    for seg in sorted(position_ids):
+        p = by_segment[seg]
+        evidence = [p.segment] + ([p.attribution] if p.attribution != p.segment else [])
+        positions.append(
+            {
+                "actor": p.actor,
+                "topic": p.topic,
+                "stance": texts[p.segment],
+                "evidence": evidence,
+                "extractive": True,
+            }
+        )
+    return positions
+
+
+def _next_step_items(
+    candidates: Candidates, next_ids: list[int], known: set[str], texts: Mapping[int, str]
+) -> list[dict[str, Any]]:
+    next_by_segment = {n.segment: n for n in candidates.next_steps}
+    next_steps = []
+    for seg in sorted(next_ids):
+        n = next_by_segment[seg]
+        next_steps.append(
+            {
+                "action": texts[n.segment],
+                "actors": [a for a in n.actors if a in known],
+                "when": n.when,
+                "certainty": n.certainty,
+                "evidence": [n.segment],
+                "extractive": True,
+            }
+        )
+    return next_steps
+
+
 def parse_answer(
     answer_json: Any,
     segments: Sequence[SegmentLike],
@@ -227,84 +325,26 @@ def parse_answer(
     args = _arguments(answer_json)
     texts = {**candidates.texts, **{s.id: s.text for s in segments}}
 
-    # summary
     lo, hi = limits["summary"]
     summary_ids = _fill(
         _picked(args.get("summary"), candidates.summary), candidates.summary, lo, hi, set()
     )
     summary_ids.sort()
     used = set(summary_ids)
-
-    # positions: one per segment, the model's picks first
-    by_segment = {p.segment: p for p in candidates.positions}
-    lo, hi = limits["positions"]
-    ranked_pos = [p.segment for p in candidates.positions]
-    # a segment already quoted in the summary is not quoted again when others are left
-    picked_pos = [s for s in _picked(args.get("positions"), ranked_pos) if s not in used]
-    # a speaker heard twice is worth less than a second speaker: prefer new actors
-    seen_actors: set[str] = {by_segment[s].actor for s in picked_pos}
-    diverse = sorted(ranked_pos, key=lambda s: by_segment[s].actor in seen_actors)
-    if len(seen_actors) == 1 and len({p.actor for p in candidates.positions}) > 1:
-        picked_pos = picked_pos[: hi - 1]
-        lo = max(lo, len(picked_pos) + 1)
-    position_ids = _fill(picked_pos, diverse, lo, hi, used)
+    position_ids = _choose_positions(args, candidates, used, limits)
     used |= set(position_ids)
-
-    # next steps
-    next_by_segment = {n.segment: n for n in candidates.next_steps}
     lo, hi = limits["next_steps"]
     ranked_next = [n.segment for n in candidates.next_steps]
     next_ids = _fill(_picked(args.get("next_steps"), ranked_next), ranked_next, lo, hi, used)
 
-    # actors: the model's picks, plus everyone a position or next step names
+    # actors: the model's picks, plus everyone a position names
     lo, hi = limits["actors"]
     ranked_actors = [a.id for a in candidates.actors]
     actor_ids = _fill(_picked(args.get("actors"), ranked_actors), ranked_actors, lo, hi, set())
+    speakers = {p.segment: p.actor for p in candidates.positions}
     for seg in position_ids:
-        if by_segment[seg].actor not in actor_ids:
-            actor_ids.append(by_segment[seg].actor)
-    known = set(actor_ids)
-
-    actors = []
-    for actor_id in actor_ids:
-        a = candidates.actor(actor_id)
-        if a is None:
-            continue
-        actors.append(
-            {
-                "id": a.id,
-                "name": a.name,
-                "kind": a.kind,
-                "role": a.role,
-                "evidence": list(a.evidence[:1]),
-            }
-        )
-    positions = []
-    for seg in sorted(position_ids):
-        p = by_segment[seg]
-        evidence = [p.segment] + ([p.attribution] if p.attribution != p.segment else [])
-        positions.append(
-            {
-                "actor": p.actor,
-                "topic": p.topic,
-                "stance": texts[p.segment],
-                "evidence": evidence,
-                "extractive": True,
-            }
-        )
-    next_steps = []
-    for seg in sorted(next_ids):
-        n = next_by_segment[seg]
-        next_steps.append(
-            {
-                "action": texts[n.segment],
-                "actors": [a for a in n.actors if a in known],
-                "when": n.when,
-                "certainty": n.certainty,
-                "evidence": [n.segment],
-                "extractive": True,
-            }
-        )
+        if speakers[seg] not in actor_ids:
+            actor_ids.append(speakers[seg])
     return {
         "headline": candidates.headline,
         "summary": [
@@ -312,8 +352,8 @@ def parse_answer(
             for i in summary_ids
             if i in texts
         ],
-        "actors": actors,
-        "positions": positions,
+        "actors": _actor_items(candidates, actor_ids),
+        "positions": _position_items(candidates, position_ids, texts),
         "disputes": [],
-        "next_steps": next_steps,
+        "next_steps": _next_step_items(candidates, next_ids, set(actor_ids), texts),
     }
