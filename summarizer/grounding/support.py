@@ -170,7 +170,9 @@ _NOUN_HEDGES = _words(
 )
 _DETERMINERS = _words("the a an this that these those its his her their our my your any")
 # Hedges that need "to"/"for"/"on" after them ("plans to", "called for", "asked ... to").
-_HEDGES_BEFORE_TO = _words("plan plans planned planning call calls called ask asks asked")
+_HEDGES_BEFORE_TO = _words(
+    "plan plans planned planning call calls called ask asks asked ready willing prepared"
+)
 # Extra claim-side hedges: nouns naming a non-fact ("Norway's proposal", "the offer").
 _CLAIM_HEDGES = _HEDGES | _HEDGES_BEFORE_TO | _words("offer offers bid bids can")
 _CONDITIONALS = frozenset({"if", "unless"})
@@ -447,6 +449,7 @@ def _analyze(text: str, lang: str, claim_side: bool) -> _Text:
     neg_rank = 0
     negcue = ""
     neg_syntactic = False
+    neg_clause = False  # a negator has occurred in this clause
     hedge_left = 0
     hedge = ""
     claim_hedged = ""
@@ -455,8 +458,8 @@ def _analyze(text: str, lang: str, claim_side: bool) -> _Text:
         if kind == "punct":
             if txt in '.!?:"“”(«' or txt == "--":
                 initial = True
-            if txt not in '"“”':
-                neg_left = hedge_left = 0
+            neg_left = hedge_left = 0  # quotation marks too: a quote is its own unit
+            neg_clause = False
             continue
         if kind == "num":
             initial = False
@@ -466,7 +469,8 @@ def _analyze(text: str, lang: str, claim_side: bool) -> _Text:
         is_stop = low in stop
         if low in _CLAUSE_BREAK:
             neg_left = hedge_left = 0
-        elif low in ("or", "nor") and neg_left > 0:
+            neg_clause = False
+        elif low in ("or", "nor") and neg_clause:
             neg_left, neg_rank = _SCOPE, 0  # "not pass a budget or raise fares"
         # Is this token itself a negator or a hedge?
         nxt = items[i + 1][1].lower() if i + 1 < len(items) else ""
@@ -516,6 +520,7 @@ def _analyze(text: str, lang: str, claim_side: bool) -> _Text:
             neg_rank = 0
             negcue = txt
             neg_syntactic = is_syntactic
+            neg_clause = True
         if is_hedge:
             hedge_left = _SCOPE + 1
             hedge = txt if low not in _HEDGES_BEFORE_TO else f"{txt} {nxt}"

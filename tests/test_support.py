@@ -1,0 +1,296 @@
+"""The claim-support check: one pinned case of every kind, plus its building blocks.
+
+The aggregate figures belong to ``benchmarks/faithfulness.py``; these pin behaviour.
+Evidence quotes come verbatim from the fixture articles (checked below).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from summarizer.grounding.support import Support, check_support, evidence_is_substantive
+
+ARTICLES = Path(__file__).parent / "fixtures" / "articles"
+
+
+def article(name: str) -> str:
+    return (ARTICLES / name).read_text(encoding="utf-8")
+
+
+def quotes(name: str, *qs: str) -> list[str]:
+    text = article(name)
+    for q in qs:
+        assert q in text, q
+    return list(qs)
+
+
+LABOUR = "labour-nurses-strike.txt"
+COURT = "court-developer-fraud.txt"
+BUSINESS = "business-chipmaker-bid.txt"
+LOCAL = "local-politics-bus-cuts.txt"
+DIPLOMACY = "diplomacy-mackerel-quota.txt"
+
+OFFER = "Riverside Health has offered a pay rise of 4.5 percent over two years."
+BALLOT = (
+    "Of the 3,200 union members who cast ballots, 87 percent backed industrial action, "
+    "on a turnout of 71 percent."
+)
+WALKOUT = (
+    "The union said its members would hold a 48-hour walkout starting at 7 a.m. on Tuesday, "
+    "March 18, at all three Riverside hospitals unless the employer improved its offer."
+)
+
+
+# --------------------------------------------------------------------------- supported
+
+
+def test_restatement_is_supported() -> None:
+    result = check_support(
+        "87 percent of the 3,200 union members who voted backed industrial action, "
+        "on a 71 percent turnout.",
+        quotes(LABOUR, BALLOT),
+    )
+    assert result == Support(True, ())
+
+
+def test_paraphrase_is_supported() -> None:
+    ev = quotes(
+        COURT,
+        "Hale's barrister, Jonathan Pryce, said his client had always intended to complete the "
+        "developments and had been ruined by the failure of a construction contractor in 2019.",
+    )
+    claim = "Pryce says Hale always intended to complete the developments and was ruined "
+    claim += "when a construction contractor failed in 2019."
+    assert check_support(claim, ev).supported
+
+
+def test_synthesis_of_two_quotes_is_supported() -> None:
+    ev = quotes(
+        LABOUR,
+        "The union is demanding 9 percent over the same period",
+        '"A nine percent rise would cost us around £38 million over two years.',
+    )
+    claim = "The union wants 9 percent over two years, which would cost around £38 million."
+    assert check_support(claim, ev).supported
+
+
+def test_attribution_to_the_named_speaker_is_supported() -> None:
+    ev = quotes(
+        COURT, '"This is a story of a business that failed, not of a fraud," Pryce told the court.'
+    )
+    result = check_support(
+        "The case is a story of a failed business, not a fraud.",
+        ev,
+        kind="stance",
+        subject="Jonathan Pryce",
+    )
+    assert result.supported, result.reasons
+
+
+def test_attribution_through_a_pronoun_when_no_one_else_speaks() -> None:
+    ev = quotes(
+        LABOUR,
+        'He said the 4.5 percent offer was "the most we can responsibly put forward" without '
+        "cutting services.",
+    )
+    claim = "The 4.5 percent offer is the most that can responsibly be put forward."
+    assert check_support(claim, ev, kind="stance", subject="Martin Greaves").supported
+
+
+def test_number_forms_are_normalized() -> None:
+    ev = ["The company said revenue rose 40 percent to $3 million, or 1,200 units, in nine weeks."]
+    assert check_support("Revenue rose 40% to $3m on 1200 units in 9 weeks.", ev).supported
+    assert check_support("Norvex rejects Altura's $8.4bn takeover bid", quotes(BUSINESS, (
+        "Norvex Semiconductor said on Thursday that its board had unanimously rejected an "
+        "unsolicited takeover offer from larger rival Altura Technologies, saying the $8.4 "
+        'billion bid "significantly undervalues" the company.'
+    )), kind="headline").supported  # fmt: skip
+
+
+def test_hedged_claim_on_certain_evidence_is_fine() -> None:
+    ev = quotes(LOCAL, "City officials estimate it would save $11.5 million a year.")
+    assert check_support(
+        "Officials estimate it could save about $11.5 million a year.", ev
+    ).supported
+
+
+def test_acronym_matches_its_initials_and_demonyms_match() -> None:
+    ev = ["Negotiators from the European Union met Norwegian officials in Bergen on Wednesday."]
+    assert check_support(
+        "EU negotiators met Norway's officials in Bergen on Wednesday.", ev
+    ).supported
+
+
+# --------------------------------------------------------------------------- unsupported
+
+
+def test_negation_flip_fails_and_says_why() -> None:
+    ev = quotes(
+        DIPLOMACY,
+        "The European Commission's chief negotiator, Pierre Lemaire, said the EU had not "
+        "accepted the Norwegian proposal.",
+    )
+    result = check_support("The EU has accepted the Norwegian proposal.", ev)
+    assert not result.supported
+    assert any("accepted" in r and "not" in r for r in result.reasons), result.reasons
+
+
+def test_negation_flip_the_other_way_fails() -> None:
+    ev = quotes(
+        COURT,
+        "Pryce said Hale would give evidence in his own defence and would deny that he had ever "
+        "misled buyers about the state of the projects.",
+    )
+    assert not check_support(
+        "Pryce said Hale would not give evidence in his own defence.", ev
+    ).supported
+
+
+def test_antonym_fails_unless_the_polarity_compensates() -> None:
+    ev = quotes(
+        BUSINESS,
+        "Norvex Semiconductor said on Thursday that its board had unanimously rejected an "
+        "unsolicited takeover offer from larger rival Altura Technologies",
+    )
+    result = check_support("Norvex's board accepted Altura's takeover offer.", ev)
+    assert result.reasons == ("'accepted' is not supported: the evidence says 'rejected'",)
+    assert check_support("Norvex's board did not accept Altura's takeover offer.", ev).supported
+
+
+def test_wrong_number_fails() -> None:
+    result = check_support(
+        "Riverside Health has offered a pay rise of 5.4 percent over two years.",
+        quotes(LABOUR, OFFER),
+    )
+    assert result == Support(False, ("number '5.4' does not appear in the evidence",))
+
+
+def test_wrong_date_fails() -> None:
+    result = check_support(
+        "The 48-hour walkout will start on Wednesday, March 18.", quotes(LABOUR, WALKOUT)
+    )
+    assert result == Support(False, ("'Wednesday' does not appear in the evidence",))
+
+
+def test_swapped_actor_in_a_stance_fails() -> None:
+    ev = quotes(
+        LOCAL,
+        '"The mayor has known about this hole for a year and has waited until the last '
+        'minute," Ruiz said.',
+    )
+    result = check_support(
+        "The mayor knew about the budget hole for a year.", ev, kind="stance", subject="Marcus Bell"
+    )
+    assert result.reasons == ("the evidence attributes this to 'Ruiz', not to 'Marcus Bell'",)
+
+
+def test_swapped_actor_in_a_summary_fails_on_the_name() -> None:
+    ev = quotes(
+        LABOUR,
+        "Councillor Raj Patel, who leads the opposition group on the city council, said he would "
+        "join the picket line on Tuesday.",
+    )
+    result = check_support("Helen Marsh said she would join the picket line on Tuesday.", ev)
+    assert "name 'Marsh' is not in the evidence" in result.reasons
+
+
+def test_fabricated_event_citing_an_unrelated_quote_fails() -> None:
+    ev = quotes(BUSINESS, "Altura is being advised by Morgan Stanley.")
+    result = check_support("Altura raised its offer to $70 a share.", ev)
+    assert not result.supported
+    assert "number '70' does not appear in the evidence" in result.reasons
+    assert any(r.startswith("content words not covered") for r in result.reasons)
+
+
+def test_bare_name_is_thin_evidence() -> None:
+    result = check_support("Moscow has agreed to an immediate ceasefire.", ["Moscow"])
+    assert result == Support(
+        False, ("evidence is too thin (a bare name supports only that an actor exists)",)
+    )
+    assert check_support("Denise Okafor", quotes(LABOUR, "Denise Okafor"), kind="name").supported
+
+
+def test_overreach_proposal_to_fact_fails() -> None:
+    ev = quotes(
+        LOCAL,
+        "Westbrook's mayor, Laura Chen, has proposed cutting 14 of the city's 52 bus routes",
+    )
+    result = check_support("Westbrook will cut 14 of its 52 bus routes.", ev)
+    assert not result.supported
+    assert result.reasons[0].endswith("the evidence says 'proposed'"), result.reasons
+    assert check_support("Chen has proposed cutting 14 of the city's 52 bus routes.", ev).supported
+
+
+def test_overreach_suspicion_to_fact_fails() -> None:
+    ev = quotes(
+        DIPLOMACY,
+        "She said she suspected that catches in some fleets had been under-reported",
+    )
+    assert not check_support("Catches in some fleets have been under-reported.", ev).supported
+    assert check_support("She suspects catches in some fleets were under-reported.", ev).supported
+
+
+def test_overreach_plan_to_certainty() -> None:
+    ev = ["The union plans to strike on Friday."]
+    assert not check_support("scheduled", ev, kind="certainty").supported
+    assert check_support("planned", ev, kind="certainty").supported
+    assert check_support("scheduled", quotes(LOCAL, (
+        "The proposal needs the approval of the 15-member city council, which is scheduled to "
+        "vote on the budget on Tuesday, June 24."
+    )), kind="certainty").supported  # fmt: skip
+
+
+# --------------------------------------------------------------------------- building blocks
+
+
+@pytest.mark.parametrize(
+    ("quote", "expected"),
+    [
+        ("Moscow", False),
+        ("Dr. Ingrid Solberg", False),
+        ("Ruth Abernathy, 74", False),
+        ("None, he said.", True),
+        ("the union rejected the offer", True),
+        ("the", False),
+    ],
+)
+def test_evidence_is_substantive(quote: str, expected: bool) -> None:
+    assert evidence_is_substantive(quote) is expected
+
+
+def test_no_evidence_and_empty_claim() -> None:
+    assert check_support("Something happened.", []).reasons == ("no evidence is cited",)
+    assert not check_support("  ", ["A whole sentence of evidence."]).supported
+
+
+def test_cjk_uses_character_bigrams() -> None:
+    ev = ["外交部发言人表示，中国不会接受这一方案。"]
+    assert check_support("中国不会接受这一方案。", ev, language="zh").supported
+    assert not check_support("中国接受这一方案。", ev, language="zh").supported
+    assert not check_support("中国将于周五签署协议。", ev, language="zh").supported
+
+
+def test_russian_uses_its_stemmer_and_negators() -> None:
+    ev = ["Министр заявил, что правительство не примет предложение профсоюза."]
+    assert check_support(
+        "Правительство не примет предложение профсоюза.", ev, language="ru"
+    ).supported
+    assert not check_support(
+        "Правительство примет предложение профсоюза.", ev, language="ru"
+    ).supported
+
+
+def test_fast_enough_per_brief() -> None:
+    import time
+
+    text = article(LABOUR)
+    sentences = [s.strip() for s in text.replace("\n", " ").split(". ") if len(s.split()) > 4]
+    claims = [s + "." for s in sentences[:25]]
+    check_support("warm up.", ["warm the module up now."])
+    start = time.perf_counter()
+    for claim, ev in zip(claims, sentences, strict=False):
+        check_support(claim, [ev])
+    # Goal ~2 ms per brief; the bound leaves room for a loaded CI machine.
+    assert time.perf_counter() - start < 0.25
