@@ -454,6 +454,7 @@ def _analyze(text: str, lang: str, claim_side: bool) -> _Text:
     hedge = ""
     claim_hedged = ""
     initial = True
+    lows = [txt.lower() for _, txt, _ in items] + ["", ""]
     for i, (kind, txt, _) in enumerate(items):
         if kind == "punct":
             if txt in '.!?:"“”(«' or txt == "--":
@@ -464,7 +465,7 @@ def _analyze(text: str, lang: str, claim_side: bool) -> _Text:
         if kind == "num":
             initial = False
             continue
-        low = txt.lower()
+        low = lows[i]
         st, key = _word_keys(lang, low)
         is_stop = low in stop
         if low in _CLAUSE_BREAK:
@@ -473,10 +474,9 @@ def _analyze(text: str, lang: str, claim_side: bool) -> _Text:
         elif low in ("or", "nor") and neg_clause:
             neg_left, neg_rank = _SCOPE, 0  # "not pass a budget or raise fares"
         # Is this token itself a negator or a hedge?
-        nxt = items[i + 1][1].lower() if i + 1 < len(items) else ""
-        nxt2 = items[i + 2][1].lower() if i + 2 < len(items) else ""
-        prev = items[i - 1] if i > 0 else ("", "", 0)
-        after_determiner = prev[1].lower() in _DETERMINERS or (i - 1) in possessive
+        nxt = lows[i + 1]
+        nxt2 = lows[i + 2]
+        after_determiner = i > 0 and (lows[i - 1] in _DETERMINERS or (i - 1) in possessive)
         is_syntactic = low in negators
         is_negator = is_syntactic or (
             english and (st in _NEG_VERBS or (st in _NEG_VERBS_BEFORE_TO and nxt == "to"))
