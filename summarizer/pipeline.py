@@ -24,7 +24,7 @@ from summarizer.model.transport import Transport
 from summarizer.prompts import Prompts, load_prompts
 
 if TYPE_CHECKING:
-    from summarizer.digest.store import BriefCache
+    from summarizer.cache import BriefCache
 
 __all__ = ["BriefResult", "Source", "Summarizer", "asummarize", "summarize"]
 

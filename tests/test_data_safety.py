@@ -195,7 +195,7 @@ from pathlib import Path
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
 resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))
 from summarizer.digest.models import Digest
-from summarizer.digest.render import write_outputs
+from summarizer.digest.deliver import write_outputs
 digest = Digest.model_validate_json(Path(sys.argv[1]).read_text(encoding="utf-8"))
 try:
     write_outputs(digest, Path(sys.argv[2]), ["markdown", "html", "json"])

@@ -17,19 +17,14 @@ from typing import Any
 import pytest
 from fakeopenai import FakeOpenAI, Reply, completion
 
+from summarizer.digest.config import DigestConfig, load_digest_config, parse_duration
 from summarizer.digest.models import Digest
-from summarizer.digest.run import (
-    DigestConfig,
-    RunLockedError,
-    _aliases,
-    group_stories,
-    load_digest_config,
-    normalize_name,
-    parse_duration,
-    run_digest,
-    run_lock,
-)
+from summarizer.digest.run import run_digest, run_lock
 from summarizer.digest.store import open_store
+from summarizer.digest.stories import group_stories
+from summarizer.errors import RunLockedError
+from summarizer.names import aliases
+from summarizer.names import name_key as normalize_name
 
 # --- helpers: a model that writes valid, grounded briefs ---------------------------------
 
@@ -402,7 +397,7 @@ def test_parse_duration_and_config(tmp_path: Path) -> None:
     )
     config = load_digest_config(path, concurrency=3, summarizer={"base_url": "http://x/v1"})
     assert config.since and config.since.days == 2
-    assert config.concurrency == 3 and config.summarizer == {
+    assert config.concurrency == 3 and config.summarizer.flags() == {
         "model": "m",
         "base_url": "http://x/v1",
     }
@@ -434,6 +429,5 @@ def test_grouping_is_deterministic_and_uses_aliases(model: FakeOpenAI, tmp_path:
     groups = group_stories(items)
     assert groups == [[0, 2], [1, 4], [3]]
     assert group_stories(items) == groups
-    assert _aliases({"putin", "vladimir putin", "smith", "john smith", "jane smith"}) == {
-        "putin": "vladimir putin"
-    }
+    people = ["Putin", "Vladimir Putin", "Smith", "John Smith", "Jane Smith"]
+    assert aliases((name, "person") for name in people) == {"putin": "vladimir putin"}

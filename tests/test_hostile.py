@@ -257,7 +257,8 @@ class _Tags(HTMLParser):
 
 
 def test_digest_html_shows_markup_from_articles_as_text(tmp_path: Path) -> None:
-    from summarizer.digest.run import DigestConfig, run_digest
+    from summarizer.digest.config import DigestConfig
+    from summarizer.digest.run import run_digest
 
     news = tmp_path / "news"
     news.mkdir()

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from summarizer.article import Limits
-from summarizer.digest.sources import identity_keys, ingest, normalize_url, parse_source
+from summarizer.digest.ingest import ingest
+from summarizer.digest.sources import identity_keys, normalize_url, parse_source
 from summarizer.digest.store import Store, open_store
 from summarizer.errors import InputError
 

@@ -10,8 +10,9 @@ from fakeopenai import FakeOpenAI
 from test_digest import article_text, brief_responder
 
 from summarizer.article import Article
+from summarizer.cache import default_db_path, open_cache
 from summarizer.config import data_dir, load_settings
-from summarizer.digest.store import MIGRATIONS, default_db_path, open_store
+from summarizer.digest.store import MIGRATIONS, open_store
 from summarizer.pipeline import Summarizer
 
 TEXT = article_text(1, ("Vladimir Putin", "Donald Trump"))
@@ -45,7 +46,7 @@ def test_default_path_follows_summarizer_home() -> None:
 
 
 def test_cached_brief_costs_no_request(tmp_path: Path) -> None:
-    with FakeOpenAI(responder=brief_responder()) as server, open_store(tmp_path / "c.db") as store:
+    with FakeOpenAI(responder=brief_responder()) as server, open_cache(tmp_path / "c.db") as store:
         with summarizer(server, store) as s:
             first = s.summarize(TEXT)
             second = s.summarize(Article(text=TEXT, url="https://mirror.example/x"))
@@ -57,13 +58,13 @@ def test_cached_brief_costs_no_request(tmp_path: Path) -> None:
         assert store.has_brief(key)
         assert set(parts) >= {"content_hash", "model", "backend", "prompt_version",
                               "schema_version", "strict"}  # fmt: skip
-        row = store.conn.execute("SELECT options, model FROM briefs").fetchone()
+        row = store.db.conn.execute("SELECT options, model FROM briefs").fetchone()
         assert json.loads(row[0])["content_hash"] == Article(text=TEXT).content_hash
         assert row[1] == "fake-model"
 
 
 def test_options_that_change_the_answer_change_the_key(tmp_path: Path) -> None:
-    with FakeOpenAI(responder=brief_responder()) as server, open_store(tmp_path / "c.db") as store:
+    with FakeOpenAI(responder=brief_responder()) as server, open_cache(tmp_path / "c.db") as store:
         with summarizer(server, store) as s:
             s.summarize(TEXT)
         with summarizer(server, store, strict=True) as s:
@@ -78,7 +79,7 @@ def test_options_that_change_the_answer_change_the_key(tmp_path: Path) -> None:
 
 
 async def test_async_path_uses_the_cache(tmp_path: Path) -> None:
-    with FakeOpenAI(responder=brief_responder()) as server, open_store(tmp_path / "c.db") as store:
+    with FakeOpenAI(responder=brief_responder()) as server, open_cache(tmp_path / "c.db") as store:
         async with summarizer(server, store) as s:
             await s.asummarize(TEXT)
             results = [r async for r in s.summarize_many([TEXT, TEXT], concurrency=2)]

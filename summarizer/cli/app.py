@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
+from summarizer.cli.batch import batch_app  # typer only: --help stays fast
 from summarizer.cli.digest import digest_app  # typer only: --help stays fast
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ app = typer.Typer(
 )
 
 app.add_typer(digest_app, name="digest")
+app.add_typer(batch_app, name="batch")
 
 log = logging.getLogger("summarizer")
 
@@ -103,21 +105,21 @@ def _write(text: str, output: Path | None) -> None:
 
 @contextlib.contextmanager
 def _cache(settings: Any, off: bool) -> Iterator[Any]:
-    """The brief cache (the store), unless turned off; a store that cannot open is skipped."""
+    """The brief cache, unless turned off; a cache that cannot open is skipped."""
     if off or not settings.cache:
         yield None
         return
-    from summarizer.digest.store import open_store
+    from summarizer.cache import open_cache
     from summarizer.errors import ConfigurationError
 
     try:
-        store = open_store(settings.db)
+        cache = open_cache(settings.db)
     except ConfigurationError as exc:
         log.warning("brief cache off: %s", exc)
         yield None
         return
-    with store:
-        yield store
+    with cache:
+        yield cache
 
 
 def _render(briefs: list[Brief], fmt: Format) -> str:

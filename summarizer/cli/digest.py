@@ -7,8 +7,6 @@ this app keeps ``summarizer --help`` fast; the library is imported inside the co
 from __future__ import annotations
 
 import logging
-import os
-import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -16,12 +14,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
+    from summarizer.digest.config import DigestConfig
     from summarizer.digest.models import Digest
-    from summarizer.digest.run import DigestConfig
 
 __all__ = ["digest_app"]
-
-EXIT_PARTIAL = 6
 
 digest_app = typer.Typer(
     help="Digest many sources into one grounded digest (one-shot or on a schedule).",
@@ -72,30 +68,22 @@ ModeOpt = Annotated[str | None, typer.Option(help="auto, strict, json_schema, to
 def _config(
     config: Path | None,
     source: list[str] | None,
-    since: str | None,
-    out: Path | None,
     fmt: str | None,
-    concurrency: int | None,
-    db: Path | None,
-    webhook: str | None,
-    allow_private: bool | None,
-    flags: dict[str, Any],
+    settings: dict[str, Any],
+    **overrides: Any,
 ) -> DigestConfig:
-    from summarizer.digest.run import load_digest_config
+    """The digest config: the file, ``--source`` added, flags over it (unset flags: None)."""
+    from summarizer.digest.config import load_digest_config
 
     formats = [f.strip() for f in fmt.split(",") if f.strip()] if fmt else None
-    return load_digest_config(
-        config,
-        add_sources=source,
-        since=since,
-        out=out,
-        formats=formats,
-        concurrency=concurrency,
-        db=db,
-        webhook=webhook,
-        allow_private=allow_private,
-        summarizer={k: v for k, v in flags.items() if v is not None},
+    summarizer = {k: v for k, v in settings.items() if v is not None}
+    cfg = load_digest_config(
+        config, add_sources=source, formats=formats, summarizer=summarizer, **overrides
     )
+    if not cfg.sources:
+        typer.echo("summarizer: error: no sources: give --source or a config file", err=True)
+        raise typer.Exit(2)
+    return cfg
 
 
 class _Progress:
@@ -155,6 +143,7 @@ def _summary(digest: Digest) -> str:
 
 
 def _run_once(config: DigestConfig) -> int:
+    from summarizer.cli.exits import OK, PARTIAL
     from summarizer.digest.run import run_digest
 
     progress = _Progress()
@@ -164,9 +153,9 @@ def _run_once(config: DigestConfig) -> int:
         progress.close()
     if not digest.articles and not digest.failed:
         typer.echo("summarizer: nothing new", err=True)
-        return 0
+        return OK
     typer.echo(f"summarizer: {_summary(digest)}", err=True)
-    return EXIT_PARTIAL if digest.partial else 0
+    return PARTIAL if digest.partial else OK
 
 
 @digest_app.command()
@@ -190,11 +179,9 @@ def run(
     Exit 0 when everything was briefed and delivered, 6 when the digest is partial
     (the failed articles are listed in it and retried by the next run).
     """
-    flags = {"model": model, "base_url": base_url, "backend": backend, "mode": mode}
-    cfg = _config(config, source, since, out, fmt, concurrency, db, webhook, allow_private, flags)
-    if not cfg.sources:
-        typer.echo("summarizer: error: no sources: give --source or a config file", err=True)
-        raise typer.Exit(2)
+    settings = {"model": model, "base_url": base_url, "backend": backend, "mode": mode}
+    cfg = _config(config, source, fmt, settings, since=since, out=out, concurrency=concurrency,
+                  db=db, webhook=webhook, allow_private=allow_private)  # fmt: skip
     code = _run_once(cfg)
     if code:
         raise typer.Exit(code)
@@ -229,32 +216,21 @@ def schedule(
     Missed runs are coalesced into one, runs never overlap, and a run may start up to
     --misfire-grace late. For cron or systemd timers use ``digest run`` instead.
     """
-    from summarizer.digest.run import parse_duration
+    from summarizer.digest.config import parse_duration
+    from summarizer.digest.schedule import make_trigger, run_scheduled
 
     if (cron is None) == (every is None):
         typer.echo("summarizer: error: give exactly one of --cron and --every", err=True)
         raise typer.Exit(2)
-    flags = {"model": model, "base_url": base_url, "backend": backend, "mode": mode}
-    cfg = _config(config, source, since, out, fmt, concurrency, db, webhook, allow_private, flags)
-    if not cfg.sources:
-        typer.echo("summarizer: error: no sources: give --source or a config file", err=True)
-        raise typer.Exit(2)
-    from datetime import datetime
-
-    from apscheduler.schedulers.blocking import BlockingScheduler
-    from apscheduler.triggers.cron import CronTrigger
-    from apscheduler.triggers.interval import IntervalTrigger
-
+    settings = {"model": model, "base_url": base_url, "backend": backend, "mode": mode}
+    cfg = _config(config, source, fmt, settings, since=since, out=out, concurrency=concurrency,
+                  db=db, webhook=webhook, allow_private=allow_private)  # fmt: skip
     try:
-        trigger: Any = (
-            CronTrigger.from_crontab(cron)
-            if cron is not None
-            else IntervalTrigger(seconds=parse_duration(every or "").total_seconds())
-        )
+        trigger = make_trigger(cron=cron, every=every)
     except ValueError as exc:
         typer.echo(f"summarizer: error: bad --cron {cron!r}: {exc}", err=True)
         raise typer.Exit(2) from exc
-    grace = int(parse_duration(misfire_grace).total_seconds())
+    grace = parse_duration(misfire_grace)
 
     def job() -> None:
         from summarizer.errors import SummarizerError
@@ -268,27 +244,9 @@ def schedule(
         except Exception:  # a scheduler must outlive one bad run
             log.exception("digest run failed")
 
-    scheduler = BlockingScheduler(
-        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": grace}
-    )
-    extra = {"next_run_time": datetime.now().astimezone()} if now else {}  # None would pause it
-    scheduler.add_job(job, trigger, id="digest", name="digest", **extra)
-    stopping = {"count": 0}
+    def say(text: str) -> None:
+        typer.echo(f"summarizer: {text}", err=True)
 
-    def stop(signum: int, _frame: Any) -> None:
-        stopping["count"] += 1
-        if stopping["count"] > 1:
-            typer.echo("summarizer: stopping now", err=True)
-            os._exit(130)  # a second signal: don't wait for the running digest
-        typer.echo(
-            f"summarizer: {signal.Signals(signum).name}: stopping the scheduler "
-            "(a running digest finishes first)",
-            err=True,
-        )
-        scheduler.shutdown(wait=False)
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    typer.echo(f"summarizer: digest scheduled ({cron or 'every ' + str(every)})", err=True)
-    scheduler.start()
-    typer.echo("summarizer: scheduler stopped", err=True)
+    label = cron or f"every {every}"
+    run_scheduled(job, trigger, now=now, misfire_grace=grace, say=say, label=label)
+    say("scheduler stopped")

@@ -1,42 +1,17 @@
-"""A digest out: Markdown, self-contained HTML and JSON; files, webhook and email.
+"""A digest as text: Markdown, self-contained HTML and JSON (delivery is deliver.py).
 
 Every string that comes from an article or a model is escaped: Jinja2 autoescaping in
-HTML (and only http(s) links), backslash escapes in Markdown. Files are written
-atomically (a temporary file, then a rename) under dated names; each delivery is
-recorded in the store under the digest's id, so a digest is posted and mailed once.
+HTML (and only http(s) links), backslash escapes in Markdown.
 """
 
 from __future__ import annotations
 
-import logging
-import os
 import re
-from pathlib import Path
-from typing import TYPE_CHECKING
 
-from summarizer.digest.models import Digest, Quoted
-from summarizer.errors import DeliveryError, SummarizerError
-from summarizer.fileio import atomic_write
+from summarizer.digest.models import Digest, Quoted, Story
 from summarizer.render import markdown_escape as _md
 
-if TYPE_CHECKING:
-    from summarizer.digest.run import DigestConfig
-    from summarizer.digest.store import Store
-
-__all__ = [
-    "SUFFIXES",
-    "deliver",
-    "file_stem",
-    "render",
-    "render_html",
-    "render_json",
-    "render_markdown",
-    "send_email",
-    "post_webhook",
-    "write_outputs",
-]
-
-log = logging.getLogger(__name__)
+__all__ = ["SUFFIXES", "render", "render_html", "render_json", "render_markdown"]
 
 SUFFIXES = {"markdown": "md", "html": "html", "json": "json"}
 
@@ -54,6 +29,45 @@ def _cite(quotes: list[Quoted], number: dict[str, int]) -> str:
     return " ".join(f"“{_md(q.text)}” [{number.get(q.article, '?')}]" for q in quotes[:3])
 
 
+def _markdown_story(story: Story, number: dict[str, int]) -> list[str]:
+    new = " 🆕" if story.new else ""
+    out = [f"## {_md(story.headline)}{new}", ""]
+    out += [f"{_md(s.text)} {_cite(s.evidence, number)}" for s in story.summary]
+    out.append("")
+    if story.actors:
+        out += ["### Actors", ""]
+        for actor in story.actors:
+            roles = "; ".join(_md(r) for r in actor.roles)
+            out.append(f"- **{_md(actor.name)}** ({actor.kind}): {roles}")
+            for p in actor.positions:
+                refs = ", ".join(f"[{number.get(s, '?')}]" for s in p.sources)
+                out.append(
+                    f"  - {_md(p.topic)}: {_md(p.stance)} {refs} — {_cite(p.evidence, number)}"
+                )
+        out.append("")
+    if story.disputes:
+        out += ["### Open disputes", ""]
+        for d in story.disputes:
+            flag = " (new)" if d.new else ""
+            out.append(f"- **{_md(d.issue)}** — {d.status}{flag}")
+            for side in d.sides:
+                who = ", ".join(_md(a) for a in side.actors) or "—"
+                out.append(f"  - {who}: {_md(side.claim)}")
+            out.append(f"  - evidence: {_cite(d.evidence, number)}")
+        out.append("")
+    if story.next_steps:
+        out += ["### Next steps", ""]
+        for n in story.next_steps:
+            flag = " (new)" if n.new else ""
+            when = f" — {_md(n.when)}" if n.when else ""
+            out.append(
+                f"- {_md(n.action)} ({n.certainty}{when}){flag} — {_cite(n.evidence, number)}"
+            )
+        out.append("")
+    refs = ", ".join(f"[{number[s]}]" for s in story.sources if s in number)
+    return [*out, f"Sources: {refs}", ""]
+
+
 def render_markdown(digest: Digest) -> str:
     number = {a.id: i for i, a in enumerate(digest.articles, 1)}
     c = digest.counts
@@ -66,42 +80,7 @@ def render_markdown(digest: Digest) -> str:
         "",
     ]
     for story in digest.stories:
-        new = " 🆕" if story.new else ""
-        out += [f"## {_md(story.headline)}{new}", ""]
-        out += [f"{_md(s.text)} {_cite(s.evidence, number)}" for s in story.summary]
-        out.append("")
-        if story.actors:
-            out += ["### Actors", ""]
-            for actor in story.actors:
-                roles = "; ".join(_md(r) for r in actor.roles)
-                out.append(f"- **{_md(actor.name)}** ({actor.kind}): {roles}")
-                for p in actor.positions:
-                    refs = ", ".join(f"[{number.get(s, '?')}]" for s in p.sources)
-                    out.append(
-                        f"  - {_md(p.topic)}: {_md(p.stance)} {refs} — {_cite(p.evidence, number)}"
-                    )
-            out.append("")
-        if story.disputes:
-            out += ["### Open disputes", ""]
-            for d in story.disputes:
-                flag = " (new)" if d.new else ""
-                out.append(f"- **{_md(d.issue)}** — {d.status}{flag}")
-                for side in d.sides:
-                    who = ", ".join(_md(a) for a in side.actors) or "—"
-                    out.append(f"  - {who}: {_md(side.claim)}")
-                out.append(f"  - evidence: {_cite(d.evidence, number)}")
-            out.append("")
-        if story.next_steps:
-            out += ["### Next steps", ""]
-            for n in story.next_steps:
-                flag = " (new)" if n.new else ""
-                when = f" — {_md(n.when)}" if n.when else ""
-                out.append(
-                    f"- {_md(n.action)} ({n.certainty}{when}){flag} — {_cite(n.evidence, number)}"
-                )
-            out.append("")
-        refs = ", ".join(f"[{number[s]}]" for s in story.sources if s in number)
-        out += [f"Sources: {refs}", ""]
+        out += _markdown_story(story, number)
     if digest.articles:
         out += ["## Sources", ""]
         for i, a in enumerate(digest.articles, 1):
@@ -199,113 +178,3 @@ def render(digest: Digest, fmt: str) -> str:
     if fmt == "json":
         return render_json(digest)
     raise ValueError(f"unknown format {fmt!r}")
-
-
-# --- files -----------------------------------------------------------------------------------
-
-
-def file_stem(digest: Digest) -> str:
-    """``digest-2025-01-31-0700-<id>``: dated, and the same for a rerun of the same digest."""
-    return f"digest-{digest.created_at:%Y-%m-%d-%H%M}-{digest.id[1:9]}"
-
-
-def write_outputs(digest: Digest, out: Path, formats: list[str]) -> list[Path]:
-    """Write each format to ``out`` (atomically); return the paths."""
-    out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for fmt in formats:
-        path = out / f"{file_stem(digest)}.{SUFFIXES[fmt]}"
-        atomic_write(path, render(digest, fmt))
-        paths.append(path)
-    return paths
-
-
-# --- webhook and email -------------------------------------------------------------------------
-
-
-def post_webhook(digest: Digest, url: str, *, timeout_s: float = 20.0) -> None:
-    """POST the digest JSON; ``Idempotency-Key`` is the digest id. Non-2xx is an error."""
-    import httpx2
-
-    if not re.match(r"^https?://", url, re.I):
-        raise DeliveryError(f"webhook URL must be http(s): {url}")
-    try:
-        response = httpx2.post(
-            url,
-            content=render_json(digest).encode("utf-8"),
-            headers={
-                "Content-Type": "application/json",
-                "Idempotency-Key": digest.id,
-                "User-Agent": "summarizer-digest/0.1",
-            },
-            timeout=timeout_s,
-        )
-    except httpx2.HTTPError as exc:
-        raise DeliveryError(f"webhook {url}: {exc}") from exc
-    if not 200 <= response.status_code < 300:
-        raise DeliveryError(
-            f"webhook {url}: HTTP {response.status_code}", status_code=response.status_code
-        )
-
-
-def deliver(digest: Digest, config: DigestConfig, store: Store) -> list[str]:
-    """Files always; then the webhook and the email unless already delivered.
-    Returns the delivery problems (each also recorded in the store)."""
-    from summarizer.config import data_dir
-
-    out = (config.out or data_dir() / "digests").expanduser()
-    for path in write_outputs(digest, out, list(config.formats)):
-        store.record_delivery(digest.id, "file", str(path), "ok")
-        log.info("wrote %s", path)
-    problems: list[str] = []
-    targets: list[tuple[str, str]] = []
-    if config.webhook:
-        targets.append(("webhook", config.webhook))
-    if config.email:
-        targets.append(("email", ",".join(config.email.to)))
-    for channel, target in targets:
-        if store.delivered(digest.id, channel, target):
-            log.info("%s %s: digest %s already delivered", channel, target, digest.id)
-            continue
-        try:
-            if channel == "webhook":
-                post_webhook(digest, target, timeout_s=config.webhook_timeout_s)
-            else:
-                assert config.email is not None
-                send_email(digest, config)
-        except (SummarizerError, OSError) as exc:
-            message = f"{channel} delivery failed: {exc}"
-            log.warning("%s", message)
-            store.record_delivery(digest.id, channel, target, "failed", str(exc))
-            problems.append(message)
-            continue
-        store.record_delivery(digest.id, channel, target, "ok")
-        log.info("delivered digest %s by %s to %s", digest.id, channel, target)
-    return problems
-
-
-def send_email(digest: Digest, config: DigestConfig) -> None:
-    """Send the Markdown as text with the HTML as its alternative (stdlib smtplib)."""
-    import smtplib
-    from email.message import EmailMessage
-
-    email = config.email
-    assert email is not None
-    message = EmailMessage()
-    message["Subject"] = f"{digest.title} — {digest.created_at:%Y-%m-%d}"
-    message["From"] = email.sender
-    message["To"] = ", ".join(email.to)
-    message["Message-ID"] = f"<{digest.id}@summarizer.digest>"
-    message.set_content(render_markdown(digest))
-    message.add_alternative(render_html(digest), subtype="html")
-    password = os.environ.get(email.password_env, "") if email.password_env else ""
-    smtp_class = smtplib.SMTP_SSL if email.ssl else smtplib.SMTP
-    try:
-        with smtp_class(email.host, email.port, timeout=email.timeout_s) as smtp:
-            if email.starttls and not email.ssl:
-                smtp.starttls()
-            if email.username:
-                smtp.login(email.username, password)
-            smtp.send_message(message)
-    except smtplib.SMTPException as exc:
-        raise DeliveryError(f"SMTP {email.host}:{email.port}: {exc}") from exc

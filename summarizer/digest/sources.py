@@ -1,6 +1,8 @@
 """Digest sources: folders, files, lists of URLs, single URLs and RSS/Atom feeds.
 
-:func:`ingest` reads every source into the store. Each article gets identity keys
+:func:`parse_source` classifies a source as given; :class:`SourceReader` lists what each
+offers as :class:`Candidate` items; :func:`summarizer.digest.ingest.ingest` stores them.
+Each article gets identity keys
 (``url:`` its normalized URL, ``guid:`` its feed entry id, ``hash:`` its text hash);
 an article already known under any key is not fetched again, and the same article
 reached from two sources is stored once. A failing source or page is recorded with
@@ -18,8 +20,7 @@ import io
 import logging
 import re
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -42,10 +43,9 @@ if TYPE_CHECKING:
 __all__ = [
     "ARTICLE_SUFFIXES",
     "Candidate",
-    "IngestReport",
+    "SourceReader",
     "SourceSpec",
     "identity_keys",
-    "ingest",
     "normalize_url",
     "parse_source",
 ]
@@ -191,29 +191,6 @@ class Candidate:
     published: str | None = None
 
 
-@dataclass
-class IngestReport:
-    """What :func:`ingest` did."""
-
-    new: int = 0
-    known: int = 0
-    failed: int = 0
-    not_modified: int = 0
-    source_errors: list[tuple[str, str]] = field(default_factory=list)
-
-
-def _article_fields(article: Article, *, published: str | None = None) -> dict[str, Any]:
-    return {
-        "url": article.url,
-        "content_hash": article.content_hash,
-        "title": article.title,
-        "site": article.site,
-        "published": article.published or published,
-        "text": article.text,
-        "origin": article.origin,
-    }
-
-
 def _iso(struct: Any) -> str | None:
     if not struct:
         return None
@@ -231,8 +208,9 @@ def _entry_text(entry: Any) -> str | None:
     return str(value) if value else None
 
 
-class _Reader:
-    """Discovers the candidates of one source (network and file I/O, no store writes)."""
+class SourceReader:
+    """Discovers the candidates of each source (network and file I/O); the only store writes
+    are a feed's state (ETag, Last-Modified, last status)."""
 
     def __init__(
         self,
@@ -256,7 +234,7 @@ class _Reader:
             yield self._file(Path(source.location), source.spec)
         elif source.kind == "urls":
             for url in _url_lines(Path(source.location)):
-                yield self._page(url, source.spec, self.limits)
+                yield self.page(url, source.spec, self.limits)
         else:
             yield from self._url(source)
 
@@ -280,12 +258,13 @@ class _Reader:
         return Candidate(keys=[], label=str(path), origin=origin,
                          load=lambda: load_article(path, limits=limits))  # fmt: skip
 
-    def _page(self, url: str, origin: str, limits: Limits, **extra: Any) -> Candidate:
+    def page(self, url: str, origin: str, limits: Limits | None = None, **extra: Any) -> Candidate:
+        """A page to fetch at ``url`` (with the feed links' limits unless ``limits``)."""
         return Candidate(
             keys=identity_keys(url=url, guid=extra.get("guid")),
             label=url,
             origin=origin,
-            load=lambda: load_article(url, limits=limits),
+            load=lambda: load_article(url, limits=limits or self.feed_limits),
             url=url,
             **extra,
         )
@@ -320,11 +299,11 @@ class _Reader:
             self.store.source_checked(source_id, status=result.status)
             fetched = result
 
-            def page() -> Article:
+            def fetched_page() -> Article:
                 return article_from_fetch(fetched, origin=url)
 
             yield Candidate(keys=identity_keys(url=url), label=url, origin=source.spec,
-                            load=page, url=url)  # fmt: skip
+                            load=fetched_page, url=url)  # fmt: skip
             return
         import feedparser
 
@@ -355,8 +334,8 @@ class _Reader:
             link = urljoin(feed_url, link)
         scoped_guid = f"{normalize_url(feed_url)} {guid}" if guid else None
         if link and SCHEME_RE.match(link):
-            return self._page(link, source.spec, self.feed_limits, guid=scoped_guid,
-                              published=published)  # fmt: skip
+            return self.page(link, source.spec, self.feed_limits, guid=scoped_guid,
+                             published=published)  # fmt: skip
         content = _entry_text(entry)
         if not content:
             return None
@@ -374,86 +353,3 @@ class _Reader:
         return Candidate(keys=identity_keys(guid=scoped_guid), label=title or str(guid),
                          origin=source.spec, load=inline, guid=scoped_guid,
                          published=published)  # fmt: skip
-
-
-def ingest(
-    store: Store,
-    sources: list[str],
-    *,
-    limits: Limits,
-    allow_private: bool = False,
-    since: datetime | None = None,
-    workers: int = 8,
-) -> IngestReport:
-    """Read every source into the store; return counts and each source's error."""
-    report = IngestReport()
-    reader = _Reader(store, limits=limits, allow_private=allow_private, since=since)
-    pending: list[tuple[Candidate, int | None]] = []
-    seen: set[str] = set()
-    for spec in sources:
-        try:
-            source = parse_source(spec)
-            for candidate in reader.candidates(source):
-                if candidate.keys and (
-                    seen.intersection(candidate.keys) or store.find_article(candidate.keys)
-                ):
-                    report.known += 1
-                    continue
-                seen.update(candidate.keys)
-                pending.append((candidate, None))
-        except SummarizerError as exc:
-            log.warning("source %s: %s", spec, exc)
-            report.source_errors.append((spec, str(exc)))
-    report.not_modified = reader.not_modified
-    report.known += reader.known_pages
-
-    # Pages that failed before are fetched again (their feed may not list them anymore).
-    for stored in store.undigested(since=None):
-        if stored.text is None and stored.url:
-            retry = reader._page(stored.url, stored.origin or stored.url, reader.feed_limits)
-            retry.published = stored.published
-            pending.append((retry, stored.id))
-
-    def load(item: tuple[Candidate, int | None]) -> Article | SummarizerError:
-        try:
-            return item[0].load()
-        except SummarizerError as exc:
-            return exc
-
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        for (candidate, retry_id), loaded in zip(pending, pool.map(load, pending), strict=True):
-            if isinstance(loaded, SummarizerError):
-                report.failed += 1
-                log.warning("%s", loaded)
-                if retry_id is not None:
-                    store.article_failed(retry_id, str(loaded))
-                    continue
-                stored = store.add_article(
-                    candidate.keys or [f"file:{candidate.label}"],
-                    {"url": candidate.url, "guid": candidate.guid, "origin": candidate.origin,
-                     "published": candidate.published},
-                )  # fmt: skip
-                store.article_failed(stored.id, str(loaded))
-                continue
-            fields = _article_fields(loaded, published=candidate.published)
-            if retry_id is not None:
-                store.set_article_text(retry_id, fields)
-                store.add_keys(retry_id, identity_keys(text_hash=loaded.content_hash))
-                report.new += 1
-                continue
-            keys = [*candidate.keys, *identity_keys(url=loaded.url, text_hash=loaded.content_hash)]
-            keys = list(dict.fromkeys(keys))
-            found = store.find_article(keys)
-            if found is None and not candidate.keys:
-                found = store.find_article([f"file:{candidate.label}"])  # failed earlier
-            if found is not None and found.text is None:
-                store.set_article_text(found.id, fields)
-                store.add_keys(found.id, keys)
-                report.new += 1
-            elif found is not None:
-                store.add_article(keys, {**fields, "guid": candidate.guid})  # merges
-                report.known += 1
-            else:
-                store.add_article(keys, {**fields, "guid": candidate.guid})
-                report.new += 1
-    return report

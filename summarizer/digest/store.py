@@ -1,37 +1,28 @@
-"""The embedded SQLite store: migrations, the brief cache, articles, feed state, runs.
+"""The digest's state in SQLite: sources and feed state, articles, runs, digests, deliveries.
 
-One database file (WAL mode) in the user data dir, or ``--db`` / ``SUMMARIZER_DB``.
-Numbered migrations run at open, each in its own transaction, and are recorded in
-``schema_migrations``; opening an up-to-date database changes nothing.
-
-The brief cache maps a cache key (text hash, model, backend, prompt version, schema
-version, output-changing options; see :meth:`summarizer.pipeline.Summarizer.cache_key`)
-to a stored brief, so an article is never sent to the model twice for the same answer.
+The store lives in the same database file as the brief cache (:mod:`summarizer.cache`):
+:func:`open_store` opens it, applies the digest's numbered :data:`MIGRATIONS` (each in its
+own transaction, recorded in ``schema_migrations``; opening an up-to-date database changes
+nothing) and gives the run the brief cache as ``store.cache``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-import sqlite3
-import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any
 
-from summarizer.errors import ConfigurationError
+from summarizer.cache import Cache, Database, Migration, default_db_path
+from summarizer.cache import now_iso as _now
 
-if TYPE_CHECKING:
-    from summarizer.brief import Brief
+__all__ = ["MIGRATIONS", "Store", "StoredArticle", "open_store"]
 
-__all__ = ["MIGRATIONS", "BriefCache", "Store", "StoredArticle", "default_db_path", "open_store"]
-
-DB_NAME = "summarizer.db"
-
-MIGRATIONS: tuple[tuple[int, str, str], ...] = (
+MIGRATIONS: tuple[Migration, ...] = (
     (
         1,
         "initial tables",
@@ -70,7 +61,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
             key TEXT PRIMARY KEY,
             article_id INTEGER NOT NULL REFERENCES articles(id)
         );
-        CREATE TABLE briefs (
+        CREATE TABLE IF NOT EXISTS briefs (
             cache_key TEXT PRIMARY KEY,
             content_hash TEXT NOT NULL,
             model TEXT NOT NULL,
@@ -81,7 +72,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
             brief TEXT NOT NULL,
             created_at TEXT NOT NULL
         );
-        CREATE INDEX briefs_hash ON briefs(content_hash);
+        CREATE INDEX IF NOT EXISTS briefs_hash ON briefs(content_hash);
         CREATE TABLE runs (
             id INTEGER PRIMARY KEY,
             started_at TEXT NOT NULL,
@@ -114,27 +105,6 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
 )
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
-
-
-def default_db_path(db: Path | None = None) -> Path:
-    """``db`` if given, else ``summarizer.db`` in the user data dir (``SUMMARIZER_HOME`` aware)."""
-    if db is not None:
-        return Path(db).expanduser()
-    from summarizer.config import data_dir
-
-    return data_dir() / DB_NAME
-
-
-class BriefCache(Protocol):
-    """What :class:`~summarizer.pipeline.Summarizer` needs from a cache."""
-
-    def get_brief(self, key: str) -> Brief | None: ...
-
-    def put_brief(self, key: str, brief: Brief, parts: Mapping[str, Any]) -> None: ...
-
-
 @dataclass(frozen=True)
 class StoredArticle:
     """One row of ``articles``."""
@@ -161,28 +131,17 @@ _ARTICLE_COLUMNS = ", ".join(StoredArticle.__dataclass_fields__)
 
 
 class Store:
-    """A connection to the database; safe to share between threads (one lock)."""
+    """The digest's tables of a :class:`~summarizer.cache.Database`; ``cache`` is the brief
+    cache on the same file. Safe to share between threads (the database's lock)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(
-                str(path), timeout=30.0, isolation_level=None, check_same_thread=False
-            )
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
-            self.conn.execute("PRAGMA foreign_keys=ON")
-        except (OSError, sqlite3.Error) as exc:
-            raise ConfigurationError(f"cannot open the database {path}: {exc}") from exc
-        self._lock = threading.RLock()
+        self.db = Database(path)
         self.migrate()
-
-    # --- plumbing ---
+        self.cache = Cache(self.db)
 
     def close(self) -> None:
-        with self._lock:
-            self.conn.close()
+        self.db.close()
 
     def __enter__(self) -> Store:
         return self
@@ -190,88 +149,18 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @contextmanager
-    def tx(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (``BEGIN IMMEDIATE``), committed on success."""
-        with self._lock:
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.conn
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
-            self.conn.execute("COMMIT")
-
-    def _all(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
-        with self._lock:
-            return self.conn.execute(sql, params).fetchall()
-
-    def _one(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
-        with self._lock:
-            return self.conn.execute(sql, params).fetchone()
-
     def migrate(self) -> list[int]:
         """Apply the migrations this database lacks; return their numbers."""
-        applied: list[int] = []
-        with self.tx() as conn:
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-            )
-        for version, name, sql in MIGRATIONS:
-            with self.tx() as conn:
-                if conn.execute(
-                    "SELECT 1 FROM schema_migrations WHERE version = ?", (version,)
-                ).fetchone():
-                    continue
-                for statement in sql.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
-                conn.execute(
-                    "INSERT INTO schema_migrations VALUES (?, ?, ?)", (version, name, _now())
-                )
-                applied.append(version)
-        return applied
+        return self.db.migrate(MIGRATIONS)
 
     def migrations(self) -> list[int]:
-        return [r[0] for r in self._all("SELECT version FROM schema_migrations ORDER BY version")]
-
-    # --- the brief cache ---
-
-    def get_brief(self, key: str) -> Brief | None:
-        from summarizer.brief import Brief
-
-        row = self._one("SELECT brief FROM briefs WHERE cache_key = ?", (key,))
-        return Brief.model_validate_json(row[0]) if row else None
-
-    def has_brief(self, key: str) -> bool:
-        return self._one("SELECT 1 FROM briefs WHERE cache_key = ?", (key,)) is not None
-
-    def put_brief(self, key: str, brief: Brief, parts: Mapping[str, Any]) -> None:
-        with self.tx() as conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO briefs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    key,
-                    brief.source.content_hash,
-                    brief.model,
-                    brief.backend,
-                    brief.prompt_version,
-                    brief.schema_version,
-                    json.dumps(dict(parts), sort_keys=True, default=str),
-                    brief.model_dump_json(),
-                    _now(),
-                ),
-            )
-
-    def count_briefs(self) -> int:
-        return int(self._one("SELECT count(*) FROM briefs")[0])
+        return self.db.migrations()
 
     # --- sources and feed state ---
 
     def source(self, spec: str, kind: str) -> tuple[int, str | None, str | None]:
         """The id of a source (created if new) and its stored ETag and Last-Modified."""
-        with self.tx() as conn:
+        with self.db.tx() as conn:
             conn.execute(
                 "INSERT INTO sources (spec, kind) VALUES (?, ?) ON CONFLICT(spec) DO NOTHING",
                 (spec, kind),
@@ -291,7 +180,7 @@ class Store:
         last_modified: str | None = None,
         keep_validators: bool = False,
     ) -> None:
-        with self.tx() as conn:
+        with self.db.tx() as conn:
             if keep_validators:
                 conn.execute(
                     "UPDATE sources SET last_checked = ?, last_status = ?, last_error = ? "
@@ -309,9 +198,9 @@ class Store:
 
     def find_article(self, keys: list[str]) -> StoredArticle | None:
         """The article known under any of ``keys`` (url:, guid:, hash: identities)."""
-        with self._lock:
+        with self.db.read() as conn:
             for key in keys:
-                row = self.conn.execute(
+                row = conn.execute(
                     f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = "
                     "(SELECT article_id FROM article_keys WHERE key = ?)",
                     (key,),
@@ -321,7 +210,7 @@ class Store:
         return None
 
     def article(self, article_id: int) -> StoredArticle:
-        row = self._one(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,))
+        row = self.db.one(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,))
         return StoredArticle(*row)
 
     def add_article(
@@ -329,7 +218,7 @@ class Store:
     ) -> StoredArticle:
         """Insert an article under ``keys`` (the first names its uid), or merge into the
         article any key already names; return the stored row."""
-        with self.tx() as conn:
+        with self.db.tx() as conn:
             found = None
             for key in keys:
                 found = conn.execute(
@@ -347,8 +236,6 @@ class Store:
                         f"UPDATE articles SET {sets} WHERE id = ?", (*updates.values(), article_id)
                     )
             else:
-                import hashlib
-
                 uid = "a" + hashlib.sha256(keys[0].encode()).hexdigest()[:15]
                 columns = ["uid", "first_seen", "source_id", *fields]
                 cursor = conn.execute(
@@ -366,7 +253,7 @@ class Store:
 
     def add_keys(self, article_id: int, keys: list[str]) -> None:
         """More identity keys for an article (a key already naming another is kept there)."""
-        with self.tx() as conn:
+        with self.db.tx() as conn:
             conn.executemany(
                 "INSERT INTO article_keys VALUES (?, ?) ON CONFLICT(key) DO NOTHING",
                 [(key, article_id) for key in keys],
@@ -375,14 +262,14 @@ class Store:
     def set_article_text(self, article_id: int, fields: Mapping[str, Any]) -> None:
         """Store a (re)fetched article's text and metadata, making it pending again."""
         sets = ", ".join(f"{k} = ?" for k in fields)
-        with self.tx() as conn:
+        with self.db.tx() as conn:
             conn.execute(
                 f"UPDATE articles SET {sets}, status = 'pending', error = NULL WHERE id = ?",
                 (*fields.values(), article_id),
             )
 
     def article_failed(self, article_id: int, error: str, *, counted: bool = True) -> None:
-        with self.tx() as conn:
+        with self.db.tx() as conn:
             conn.execute(
                 "UPDATE articles SET status = 'failed', error = ?, attempts = attempts + ? "
                 "WHERE id = ?",
@@ -394,7 +281,7 @@ class Store:
 
     def articles_briefed(self, done: list[tuple[int, str]]) -> None:
         """Mark articles briefed (``(article id, brief key)`` pairs), in one transaction."""
-        with self.tx() as conn:
+        with self.db.tx() as conn:
             conn.executemany(
                 "UPDATE articles SET status = 'briefed', error = NULL, brief_key = ?, "
                 "attempts = attempts + 1 WHERE id = ?",
@@ -408,10 +295,10 @@ class Store:
         if since is not None:
             sql += " OR first_seen >= ?"
             params = (since.astimezone(UTC).isoformat(timespec="microseconds"),)
-        return [StoredArticle(*row) for row in self._all(sql + " ORDER BY id", params)]
+        return [StoredArticle(*row) for row in self.db.all(sql + " ORDER BY id", params)]
 
     def mark_digested(self, article_ids: list[int], digest_id: str) -> None:
-        with self.tx() as conn:
+        with self.db.tx() as conn:
             conn.executemany(
                 "UPDATE articles SET digested_in = coalesce(digested_in, ?) WHERE id = ?",
                 [(digest_id, i) for i in article_ids],
@@ -420,7 +307,7 @@ class Store:
     # --- runs, digests, deliveries ---
 
     def start_run(self) -> int:
-        with self.tx() as conn:
+        with self.db.tx() as conn:
             # A run still 'running' belongs to a process that died (the caller holds the lock).
             conn.execute(
                 "UPDATE runs SET status = 'interrupted', ended_at = coalesce(ended_at, ?) "
@@ -442,7 +329,7 @@ class Store:
         errors: list[str] | None = None,
         digest_id: str | None = None,
     ) -> None:
-        with self.tx() as conn:
+        with self.db.tx() as conn:
             conn.execute(
                 "UPDATE runs SET ended_at = ?, status = ?, counts = ?, errors = ?, digest_id = ? "
                 "WHERE id = ?",
@@ -457,7 +344,7 @@ class Store:
             )
 
     def runs(self) -> list[dict[str, Any]]:
-        rows = self._all(
+        rows = self.db.all(
             "SELECT id, started_at, ended_at, status, counts, errors, digest_id FROM runs "
             "ORDER BY id"
         )
@@ -471,11 +358,11 @@ class Store:
         return out
 
     def digest_created_at(self, digest_id: str) -> str | None:
-        row = self._one("SELECT created_at FROM digests WHERE id = ?", (digest_id,))
+        row = self.db.one("SELECT created_at FROM digests WHERE id = ?", (digest_id,))
         return str(row[0]) if row else None
 
     def save_digest(self, digest_id: str, run_id: int, created_at: str, body: str) -> None:
-        with self.tx() as conn:
+        with self.db.tx() as conn:
             conn.execute(
                 "INSERT INTO digests (id, run_id, created_at, body) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(id) DO UPDATE SET body = excluded.body",
@@ -483,7 +370,7 @@ class Store:
             )
 
     def complete_digest(self, digest_id: str) -> None:
-        with self.tx() as conn:
+        with self.db.tx() as conn:
             conn.execute(
                 "UPDATE digests SET completed_at = coalesce(completed_at, ?) WHERE id = ?",
                 (_now(), digest_id),
@@ -491,7 +378,7 @@ class Store:
 
     def previous_digest(self, exclude: str | None = None) -> str | None:
         """The body (JSON) of the last completed digest other than ``exclude``."""
-        row = self._one(
+        row = self.db.one(
             "SELECT body FROM digests WHERE completed_at IS NOT NULL AND id IS NOT ? "
             "ORDER BY completed_at DESC LIMIT 1",
             (exclude,),
@@ -499,7 +386,7 @@ class Store:
         return str(row[0]) if row else None
 
     def delivered(self, digest_id: str, channel: str, target: str) -> bool:
-        row = self._one(
+        row = self.db.one(
             "SELECT status FROM deliveries WHERE digest_id = ? AND channel = ? AND target = ?",
             (digest_id, channel, target),
         )
@@ -508,7 +395,7 @@ class Store:
     def record_delivery(
         self, digest_id: str, channel: str, target: str, status: str, error: str | None = None
     ) -> None:
-        with self.tx() as conn:
+        with self.db.tx() as conn:
             conn.execute(
                 "INSERT INTO deliveries (digest_id, channel, target, status, attempted_at, error) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(digest_id, channel, target) DO UPDATE SET "
@@ -520,7 +407,7 @@ class Store:
     def deliveries(self) -> list[tuple[str, str, str, str]]:
         return [
             (r[0], r[1], r[2], r[3])
-            for r in self._all(
+            for r in self.db.all(
                 "SELECT digest_id, channel, target, status FROM deliveries ORDER BY id"
             )
         ]

@@ -1,0 +1,162 @@
+"""The digest's configuration: ``digest.toml``, overridden by flags.
+
+:class:`DigestConfig` is everything one run needs; its ``[summarizer]`` table is
+:class:`SummarizerTable`, the summarizer settings a flag could give (typed here, validated
+in full by :func:`summarizer.config.load_settings` at the flag level).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from summarizer.config import BackendProfile
+from summarizer.errors import ConfigurationError
+
+__all__ = [
+    "ALL_FORMATS",
+    "DigestConfig",
+    "EmailConfig",
+    "OutputFormat",
+    "SummarizerTable",
+    "load_digest_config",
+    "parse_duration",
+]
+
+OutputFormat = Literal["markdown", "html", "json"]
+ALL_FORMATS: tuple[OutputFormat, ...] = ("markdown", "html", "json")
+
+_DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$", re.I)
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(text: str) -> timedelta:
+    """``90s``, ``15m``, ``6h``, ``1d``, ``2w`` as a timedelta."""
+    match = _DURATION_RE.match(text)
+    if not match or float(match.group(1)) <= 0:
+        raise ConfigurationError(f"bad duration {text!r}: use a number and s, m, h, d or w")
+    return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2).lower()])
+
+
+class EmailConfig(BaseModel):
+    """``[email]``: send the digest over SMTP (stdlib ``smtplib``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    host: str
+    port: int = 587
+    sender: str
+    to: list[str] = Field(min_length=1)
+    starttls: bool = True
+    ssl: bool = False
+    username: str | None = None
+    password_env: str | None = Field(
+        default=None, description="Environment variable holding the SMTP password."
+    )
+    timeout_s: float = 30.0
+
+
+class SummarizerTable(BaseModel):
+    """``[summarizer]``: summarizer settings for the run, at the flag level (unset: ``None``).
+
+    The fields are :class:`summarizer.config.Settings`' own (a test keeps the two in step);
+    ranges are checked by ``load_settings``, which names the bad setting.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    backend: str | None = None
+    base_url: str | None = None
+    model: str | None = None
+    mode: str | None = None
+    api_key_env: str | None = None
+    local_model: Path | None = None
+    prompts_dir: Path | None = None
+    max_reasks: int | None = None
+    strict: bool | None = None
+    timeout_s: float | None = None
+    transport_attempts: int | None = None
+    retry_max_wait_s: float | None = None
+    max_tokens: int | None = None
+    temperature: float | None = None
+    seed: int | None = None
+    max_input_bytes: int | None = None
+    context_window: int | None = None
+    max_input_tokens: int | None = None
+    chunk_tokens: int | None = None
+    chunk_overlap: int | None = None
+    chunk_concurrency: int | None = None
+    cache: bool | None = None
+    db: Path | None = None
+    backends: dict[str, BackendProfile] | None = None
+
+    def flags(self) -> dict[str, Any]:
+        """The settings given, as ``load_settings`` takes flags."""
+        return {name: getattr(self, name) for name in self.model_fields_set}
+
+
+class DigestConfig(BaseModel):
+    """Everything one digest run needs; the ``digest.toml`` file has the same keys."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sources: list[str] = Field(
+        default_factory=list, description="Digest sources: folders, files, URLs, feed:URLs."
+    )
+    out: Path | None = Field(default=None, description="Output folder [data dir/digests].")
+    formats: list[OutputFormat] = Field(default_factory=lambda: list(ALL_FORMATS))
+    concurrency: int = Field(default=8, ge=1, le=256)
+    since: timedelta | None = Field(
+        default=None, description="Also include articles first seen in this window."
+    )
+    db: Path | None = None
+    title: str = "News digest"
+    webhook: str | None = None
+    webhook_timeout_s: float = 20.0
+    email: EmailConfig | None = None
+    allow_private: bool = Field(
+        default=False, description="Fetch feed links that point at loopback or private hosts."
+    )
+    fetch_timeout_s: float = 20.0
+    summarizer: SummarizerTable = Field(
+        default_factory=SummarizerTable,
+        description="Summarizer settings (model, base_url, backend, mode, ...): flag level.",
+    )
+
+    @field_validator("since", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        return parse_duration(value) if isinstance(value, str) else value
+
+
+def load_digest_config(
+    path: Path | None = None, *, add_sources: list[str] | None = None, **overrides: Any
+) -> DigestConfig:
+    """The config file at ``path`` (if any) with ``overrides`` (``None`` values ignored);
+    ``add_sources`` are added to the file's sources (the CLI's ``--source``)."""
+    data: dict[str, Any] = {}
+    if path is not None:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigurationError(f"digest config {path}: {exc}") from exc
+    if add_sources:
+        data["sources"] = [*data.get("sources", []), *add_sources]
+    for key, value in overrides.items():
+        if value is None or value == [] or value == {}:
+            continue
+        if key == "summarizer":
+            data["summarizer"] = {**data.get("summarizer", {}), **value}
+        else:
+            data[key] = value
+    try:
+        return DigestConfig.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "config"
+        raise ConfigurationError(f"digest config: {where}: {first['msg']}") from exc

@@ -1,0 +1,157 @@
+"""Ingest: read every digest source into the store, each article once.
+
+Candidates come from :class:`~summarizer.digest.sources.SourceReader`; one already known
+under any identity key is not loaded again, and the same article reached from two sources
+is stored once. Pages that failed on an earlier run are fetched again. Loading runs in a
+thread pool; every store write happens on the calling thread. A failing source or page is
+recorded with its error and never stops the others.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from summarizer.article import Article, Limits
+from summarizer.digest.sources import Candidate, SourceReader, identity_keys, parse_source
+from summarizer.errors import SummarizerError
+
+if TYPE_CHECKING:
+    from summarizer.digest.store import Store
+
+__all__ = ["IngestReport", "ingest"]
+
+log = logging.getLogger(__name__)
+
+Pending = tuple[Candidate, "int | None"]
+"""A candidate to load, and the id of the stored article it retries (if it does)."""
+
+
+@dataclass
+class IngestReport:
+    """What :func:`ingest` did."""
+
+    new: int = 0
+    known: int = 0
+    failed: int = 0
+    not_modified: int = 0
+    source_errors: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _article_fields(article: Article, *, published: str | None = None) -> dict[str, Any]:
+    return {
+        "url": article.url,
+        "content_hash": article.content_hash,
+        "title": article.title,
+        "site": article.site,
+        "published": article.published or published,
+        "text": article.text,
+        "origin": article.origin,
+    }
+
+
+def _discover(
+    store: Store, reader: SourceReader, specs: list[str], report: IngestReport
+) -> list[Pending]:
+    """The new candidates of every source (known ones are counted, not loaded)."""
+    pending: list[Pending] = []
+    seen: set[str] = set()
+    for spec in specs:
+        try:
+            for candidate in reader.candidates(parse_source(spec)):
+                if candidate.keys and (
+                    seen.intersection(candidate.keys) or store.find_article(candidate.keys)
+                ):
+                    report.known += 1
+                    continue
+                seen.update(candidate.keys)
+                pending.append((candidate, None))
+        except SummarizerError as exc:
+            log.warning("source %s: %s", spec, exc)
+            report.source_errors.append((spec, str(exc)))
+    report.not_modified = reader.not_modified
+    report.known += reader.known_pages
+    return pending
+
+
+def _retries(store: Store, reader: SourceReader) -> list[Pending]:
+    """Pages that failed before are fetched again (their feed may not list them anymore)."""
+    pending: list[Pending] = []
+    for stored in store.undigested(since=None):
+        if stored.text is None and stored.url:
+            retry = reader.page(stored.url, stored.origin or stored.url)
+            retry.published = stored.published
+            pending.append((retry, stored.id))
+    return pending
+
+
+def _load(item: Pending) -> Article | SummarizerError:
+    try:
+        return item[0].load()
+    except SummarizerError as exc:
+        return exc
+
+
+def _record_failure(
+    store: Store, candidate: Candidate, retry_id: int | None, error: SummarizerError
+) -> None:
+    log.warning("%s", error)
+    if retry_id is None:
+        stored = store.add_article(
+            candidate.keys or [f"file:{candidate.label}"],
+            {"url": candidate.url, "guid": candidate.guid, "origin": candidate.origin,
+             "published": candidate.published},
+        )  # fmt: skip
+        retry_id = stored.id
+    store.article_failed(retry_id, str(error))
+
+
+def _record_article(
+    store: Store, candidate: Candidate, retry_id: int | None, loaded: Article
+) -> bool:
+    """Store a loaded article; True if it is new (or newly has its text)."""
+    fields = _article_fields(loaded, published=candidate.published)
+    if retry_id is not None:
+        store.set_article_text(retry_id, fields)
+        store.add_keys(retry_id, identity_keys(text_hash=loaded.content_hash))
+        return True
+    keys = [*candidate.keys, *identity_keys(url=loaded.url, text_hash=loaded.content_hash)]
+    keys = list(dict.fromkeys(keys))
+    found = store.find_article(keys)
+    if found is None and not candidate.keys:
+        found = store.find_article([f"file:{candidate.label}"])  # failed earlier
+    if found is not None and found.text is None:
+        store.set_article_text(found.id, fields)
+        store.add_keys(found.id, keys)
+        return True
+    store.add_article(keys, {**fields, "guid": candidate.guid})  # a known one merges
+    return found is None
+
+
+def ingest(
+    store: Store,
+    specs: list[str],
+    *,
+    limits: Limits,
+    allow_private: bool = False,
+    since: datetime | None = None,
+    workers: int = 8,
+) -> IngestReport:
+    """Read every source (as given: ``specs``) into the store; return counts and each
+    source's error."""
+    report = IngestReport()
+    reader = SourceReader(store, limits=limits, allow_private=allow_private, since=since)
+    pending = _discover(store, reader, specs, report) + _retries(store, reader)
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        for (candidate, retry_id), loaded in zip(pending, pool.map(_load, pending), strict=True):
+            if isinstance(loaded, SummarizerError):
+                report.failed += 1
+                _record_failure(store, candidate, retry_id, loaded)
+            elif _record_article(store, candidate, retry_id, loaded):
+                report.new += 1
+            else:
+                report.known += 1
+    return report
