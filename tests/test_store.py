@@ -120,3 +120,18 @@ def test_article_identity_merges_keys(tmp_path: Path) -> None:
         assert len(store.undigested()) == 1
         store.mark_digested([a.id], "d1")
         assert store.undigested() == []
+
+
+def test_cache_first_then_the_digest_store_share_one_file(tmp_path: Path) -> None:
+    path = tmp_path / "shared.db"
+    with FakeOpenAI(responder=brief_responder()) as server:
+        with open_cache(path) as cache, summarizer(server, cache) as s:
+            s.summarize(TEXT)  # the CLI's summarize: the cache alone makes the file
+        with open_store(path) as store:
+            assert store.migrations() == [m[0] for m in MIGRATIONS]
+            assert store.cache.count_briefs() == 1
+            with summarizer(server, store.cache) as s:
+                s.summarize(TEXT)
+        with open_cache(path) as cache:  # and the digest's tables do not bother the cache
+            assert cache.count_briefs() == 1
+        assert server.calls == 1
