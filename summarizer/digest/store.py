@@ -1,9 +1,10 @@
 """The digest's state in SQLite: sources and feed state, articles, runs, digests, deliveries.
 
 The store lives in the same database file as the brief cache (:mod:`summarizer.cache`):
-:func:`open_store` opens it, applies the digest's numbered :data:`MIGRATIONS` (each in its
-own transaction, recorded in ``schema_migrations``; opening an up-to-date database changes
-nothing) and gives the run the brief cache as ``store.cache``.
+:func:`open_store` opens it, applies the digest's numbered migrations
+(:mod:`summarizer.digest.migrations`, each in its own transaction, recorded in
+``schema_migrations``; opening an up-to-date database changes nothing) and gives the run
+the brief cache as ``store.cache``.
 """
 
 from __future__ import annotations
@@ -17,92 +18,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from summarizer.cache import Cache, Database, Migration, default_db_path
+from summarizer.cache import Cache, Database, default_db_path
 from summarizer.cache import now_iso as _now
+from summarizer.digest.migrations import MIGRATIONS
 
 __all__ = ["MIGRATIONS", "Store", "StoredArticle", "open_store"]
-
-MIGRATIONS: tuple[Migration, ...] = (
-    (
-        1,
-        "initial tables",
-        """
-        CREATE TABLE sources (
-            id INTEGER PRIMARY KEY,
-            spec TEXT NOT NULL UNIQUE,
-            kind TEXT NOT NULL,
-            etag TEXT,
-            last_modified TEXT,
-            last_checked TEXT,
-            last_status INTEGER,
-            last_error TEXT
-        );
-        CREATE TABLE articles (
-            id INTEGER PRIMARY KEY,
-            uid TEXT NOT NULL UNIQUE,
-            url TEXT,
-            guid TEXT,
-            content_hash TEXT,
-            title TEXT,
-            site TEXT,
-            published TEXT,
-            text TEXT,
-            origin TEXT,
-            source_id INTEGER REFERENCES sources(id),
-            first_seen TEXT NOT NULL,
-            status TEXT NOT NULL DEFAULT 'pending',
-            error TEXT,
-            attempts INTEGER NOT NULL DEFAULT 0,
-            brief_key TEXT,
-            digested_in TEXT
-        );
-        CREATE INDEX articles_undigested ON articles(digested_in, first_seen);
-        CREATE TABLE article_keys (
-            key TEXT PRIMARY KEY,
-            article_id INTEGER NOT NULL REFERENCES articles(id)
-        );
-        CREATE TABLE IF NOT EXISTS briefs (
-            cache_key TEXT PRIMARY KEY,
-            content_hash TEXT NOT NULL,
-            model TEXT NOT NULL,
-            backend TEXT NOT NULL,
-            prompt_version TEXT NOT NULL,
-            schema_version INTEGER NOT NULL,
-            options TEXT NOT NULL,
-            brief TEXT NOT NULL,
-            created_at TEXT NOT NULL
-        );
-        CREATE INDEX IF NOT EXISTS briefs_hash ON briefs(content_hash);
-        CREATE TABLE runs (
-            id INTEGER PRIMARY KEY,
-            started_at TEXT NOT NULL,
-            ended_at TEXT,
-            status TEXT NOT NULL,
-            pid INTEGER,
-            counts TEXT,
-            errors TEXT,
-            digest_id TEXT
-        );
-        CREATE TABLE digests (
-            id TEXT PRIMARY KEY,
-            run_id INTEGER REFERENCES runs(id),
-            created_at TEXT NOT NULL,
-            body TEXT NOT NULL,
-            completed_at TEXT
-        );
-        CREATE TABLE deliveries (
-            id INTEGER PRIMARY KEY,
-            digest_id TEXT NOT NULL,
-            channel TEXT NOT NULL,
-            target TEXT NOT NULL,
-            status TEXT NOT NULL,
-            attempted_at TEXT NOT NULL,
-            error TEXT,
-            UNIQUE (digest_id, channel, target)
-        );
-        """,
-    ),
-)
 
 
 @dataclass(frozen=True)
@@ -275,9 +195,6 @@ class Store:
                 "WHERE id = ?",
                 (error, 1 if counted else 0, article_id),
             )
-
-    def article_briefed(self, article_id: int, brief_key: str) -> None:
-        self.articles_briefed([(article_id, brief_key)])
 
     def articles_briefed(self, done: list[tuple[int, str]]) -> None:
         """Mark articles briefed (``(article id, brief key)`` pairs), in one transaction."""

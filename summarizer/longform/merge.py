@@ -11,7 +11,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
 from summarizer.brief import (
@@ -108,8 +108,11 @@ class Merged:
     ids: dict[tuple[int, str], str]  # (part, the part's actor id) -> id in the merged brief
 
 
-def merge(parts: Sequence[tuple[int, BriefDraft]]) -> Merged:
-    """Merge grounded partial briefs: dedupe actors and items, unite evidence, remap ids."""
+def _merge_actors(
+    parts: Sequence[tuple[int, BriefDraft]],
+) -> tuple[list[Actor], dict[tuple[int, str], str]]:
+    """One actor per group (the fullest name, the usual kind, the first role, united
+    evidence) and each part's actor id mapped to the merged id."""
     ids: dict[tuple[int, str], str] = {}
     actors: list[Actor] = []
     used: set[str] = set()
@@ -122,73 +125,96 @@ def merge(parts: Sequence[tuple[int, BriefDraft]]) -> Merged:
             n += 1
         used.add(new_id)
         kinds = Counter(a.kind for _, a in group)
-        first = group[0][1]
         actors.append(
             Actor(
                 id=new_id,
                 name=best.name,
                 kind=kinds.most_common(1)[0][0],
-                role=first.role,
+                role=group[0][1].role,
                 evidence=_union(a.evidence for _, a in group),
             )
         )
         for part, actor in group:
             ids.setdefault((part, actor.id), new_id)
+    return actors, ids
 
-    def remap(part: int, refs: Iterable[str]) -> list[str]:
+
+def _extend(actors: list[str], more: Iterable[str]) -> list[str]:
+    return (actors + [a for a in more if a not in actors])[:8]
+
+
+@dataclass
+class _Items:
+    """Positions, disputes and next steps merged so far, with the actor id map."""
+
+    ids: dict[tuple[int, str], str]
+    positions: list[Position] = field(default_factory=list)
+    disputes: list[Dispute] = field(default_factory=list)
+    next_steps: list[NextStep] = field(default_factory=list)
+
+    def remap(self, part: int, refs: Iterable[str]) -> list[str]:
         out: list[str] = []
         for ref in refs:
-            new = ids.get((part, ref))
+            new = self.ids.get((part, ref))
             if new is not None and new not in out:
                 out.append(new)
         return out
 
-    positions: list[Position] = []
-    disputes: list[Dispute] = []
-    next_steps: list[NextStep] = []
+    def add_position(self, part: int, position: Position) -> None:
+        owner = self.ids.get((part, position.actor))
+        if owner is None:
+            return
+        same = _twin(
+            [p for p in self.positions if p.actor == owner],
+            position.evidence,
+            lambda p: p.stance,
+            position.stance,
+        )
+        if same is None:
+            self.positions.append(position.model_copy(update={"actor": owner}))
+        else:
+            same.evidence = _union([same.evidence, position.evidence])
+
+    def add_dispute(self, part: int, dispute: Dispute) -> None:
+        sides = []
+        for side in dispute.sides:
+            side_ids = self.remap(part, side.actors)
+            if side_ids:
+                sides.append(Side(actors=side_ids, claim=side.claim))
+        if not sides:
+            return
+        same = _twin(self.disputes, dispute.evidence, lambda d: d.issue, dispute.issue)
+        if same is None:
+            self.disputes.append(dispute.model_copy(update={"sides": sides}))
+            return
+        same.evidence = _union([same.evidence, dispute.evidence])
+        for side in sides:
+            twin = next((s for s in same.sides if _similar(s.claim, side.claim)), None)
+            if twin is not None:
+                twin.actors = _extend(twin.actors, side.actors)
+            elif len(same.sides) < 4:
+                same.sides.append(side)
+
+    def add_step(self, part: int, step: NextStep) -> None:
+        step_ids = self.remap(part, step.actors)
+        same = _twin(self.next_steps, step.evidence, lambda s: s.action, step.action)
+        if same is None:
+            self.next_steps.append(step.model_copy(update={"actors": step_ids}))
+            return
+        same.evidence = _union([same.evidence, step.evidence])
+        same.actors = _extend(same.actors, step_ids)
+        same.when = same.when or step.when
+
+
+def merge(parts: Sequence[tuple[int, BriefDraft]]) -> Merged:
+    """Merge grounded partial briefs: dedupe actors and items, unite evidence, remap ids."""
+    actors, ids = _merge_actors(parts)
+    items = _Items(ids)
     for part, draft in parts:
         for position in draft.positions:
-            owner = ids.get((part, position.actor))
-            if owner is None:
-                continue
-            same = _twin(
-                [p for p in positions if p.actor == owner],
-                position.evidence,
-                lambda p: p.stance,
-                position.stance,
-            )
-            if same is None:
-                positions.append(position.model_copy(update={"actor": owner}))
-            else:
-                same.evidence = _union([same.evidence, position.evidence])
+            items.add_position(part, position)
         for dispute in draft.disputes:
-            sides = []
-            for side in dispute.sides:
-                side_ids = remap(part, side.actors)
-                if side_ids:
-                    sides.append(Side(actors=side_ids, claim=side.claim))
-            if not sides:
-                continue
-            same_d = _twin(disputes, dispute.evidence, lambda d: d.issue, dispute.issue)
-            if same_d is None:
-                disputes.append(dispute.model_copy(update={"sides": sides}))
-                continue
-            same_d.evidence = _union([same_d.evidence, dispute.evidence])
-            for side in sides:
-                twin = next((s for s in same_d.sides if _similar(s.claim, side.claim)), None)
-                if twin is not None:
-                    twin.actors = (twin.actors + [a for a in side.actors if a not in twin.actors])[
-                        :8
-                    ]
-                elif len(same_d.sides) < 4:
-                    same_d.sides.append(side)
+            items.add_dispute(part, dispute)
         for step in draft.next_steps:
-            step_ids = remap(part, step.actors)
-            same_s = _twin(next_steps, step.evidence, lambda s: s.action, step.action)
-            if same_s is None:
-                next_steps.append(step.model_copy(update={"actors": step_ids}))
-                continue
-            same_s.evidence = _union([same_s.evidence, step.evidence])
-            same_s.actors = (same_s.actors + [a for a in step_ids if a not in same_s.actors])[:8]
-            same_s.when = same_s.when or step.when
-    return Merged(actors, positions, disputes, next_steps, ids)
+            items.add_step(part, step)
+    return Merged(actors, items.positions, items.disputes, items.next_steps, ids)

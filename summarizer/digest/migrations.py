@@ -1,0 +1,94 @@
+"""The digest store's schema: numbered migrations, applied in order and recorded.
+
+Never edit an applied migration's effect: add the next number. Migration 1 creates the
+brief cache's table only if it is missing (``IF NOT EXISTS``), because the cache
+(:mod:`summarizer.cache`) may have made the database file first.
+"""
+
+from __future__ import annotations
+
+from summarizer.cache import Migration
+
+__all__ = ["MIGRATIONS"]
+
+MIGRATIONS: tuple[Migration, ...] = (
+    (
+        1,
+        "initial tables",
+        """
+        CREATE TABLE sources (
+            id INTEGER PRIMARY KEY,
+            spec TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            etag TEXT,
+            last_modified TEXT,
+            last_checked TEXT,
+            last_status INTEGER,
+            last_error TEXT
+        );
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            url TEXT,
+            guid TEXT,
+            content_hash TEXT,
+            title TEXT,
+            site TEXT,
+            published TEXT,
+            text TEXT,
+            origin TEXT,
+            source_id INTEGER REFERENCES sources(id),
+            first_seen TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending',
+            error TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            brief_key TEXT,
+            digested_in TEXT
+        );
+        CREATE INDEX articles_undigested ON articles(digested_in, first_seen);
+        CREATE TABLE article_keys (
+            key TEXT PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id)
+        );
+        CREATE TABLE IF NOT EXISTS briefs (
+            cache_key TEXT PRIMARY KEY,
+            content_hash TEXT NOT NULL,
+            model TEXT NOT NULL,
+            backend TEXT NOT NULL,
+            prompt_version TEXT NOT NULL,
+            schema_version INTEGER NOT NULL,
+            options TEXT NOT NULL,
+            brief TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS briefs_hash ON briefs(content_hash);
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            status TEXT NOT NULL,
+            pid INTEGER,
+            counts TEXT,
+            errors TEXT,
+            digest_id TEXT
+        );
+        CREATE TABLE digests (
+            id TEXT PRIMARY KEY,
+            run_id INTEGER REFERENCES runs(id),
+            created_at TEXT NOT NULL,
+            body TEXT NOT NULL,
+            completed_at TEXT
+        );
+        CREATE TABLE deliveries (
+            id INTEGER PRIMARY KEY,
+            digest_id TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            target TEXT NOT NULL,
+            status TEXT NOT NULL,
+            attempted_at TEXT NOT NULL,
+            error TEXT,
+            UNIQUE (digest_id, channel, target)
+        );
+        """,
+    ),
+)
