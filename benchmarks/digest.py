@@ -108,7 +108,7 @@ def child(args: argparse.Namespace) -> None:
     """Run one digest in this (fresh) process and print its peak memory as JSON."""
     import resource
 
-    from summarizer.digest.run import DigestConfig
+    from summarizer.digest.config import DigestConfig
 
     if args.trace:
         import tracemalloc
