@@ -13,14 +13,58 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from summarizer.errors import ConfigurationError
 
-__all__ = ["BackendProfile", "Settings", "config_path", "data_dir", "cache_dir", "load_settings"]
+__all__ = [
+    "BackendProfile",
+    "Settings",
+    "base_url_problem",
+    "cache_dir",
+    "check_base_url",
+    "config_path",
+    "data_dir",
+    "load_settings",
+]
 
 APP = "summarizer"
+
+
+def base_url_problem(url: str) -> str | None:
+    """What is wrong with a model endpoint's base URL (scheme, host, port), or None."""
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
+    except ValueError as exc:
+        return f"not a valid URL ({exc})"
+    if parts.scheme.lower() not in ("http", "https"):
+        shown = f"{parts.scheme}://" if parts.scheme and "://" in url else "no scheme"
+        return f"must start with http:// or https:// (has {shown})"
+    if not parts.hostname:
+        return "has no host"
+    return None
+
+
+def check_base_url(url: str, *, origin: str | None = None) -> str:
+    """``url`` if it can be a model endpoint, else a ConfigurationError (exit 2, no call)."""
+    from summarizer.redact import redact
+
+    problem = base_url_problem(url)
+    if problem is not None:
+        where = f" ({origin})" if origin else ""
+        raise ConfigurationError(f"base_url {redact(url)}{where}: {problem}")
+    return url
+
+
+def _valid_base_url(value: str | None) -> str | None:
+    if value is not None:
+        problem = base_url_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+    return value
 
 
 class BackendProfile(BaseModel):
@@ -33,6 +77,8 @@ class BackendProfile(BaseModel):
     mode: str | None = None
     api_key_env: str | None = None
     context_window: int | None = None
+
+    _base_url = field_validator("base_url")(_valid_base_url)
 
 
 class Settings(BaseModel):
@@ -67,6 +113,8 @@ class Settings(BaseModel):
     backends: dict[str, BackendProfile] = Field(default_factory=dict)
 
     sources: dict[str, str] = Field(default_factory=dict, exclude=True)
+
+    _base_url = field_validator("base_url")(_valid_base_url)
 
     def source_of(self, name: str) -> str:
         return self.sources.get(name, "default")
@@ -117,8 +165,13 @@ def load_settings(
     *,
     env: Mapping[str, str] | None = None,
     path: Path | None = None,
+    flags_origin: str = "flag",
 ) -> Settings:
-    """Merge defaults, the config file, the environment and flags (``None`` flags are unset)."""
+    """Merge defaults, the config file, the environment and flags (``None`` flags are unset).
+
+    ``flags_origin`` names where the flags came from in errors and provenance (the digest
+    passes its config file's ``[summarizer]`` table as flags).
+    """
     env = os.environ if env is None else env
     path = path or config_path(env)
     values: dict[str, Any] = {}
@@ -146,7 +199,7 @@ def load_settings(
     for name, value in (flags or {}).items():
         if value is not None:
             values[name] = value
-            sources[name] = "flag"
+            sources[name] = flags_origin
 
     try:
         settings = Settings.model_validate(values)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -13,11 +12,6 @@ from summarizer.fileio import one_line
 __all__ = ["Page", "extract_html", "normalize_newlines", "sniff_html"]
 
 _HTML_SNIFF_RE = re.compile(r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.I)
-
-# trafilatura and the libraries under it log WARNINGs of their own ("discarding data",
-# "empty HTML tree"); what matters reaches the caller as an InputError, so below ERROR
-# they stay quiet unless the caller's logging is at DEBUG.
-_QUIET_LOGGERS = ("trafilatura", "htmldate", "courlan", "justext")
 
 
 def sniff_html(text: str) -> bool:
@@ -45,7 +39,6 @@ def extract_html(html: str, *, origin: str, url: str | None) -> Page:
     """The main text of a page, with its title, publication date and site name."""
     import trafilatura  # imported here: it is slow to import and only HTML needs it
 
-    _quiet()
     try:
         doc: Any = trafilatura.bare_extraction(
             html, url=url, with_metadata=True, include_comments=False
@@ -61,14 +54,6 @@ def extract_html(html: str, *, origin: str, url: str | None) -> Page:
         published=_clean(getattr(doc, "date", None)),
         site=_clean(getattr(doc, "sitename", None)) or _clean(getattr(doc, "hostname", None)),
     )
-
-
-def _quiet() -> None:
-    debug = logging.getLogger().isEnabledFor(logging.DEBUG)
-    for name in _QUIET_LOGGERS:
-        logger = logging.getLogger(name)
-        if logger.level == logging.NOTSET and not debug:
-            logger.setLevel(logging.ERROR)
 
 
 def _clean(value: object) -> str | None:

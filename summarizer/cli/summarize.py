@@ -1,0 +1,260 @@
+"""``summarizer summarize``: sources in, briefs out (stdout or ``-o``), one line per failure.
+
+Everything that can be checked before the first model call is (the output path, the
+backend's base URL, stdin given once), so a mistake costs no request.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from summarizer.cli.options import (
+    BackendOpt,
+    BaseUrlOpt,
+    Format,
+    LocalModelOpt,
+    MaxReasksOpt,
+    ModelOpt,
+    ModeOpt,
+    PromptsOpt,
+    StrictOpt,
+)
+from summarizer.cli.report import error_line
+
+if TYPE_CHECKING:
+    from summarizer.brief import Brief
+    from summarizer.errors import SummarizerError
+
+__all__ = ["summarize"]
+
+log = logging.getLogger("summarizer")
+
+SourcesArg = Annotated[
+    list[str], typer.Argument(help="Files, http(s) URLs, or - for stdin.", show_default=False)
+]
+FormatOpt = Annotated[
+    Format | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format [default: markdown on a terminal, json otherwise].",
+        show_default=False,
+    ),
+]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+]
+ConcurrencyOpt = Annotated[int, typer.Option(min=1, help="Briefs at once for many sources.")]
+NoCacheOpt = Annotated[
+    bool, typer.Option("--no-cache", help="Ask the model even if a stored brief matches.")
+]
+MaxInputTokensOpt = Annotated[
+    int | None,
+    typer.Option(
+        min=16,
+        help="Article tokens briefed in one call; longer ones are chunked "
+        "[default: from the backend's context window].",
+    ),
+]
+ChunkTokensOpt = Annotated[
+    int | None,
+    typer.Option(min=16, help="Tokens per chunk of a long article [default: from the backend]."),
+]
+ChunkOverlapOpt = Annotated[
+    int | None,
+    typer.Option(min=0, help="Tokens shared by consecutive chunks [default: a tenth, <= 200]."),
+]
+
+
+def summarize(
+    sources: SourcesArg,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    backend: BackendOpt = None,
+    mode: ModeOpt = None,
+    local_model: LocalModelOpt = None,
+    strict: StrictOpt = None,
+    max_reasks: MaxReasksOpt = None,
+    prompts: PromptsOpt = None,
+    concurrency: ConcurrencyOpt = 4,
+    no_cache: NoCacheOpt = False,
+    max_input_tokens: MaxInputTokensOpt = None,
+    chunk_tokens: ChunkTokensOpt = None,
+    chunk_overlap: ChunkOverlapOpt = None,
+) -> None:
+    """Brief one or more articles.
+
+    Results go to stdout (one JSON object, or a JSON array for several sources); logs,
+    warnings and errors go to stderr. A source that fails is reported and the others
+    still come out.
+    """
+    from summarizer.cli.app import fail
+    from summarizer.config import load_settings
+
+    if sources.count("-") > 1:
+        fail("stdin (-) can be given only once", 2)
+    if output is not None:
+        _check_output(output)
+    settings = load_settings(
+        {
+            "model": model,
+            "base_url": base_url,
+            "backend": backend,
+            "mode": mode,
+            "local_model": local_model,
+            "strict": strict,
+            "max_reasks": max_reasks,
+            "prompts_dir": prompts,
+            "max_input_tokens": max_input_tokens,
+            "chunk_tokens": chunk_tokens,
+            "chunk_overlap": chunk_overlap,
+        }
+    )
+    worst, briefs = _brief_all(sources, settings, concurrency=concurrency, no_cache=no_cache)
+    if briefs:
+        chosen = fmt or (Format.markdown if sys.stdout.isatty() else Format.json)
+        _emit(_render(briefs, chosen), chosen, output)
+    if worst:
+        raise typer.Exit(worst)
+
+
+def _brief_all(
+    sources: list[str], settings: Any, *, concurrency: int, no_cache: bool
+) -> tuple[int, list[Brief]]:
+    """Read and brief every source; the worst exit code of the failures, and the briefs."""
+    from summarizer.article import Limits, read_source
+    from summarizer.cli.app import state
+    from summarizer.cli.exits import exit_code
+    from summarizer.config import check_base_url
+    from summarizer.errors import SummarizerError
+    from summarizer.pipeline import Summarizer
+
+    worst = 0
+
+    def report(source: str, exc: SummarizerError) -> None:
+        nonlocal worst
+        if state.debug:
+            log.error("%s failed", source, exc_info=exc)
+        error_line(exc)
+        worst = max(worst, exit_code(exc))
+
+    limits = Limits(max_bytes=settings.max_input_bytes)
+    briefs: list[Brief] = []
+    with _cache(settings, no_cache) as cache, Summarizer(settings=settings, cache=cache) as brief:
+        if brief.backend.base_url is not None:  # OPENAI_BASE_URL is read by the resolution
+            check_base_url(brief.backend.base_url, origin=brief.backend.reasons.get("base_url"))
+        articles = []
+        for source in sources:
+            try:
+                articles.append(read_source(source, limits=limits))
+            except SummarizerError as exc:
+                report(source, exc)
+        if len(articles) == 1:
+            try:
+                briefs.append(brief.summarize(articles[0]))
+            except SummarizerError as exc:
+                report(articles[0].label, exc)
+        elif articles:
+            briefs = _summarize_many(brief, articles, concurrency, report)
+    return worst, briefs
+
+
+@contextlib.contextmanager
+def _cache(settings: Any, off: bool) -> Iterator[Any]:
+    """The brief cache, unless turned off; a cache that cannot open is skipped."""
+    if off or not settings.cache:
+        yield None
+        return
+    from summarizer.cache import open_cache
+    from summarizer.errors import ConfigurationError
+
+    try:
+        cache = open_cache(settings.db)
+    except ConfigurationError as exc:
+        log.warning("brief cache off: %s", exc)
+        yield None
+        return
+    with cache:
+        yield cache
+
+
+def _summarize_many(
+    summarizer: Any,
+    articles: list[Any],
+    concurrency: int,
+    report: Callable[[str, SummarizerError], None],
+) -> list[Brief]:
+    import asyncio
+
+    async def go() -> list[Brief]:
+        done: dict[int, Brief] = {}
+        async for result in summarizer.summarize_many(articles, concurrency=concurrency):
+            if result.brief is not None:
+                done[result.index] = result.brief
+            else:
+                report(articles[result.index].label, result.error)
+        await summarizer.aclose()
+        return [done[i] for i in sorted(done)]
+
+    return asyncio.run(go())
+
+
+def _render(briefs: list[Brief], fmt: Format) -> str:
+    if fmt is Format.json:
+        if len(briefs) == 1:
+            return briefs[0].model_dump_json(indent=2)
+        return "[\n" + ",\n".join(b.model_dump_json(indent=2) for b in briefs) + "\n]"
+    if fmt is Format.text:
+        return "\n\n".join(b.to_text() for b in briefs)
+    return "\n---\n\n".join(b.to_markdown() for b in briefs)
+
+
+def _check_output(output: Path) -> None:
+    """Refuse, before any model call, an ``-o`` that cannot be written (exit 2)."""
+    from summarizer.cli.app import fail
+
+    if output.is_dir():
+        fail(f"cannot write {output}: is a directory", 2)
+    ancestor = output.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        fail(f"cannot write {output}: {ancestor} is not a directory", 2)
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        fail(f"cannot write {output}: permission denied in {ancestor}", 2)
+
+
+def _emit(text: str, fmt: Format, output: Path | None) -> None:
+    """The rendered briefs to the terminal, stdout or ``output``; a failed write is one
+    line and exit 1, and leaves no partial or temporary file."""
+    from summarizer.cli.app import fail
+    from summarizer.fileio import atomic_write
+
+    text = text if text.endswith("\n") else text + "\n"
+    try:
+        if output is not None:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(output, text)
+        elif fmt is Format.markdown and sys.stdout.isatty():
+            from rich.console import Console
+            from rich.markdown import Markdown
+
+            Console().print(Markdown(text))
+        else:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+    except OSError as exc:
+        if output is None:  # what is still buffered must not fail again at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        where = output if output is not None else "standard output"
+        fail(f"cannot write {where}: {exc.strerror or exc}", 1)
