@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from summarizer.errors import ConfigurationError
@@ -17,12 +18,14 @@ if TYPE_CHECKING:
 
     from summarizer.article import Article
     from summarizer.brief import Brief, Usage
-    from summarizer.digest.store import BriefCache
+    from summarizer.cache import BriefCache, Cache
     from summarizer.model.conversation import Conversation, Outcome
     from summarizer.pipeline import Summarizer
 
 __all__ = [
     "assemble",
+    "db_path",
+    "open_brief_cache",
     "batch_mode",
     "brief_cache",
     "cache_key",
@@ -31,8 +34,23 @@ __all__ = [
     "live_complete",
     "load",
     "parse_completion",
+    "read_arg",
     "strict_default",
 ]
+
+
+def db_path(db: Path | None) -> Path:
+    """The database file shared with the brief cache and the digest store."""
+    from summarizer.cache import default_db_path
+
+    return default_db_path(db)
+
+
+def open_brief_cache(db: Path | None) -> Cache:
+    """The brief cache in that database (what ``summarize`` and the digest read)."""
+    from summarizer.cache import open_cache
+
+    return open_cache(db)
 
 
 def endpoint(summarizer: Summarizer) -> tuple[str, str | None, float]:
@@ -70,6 +88,13 @@ def load(summarizer: Summarizer, source: Any) -> Article:
     from summarizer.article import Article, load_article
 
     return source if isinstance(source, Article) else load_article(source, limits=summarizer.limits)
+
+
+def read_arg(summarizer: Summarizer, arg: str) -> Article:
+    """A command-line source: ``-`` (stdin), an http(s) URL, or a file path."""
+    from summarizer.article import read_source
+
+    return read_source(arg, limits=summarizer.limits)
 
 
 def cache_key(summarizer: Summarizer, article: Article, strict: bool) -> tuple[str, dict[str, Any]]:

@@ -49,10 +49,8 @@ class Submitted:
 
 def open_batches(summarizer: Summarizer, **options: Any) -> Batches:
     """The job store (the digest store's database) and the backend's batch API."""
-    from summarizer.digest.store import default_db_path
-
     base_url, api_key, timeout_s = adapter.endpoint(summarizer)
-    store = JobStore(default_db_path(summarizer.settings.db))
+    store = JobStore(adapter.db_path(summarizer.settings.db))
     api = BatchAPI(base_url, api_key=api_key, timeout_s=timeout_s)
     return Batches(summarizer, store, api, **options)
 
@@ -260,7 +258,8 @@ def _reask(batches: Batches, job: Job, how: str) -> list[Job]:
 def collect(
     batches: Batches, job: Job, *, reask: str = "batch", wait: bool = False
 ) -> list[BriefResult]:
-    """Settle a finished batch and return its briefs and errors (idempotent)."""
+    """Settle a finished batch and return its briefs and errors (idempotent), with those of
+    its finished follow-up batches (re-asks, retries); ``wait``: wait for all of them."""
     if reask not in ("batch", "live"):
         raise ValueError("reask must be 'batch' or 'live'")
     job = batches.wait(job) if wait else batches.refresh(job)
@@ -275,9 +274,11 @@ def collect(
         job = batches.store.update_job(job.id, collected_at=datetime.now(UTC).isoformat())
     rows = batches.store.requests(job.id)
     results = [_result(r) for r in rows if r.status in ("done", *RETRYABLE)]
-    if wait:
-        for child in batches.store.children(job.id):
-            results += collect(batches, child, reask=reask, wait=True)
+    for child in batches.store.children(job.id):  # re-asks and retries of these requests
+        try:
+            results += collect(batches, child, reask=reask, wait=wait)
+        except NotReadyError:
+            log.info("%s: follow-up %s has not finished", job.ref, child.ref)
     return results
 
 
