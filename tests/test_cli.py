@@ -6,7 +6,9 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -19,15 +21,20 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "port-strike.txt
 
 
 def cli(
-    *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+    *args: str,
+    stdin: str | None = None,
+    env: dict[str, str] | None = None,
+    prelude: str = "",
+    preexec_fn: Callable[[], None] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", "from summarizer.cli.app import main; main()", *args],
-        input=stdin if stdin is not None else "",
+        [sys.executable, "-c", f"{prelude}from summarizer.cli.app import main; main()", *args],
+        input=stdin if stdin is not None or preexec_fn is not None else "",
         capture_output=True,
         text=True,
         timeout=60,
         env={**os.environ, **(env or {})},
+        preexec_fn=preexec_fn,
     )
 
 
@@ -187,3 +194,170 @@ def test_every_command_has_help() -> None:
     result = cli("--help")
     text = " ".join(result.stdout.split())
     assert "Exit codes" in text and "3 bad input" in text
+
+
+# --- issue 13: the one-line contract, early configuration checks, secrets in URLs ----------
+
+
+class _Site(ThreadingHTTPServer):
+    """A loopback site: ``/redirect`` sends to ``target``; every request's headers are kept."""
+
+    daemon_threads = True
+    target = ""
+    seen: list[tuple[str, dict[str, str]]]
+
+
+class _Page(BaseHTTPRequestHandler):
+    server: _Site
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self.server.seen.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
+        if self.path.endswith("/models") and self.server.target:
+            self.send_response(302)
+            self.send_header("Location", self.server.target + "/v1/models")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        body = (Path(__file__).parent / "fixtures" / "articles" / "no-text.html").read_bytes()
+        if self.path.endswith("/models"):
+            body = b'{"data": []}'
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html" if b"<" in body else "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture
+def sites() -> Iterator[tuple[_Site, _Site]]:
+    """Two sites on two loopback addresses: 127.0.0.1 and 127.0.0.2."""
+    servers = [_Site((host, 0), _Page) for host in ("127.0.0.1", "127.0.0.2")]
+    threads = [
+        threading.Thread(target=s.serve_forever, kwargs={"poll_interval": 0.05}) for s in servers
+    ]
+    for server, thread in zip(servers, threads, strict=True):
+        server.seen = []
+        thread.start()
+    try:
+        yield servers[0], servers[1]
+    finally:
+        for server, thread in zip(servers, threads, strict=True):
+            server.shutdown()
+            server.server_close()
+            thread.join()
+
+
+def _base(site: _Site) -> str:
+    host, port = site.server_address[:2]
+    return f"http://{host!s}:{port}"
+
+
+def _one_error_line(result: subprocess.CompletedProcess[str], code: int) -> str:
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == code, result.stderr
+    assert len(lines) == 1 and lines[0].startswith("summarizer: error: "), lines
+    return lines[0]
+
+
+def test_backends_probe_drops_the_key_on_a_redirect_to_another_host(
+    sites: tuple[_Site, _Site],
+) -> None:
+    first, second = sites
+    first.target = _base(second)
+    key = "sk-test-REDIRECT-0123456789abcdef"
+    result = cli("backends", "--base-url", _base(first) + "/v1", "--model", "m",
+                 env={"OPENAI_API_KEY": key})  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "answers (HTTP 200)" in result.stdout
+    assert first.seen[0][1].get("authorization") == f"Bearer {key}"
+    assert second.seen and "authorization" not in second.seen[0][1]
+
+
+def test_url_credentials_are_redacted_in_backends_and_errors(sites: tuple[_Site, _Site]) -> None:
+    host, port = sites[0].server_address[:2]
+    url = f"http://alice:pa55w0rd-XYZ@{host!s}:{port}/v1?token=tok-SECRET-123"
+    shown = cli("backends", "--base-url", url, "--model", "m")
+    assert shown.returncode == 0, shown.stderr
+    assert "pa55w0rd" not in shown.stdout and "tok-SECRET" not in shown.stdout
+    assert "[REDACTED]" in shown.stdout
+    failed = cli("summarize", str(EXAMPLE), "--base-url", url.replace(str(port), "9"),
+                 "--model", "m", env={"SUMMARIZER_TRANSPORT_ATTEMPTS": "1"})  # fmt: skip
+    assert failed.returncode == 4
+    assert "pa55w0rd" not in failed.stderr and "tok-SECRET" not in failed.stderr
+
+
+@pytest.mark.parametrize(
+    ("base_url", "fragment"),
+    [
+        ("localhost:8080/v1", "must start with http:// or https://"),
+        ("ftp://127.0.0.1/v1", "must start with http:// or https://"),
+        ("http://127.0.0.1:99999/v1", "not a valid URL"),
+        ("http://127.0.0.1:port/v1", "not a valid URL"),
+    ],
+)
+def test_bad_base_url_is_exit_2_at_once(backend: FakeOpenAI, base_url: str, fragment: str) -> None:
+    for args, env in (
+        (["--base-url", base_url], {}),
+        ([], {"SUMMARIZER_BASE_URL": base_url}),
+        ([], {"SUMMARIZER_BASE_URL": "", "OPENAI_BASE_URL": base_url}),
+    ):
+        result = cli("summarize", str(EXAMPLE), "--model", "m", *args, env=env)
+        assert fragment in _one_error_line(result, 2)
+    assert backend.calls == 0
+
+
+def test_stdin_closed_is_one_line_exit_3(backend: FakeOpenAI) -> None:
+    result = cli("summarize", "-", preexec_fn=lambda: os.close(0))
+    assert "standard input is closed" in _one_error_line(result, 3)
+    assert backend.calls == 0
+
+
+def test_output_to_a_directory_is_exit_2_before_any_call(
+    backend: FakeOpenAI, tmp_path: Path
+) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    result = cli("summarize", str(EXAMPLE), "-o", str(folder))
+    assert "is a directory" in _one_error_line(result, 2)
+    (folder / "file").write_text("x")
+    result = cli("summarize", str(EXAMPLE), "-o", str(folder / "file" / "brief.json"))
+    assert "is not a directory" in _one_error_line(result, 2)
+    assert backend.calls == 0
+    assert sorted(p.name for p in folder.iterdir()) == ["file"]
+
+
+def test_output_on_a_full_disk_is_one_line_and_leaves_nothing(
+    backend: FakeOpenAI, tmp_path: Path
+) -> None:
+    """A file size limit stands in for a full disk: the write fails halfway (EFBIG)."""
+    prelude = (
+        "import resource, signal; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (512, 512)); "
+    )
+    out = tmp_path / "out" / "brief.json"
+    result = cli("summarize", str(EXAMPLE), "--no-cache", "-o", str(out), prelude=prelude)
+    line = _one_error_line(result, 1)
+    assert f"cannot write {out}" in line and "File too large" in line
+    assert list(out.parent.iterdir()) == []
+
+
+def test_trafilatura_log_lines_do_not_break_the_one_line_error(
+    backend: FakeOpenAI, sites: tuple[_Site, _Site]
+) -> None:
+    result = cli("summarize", _base(sites[0]) + "/no-text.html")
+    assert "no article text found in the HTML" in _one_error_line(result, 3)
+
+
+def test_terminal_escapes_in_an_article_never_reach_the_terminal(
+    backend: FakeOpenAI, tmp_path: Path
+) -> None:
+    path = tmp_path / "escapes.txt"
+    path.write_text("\x1b]0;OWNED\x07\x1b[2J" + ARTICLE, encoding="utf-8")
+    for fmt in ("text", "markdown", "json"):
+        result = cli("summarize", str(path), "-f", fmt)
+        assert result.returncode == 0, result.stderr
+        assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+        assert "\\u001b" not in result.stdout
