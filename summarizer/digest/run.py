@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from summarizer.digest.config import DigestConfig, load_digest_config
+from summarizer.digest.config import DigestConfig
 from summarizer.digest.models import Digest, DigestCounts, FailedArticle
 from summarizer.digest.stories import Briefed, DigestHeader, Item, build_digest
 from summarizer.errors import RunLockedError
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from summarizer.digest.store import Store, StoredArticle
     from summarizer.pipeline import BriefResult
 
-__all__ = ["DigestConfig", "Progress", "load_digest_config", "run_digest", "run_lock"]
+__all__ = ["Progress", "arun_digest", "run_digest", "run_lock"]
 
 log = logging.getLogger(__name__)
 
