@@ -294,3 +294,65 @@ def test_fast_enough_per_brief() -> None:
         check_support(claim, [ev])
     # Goal ~2 ms per brief; the bound leaves room for a loaded CI machine.
     assert time.perf_counter() - start < 0.25
+
+
+# --- generalization rules (issue 10 follow-up): pinned cases of each new kind ------------
+
+_PORT = "Dockworkers at Port Halden voted on Monday to extend their strike for another week"
+_PRESS = (
+    "Trump has been pressing Moscow and Kyiv to agree to a ceasefire since returning to the "
+    "White House but has failed to extract any major concessions from the Kremlin."
+)
+
+
+def test_near_form_contradiction_fails() -> None:
+    assert not check_support("Dockworkers voted to end their strike.", [_PORT]).supported
+
+
+def test_urging_frame_does_not_support_agreement() -> None:
+    assert not check_support("Moscow has agreed to a ceasefire.", [_PRESS]).supported
+    ev = ["She called on both sides to agree to mediation."]
+    assert not check_support("Both sides agreed to mediation.", ev).supported
+
+
+def test_urging_claim_is_kept() -> None:
+    ev = ["Irish fishing organisations have been pressing Brussels for a harder line."]
+    claim = "Irish fishing organisations have been pressing Brussels for a harder line."
+    assert check_support(claim, ev).supported
+    assert not check_support("Brussels has adopted a harder line.", ev).supported
+
+
+def test_short_claim_uncovered_word_fails() -> None:
+    ev = ["Moscow agreed to a ceasefire on Tuesday, officials in both capitals said."]
+    assert check_support("Moscow agreed to a ceasefire.", ev).supported
+    assert not check_support("Moscow agreed to an immediate ceasefire.", ev).supported
+
+
+def test_added_adverb_fails() -> None:
+    ev = [
+        "Nurses at Riverside Health, the largest hospital group in the region, voted "
+        "overwhelmingly on Monday to strike after four months of pay negotiations"
+    ]
+    assert not check_support("Nurses at Riverside Health voted narrowly to strike.", ev).supported
+    assert check_support("Nurses at Riverside Health voted overwhelmingly to strike.", ev).supported
+
+
+def test_opposite_bound_fails() -> None:
+    ev = ["The judge told the jurors that the trial was expected to last up to eight weeks."]
+    assert not check_support("The trial is expected to last at least eight weeks.", ev).supported
+    assert check_support("The trial is expected to last up to eight weeks.", ev).supported
+
+
+def test_not_yet_keeps_negation() -> None:
+    ev = ["he warned that the hospital's budget for next year had not yet been confirmed."]
+    assert not check_support(
+        "The hospital's budget for next year has been confirmed.", ev
+    ).supported
+
+
+def test_decide_whether_is_not_a_decision() -> None:
+    ev = [
+        "The union said it would meet on Thursday to decide whether to announce further "
+        "strike dates in April if no improved offer is made."
+    ]
+    assert not check_support("The union announced further strike dates in April.", ev).supported
