@@ -175,11 +175,6 @@ def _no_run_of_the_key(text: str) -> bool:
     return not any(KEY[i : i + 8] in text for i in range(len(KEY) - 7))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13 #2: model/transport.py must call summarizer.redact.redact/mentions "
-    "(its refactor is in flight); remove this mark with that call-site edit",
-)
 @pytest.mark.parametrize("pad", [250, 285])
 def test_a_key_echoed_across_the_snippet_cut_shows_no_8_characters(
     key: str, tmp_path: Path, caplog: pytest.LogCaptureFixture, pad: int
