@@ -1,0 +1,460 @@
+"""Tokenising and per-text analysis for the claim-support check.
+
+:func:`analyze` turns a claim or a quote into a :class:`Text`: its word tokens in plain
+parallel lists (as written, lower case, stem, paraphrase key, capitalised, sentence-initial,
+function word), the negation and hedge scope of each word, its numbers and dates, and an
+index from key and stem to word positions. Everything about a word that does not depend on
+its context is computed once per distinct word (:func:`_props`); negation and hedge scopes
+are run only from a negator or hedge to the end of its reach, since every other word has
+none. :func:`word_count` counts words without analysing (enough to tell whether a quote is
+substantive). Results are cached per text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer  # type: ignore[import-untyped,import-not-found,unused-ignore]
+
+from summarizer.grounding.lexicon import (
+    ANTONYMS,
+    BIGRAM_LANGS,
+    CJK_CHAR,
+    CLAIM_HEDGES,
+    CLASSES,
+    CLAUSE_BREAK,
+    CONDITIONALS,
+    DAY_WORDS,
+    DETERMINERS,
+    FOLD,
+    HEDGES,
+    HEDGES_BEFORE_TO,
+    IRREGULAR,
+    MONTH_WORDS,
+    NEG_VERBS,
+    NEG_VERBS_BEFORE_TO,
+    NEGATORS,
+    NOUN_HEDGES,
+    NUMBER_WORDS,
+    RELATIVE_DAYS,
+    SCALES,
+    STEMMERS,
+    STOP,
+    TOKEN,
+    URGING,
+    URGING_REACH,
+)
+
+SCOPE = 4  # content words a negator or hedge governs, within its clause
+
+_EN_NEGATORS = NEGATORS["en"]
+_OPENERS = frozenset('.!?:"“”(«') | {"--"}
+_CONTRACTED = {"ca": "can", "wo": "will", "sha": "shall"}
+# Words and numbers only (the items of TOKEN that are not punctuation), for counting.
+_COUNT = re.compile(
+    r"(\d+(?:[.,]\d+)*)(?:st|nd|rd|th|[a-zA-Z]{1,2}\b)?|([^\W\d_]+(?:['’][^\W\d_]+)*)"
+)
+_MULTI_SEP = re.compile(r"\d[.,]\d+[.,]\d")  # a number float() may reject ("1.2.3")
+
+
+@lru_cache(maxsize=64)
+def _stemmer(lang: str) -> snowballstemmer.stemmer | None:
+    # snowballstemmer hands out PyStemmer's C implementation when it is installed (a
+    # dependency of this package): ~1.5 us a word instead of ~90 us in pure Python.
+    name = STEMMERS.get(lang)
+    return snowballstemmer.stemmer(name) if name else None
+
+
+@lru_cache(maxsize=1)
+def class_keys() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
+    """Stem -> paraphrase-class key, and key -> the keys of its antonyms."""
+    en = _stemmer("en")
+    assert en is not None
+    keys: dict[str, str] = {}
+    for line in CLASSES:
+        words = line.split()
+        key = "=" + words[0]
+        for w in words:
+            keys.setdefault(en.stemWord(w), key)
+    antonyms: dict[str, set[str]] = {}
+    for a, b in ANTONYMS:
+        if a == b:
+            continue
+        ka, kb = keys.get(en.stemWord(a), en.stemWord(a)), keys.get(en.stemWord(b), en.stemWord(b))
+        antonyms.setdefault(ka, set()).add(kb)
+        antonyms.setdefault(kb, set()).add(ka)
+    return keys, {k: frozenset(v) for k, v in antonyms.items()}
+
+
+def day_key(low: str) -> str | None:
+    """The date key of a weekday, month or relative-day word."""
+    if low in DAY_WORDS:
+        return "day:" + low[:3]
+    if low in MONTH_WORDS:
+        return "month:" + low[:3]
+    if low in RELATIVE_DAYS:
+        return "rel:" + low
+    return None
+
+
+def num_value(raw: str) -> float | None:
+    """The value of a written number ("1,200" = 1200, "4,5" = 4.5), None when malformed."""
+    if "," in raw and "." in raw:
+        raw = raw.replace(",", "")
+    elif "," in raw:
+        parts = raw.split(",")
+        raw = raw.replace(",", "") if all(len(p) == 3 for p in parts[1:]) else raw.replace(",", ".")
+    try:
+        return float(raw)
+    except ValueError:
+        return None
+
+
+# Fields of a word's context-free properties (_props).
+LOW, STEM, KEY, CAP, STOPW, TOKSTOP, CONTENT, SYNTACTIC, NEGVERB, NEGVERB_TO = range(10)
+CLAUSE, HEDGE, NOUNHEDGE, HEDGE_TO, CLAIMHEDGE, URGE, DAY, TRIG, CTRIG, SPECIAL = range(10, 20)
+KEYS, SPLIT, RARE = 20, 21, 22
+
+_PROPS: dict[str, dict[str, tuple]] = {}  # type: ignore[type-arg]
+
+
+def _props(lang: str, word: str) -> tuple:  # type: ignore[type-arg]
+    """Everything about a word as written that does not depend on its context, computed
+    once per language and word (fields: the constants above)."""
+    table = _PROPS.setdefault(lang, {})
+    found = table.get(word)
+    if found is not None:
+        return found
+    english = lang == "en"
+    low = word.lower()
+    stemmer = _stemmer(lang)
+    base = IRREGULAR.get(low, low) if english else low
+    st = stemmer.stemWord(base) if stemmer else base
+    key = class_keys()[0].get(st, st) if english else st
+    is_stop = low in STOP.get(lang, frozenset())
+    syntactic = low in NEGATORS.get(lang, frozenset())
+    neg_verb, neg_verb_to = english and st in NEG_VERBS, english and st in NEG_VERBS_BEFORE_TO
+    hedge, hedge_to, urge = english and low in HEDGES, english and low in HEDGES_BEFORE_TO, False
+    urge = english and low in URGING
+    claim_hedge = english and low in CLAIM_HEDGES
+    trig = syntactic or neg_verb or neg_verb_to or hedge or hedge_to or urge
+    special = (english and low in NUMBER_WORDS) or (low in SCALES and len(low) > 2)
+    split = "'" in word or (english and low == "cannot")
+    day = day_key(low)
+    props = (
+        low, st, key, word[:1].isupper(), is_stop,
+        is_stop or low in SCALES or (english and low in NUMBER_WORDS),
+        not is_stop and low not in SCALES, syntactic, neg_verb, neg_verb_to,
+        low in CLAUSE_BREAK, hedge, low in NOUN_HEDGES, hedge_to, claim_hedge, urge,
+        day, trig, trig or claim_hedge, special, (key,) if st == key else (key, st), split,
+        trig or claim_hedge or special or split or day is not None,
+    )  # fmt: skip
+    table[word] = props
+    return props
+
+
+class Text:
+    """An analysed claim or quote. Word ``i`` is ``text[i]`` as written; ``props[i]`` holds
+    its context-free properties (see :func:`_props`); the other lists are per word too."""
+
+    __slots__ = (
+        "raw", "lang", "text", "props", "low", "stem", "initial", "neg", "negcue",
+        "syntactic", "hedge", "is_hedge", "negator", "keys", "lows", "numbers",
+        "number_text", "days", "day_text", "words", "bigrams", "cjk",
+    )  # fmt: skip
+
+    def __init__(self, raw: str, lang: str, cjk: bool) -> None:
+        self.raw = raw
+        self.lang = lang
+        self.cjk = cjk
+        self.text: list[str] = []
+        self.props: list[tuple] = []  # type: ignore[type-arg]
+        self.initial: list[bool] = []
+        self.low: list[str] = []
+        self.stem: list[str] = []
+        self.neg: list[int] = []  # rank in a negator's scope: 1 for its head word, 0 if none
+        self.negcue: list[str] = []  # the negator governing the word
+        self.syntactic: list[bool] = []  # governed by not/no/never/without (meaningful if neg)
+        self.hedge: list[str] = []  # the hedge governing the word ('' when none)
+        self.is_hedge: list[bool] = []
+        self.negator: list[bool] = []
+        self.keys: dict[str, list[int]] = {}
+        self.lows: frozenset[str] = frozenset()
+        self.numbers: frozenset[float] = frozenset()
+        self.number_text: list[tuple[float, str]] = []
+        self.days: frozenset[str] = frozenset()
+        self.day_text: list[tuple[str, str]] = []
+        self.words = 0
+        self.bigrams: frozenset[str] = frozenset()
+
+
+class _Items:
+    """Items (words, numbers, punctuation) of a text in order, as plain lists."""
+
+    __slots__ = ("low", "text", "word", "possessive", "triggers", "specials", "numbers")
+
+    def __init__(self) -> None:
+        self.low: list[str] = []  # lower case, for look-ahead
+        self.text: list[str] = []  # as written
+        self.word: list[int] = []  # word index, -1 for a number or punctuation
+        self.possessive: set[int] = set()  # items written with 's
+        self.triggers: list[int] = []  # items that may open a negation or hedge scope
+        self.specials: list[int] = []  # number and scale words
+        self.numbers: list[tuple[float, str]] = []
+
+
+def _split_word(word: str, english: bool) -> tuple[list[str], bool]:
+    """The items a word written with an apostrophe (or "cannot") stands for, and whether
+    it was a possessive: "union's" -> union; "can't" -> can not."""
+    low = word.lower()
+    possessive = False
+    if low.endswith("'s"):
+        word, low, possessive = word[:-2], low[:-2], True
+    if english and low.endswith("n't"):
+        return [_CONTRACTED.get(low[:-3], low[:-3]), "not"], possessive
+    if english and low == "cannot":
+        return ["can", "not"], possessive
+    return [word], possessive
+
+
+def _rare_word(out: Text, it: _Items, word: str, props: tuple, initial: bool, claim: bool) -> None:  # type: ignore[type-arg]
+    """Add a word that needs more than the common path: a contraction or possessive, a
+    possible negator or hedge, a number or scale word, a date word."""
+    lang = out.lang
+    parts = [word]
+    if props[SPLIT]:
+        parts, possessive = _split_word(word, lang == "en")
+        if possessive:
+            it.possessive.add(len(it.low))
+    for part in parts:
+        p = props if part is word else _props(lang, part)
+        if p[CTRIG] if claim else p[TRIG]:
+            it.triggers.append(len(it.low))
+        if p[SPECIAL]:
+            it.specials.append(len(it.low))
+        it.word.append(len(out.text))
+        it.low.append(p[LOW])
+        it.text.append(part)
+        out.text.append(part)
+        out.props.append(p)
+        out.initial.append(initial)
+        initial = False
+
+
+def _tokenize(out: Text, raw: str, claim: bool) -> _Items:
+    """Items of ``raw`` into ``out`` (words) and the returned :class:`_Items`."""
+    lang = out.lang
+    table = _PROPS.setdefault(lang, {})
+    it = _Items()
+    ilow, itext, iword, numbers = it.low, it.text, it.word, it.numbers
+    texts, props, initials = out.text, out.props, out.initial
+    initial = True
+    for num, suffix, word, punct in TOKEN.findall(raw):
+        if word:
+            p = table.get(word) or _props(lang, word)
+            if p[RARE]:
+                _rare_word(out, it, word, p, initial, claim)
+            else:
+                iword.append(len(texts))
+                ilow.append(p[0])
+                itext.append(word)
+                texts.append(word)
+                props.append(p)
+                initials.append(initial)
+            initial = False
+        elif punct:
+            iword.append(-2)
+            ilow.append(punct)
+            itext.append(punct)
+            if punct in _OPENERS:
+                initial = True
+        else:
+            value = num_value(num)
+            if value is None:
+                continue
+            scale = SCALES.get(suffix.lower())
+            if scale is not None:
+                value *= scale
+            full = num + suffix
+            iword.append(-1)
+            ilow.append(full.lower())
+            itext.append(full)
+            numbers.append((value, full))
+            initial = False
+    return it
+
+
+def _word_numbers(it: _Items, english: bool) -> list[tuple[float, str]]:
+    """Numbers written in words: "nine", "3 million", "twelve thousand"."""
+    out: list[tuple[float, str]] = []
+    for i in it.specials:
+        low, txt = it.low[i], it.text[i]
+        if english and low in NUMBER_WORDS:
+            out.append((float(NUMBER_WORDS[low]), txt))
+        if low in SCALES and len(low) > 2 and i > 0:
+            prev = it.text[i - 1]
+            prev_value: float | None = None
+            if it.word[i - 1] == -1:
+                prev_value = num_value(prev)
+            elif prev.lower() in NUMBER_WORDS:
+                prev_value = float(NUMBER_WORDS[prev.lower()])
+            if prev_value is not None:
+                out.append((prev_value * SCALES[low], prev + " " + txt))
+    return out
+
+
+def _scopes(out: Text, it: _Items, claim: bool) -> None:
+    """Negation and hedge scopes, run from each possible negator or hedge for as long as a
+    scope is open (elsewhere no word is negated or hedged)."""
+    n = len(out.text)
+    out.neg, out.negcue, out.syntactic = [0] * n, [""] * n, [False] * n
+    out.hedge, out.is_hedge, out.negator = [""] * n, [False] * n, [False] * n
+    claim_hedged = ""
+    done = 0
+    for start in it.triggers:
+        if start >= done:
+            done, hedged = _scope_run(out, it, start, claim)
+            claim_hedged = hedged or claim_hedged
+    if claim and claim_hedged:
+        # A claim that hedges anywhere ("is possible", "may") asserts none of its words.
+        out.hedge = [h or claim_hedged for h in out.hedge]
+
+
+def _scope_run(out: Text, it: _Items, i: int, claim: bool) -> tuple[int, str]:
+    """Run the scope state from item ``i`` (a trigger) until no scope is open; return the
+    next item and the last claim-side hedge seen."""
+    lows, iword, props, initial = it.low + ["", ""], it.word, out.props, out.initial
+    neg_left = neg_rank = hedge_left = 0
+    negcue = hedge = claim_hedged = ""
+    neg_syntactic = neg_clause = False
+    end = len(it.low)
+    while i < end:
+        j = iword[i]
+        if j < 0:
+            if j == -2:
+                neg_left = hedge_left = 0  # quotation marks too: a quote is its own unit
+                neg_clause = False
+            i += 1
+            if not (neg_left or hedge_left or neg_clause):
+                break
+            continue
+        p = props[j]
+        low = p[LOW]
+        if p[CLAUSE] and not (low == "yet" and i > 0 and lows[i - 1] in _EN_NEGATORS):
+            neg_left = hedge_left = 0
+            neg_clause = False
+        elif neg_clause and (low == "or" or low == "nor"):
+            neg_left, neg_rank = SCOPE, 0  # "not pass a budget or raise fares"
+        nxt = lows[i + 1]
+        is_negator = p[SYNTACTIC] or p[NEGVERB] or (p[NEGVERB_TO] and nxt == "to")
+        is_hedge = _is_hedge(p, lows, i, it.possessive, claim)
+        content = p[CONTENT] and not is_negator
+        counts = content and not (p[CAP] and not initial[j])
+        if neg_left > 0:
+            out.neg[j] = neg_rank + 1 if counts else 0
+            out.negcue[j] = negcue
+            out.syntactic[j] = neg_syntactic
+        if hedge_left > 0:
+            out.hedge[j] = hedge
+        out.is_hedge[j] = is_hedge
+        out.negator[j] = is_negator
+        if counts and neg_left > 0:
+            neg_left -= 1
+            neg_rank += 1
+        if content and hedge_left > 0 and not is_hedge:
+            hedge_left -= 1
+        if is_negator:
+            # A double negation ("not deny", "never failed to") cancels out.
+            neg_left = 0 if (neg_left > 0 and neg_rank == 0) else SCOPE
+            neg_rank = 0
+            negcue = out.text[j]
+            neg_syntactic = p[SYNTACTIC]
+            neg_clause = True
+        if is_hedge:
+            hedge_left = SCOPE + 1
+            hedge = out.text[j] if low not in HEDGES_BEFORE_TO else f"{out.text[j]} {nxt}"
+            if claim and low not in CONDITIONALS:
+                claim_hedged = hedge
+        i += 1
+        if not (neg_left or hedge_left or neg_clause):
+            break
+    return i, claim_hedged
+
+
+def _is_hedge(p: tuple, lows: list[str], i: int, possessive: set[int], claim: bool) -> bool:  # type: ignore[type-arg]
+    """Whether the word at item ``i`` (properties ``p``) is a hedge in its context."""
+    urging, hedge_word, hedge_to = p[URGE], p[HEDGE], p[HEDGE_TO]
+    claim_hedge = claim and p[CLAIMHEDGE]
+    if not (hedge_word or hedge_to or urging or claim_hedge):
+        return False
+    nxt, nxt2 = lows[i + 1], lows[i + 2]
+    after_determiner = i > 0 and (lows[i - 1] in DETERMINERS or (i - 1) in possessive)
+    return bool(
+        (urging and any(w in ("to", "for") for w in lows[i + 1 : i + 1 + URGING_REACH]))
+        or (hedge_word and not (p[NOUNHEDGE] and after_determiner
+                                and nxt not in ("to", "for", "that")))
+        or (hedge_to and ("to" in (nxt, nxt2) or nxt in ("for", "on")))
+        or (claim_hedge and not after_determiner)
+    )  # fmt: skip
+
+
+@lru_cache(maxsize=4096)
+def analyze(text: str, lang: str, claim_side: bool) -> Text:
+    """The analysis of a claim (``claim_side``) or a quote, cached per text."""
+    raw = unicodedata.normalize("NFKC", text).translate(FOLD)
+    cjk_chars = CJK_CHAR.findall(raw)
+    out = Text(raw, lang, lang in BIGRAM_LANGS or len(cjk_chars) > len(raw) / 4)
+    it = _tokenize(out, raw, claim_side)
+    _scopes(out, it, claim_side)
+    numbers = it.numbers + _word_numbers(it, lang == "en") if it.specials else it.numbers
+    out.numbers = frozenset(round(v, 6) for v, _ in numbers)
+    out.number_text = [(round(v, 6), s) for v, s in numbers]
+    out.low = [p[LOW] for p in out.props]
+    out.stem = [p[STEM] for p in out.props]
+    out.lows = frozenset(out.low)
+    keys: dict[str, list[int]] = {}
+    for j, p in enumerate(out.props):
+        for k in p[KEYS]:
+            keys.setdefault(k, []).append(j)
+        if p[DAY] is not None:
+            _add_day(out, j, p)
+    out.keys = keys
+    out.days = frozenset(k for k, _ in out.day_text)
+    out.words = len(it.word) - it.word.count(-2) + len(cjk_chars) // 2
+    if out.cjk:
+        chars = "".join(ch for ch in raw if ch.isalnum())
+        out.bigrams = frozenset(chars[j : j + 2] for j in range(max(len(chars) - 1, 1)))
+    return out
+
+
+def _add_day(out: Text, j: int, p: tuple) -> None:  # type: ignore[type-arg]
+    low, cap = p[LOW], p[CAP]
+    if low == "may" and (not cap or out.initial[j]):
+        return
+    if low == "march" and not cap:
+        return
+    out.day_text.append((p[DAY], out.text[j]))
+
+
+@lru_cache(maxsize=8192)
+def word_count(text: str, lang: str) -> int:
+    """The number of words and numbers of a text (as :func:`analyze` counts them)."""
+    raw = unicodedata.normalize("NFKC", text).translate(FOLD)
+    found = _COUNT.findall(raw)
+    n = len(found) + len(CJK_CHAR.findall(raw)) // 2
+    english = lang == "en"
+    if "'" in raw or _MULTI_SEP.search(raw) or (english and "annot" in raw.lower()):
+        for num, word in found:
+            if num:
+                n -= num_value(num) is None
+            elif english:
+                n += len(_split_word(word, True)[0]) - 1
+    return n
+
+
+def clear_caches() -> None:
+    """Forget analysed texts (per-word properties stay)."""
+    analyze.cache_clear()
+    word_count.cache_clear()
