@@ -56,7 +56,6 @@ _CONTRACTED = {"ca": "can", "wo": "will", "sha": "shall"}
 _COUNT = re.compile(
     r"(\d+(?:[.,]\d+)*)(?:st|nd|rd|th|[a-zA-Z]{1,2}\b)?|([^\W\d_]+(?:['’][^\W\d_]+)*)"
 )
-_MULTI_SEP = re.compile(r"\d[.,]\d+[.,]\d")  # a number float() may reject ("1.2.3")
 
 
 @lru_cache(maxsize=64)
@@ -162,7 +161,7 @@ class Text:
     __slots__ = (
         "raw", "lang", "text", "props", "low", "stem", "initial", "neg", "negcue",
         "syntactic", "hedge", "is_hedge", "negator", "keys", "lows", "numbers",
-        "number_text", "days", "day_text", "words", "bigrams", "cjk",
+        "number_text", "days", "day_text", "bigrams", "cjk", "by_prefix", "by_length",
     )  # fmt: skip
 
     def __init__(self, raw: str, lang: str, cjk: bool) -> None:
@@ -186,8 +185,11 @@ class Text:
         self.number_text: list[tuple[float, str]] = []
         self.days: frozenset[str] = frozenset()
         self.day_text: list[tuple[str, str]] = []
-        self.words = 0
         self.bigrams: frozenset[str] = frozenset()
+        # Built on first use by the matching code: content words by the first four letters
+        # of their stem, and words that can be near forms by length.
+        self.by_prefix: dict[str, list[int]] | None = None
+        self.by_length: dict[int, list[int]] | None = None
 
 
 class _Items:
@@ -240,34 +242,56 @@ def _rare_word(out: Text, it: _Items, word: str, props: tuple, initial: bool, cl
         out.text.append(part)
         out.props.append(p)
         out.initial.append(initial)
+        if p[DAY] is not None:
+            _add_day(out, len(out.text) - 1, p)
         initial = False
 
 
 def _tokenize(out: Text, raw: str, claim: bool) -> _Items:
-    """Items of ``raw`` into ``out`` (words) and the returned :class:`_Items`."""
+    """Items of ``raw`` into ``out`` (words) and the returned :class:`_Items`.
+
+    No item spans whitespace, so the text is split on it first and only the pieces that are
+    not a plain word (with punctuation, digits or an apostrophe) go through :data:`TOKEN`.
+    """
     lang = out.lang
     table = _PROPS.setdefault(lang, {})
     it = _Items()
-    ilow, itext, iword, numbers = it.low, it.text, it.word, it.numbers
+    ilow, itext, iword = it.low, it.text, it.word
     texts, props, initials = out.text, out.props, out.initial
     initial = True
-    for num, suffix, word, punct in TOKEN.findall(raw):
+    for chunk in raw.split():
+        if not chunk.isalpha():
+            initial = _add_matches(out, it, TOKEN.findall(chunk), initial, claim)
+            continue
+        p = table.get(chunk) or _props(lang, chunk)
+        if p[RARE]:
+            _rare_word(out, it, chunk, p, initial, claim)
+        else:
+            iword.append(len(texts))
+            ilow.append(p[0])
+            itext.append(chunk)
+            texts.append(chunk)
+            props.append(p)
+            initials.append(initial)
+        initial = False
+    return it
+
+
+def _add_matches(
+    out: Text, it: _Items, found: list[tuple[str, str, str, str]], initial: bool, claim: bool
+) -> bool:
+    """Add the items :data:`TOKEN` found in a piece of text; return whether the next word
+    opens a sentence."""
+    lang = out.lang
+    table = _PROPS[lang]
+    for num, suffix, word, punct in found:
         if word:
-            p = table.get(word) or _props(lang, word)
-            if p[RARE]:
-                _rare_word(out, it, word, p, initial, claim)
-            else:
-                iword.append(len(texts))
-                ilow.append(p[0])
-                itext.append(word)
-                texts.append(word)
-                props.append(p)
-                initials.append(initial)
+            _rare_word(out, it, word, table.get(word) or _props(lang, word), initial, claim)
             initial = False
         elif punct:
-            iword.append(-2)
-            ilow.append(punct)
-            itext.append(punct)
+            it.word.append(-2)
+            it.low.append(punct)
+            it.text.append(punct)
             if punct in _OPENERS:
                 initial = True
         else:
@@ -278,12 +302,12 @@ def _tokenize(out: Text, raw: str, claim: bool) -> _Items:
             if scale is not None:
                 value *= scale
             full = num + suffix
-            iword.append(-1)
-            ilow.append(full.lower())
-            itext.append(full)
-            numbers.append((value, full))
+            it.word.append(-1)
+            it.low.append(full.lower())
+            it.text.append(full)
+            it.numbers.append((value, full))
             initial = False
-    return it
+    return initial
 
 
 def _word_numbers(it: _Items, english: bool) -> list[tuple[float, str]]:
@@ -400,12 +424,19 @@ def _is_hedge(p: tuple, lows: list[str], i: int, possessive: set[int], claim: bo
     )  # fmt: skip
 
 
+def _fold(text: str) -> tuple[str, int]:
+    """NFKC-normalised text with curly quotes folded, and its number of CJK characters."""
+    if text.isascii():
+        return text, 0  # NFKC and the folding leave ASCII as it is
+    raw = unicodedata.normalize("NFKC", text).translate(FOLD)
+    return raw, len(CJK_CHAR.findall(raw))
+
+
 @lru_cache(maxsize=4096)
 def analyze(text: str, lang: str, claim_side: bool) -> Text:
     """The analysis of a claim (``claim_side``) or a quote, cached per text."""
-    raw = unicodedata.normalize("NFKC", text).translate(FOLD)
-    cjk_chars = CJK_CHAR.findall(raw)
-    out = Text(raw, lang, lang in BIGRAM_LANGS or len(cjk_chars) > len(raw) / 4)
+    raw, cjk_count = _fold(text)
+    out = Text(raw, lang, lang in BIGRAM_LANGS or cjk_count > len(raw) / 4)
     it = _tokenize(out, raw, claim_side)
     _scopes(out, it, claim_side)
     numbers = it.numbers + _word_numbers(it, lang == "en") if it.specials else it.numbers
@@ -418,11 +449,8 @@ def analyze(text: str, lang: str, claim_side: bool) -> Text:
     for j, p in enumerate(out.props):
         for k in p[KEYS]:
             keys.setdefault(k, []).append(j)
-        if p[DAY] is not None:
-            _add_day(out, j, p)
     out.keys = keys
     out.days = frozenset(k for k, _ in out.day_text)
-    out.words = len(it.word) - it.word.count(-2) + len(cjk_chars) // 2
     if out.cjk:
         chars = "".join(ch for ch in raw if ch.isalnum())
         out.bigrams = frozenset(chars[j : j + 2] for j in range(max(len(chars) - 1, 1)))
@@ -440,18 +468,23 @@ def _add_day(out: Text, j: int, p: tuple) -> None:  # type: ignore[type-arg]
 
 @lru_cache(maxsize=8192)
 def word_count(text: str, lang: str) -> int:
-    """The number of words and numbers of a text (as :func:`analyze` counts them)."""
-    raw = unicodedata.normalize("NFKC", text).translate(FOLD)
-    found = _COUNT.findall(raw)
-    n = len(found) + len(CJK_CHAR.findall(raw)) // 2
+    """The number of words and numbers of a text as :func:`analyze` counts them, counted
+    only up to four (enough to tell whether a quote is substantive)."""
+    raw, cjk_count = _fold(text)
+    n = cjk_count // 2
     english = lang == "en"
-    if "'" in raw or _MULTI_SEP.search(raw) or (english and "annot" in raw.lower()):
-        for num, word in found:
+    for chunk in raw.split():
+        if n >= 4:
+            return 4
+        if chunk.isalpha() and not (english and chunk.lower() == "cannot"):
+            n += 1
+            continue
+        for num, word in _COUNT.findall(chunk):
             if num:
-                n -= num_value(num) is None
-            elif english:
-                n += len(_split_word(word, True)[0]) - 1
-    return n
+                n += num_value(num) is not None
+            else:
+                n += len(_split_word(word, english)[0]) if english else 1
+    return min(n, 4)
 
 
 def clear_caches() -> None:

@@ -150,12 +150,17 @@ def _occurrences(c: Text, j: int, ev: Text, *, name: bool) -> list[int]:
     found = ev.keys.get(p[KEY]) or ev.keys.get(p[STEM])
     if found:
         return found
-    out: list[int] = []
     s = p[STEM]
-    for i, q in enumerate(ev.props):
-        if q[TOKSTOP]:
-            continue
-        t = q[STEM]
+    if len(s) < 4:
+        return []  # a shared prefix must be four letters or more
+    if ev.by_prefix is None:
+        ev.by_prefix = {}
+        for i, q in enumerate(ev.props):
+            if not q[TOKSTOP] and len(q[STEM]) >= 4:
+                ev.by_prefix.setdefault(q[STEM][:4], []).append(i)
+    out: list[int] = []
+    for i in ev.by_prefix.get(s[:4], ()):
+        t = ev.stem[i]
         pre = _common_prefix(s, t)
         shorter = min(len(s), len(t))
         if (name and pre >= 4 and pre >= shorter - 3) or (pre >= 5 and pre >= shorter - 2):
@@ -308,17 +313,26 @@ def _near_form(a: str, b: str) -> bool:
     return False
 
 
+def _near_candidates(q: Text, length: int) -> list[int]:
+    """Words of ``q`` that may be near forms of a word of ``length`` letters, in order:
+    content words, not capitalised, of the same length or 2-3 letters longer or shorter."""
+    if q.by_length is None:
+        q.by_length = {}
+        for i, p in enumerate(q.props):
+            if not p[TOKSTOP] and not p[CAP]:
+                q.by_length.setdefault(len(q.low[i]), []).append(i)
+    found: list[int] = []
+    for n in (length, length - 3, length - 2, length + 2, length + 3):
+        found += q.by_length.get(n, ())
+    return sorted(found)
+
+
 def _uncovered_word(c: Text, j: int, quotes: list[Text]) -> str | None:
     """A reason when an uncovered claim word is contradicted or is an added qualifier."""
     low, stem, text = c.low[j], c.stem[j], c.text[j]
     for q in quotes:
-        for i, p in enumerate(q.props):
-            if (
-                not p[TOKSTOP]
-                and not p[CAP]
-                and _near_form(low, q.low[i])
-                and _near_form(stem, q.stem[i])
-            ):
+        for i in _near_candidates(q, len(low)):
+            if _near_form(low, q.low[i]) and _near_form(stem, q.stem[i]):
                 return f"{_quoted(text)} is not supported: the evidence says {_quoted(q.text[i])}"
     if low.endswith("ly") and len(low) > 5 and not c.props[j][CAP]:
         return f"{_quoted(text)} is not supported: the evidence does not say so"
