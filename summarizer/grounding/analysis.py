@@ -170,7 +170,7 @@ class Text:
         self.cjk = cjk
         self.text: list[str] = []
         self.props: list[tuple] = []  # type: ignore[type-arg]
-        self.initial: list[bool] = []
+        self.initial: set[int] = set()  # words that open a sentence (or a quotation)
         self.low: list[str] = []
         self.stem: list[str] = []
         self.neg: list[int] = []  # rank in a negator's scope: 1 for its head word, 0 if none
@@ -195,11 +195,11 @@ class Text:
 class _Items:
     """Items (words, numbers, punctuation) of a text in order, as plain lists."""
 
-    __slots__ = ("low", "text", "word", "possessive", "triggers", "specials", "numbers")
+    __slots__ = ("low", "num_text", "word", "possessive", "triggers", "specials", "numbers")
 
     def __init__(self) -> None:
         self.low: list[str] = []  # lower case, for look-ahead
-        self.text: list[str] = []  # as written
+        self.num_text: dict[int, str] = {}  # numbers as written
         self.word: list[int] = []  # word index, -1 for a number or punctuation
         self.possessive: set[int] = set()  # items written with 's
         self.triggers: list[int] = []  # items that may open a negation or hedge scope
@@ -238,10 +238,10 @@ def _rare_word(out: Text, it: _Items, word: str, props: tuple, initial: bool, cl
             it.specials.append(len(it.low))
         it.word.append(len(out.text))
         it.low.append(p[LOW])
-        it.text.append(part)
+        if initial:
+            out.initial.add(len(out.text))
         out.text.append(part)
         out.props.append(p)
-        out.initial.append(initial)
         if p[DAY] is not None:
             _add_day(out, len(out.text) - 1, p)
         initial = False
@@ -256,7 +256,7 @@ def _tokenize(out: Text, raw: str, claim: bool) -> _Items:
     lang = out.lang
     table = _PROPS.setdefault(lang, {})
     it = _Items()
-    ilow, itext, iword = it.low, it.text, it.word
+    ilow, iword = it.low, it.word
     texts, props, initials = out.text, out.props, out.initial
     initial = True
     for chunk in raw.split():
@@ -267,12 +267,12 @@ def _tokenize(out: Text, raw: str, claim: bool) -> _Items:
         if p[RARE]:
             _rare_word(out, it, chunk, p, initial, claim)
         else:
+            if initial:
+                initials.add(len(texts))
             iword.append(len(texts))
             ilow.append(p[0])
-            itext.append(chunk)
             texts.append(chunk)
             props.append(p)
-            initials.append(initial)
         initial = False
     return it
 
@@ -291,7 +291,6 @@ def _add_matches(
         elif punct:
             it.word.append(-2)
             it.low.append(punct)
-            it.text.append(punct)
             if punct in _OPENERS:
                 initial = True
         else:
@@ -303,30 +302,31 @@ def _add_matches(
                 value *= scale
             full = num + suffix
             it.word.append(-1)
+            it.num_text[len(it.low)] = full
             it.low.append(full.lower())
-            it.text.append(full)
             it.numbers.append((value, full))
             initial = False
     return initial
 
 
-def _word_numbers(it: _Items, english: bool) -> list[tuple[float, str]]:
+def _word_numbers(text: Text, it: _Items, english: bool) -> list[tuple[float, str]]:
     """Numbers written in words: "nine", "3 million", "twelve thousand"."""
-    out: list[tuple[float, str]] = []
+    found: list[tuple[float, str]] = []
     for i in it.specials:
-        low, txt = it.low[i], it.text[i]
+        low, txt = it.low[i], text.text[it.word[i]]
         if english and low in NUMBER_WORDS:
-            out.append((float(NUMBER_WORDS[low]), txt))
+            found.append((float(NUMBER_WORDS[low]), txt))
         if low in SCALES and len(low) > 2 and i > 0:
-            prev = it.text[i - 1]
+            w = it.word[i - 1]
+            prev = text.text[w] if w >= 0 else it.num_text.get(i - 1, it.low[i - 1])
             prev_value: float | None = None
             if it.word[i - 1] == -1:
                 prev_value = num_value(prev)
             elif prev.lower() in NUMBER_WORDS:
                 prev_value = float(NUMBER_WORDS[prev.lower()])
             if prev_value is not None:
-                out.append((prev_value * SCALES[low], prev + " " + txt))
-    return out
+                found.append((prev_value * SCALES[low], prev + " " + txt))
+    return found
 
 
 def _scopes(out: Text, it: _Items, claim: bool) -> None:
@@ -375,7 +375,7 @@ def _scope_run(out: Text, it: _Items, i: int, claim: bool) -> tuple[int, str]:
         is_negator = p[SYNTACTIC] or p[NEGVERB] or (p[NEGVERB_TO] and nxt == "to")
         is_hedge = _is_hedge(p, lows, i, it.possessive, claim)
         content = p[CONTENT] and not is_negator
-        counts = content and not (p[CAP] and not initial[j])
+        counts = content and not (p[CAP] and j not in initial)
         if neg_left > 0:
             out.neg[j] = neg_rank + 1 if counts else 0
             out.negcue[j] = negcue
@@ -439,7 +439,7 @@ def analyze(text: str, lang: str, claim_side: bool) -> Text:
     out = Text(raw, lang, lang in BIGRAM_LANGS or cjk_count > len(raw) / 4)
     it = _tokenize(out, raw, claim_side)
     _scopes(out, it, claim_side)
-    numbers = it.numbers + _word_numbers(it, lang == "en") if it.specials else it.numbers
+    numbers = it.numbers + _word_numbers(out, it, lang == "en") if it.specials else it.numbers
     out.numbers = frozenset(round(v, 6) for v, _ in numbers)
     out.number_text = [(round(v, 6), s) for v, s in numbers]
     out.low = [p[LOW] for p in out.props]
@@ -459,7 +459,7 @@ def analyze(text: str, lang: str, claim_side: bool) -> Text:
 
 def _add_day(out: Text, j: int, p: tuple) -> None:  # type: ignore[type-arg]
     low, cap = p[LOW], p[CAP]
-    if low == "may" and (not cap or out.initial[j]):
+    if low == "may" and (not cap or j in out.initial):
         return
     if low == "march" and not cap:
         return

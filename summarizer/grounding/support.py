@@ -108,6 +108,7 @@ _SHORT = 4  # a claim with this many content words or fewer must cover every hea
 _NUMBER_TEXT = re.compile(r"\d+(?:[.,]\d+)*|\b(?:" + "|".join(NUMBER_WORDS) + r")\b")
 
 Occurrence = tuple[Text, int]  # a word of an analysed quote
+Occurrences = list[tuple[Text, list[int]]]  # words of analysed quotes, quote by quote
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,13 +145,11 @@ def _common_prefix(a: str, b: str) -> int:
     return n
 
 
-def _occurrences(c: Text, j: int, ev: Text, *, name: bool) -> list[int]:
-    """Words of ``ev`` that count as the same word as word ``j`` of the claim."""
-    p = c.props[j]
-    found = ev.keys.get(p[KEY]) or ev.keys.get(p[STEM])
+def _occurrences(key: str, s: str, ev: Text, *, name: bool) -> list[int]:
+    """Words of ``ev`` that count as the same word as a claim word (``key``, stem ``s``)."""
+    found = ev.keys.get(key) or ev.keys.get(s)
     if found:
         return found
-    s = p[STEM]
     if len(s) < 4:
         return []  # a shared prefix must be four letters or more
     if ev.by_prefix is None:
@@ -183,7 +182,7 @@ def _is_name(c: Text, j: int, title_case: bool) -> bool:
     text = c.text[j]
     if len(text) >= 2 and text.isupper() and text.isalpha():
         return True  # an acronym
-    return p[CAP] and not c.initial[j] and not title_case
+    return p[CAP] and j not in c.initial and not title_case
 
 
 def _quoted(word: str) -> str:
@@ -330,9 +329,16 @@ def _near_candidates(q: Text, length: int) -> list[int]:
 def _uncovered_word(c: Text, j: int, quotes: list[Text]) -> str | None:
     """A reason when an uncovered claim word is contradicted or is an added qualifier."""
     low, stem, text = c.low[j], c.stem[j], c.text[j]
+    n = len(low)
     for q in quotes:
-        for i in _near_candidates(q, len(low)):
-            if _near_form(low, q.low[i]) and _near_form(stem, q.stem[i]):
+        for i in _near_candidates(q, n):
+            other = q.low[i]
+            if len(other) == n:
+                if n < 5 or (other[0] != low[0] and other[1] != low[1] and other[-1] != low[-1]):
+                    continue  # too short, or three letters differ: not a near form
+            elif not (other.endswith(low) if len(other) > n else low.endswith(other)):
+                continue
+            if _near_form(low, other) and _near_form(stem, q.stem[i]):
                 return f"{_quoted(text)} is not supported: the evidence says {_quoted(q.text[i])}"
     if low.endswith("ly") and len(low) > 5 and not c.props[j][CAP]:
         return f"{_quoted(text)} is not supported: the evidence does not say so"
@@ -415,9 +421,12 @@ def _check_words(c: Text, quotes: list[Text], kind: str, reasons: list[str]) -> 
     tally = _Tally(reasons)
     for j in words:
         is_name = _is_name(c, j, title_case)
-        occ: list[Occurrence] = []
+        key, stem = c.props[j][KEY], c.props[j][STEM]
+        occ: Occurrences = []
         for q in quotes:
-            occ += [(q, i) for i in _occurrences(c, j, q, name=is_name)]
+            found = _occurrences(key, stem, q, name=is_name)
+            if found:
+                occ.append((q, found))
         if (
             not occ
             and is_name
@@ -475,23 +484,25 @@ def _uncovered(c: Text, j: int, quotes: list[Text], is_name: bool, tally: _Tally
         tally.heavy.append(text)
 
 
-def _polarity(c: Text, j: int, occ: list[Occurrence], tally: _Tally) -> None:
+def _polarity(c: Text, j: int, occ: Occurrences, tally: _Tally) -> None:
     """Negation and modality of a covered claim word against its occurrences."""
     # Negation: the claim's negated head word must be negated in the evidence; a word the
     # evidence only ever negates (not, no, never, without) must not be asserted.
-    q0, i0 = occ[0]
-    if c.neg[j] == 1 and not any(q.neg[i] or q.negator[i] for q, i in occ):
+    q0, i0 = occ[0][0], occ[0][1][0]
+    if c.neg[j] == 1 and not any(q.neg[i] or q.negator[i] for q, found in occ for i in found):
         tally.flag(
             f"{_quoted(c.negcue[j] + ' ' + c.text[j])} is not supported: "
             f"the evidence says {_quoted(q0.text[i0])}"
         )
-    elif not c.neg[j] and all(0 < q.neg[i] <= 2 and q.syntactic[i] for q, i in occ):
+    elif not c.neg[j] and all(
+        0 < q.neg[i] <= 2 and q.syntactic[i] for q, found in occ for i in found
+    ):
         tally.flag(
             f"{_quoted(_certainty_word(c, j))} is not supported: "
             f"the evidence says {_quoted(q0.negcue[i0] + ' ' + q0.text[i0])}"
         )
     # Modality: asserted in the claim, only hedged in the evidence.
-    elif not c.hedge[j] and all(q.hedge[i] for q, i in occ):
+    elif not c.hedge[j] and all(q.hedge[i] for q, found in occ for i in found):
         tally.flag(
             f"{_quoted(_certainty_word(c, j))} is not supported: "
             f"the evidence says {_quoted(q0.hedge[i0])}"
