@@ -28,7 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from fakeopenai import FakeOpenAI, Reply, completion  # noqa: E402
+from summarizer.testing import FakeOpenAI, Reply, completion  # noqa: E402
 
 PEOPLE = [
     ("Maria Okafor", "finance minister"),
@@ -139,8 +139,8 @@ def responder(delay_s: float) -> Any:
 
 def run_one(words: int, concurrency: int, delay_s: float) -> dict[str, Any]:
     from summarizer.config import Settings
-    from summarizer.pipeline import Summarizer
     from summarizer.longform.budget import estimate_tokens
+    from summarizer.pipeline import Summarizer
 
     text = make_article(words)
     with FakeOpenAI(responder=responder(delay_s)) as server:

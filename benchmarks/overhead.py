@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from briefs import ARTICLE, draft_json  # noqa: E402
-from fakeopenai import FakeOpenAI, Reply, completion  # noqa: E402
+
+from summarizer.testing import FakeOpenAI, Reply, completion  # noqa: E402
 
 
 def per_call(fn: Callable[[], object], n: int) -> float:

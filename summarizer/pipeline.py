@@ -9,22 +9,31 @@ import logging
 import threading
 import time
 from collections.abc import AsyncIterator, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from summarizer.article import Article, Limits, load_article
 from summarizer.brief import SCHEMA_VERSION, Brief, SourceInfo
 from summarizer.config import Settings, load_settings
 from summarizer.errors import SummarizerError
+from summarizer.model import portal
 from summarizer.model.backends import OPENAI_BASE_URL, Backend, ModeMemory, resolve_backend
-from summarizer.model.conversation import Options, Outcome, arun, conversations, run
+from summarizer.model.conversation import Outcome, conversations, drive
+from summarizer.model.options import Options
 from summarizer.model.transport import Transport
 from summarizer.prompts import Prompts, load_prompts
 
 if TYPE_CHECKING:
+    import httpx2
+
     from summarizer.cache import BriefCache
+    from summarizer.grounding import ArticleIndex
+    from summarizer.longform.budget import Planner
+    from summarizer.model.local import LocalServer
+
+Entry = tuple[str, dict[str, Any]] | None  # a cache key and what it hashes
 
 __all__ = ["BriefResult", "Source", "Summarizer", "asummarize", "summarize"]
 
@@ -51,6 +60,9 @@ class Summarizer:
     """One configured backend for many briefs (the client and any local server are reused).
 
     Options left ``None`` come from the environment, the config file, then defaults.
+    ``transport`` is an ``httpx2`` transport (``httpx2.MockTransport(handler)``, any
+    ``httpx2.AsyncBaseTransport``) that the model requests go through instead of the
+    network; see :mod:`summarizer.testing`.
     """
 
     def __init__(
@@ -68,6 +80,7 @@ class Summarizer:
         max_tokens: int | None = None,
         settings: Settings | None = None,
         cache: BriefCache | None = None,
+        transport: httpx2.AsyncBaseTransport | None = None,
     ) -> None:
         flags: dict[str, Any] = {
             "model": model,
@@ -84,23 +97,24 @@ class Summarizer:
         self.settings = settings if settings is not None else load_settings(flags)
         self.backend: Backend = resolve_backend(self.settings)
         self.prompts: Prompts = load_prompts(self.settings.prompts_dir)
-        s = self.settings
-        self.options = Options(
-            max_reasks=s.max_reasks,
-            strict=s.strict,
-            max_tokens=s.max_tokens,
-            temperature=s.temperature,
-            seed=s.seed,
-            transport_attempts=s.transport_attempts,
-            retry_max_wait_s=s.retry_max_wait_s,
-            timeout_s=s.timeout_s,
-        )
-        self.limits = Limits(max_bytes=s.max_input_bytes)
+        self.options: Options = self._options()
+        self.limits = Limits(max_bytes=self.settings.max_input_bytes)
+        self.cache = cache
+        self._http = transport
         self._transport: Transport | None = None
         self._start_lock = threading.Lock()
-        self._local: Any = None
-        self._chunker: Any = None  # summarizer.longform.mapreduce.Chunker, made on first use
-        self.cache = cache
+        self._local: LocalServer | None = None
+        self._planner: Planner | None = None
+
+    def _options(self) -> Options:
+        """The request options, tuned for the embedded server (before it starts: the cache
+        key and the requests see the same options)."""
+        options = Options.from_settings(self.settings)
+        if self.backend.local_model is not None:
+            from summarizer.model.local import tune
+
+            options = tune(options, self.backend.local_model, explicit=set(self.settings.sources))
+        return options
 
     # --- lifecycle ---
 
@@ -115,22 +129,34 @@ class Summarizer:
         # Locked: concurrent briefs reach this from worker threads, and two of them must not
         # each start an embedded server.
         with self._start_lock:
-            return self._start_transport()
+            if self._transport is None:
+                self._transport = Transport(
+                    self.backend,
+                    self.options,
+                    base_url=self._start_local(),
+                    memory=ModeMemory(),
+                    http=self._http,
+                )
+            return self._transport
 
-    def _start_transport(self) -> Transport:
-        if self._transport is None:
-            backend, options = self.backend, self.options
-            if backend.embedded:
-                from summarizer.model.local import LocalServer
+    def _start_local(self) -> str | None:
+        """The embedded server's base URL once it runs (None: the backend has its own)."""
+        if self.backend.local_model is None:
+            return None
+        from summarizer.model.local import LocalServer
 
-                assert backend.local_model is not None
-                self._local = LocalServer(backend.local_model)
-                if self.settings.context_window:  # the window long articles are cut to fit
-                    self._local.n_ctx = self.settings.context_window
-                backend.base_url = self._local.start()
-                options = self._local.tune(options, explicit=set(self.settings.sources))
-            self._transport = Transport(backend, options, memory=ModeMemory())
-        return self._transport
+        if self._local is None:
+            self._local = LocalServer(self.backend.local_model)
+            if self.settings.context_window:  # the window long articles are cut to fit
+                self._local.n_ctx = self.settings.context_window
+        self._local.warn_if_tiny()
+        return self._local.start()
+
+    async def _atransport(self) -> Transport:
+        if self._transport is not None:
+            return self._transport
+        # may start the embedded server: not on the event loop
+        return await asyncio.to_thread(self._ensure_transport)
 
     def close(self) -> None:
         """Close the HTTP client and stop the embedded server, if one was started."""
@@ -160,12 +186,6 @@ class Summarizer:
         await self.aclose()
 
     # --- briefs ---
-
-    def _conversation_factory(self, article: Article, strict: bool | None) -> Any:
-        options = self._ensure_transport().options
-        if strict is not None and strict != options.strict:
-            options = replace(options, strict=strict)
-        return conversations(article, self.prompts, model=self.backend.model, options=options)
 
     @staticmethod
     def _source_info(article: Article) -> SourceInfo:
@@ -219,7 +239,7 @@ class Summarizer:
         blob = json.dumps(parts, sort_keys=True, default=str).encode("utf-8")
         return hashlib.sha256(blob).hexdigest(), parts
 
-    def _cached(self, article: Article, strict: bool | None) -> tuple[Brief | None, Any]:
+    def _cached(self, article: Article, strict: bool | None) -> tuple[Brief | None, Entry]:
         if self.cache is None:
             return None, None
         key, parts = self.cache_key(article, strict)
@@ -228,44 +248,68 @@ class Summarizer:
             hit = hit.model_copy(update={"source": self._source_info(article)})
         return hit, (key, parts)
 
-    def _remember(self, brief: Brief, entry: Any) -> Brief:
+    def _remember(self, brief: Brief, entry: Entry) -> Brief:
         if self.cache is not None and entry is not None:
             self.cache.put_brief(entry[0], brief, entry[1])
         return brief
 
-    # --- long articles (summarizer/chunking.py) ---
+    # --- the model ---
 
-    def _chunk_plan(self, article: Article) -> Any:
-        """``(budget, chunks)`` for an article too long for one call, or None when it fits."""
-        from summarizer.longform.mapreduce import Chunker
+    def _planner_for(self, transport: Transport) -> Planner:
+        if self._planner is None:
+            from summarizer.longform.budget import Planner
 
-        transport = self._ensure_transport()
-        if self._chunker is None:
-            n_ctx = self._local.n_ctx if self._local is not None else None
-            self._chunker = Chunker(
-                self.settings, self.backend, self.prompts, transport, local_n_ctx=n_ctx
+            self._planner = Planner(
+                self.settings,
+                self.backend,
+                self.prompts,
+                base_url=transport.base_url,
+                max_tokens=transport.options.max_tokens,
+                local_n_ctx=self._local.n_ctx if self._local is not None else None,
             )
-        return self._chunker.plan(article)
+        return self._planner
 
-    def _chunked(self, article: Article, strict: bool | None, started: float) -> Brief | None:
-        """The map-reduce brief of an article too long for one call, or None when it fits."""
-        plan = self._chunk_plan(article)
-        if plan is None:
-            return None
-        outcome = self._chunker.brief(article, *plan, strict)
-        brief = self._assemble(article, outcome, started)
-        return brief.model_copy(update={"chunks": len(plan[1])})
+    async def _ask(
+        self,
+        article: Article,
+        options: Options,
+        *,
+        messages: list[dict[str, Any]] | None = None,
+        index: ArticleIndex | None = None,
+    ) -> Outcome:
+        """One conversation about ``article`` over the transport (the map-reduce's ``ask``)."""
+        new = conversations(
+            article,
+            self.prompts,
+            model=self.backend.model,
+            options=options,
+            index=index,
+            messages=messages,
+        )
+        return await drive(new, await self._atransport())
 
-    async def _achunked(
-        self, article: Article, strict: bool | None, started: float
-    ) -> Brief | None:
-        """Async twin of :meth:`_chunked`."""
-        plan = await asyncio.to_thread(self._chunk_plan, article)
+    async def _brief(self, article: Article, strict: bool | None, started: float) -> Brief:
+        """A fresh brief of ``article``: one call, or a map-reduce when it is too long."""
+        transport = await self._atransport()
+        options = transport.options.with_strict(strict)
+        planner = self._planner_for(transport)
+        plan = None
+        if not planner.fits_offline(article):  # may ask the server: not on the event loop
+            plan = await asyncio.to_thread(planner.plan, article)
         if plan is None:
-            return None
-        outcome = await self._chunker.abrief(article, *plan, strict)
+            return self._assemble(article, await self._ask(article, options), started)
+        from summarizer.longform.mapreduce import brief_chunks, concurrency
+
+        outcome = await brief_chunks(
+            article,
+            plan,
+            ask=self._ask,
+            prompts=self.prompts,
+            options=options,
+            concurrency=concurrency(self.settings, embedded=self.backend.embedded),
+        )
         brief = self._assemble(article, outcome, started)
-        return brief.model_copy(update={"chunks": len(plan[1])})
+        return brief.model_copy(update={"chunks": len(plan.chunks)})
 
     def summarize(self, source: Source, *, strict: bool | None = None) -> Brief:
         """Brief one article (text, path, URL or Article); a cached brief costs no call."""
@@ -274,12 +318,7 @@ class Summarizer:
         hit, entry = self._cached(article, strict)
         if hit is not None:
             return hit
-        chunked = self._chunked(article, strict, started)
-        if chunked is not None:
-            return self._remember(chunked, entry)
-        new = self._conversation_factory(article, strict)
-        assert self._transport is not None
-        return self._remember(self._assemble(article, run(new, self._transport), started), entry)
+        return self._remember(portal.call(self._brief(article, strict, started)), entry)
 
     async def asummarize(self, source: Source, *, strict: bool | None = None) -> Brief:
         """Async twin of :meth:`summarize`."""
@@ -291,15 +330,7 @@ class Summarizer:
         hit, entry = self._cached(article, strict)
         if hit is not None:
             return hit
-        chunked = await self._achunked(article, strict, started)
-        if chunked is not None:
-            return self._remember(chunked, entry)
-        if self._transport is None:  # may start the embedded server: not on the event loop
-            await asyncio.to_thread(self._ensure_transport)
-        new = self._conversation_factory(article, strict)
-        assert self._transport is not None
-        brief = self._assemble(article, await arun(new, self._transport), started)
-        return self._remember(brief, entry)
+        return self._remember(await self._brief(article, strict, started), entry)
 
     async def summarize_many(
         self, sources: Iterable[Source], *, concurrency: int = 8, strict: bool | None = None
@@ -326,31 +357,35 @@ class Summarizer:
                 task.cancel()
 
 
-def summarize(
-    source: Source,
-    *,
-    model: str | None = None,
-    base_url: str | None = None,
-    strict: bool | None = None,
-    **options: Any,
-) -> Brief:
-    """Brief one article with a one-off :class:`Summarizer` (``options``: its other options).
+class SummarizerOptions(TypedDict, total=False):
+    """The keywords of :class:`Summarizer`, for :func:`summarize` and :func:`asummarize`."""
+
+    model: str | None
+    base_url: str | None
+    backend: str | None
+    mode: str | None
+    strict: bool | None
+    max_reasks: int | None
+    prompts_dir: Path | None
+    local_model: Path | None
+    timeout_s: float | None
+    max_tokens: int | None
+    settings: Settings | None
+    cache: BriefCache | None
+    transport: httpx2.AsyncBaseTransport | None
+
+
+def summarize(source: Source, **options: Unpack[SummarizerOptions]) -> Brief:
+    """Brief one article with a one-off :class:`Summarizer` (``options``: its keywords).
 
     ``None`` means "from the environment, the config file, or the default" (``strict``:
     False).
     """
-    with Summarizer(model=model, base_url=base_url, strict=strict, **options) as summarizer:
+    with Summarizer(**options) as summarizer:
         return summarizer.summarize(source)
 
 
-async def asummarize(
-    source: Source,
-    *,
-    model: str | None = None,
-    base_url: str | None = None,
-    strict: bool | None = None,
-    **options: Any,
-) -> Brief:
+async def asummarize(source: Source, **options: Unpack[SummarizerOptions]) -> Brief:
     """Async twin of :func:`summarize`."""
-    async with Summarizer(model=model, base_url=base_url, strict=strict, **options) as summarizer:
+    async with Summarizer(**options) as summarizer:
         return await summarizer.asummarize(source)

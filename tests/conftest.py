@@ -20,6 +20,7 @@ import pytest
 
 from summarizer import Summarizer
 from summarizer.config import load_settings
+from summarizer.testing import FakeOpenAI, MockOpenAI
 
 ROOT = Path(__file__).resolve().parent.parent
 CASSETTES = ROOT / "cassettes"
@@ -56,6 +57,19 @@ def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     home.mkdir()
     monkeypatch.setenv("SUMMARIZER_HOME", str(home))
     return home
+
+
+@pytest.fixture
+def server() -> Generator[FakeOpenAI, None, None]:
+    """The scripted OpenAI-compatible server on loopback (tests of the transport, the CLI)."""
+    with FakeOpenAI() as fake:
+        yield fake
+
+
+@pytest.fixture
+def mock() -> MockOpenAI:
+    """The same scripts without sockets: pass ``mock.transport`` to ``Summarizer``."""
+    return MockOpenAI()
 
 
 def _before_record_request(request: Any) -> Any:
@@ -160,7 +174,8 @@ class Recorded:
         if self.tuned:
             from summarizer.model.local import small_model_options
 
-            # The same requests the embedded backend sends (max_tokens, repeat penalty, caps).
+            # The same requests the embedded backend sends (max_tokens, repeat penalty, caps),
+            # set before the first request (the transport and the cache key read them).
             summarizer.options = small_model_options(summarizer.options, explicit=set(settings))
         return summarizer
 

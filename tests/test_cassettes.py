@@ -15,12 +15,12 @@ import openai
 import pytest
 import vcr as vcrpy
 from conftest import CASSETTES, FIXTURES, REDACTED, Recorded
-from fakeopenai import FakeOpenAI, Reply, completion
 from vcr.errors import CannotOverwriteExistingCassetteException
 
 from summarizer import BackendError, Brief
 from summarizer.article import load_article
 from summarizer.model.backends import ModeMemory
+from summarizer.testing import FakeOpenAI, Reply, completion
 
 ARTICLE = FIXTURES / "cassette_article.txt"
 REASK_MARKER = "Your brief failed these checks"

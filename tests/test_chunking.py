@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakeopenai import FakeOpenAI, Reply, completion
 
 from summarizer.article import Article
 from summarizer.brief import Actor, Brief, BriefDraft, Position, SummarySentence
@@ -25,6 +24,7 @@ from summarizer.longform.budget import estimate_tokens, find_tokenizer, openai_w
 from summarizer.longform.mapreduce import split
 from summarizer.longform.merge import merge
 from summarizer.pipeline import Summarizer
+from summarizer.testing import FakeOpenAI, Reply, completion
 
 # The scripted server runs on loopback (conftest.py isolates SUMMARIZER_HOME and the env).
 pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])

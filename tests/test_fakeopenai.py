@@ -8,18 +8,13 @@ from collections.abc import Iterator
 
 import openai
 import pytest
-from fakeopenai import FakeOpenAI, Reply, completion, empty_choices, random_faults
 from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
+
+from summarizer.testing import FakeOpenAI, Reply, completion, empty_choices, random_faults
 
 MESSAGES: list[ChatCompletionMessageParam] = [
     {"role": "user", "content": "Summarize: nothing happened."}
 ]
-
-
-@pytest.fixture
-def server() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI() as srv:
-        yield srv
 
 
 @pytest.fixture

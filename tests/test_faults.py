@@ -1,9 +1,9 @@
 """Backend faults through the whole pipeline: each one's outcome and its exact HTTP call count.
 
-Every fault comes from the scripted loopback server (``fakeopenai``); nothing of ours is
-patched. The settings keep waits small: 3 transport attempts, 2 re-asks, retry waits of at
-most 50 ms, a 0.5 s timeout in the tests of slow answers (5 s elsewhere, so that a loaded
-machine does not turn a quick answer into a timeout). So one brief sends at most
+Every fault comes from the scripted loopback server (``summarizer.testing.FakeOpenAI``);
+nothing of ours is patched. The settings keep waits small: 3 transport attempts, 2 re-asks,
+retry waits of at most 50 ms, a 0.5 s timeout in the tests of slow answers (5 s elsewhere,
+so that a loaded machine does not turn a quick answer into a timeout). So one brief sends at most
 3 x (1 + 2) = 9 requests.
 The table in ``docs/reliability.md`` lists these tests.
 """
@@ -25,7 +25,6 @@ from typing import Any
 import pytest
 from briefs import ARTICLE as ARTICLE_TEXT
 from briefs import draft as good_draft
-from fakeopenai import FakeOpenAI, Reply, completion, empty_choices, error_body
 
 from summarizer.article import Article
 from summarizer.cli.exits import exit_code
@@ -38,6 +37,7 @@ from summarizer.errors import (
     TruncatedOutputError,
 )
 from summarizer.pipeline import Summarizer
+from summarizer.testing import FakeOpenAI, Reply, completion, empty_choices, error_body
 
 TEXT = ARTICLE_TEXT
 ARTICLE = Article(text=TEXT, title="Port Halden strike", origin="port-strike.txt")
@@ -67,12 +67,6 @@ INVENTED = "The minister resigned in protest on Friday"
 
 def status(code: int, message: str = "fake failure", **headers: str) -> Reply:
     return Reply(status=code, body=error_body(message), headers=headers)
-
-
-@pytest.fixture
-def server() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI() as srv:
-        yield srv
 
 
 def settings_for(server: FakeOpenAI, tmp_path: Path, **flags: Any) -> Any:

@@ -4,12 +4,10 @@ refusal, usage accounting and request shape."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from briefs import ARTICLE, draft, draft_json
-from fakeopenai import FakeOpenAI, Reply, completion
 
 from summarizer import (
     BackendError,
@@ -19,12 +17,7 @@ from summarizer import (
     TruncatedOutputError,
 )
 from summarizer.cli.exits import exit_code
-
-
-@pytest.fixture
-def server() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI() as fake:
-        yield fake
+from summarizer.testing import FakeOpenAI, Reply, completion
 
 
 def make(server: FakeOpenAI, **options: object) -> Summarizer:

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 from briefs import ARTICLE, draft_json
-from fakeopenai import FakeOpenAI, Reply, completion, random_faults
 
 from summarizer.article import Article
 from summarizer.config import load_settings
 from summarizer.errors import BackendError
 from summarizer.pipeline import BriefResult, Summarizer
+from summarizer.testing import FakeOpenAI, Reply, completion, random_faults
 
 BRIEFS = 100
 ATTEMPTS = 4
@@ -38,7 +38,8 @@ def articles() -> list[Article]:
 
 
 @pytest.fixture
-def server(request: pytest.FixtureRequest) -> Iterator[FakeOpenAI]:
+def faulty(request: pytest.FixtureRequest) -> Iterator[FakeOpenAI]:
+    """The loopback server answering with seeded 429s and 500s (``(seed, retry_after)``)."""
     seed, retry_after = request.param
     ok = Reply(body=completion(draft_json()))
     with FakeOpenAI(
@@ -54,7 +55,7 @@ async def brief_all(summarizer: Summarizer, articles: list[Article]) -> list[Bri
 
 
 @pytest.mark.parametrize(
-    "server",
+    "faulty",
     [
         pytest.param((7, "0"), id="seed7-no-wait"),
         pytest.param((11, "0.02"), id="seed11-retry-after-20ms"),
@@ -62,8 +63,9 @@ async def brief_all(summarizer: Summarizer, articles: list[Article]) -> list[Bri
     indirect=True,
 )
 async def test_100_concurrent_briefs_against_random_faults(
-    server: FakeOpenAI, articles: list[Article], tmp_path: Path
+    faulty: FakeOpenAI, articles: list[Article], tmp_path: Path
 ) -> None:
+    server = faulty
     settings = load_settings(
         {
             "base_url": server.base_url,

@@ -1,7 +1,7 @@
 """Structured-output modes, the fallback between them, and backend resolution.
 
 The matrix replays each mode against every recorded server (cassettes/); the request
-shapes and the fallback order are checked against the scripted server in fakeopenai.py.
+shapes and the fallback order are checked against the scripted server in summarizer/testing.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 from conftest import FIXTURES, Recorded
-from fakeopenai import FakeOpenAI, Reply, completion, error_body
 
 from summarizer import BackendError, Brief, ConfigurationError, Summarizer, TruncatedOutputError
 from summarizer.article import load_article
@@ -22,6 +21,7 @@ from summarizer.cli.exits import exit_code
 from summarizer.config import load_settings
 from summarizer.errors import UnsupportedRequestError
 from summarizer.model.backends import FALLBACK_ORDER, MODES, ModeMemory, resolve_backend
+from summarizer.testing import FakeOpenAI, Reply, completion, error_body
 
 ARTICLE = FIXTURES / "cassette_article.txt"
 TEXT = load_article(ARTICLE).text

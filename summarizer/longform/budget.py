@@ -11,21 +11,28 @@ from __future__ import annotations
 import json
 import logging
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
-from summarizer.brief import (
-    draft_json_schema,
-)
+from summarizer.article import Article
+from summarizer.brief import draft_json_schema
+from summarizer.errors import ConfigurationError, InputError
+from summarizer.longform.split import Chunk, estimate_tokens, split
 
 if TYPE_CHECKING:
-    pass
+    from summarizer.config import Settings
+    from summarizer.model.backends import Backend
+    from summarizer.prompts import Prompts
 
 __all__ = [
     "DEFAULT_WINDOW",
     "Budget",
     "Chunk",
+    "Plan",
+    "Planner",
     "ServerTokenCounter",
     "TokenCounter",
     "estimate_tokens",
@@ -61,17 +68,6 @@ PROBE_TIMEOUT_S = 3.0
 
 
 # --- token counting -------------------------------------------------------------------------
-
-
-def estimate_tokens(text: str) -> int:
-    """A conservative token count without a tokenizer: ``max(utf8_bytes / 3, words * 1.5)``.
-
-    BPE tokenizers give about 4 characters (0.75 words) per token for English prose, so
-    this over-counts prose by a third; a byte count keeps non-Latin scripts safe too.
-    """
-    if not text:
-        return 0
-    return max(math.ceil(len(text.encode("utf-8")) / 3), math.ceil(len(text.split()) * 1.5))
 
 
 class TokenCounter:
@@ -196,11 +192,177 @@ class Budget:
 
 
 @dataclass(frozen=True)
-class Chunk:
-    """One part of an article: ``article.text[start:end]``."""
+class Plan:
+    """How an article too long for one call is briefed: its budget and its chunks."""
 
-    index: int
-    start: int
-    end: int
-    text: str
-    tokens: int
+    budget: Budget
+    chunks: tuple[Chunk, ...]
+
+
+def _scaled(ratio: float) -> Callable[[str], int]:
+    def cost(piece: str) -> int:
+        return math.ceil(estimate_tokens(piece) * ratio)
+
+    return cost
+
+
+class Planner:
+    """Budgets for one backend: its context window, its token counter, each article's plan.
+
+    ``base_url`` is where the backend answers (an embedded server's address once it runs);
+    ``local_n_ctx`` is that server's window; ``max_tokens`` is what each answer reserves.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        backend: Backend,
+        prompts: Prompts,
+        *,
+        base_url: str,
+        max_tokens: int,
+        local_n_ctx: int | None = None,
+    ) -> None:
+        self.settings = settings
+        self.backend = backend
+        self.prompts = prompts
+        self.base_url = base_url
+        self.max_tokens = max_tokens
+        self.local_n_ctx = local_n_ctx
+        self._window: tuple[int, str] | None = None
+        self._counter: TokenCounter | None = None
+        self._probe_ok = not (urlsplit(base_url).hostname or "").endswith("openai.com")
+
+    def window(self, *, probe: bool = True) -> tuple[int, str] | None:
+        """The context window and where it came from (None: unknown without a probe)."""
+        if self._window is not None:
+            return self._window
+        s, b = self.settings, self.backend
+        found: tuple[int, str] | None = None
+        if s.context_window:
+            found = s.context_window, f"setting context_window ({s.source_of('context_window')})"
+        elif b.context_window:
+            found = b.context_window, f"profile [backends.{b.name}] context_window"
+        elif self.local_n_ctx:
+            found = self.local_n_ctx, "n_ctx of the embedded server"
+        elif not self._probe_ok and openai_window(b.model):
+            found = openai_window(b.model) or DEFAULT_WINDOW, f"known window of {b.model}"
+        elif probe:
+            reported = None
+            if self._probe_ok:
+                reported = probe_window(self.base_url, model=b.model, api_key=b.api_key)
+            if reported:
+                found = reported, f"reported by {self.base_url}"
+            else:
+                found = DEFAULT_WINDOW, "default (the server does not report it)"
+        if found is not None:
+            self._window = found
+        return found
+
+    def counter(self) -> TokenCounter:
+        if self._counter is None:
+            found = None
+            if self._probe_ok:
+                b = self.backend
+                found = find_tokenizer(self.base_url, model=b.model, api_key=b.api_key)
+            self._counter = found or TokenCounter()
+            log.info("counting tokens with %s", self._counter.source)
+        return self._counter
+
+    def _overhead(self, article: Article, count: Callable[[str], int]) -> int:
+        empty = Article(text="", title=article.title, published=article.published)
+        prompt = sum(count(m["content"]) for m in self.prompts.messages(empty))
+        return prompt + count(schema_text()) + TEMPLATE_TOKENS
+
+    def budget(self, article: Article, counter: TokenCounter, window: tuple[int, str]) -> Budget:
+        s = self.settings
+        size, source = window
+        overhead = self._overhead(article, counter.count)
+        reserved = self.max_tokens
+        fits = size - overhead - reserved
+        if s.max_input_tokens is not None:
+            fits = s.max_input_tokens
+        elif fits < MIN_CHUNK_TOKENS // 4:
+            raise ConfigurationError(
+                f"the context window ({size} tokens, {source}) leaves no room for the article "
+                f"next to the prompt ({overhead}) and the answer (max_tokens={reserved}); "
+                "raise context_window or lower max_tokens"
+            )
+        with_reask = size - overhead - 2 * reserved - REASK_TOKENS
+        if s.chunk_tokens is not None:
+            chunk = min(s.chunk_tokens, fits)
+        elif with_reask >= max(MIN_CHUNK_TOKENS, fits // 2):
+            chunk = min(with_reask, fits)
+        else:
+            chunk = fits
+        chunk = max(chunk, 16)
+        reasks = overhead + chunk + 2 * reserved + REASK_TOKENS <= size
+        overlap = s.chunk_overlap if s.chunk_overlap is not None else min(200, chunk // 10)
+        overlap = max(0, min(overlap, chunk // 2))
+        return Budget(size, source, overhead, reserved, fits, chunk, overlap, reasks, counter)
+
+    def fits_offline(self, article: Article) -> bool:
+        """Whether the article surely fits one call, decided without asking the server.
+
+        Most articles do: the over-estimate fits the known window (or the default one, when
+        the window is not known offline). False means "ask :meth:`plan`", which may probe.
+        """
+        size = len(article.text.encode("utf-8"))
+        if size > self.settings.max_input_bytes:
+            raise InputError(
+                f"the article is {size} bytes, above max_input_bytes="
+                f"{self.settings.max_input_bytes} (raise it to brief longer texts)",
+                source=article.label,
+            )
+        estimator = TokenCounter()
+        window = self.window(probe=False) or (DEFAULT_WINDOW, "default")
+        try:
+            cheap = self.budget(article, estimator, window)
+        except ConfigurationError:
+            return False  # the estimate may be too pessimistic: ask the server's tokenizer
+        return estimator.count(article.text) <= cheap.max_input_tokens
+
+    def plan(self, article: Article) -> Plan | None:
+        """The plan of an article too long for one call, or None when it fits (sync I/O)."""
+        if self.fits_offline(article):
+            return None
+        window = self.window()
+        assert window is not None
+        counter = self.counter()
+        budget = self.budget(article, counter, window)
+        guess = estimate_tokens(article.text)
+        tokens = counter.count(article.text) if counter.exact else guess
+        if tokens <= budget.max_input_tokens:
+            return None
+        chunks = self._split(article.text, budget, tokens, guess)
+        log.info(
+            "%s: %d tokens > %d (window %d, %s): briefing in %d chunks of <= %d tokens",
+            article.label,
+            tokens,
+            budget.max_input_tokens,
+            budget.window,
+            budget.window_source,
+            len(chunks),
+            budget.chunk_tokens,
+        )
+        return Plan(budget, tuple(chunks))
+
+    @staticmethod
+    def _split(text: str, budget: Budget, tokens: int, guess: int) -> list[Chunk]:
+        counter = budget.counter
+        if not counter.exact:
+            return split(text, chunk_tokens=budget.chunk_tokens, overlap=budget.chunk_overlap)
+        # Scale the estimate to the server's tokenizer, then check each chunk with it.
+        ratio = 1.05 * tokens / max(guess, 1)
+        for _ in range(4):
+            chunks = split(
+                text,
+                chunk_tokens=budget.chunk_tokens,
+                overlap=budget.chunk_overlap,
+                count=_scaled(ratio),
+            )
+            worst = max(counter.count(c.text) / budget.chunk_tokens for c in chunks)
+            if worst <= 1.0:
+                return chunks
+            ratio *= worst * 1.05
+        return chunks

@@ -1,205 +1,73 @@
-"""Long articles: splitting, and the chunked map-reduce brief (budgets: tokens.py; merge: merge.py).
+"""Long articles: the chunked map-reduce brief (plan: budget.py; splitting: split.py;
+merging: merge.py).
 
-An article that fits the backend's context window (minus the prompt and the reserved
-output) is briefed in one call, as usual. A longer one is split at paragraph, then
-sentence, boundaries into chunks that fit, with a small overlap (:func:`split`); each
-chunk is briefed concurrently as its own :class:`~summarizer.model.conversation.Conversation`, its quotes
-grounded against the chunk (map); the partial briefs are merged by the program, actors
-deduplicated by normalized name, surname and acronym, the other items by text and shared
-evidence (:func:`merge`); one more model call writes the headline and summary of the whole
-from the parts' summaries (reduce). The merged brief is checked once more against the whole
-article, so every quote in it occurs there verbatim.
+Each chunk of a :class:`~summarizer.longform.budget.Plan` is briefed concurrently as its
+own conversation, its quotes grounded against the chunk (map); the partial briefs are
+merged by the program, actors deduplicated by normalized name, surname and acronym, the
+other items by text and shared evidence (:func:`~summarizer.longform.merge.merge`); one
+more model call writes the headline and summary of the whole from the parts' summaries
+(reduce). The merged brief is checked once more against the whole article, so every quote
+in it occurs there verbatim.
 
-Token counts are computed offline: with the server's tokenizer where it has one
-(llama-cpp-python's ``/extras/tokenize/count``, llama.cpp's and vLLM's ``/tokenize``),
-else with :func:`estimate_tokens`, a deliberate over-estimate. See docs/long-articles.md.
+The model is reached only through ``ask`` (:class:`Ask`): one conversation about an
+article, driven to its outcome. The pipeline passes one bound to its transport; a test can
+pass anything that answers. See docs/long-articles.md.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import math
-import re
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Any, Protocol
 
 from summarizer.article import Article
-from summarizer.brief import (
-    BriefDraft,
-    DroppedItem,
-    GroundingReport,
-    Usage,
-)
-from summarizer.errors import (
-    BriefValidationError,
-    ConfigurationError,
-    InputError,
-    TruncatedOutputError,
-)
+from summarizer.brief import BriefDraft, DroppedItem, GroundingReport, Usage
+from summarizer.errors import BriefValidationError, TruncatedOutputError
 from summarizer.grounding import ArticleIndex, check
 from summarizer.longform.budget import (
-    DEFAULT_WINDOW,
-    MIN_CHUNK_TOKENS,
     REASK_TOKENS,
     TEMPLATE_TOKENS,
     Budget,
     Chunk,
-    TokenCounter,
-    estimate_tokens,
-    find_tokenizer,
-    openai_window,
-    probe_window,
+    Plan,
     schema_text,
 )
 from summarizer.longform.merge import merge
-from summarizer.model.conversation import Conversation, Options, Outcome, arun, conversations, run
+from summarizer.longform.split import estimate_tokens
+from summarizer.longform.split import split as split  # re-exported (the old home of split)
+from summarizer.model.conversation import Outcome
+from summarizer.model.options import Options
 
 if TYPE_CHECKING:
     from summarizer.config import Settings
-    from summarizer.model.backends import Backend
-    from summarizer.model.transport import Transport
     from summarizer.prompts import Prompts
 
-__all__ = ["Chunker", "split"]
+__all__ = ["Ask", "brief_chunks", "concurrency", "split"]
 
 log = logging.getLogger(__name__)
 
-# --- splitting ------------------------------------------------------------------------------
 
-_PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*\s+")
-_WORD = re.compile(r"\S+\s*")
+class Ask(Protocol):
+    """One conversation about ``article`` driven to its outcome (``messages``: the prompt
+    instead of the default one; ``index``: the article's grounding index, when built)."""
 
-
-@dataclass
-class _Unit:
-    start: int
-    end: int
-    cost: int
-    paragraph_start: bool
-
-
-def _spans(pattern: re.Pattern[str], text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """``text[start:end]`` cut after each match of ``pattern`` (the match stays in front)."""
-    out, at = [], start
-    for m in pattern.finditer(text, start, end):
-        if m.end() < end:
-            out.append((at, m.end()))
-            at = m.end()
-    out.append((at, end))
-    return out
+    def __call__(
+        self,
+        article: Article,
+        options: Options,
+        *,
+        messages: list[dict[str, Any]] | None = None,
+        index: ArticleIndex | None = None,
+    ) -> Awaitable[Outcome]: ...
 
 
-def _units(text: str, budget: int, cost: Callable[[str], int]) -> list[_Unit]:
-    units: list[_Unit] = []
-    at = 0
-    paragraphs = []
-    for m in _PARAGRAPH.finditer(text):
-        paragraphs.append((at, m.start()))
-        at = m.end()
-    paragraphs.append((at, len(text)))
-    for p_start, p_end in paragraphs:
-        if p_start >= p_end:
-            continue
-        first = True
-        for s_start, s_end in _spans(_SENTENCE_END, text, p_start, p_end):
-            pieces = [(s_start, s_end)]
-            if cost(text[s_start:s_end]) > budget:
-                pieces = _hard_split(text, s_start, s_end, budget, cost)
-            for a, b in pieces:
-                units.append(_Unit(a, b, cost(text[a:b]), first))
-                first = False
-    return units
-
-
-def _hard_split(
-    text: str, start: int, end: int, budget: int, cost: Callable[[str], int]
-) -> list[tuple[int, int]]:
-    """A sentence longer than a chunk: cut between words, or inside a word as a last resort."""
-    out: list[tuple[int, int]] = []
-    at = start
-    run_end = start
-    for m in _WORD.finditer(text, start, end):
-        if cost(text[at : m.end()]) <= budget:
-            run_end = m.end()
-            continue
-        if run_end > at:
-            out.append((at, run_end))
-            at = run_end
-        if cost(text[at : m.end()]) <= budget:
-            run_end = m.end()
-            continue
-        # One "word" longer than a chunk (a URL, a table row): cut by characters.
-        step = max(1, budget * 2)
-        while cost(text[at : min(at + step, m.end())]) > budget and step > 1:
-            step //= 2
-        while at < m.end():
-            piece_end = min(at + step, m.end())
-            out.append((at, piece_end))
-            at = piece_end
-        run_end = at
-    if at < end:
-        out.append((at, end))
-    return out
-
-
-def split(
-    text: str,
-    *,
-    chunk_tokens: int,
-    overlap: int,
-    count: Callable[[str], int] = estimate_tokens,
-) -> list[Chunk]:
-    """Cut ``text`` into chunks of at most ``chunk_tokens`` (as ``count`` sees them).
-
-    A chunk ends at a paragraph boundary when that keeps it at least half full, else at a
-    sentence boundary (else between words). Each chunk after the first starts with the last
-    sentences of the one before, up to ``overlap`` tokens. Chunks are exact slices of
-    ``text``, so a quote found in a chunk occurs in the text.
-    """
-    if chunk_tokens < 1:
-        raise ValueError("chunk_tokens must be positive")
-    units = _units(text, chunk_tokens, count)
-    chunks: list[Chunk] = []
-    i, n = 0, len(units)
-    while i < n:
-        j, total, cut, cut_total = i, 0, None, 0
-        while j < n and total + units[j].cost <= chunk_tokens:
-            total += units[j].cost
-            j += 1
-            if j < n and units[j].paragraph_start:
-                cut, cut_total = j, total
-        if j == i:  # cannot happen (units fit a chunk), but never loop forever
-            j, total = i + 1, units[i].cost
-        if (
-            j < n
-            and not units[j].paragraph_start
-            and cut is not None
-            and cut_total * 2 >= chunk_tokens
-        ):
-            j, total = cut, cut_total
-        start, end = units[i].start, units[j - 1].end
-        piece = text[start:end].rstrip()
-        chunks.append(Chunk(len(chunks), start, start + len(piece), piece, total))
-        if j >= n:
-            break
-        k, carried = j, 0
-        while (
-            k - 1 > i
-            and carried + units[k - 1].cost <= overlap
-            and carried + units[k - 1].cost + units[j].cost <= chunk_tokens
-        ):
-            k -= 1
-            carried += units[k].cost
-        i = k
-    return chunks
-
-
-# --- the chunked brief ----------------------------------------------------------------------
+def concurrency(settings: Settings, *, embedded: bool) -> int:
+    """Chunks briefed at once (the embedded server answers one request at a time)."""
+    if embedded and settings.source_of("chunk_concurrency") == "default":
+        return 1  # more would only queue on the server and run into timeouts
+    return settings.chunk_concurrency
 
 
 @dataclass
@@ -231,268 +99,63 @@ def _spread(n: int) -> list[int]:
     return order + [x for x in range(n) if x not in seen]
 
 
-def _scaled(ratio: float) -> Callable[[str], int]:
-    def cost(piece: str) -> int:
-        return math.ceil(estimate_tokens(piece) * ratio)
+def _part_article(article: Article, chunk: Chunk, total: int) -> Article:
+    return Article(
+        text=chunk.text,
+        title=article.title,
+        url=article.url,
+        published=article.published,
+        site=article.site,
+        origin=f"{article.label} (part {chunk.index + 1}/{total})",
+    )
 
-    return cost
 
+async def _map(plan: Plan, article: Article, ask: Ask, options: Options, limit: int) -> list[_Part]:
+    """Brief every chunk, ``limit`` at once; a chunk that fails validation is recorded
+    (unless strict), any other error cancels the rest."""
+    parts = [_Part(c) for c in plan.chunks]
+    gate = asyncio.Semaphore(limit)
 
-class Chunker:
-    """Budgets and chunked briefs for one backend (one per :class:`Summarizer`)."""
-
-    def __init__(
-        self,
-        settings: Settings,
-        backend: Backend,
-        prompts: Prompts,
-        transport: Transport,
-        *,
-        local_n_ctx: int | None = None,
-    ) -> None:
-        self.settings = settings
-        self.backend = backend
-        self.prompts = prompts
-        self.transport = transport
-        self.local_n_ctx = local_n_ctx
-        self._window: tuple[int, str] | None = None
-        self._counter: TokenCounter | None = None
-
-    # --- budget ---
-
-    @property
-    def _probe_ok(self) -> bool:
-        host = urlsplit(self.transport.base_url).hostname or ""
-        return not host.endswith("openai.com")
-
-    def window(self, *, probe: bool = True) -> tuple[int, str] | None:
-        """The context window and where it came from (None: unknown without a probe)."""
-        if self._window is not None:
-            return self._window
-        s, b = self.settings, self.backend
-        found: tuple[int, str] | None = None
-        if s.context_window:
-            found = s.context_window, f"setting context_window ({s.source_of('context_window')})"
-        elif b.context_window:
-            found = b.context_window, f"profile [backends.{b.name}] context_window"
-        elif self.local_n_ctx:
-            found = self.local_n_ctx, "n_ctx of the embedded server"
-        elif not self._probe_ok and openai_window(b.model):
-            found = openai_window(b.model) or DEFAULT_WINDOW, f"known window of {b.model}"
-        elif probe:
-            reported = None
-            if self._probe_ok:
-                reported = probe_window(self.transport.base_url, model=b.model, api_key=b.api_key)
-            if reported:
-                found = reported, f"reported by {self.transport.base_url}"
-            else:
-                found = DEFAULT_WINDOW, "default (the server does not report it)"
-        if found is not None:
-            self._window = found
-        return found
-
-    def counter(self) -> TokenCounter:
-        if self._counter is None:
-            found = None
-            if self._probe_ok:
-                found = find_tokenizer(
-                    self.transport.base_url, model=self.backend.model, api_key=self.backend.api_key
-                )
-            self._counter = found or TokenCounter()
-            log.info("counting tokens with %s", self._counter.source)
-        return self._counter
-
-    def _overhead(self, article: Article, count: Callable[[str], int]) -> int:
-        empty = Article(text="", title=article.title, published=article.published)
-        prompt = sum(count(m["content"]) for m in self.prompts.messages(empty))
-        schema = count(schema_text())
-        return prompt + schema + TEMPLATE_TOKENS
-
-    def budget(self, article: Article, counter: TokenCounter, window: tuple[int, str]) -> Budget:
-        s = self.settings
-        size, source = window
-        overhead = self._overhead(article, counter.count)
-        reserved = self.transport.options.max_tokens
-        fits = size - overhead - reserved
-        if s.max_input_tokens is not None:
-            fits = s.max_input_tokens
-        elif fits < MIN_CHUNK_TOKENS // 4:
-            raise ConfigurationError(
-                f"the context window ({size} tokens, {source}) leaves no room for the article "
-                f"next to the prompt ({overhead}) and the answer (max_tokens={reserved}); "
-                "raise context_window or lower max_tokens"
-            )
-        with_reask = size - overhead - 2 * reserved - REASK_TOKENS
-        if s.chunk_tokens is not None:
-            chunk = min(s.chunk_tokens, fits)
-        elif with_reask >= max(MIN_CHUNK_TOKENS, fits // 2):
-            chunk = min(with_reask, fits)
-        else:
-            chunk = fits
-        chunk = max(chunk, 16)
-        reasks = overhead + chunk + 2 * reserved + REASK_TOKENS <= size
-        overlap = s.chunk_overlap if s.chunk_overlap is not None else min(200, chunk // 10)
-        overlap = max(0, min(overlap, chunk // 2))
-        return Budget(size, source, overhead, reserved, fits, chunk, overlap, reasks, counter)
-
-    def plan(self, article: Article) -> tuple[Budget, list[Chunk]] | None:
-        """The chunks of an article too long for one call, or None when it fits (sync I/O)."""
-        size = len(article.text.encode("utf-8"))
-        if size > self.settings.max_input_bytes:
-            raise InputError(
-                f"the article is {size} bytes, above max_input_bytes="
-                f"{self.settings.max_input_bytes} (raise it to brief longer texts)",
-                source=article.label,
-            )
-        estimator = TokenCounter()
-        guess = estimator.count(article.text)
-        # Most articles fit: decide without asking the server anything when the over-estimate
-        # fits the known window (or the default one, when the window is not known offline).
-        window = self.window(probe=False)
-        try:
-            cheap = self.budget(article, estimator, window or (DEFAULT_WINDOW, "default"))
-            if guess <= cheap.max_input_tokens:
-                return None
-        except ConfigurationError:
-            pass  # the estimate may be too pessimistic: ask the server's tokenizer
-        window = window or self.window()
-        assert window is not None
-        counter = self.counter()
-        budget = self.budget(article, counter, window)
-        tokens = counter.count(article.text) if counter.exact else guess
-        if tokens <= budget.max_input_tokens:
-            return None
-        chunks = self._split(article.text, budget, tokens, guess)
-        log.info(
-            "%s: %d tokens > %d (window %d, %s): briefing in %d chunks of <= %d tokens",
-            article.label,
-            tokens,
-            budget.max_input_tokens,
-            budget.window,
-            budget.window_source,
-            len(chunks),
-            budget.chunk_tokens,
-        )
-        return budget, chunks
-
-    def _split(self, text: str, budget: Budget, tokens: int, guess: int) -> list[Chunk]:
-        counter = budget.counter
-        if not counter.exact:
-            return split(text, chunk_tokens=budget.chunk_tokens, overlap=budget.chunk_overlap)
-        # Scale the estimate to the server's tokenizer, then check each chunk with it.
-        ratio = 1.05 * tokens / max(guess, 1)
-        for _ in range(4):
-            cost = _scaled(ratio)
-            chunks = split(
-                text, chunk_tokens=budget.chunk_tokens, overlap=budget.chunk_overlap, count=cost
-            )
-            worst = max(counter.count(c.text) / budget.chunk_tokens for c in chunks)
-            if worst <= 1.0:
-                return chunks
-            ratio *= worst * 1.05
-        return chunks
-
-    # --- map and reduce ---
-
-    @property
-    def concurrency(self) -> int:
-        """Chunks briefed at once (the embedded server answers one request at a time)."""
-        s = self.settings
-        if self.backend.embedded and s.source_of("chunk_concurrency") == "default":
-            return 1  # more would only queue on the server and run into timeouts
-        return s.chunk_concurrency
-
-    def _options(self, strict: bool | None, budget: Budget) -> tuple[Options, Options]:
-        options = self.transport.options
-        if strict is not None and strict != options.strict:
-            options = replace(options, strict=strict)
-        map_options = options if budget.chunk_reasks else replace(options, max_reasks=0)
-        return map_options, options
-
-    def _chunk_factory(
-        self, article: Article, chunk: Chunk, total: int, options: Options
-    ) -> Callable[[str], Conversation]:
-        part = Article(
-            text=chunk.text,
-            title=article.title,
-            url=article.url,
-            published=article.published,
-            site=article.site,
-            origin=f"{article.label} (part {chunk.index + 1}/{total})",
-        )
-        return conversations(part, self.prompts, model=self.backend.model, options=options)
-
-    def _failed(self, part: _Part, exc: Exception, options: Options) -> None:
-        if options.strict or not isinstance(exc, (BriefValidationError, TruncatedOutputError)):
-            raise exc
-        log.warning("%s", exc)
-        part.error = exc
-
-    def brief(
-        self, article: Article, budget: Budget, chunks: list[Chunk], strict: bool | None
-    ) -> Outcome:
-        """Map (threads, ``chunk_concurrency`` at once) and reduce, over the sync client."""
-        map_options, options = self._options(strict, budget)
-        parts = [_Part(c) for c in chunks]
-
-        def one(part: _Part) -> None:
-            new = self._chunk_factory(article, part.chunk, len(chunks), map_options)
+    async def one(part: _Part) -> None:
+        async with gate:
             try:
-                part.outcome = run(new, self.transport)
+                part.outcome = await ask(_part_article(article, part.chunk, len(parts)), options)
             except (BriefValidationError, TruncatedOutputError) as exc:
-                self._failed(part, exc, map_options)
+                if options.strict:
+                    raise
+                log.warning("%s", exc)
+                part.error = exc
 
-        pool = ThreadPoolExecutor(self.concurrency, "summarizer-chunk")
+    tasks = [asyncio.create_task(one(p)) for p in parts]
+    try:
+        await asyncio.gather(*tasks)
+    finally:
+        for task in tasks:
+            task.cancel()
+    return parts
+
+
+async def brief_chunks(
+    article: Article,
+    plan: Plan,
+    *,
+    ask: Ask,
+    prompts: Prompts,
+    options: Options,
+    concurrency: int,
+) -> Outcome:
+    """The brief of a long article: map over ``plan.chunks``, merge, reduce, check."""
+    map_options = options if plan.budget.chunk_reasks else replace(options, max_reasks=0)
+    parts = await _map(plan, article, ask, map_options, concurrency)
+    reducer = _Reducer(article, plan.budget, parts, options, prompts)
+    messages = reducer.messages()
+    outcome = None
+    if messages is not None:
         try:
-            for future in [pool.submit(one, p) for p in parts]:
-                future.result()
-        except BaseException as exc:
-            # A failed chunk: start nothing more, let the requests in flight end. Ctrl-C: do
-            # not wait for them either (closing the Summarizer closes their connections).
-            pool.shutdown(wait=not isinstance(exc, KeyboardInterrupt), cancel_futures=True)
-            raise
-        pool.shutdown()
-        reducer = _Reducer(self, article, budget, parts, options)
-        new = reducer.factory()
-        outcome = None
-        if new is not None:
-            try:
-                outcome = run(new, self.transport)
-            except (BriefValidationError, TruncatedOutputError) as exc:
-                reducer.failed(exc)  # the parts' own grounded sentences stand in
-        return reducer.finish(outcome)
-
-    async def abrief(
-        self, article: Article, budget: Budget, chunks: list[Chunk], strict: bool | None
-    ) -> Outcome:
-        """Async twin of :meth:`brief`."""
-        map_options, options = self._options(strict, budget)
-        parts = [_Part(c) for c in chunks]
-        limit = asyncio.Semaphore(self.concurrency)
-
-        async def one(part: _Part) -> None:
-            new = self._chunk_factory(article, part.chunk, len(chunks), map_options)
-            async with limit:
-                try:
-                    part.outcome = await arun(new, self.transport)
-                except (BriefValidationError, TruncatedOutputError) as exc:
-                    self._failed(part, exc, map_options)
-
-        tasks = [asyncio.create_task(one(p)) for p in parts]
-        try:
-            await asyncio.gather(*tasks)
-        finally:
-            for task in tasks:
-                task.cancel()
-        reducer = _Reducer(self, article, budget, parts, options)
-        new = await asyncio.to_thread(reducer.factory)
-        outcome = None
-        if new is not None:
-            try:
-                outcome = await arun(new, self.transport)
-            except (BriefValidationError, TruncatedOutputError) as exc:
-                reducer.failed(exc)  # the parts' own grounded sentences stand in
-        return reducer.finish(outcome)
+            outcome = await ask(article, options, messages=messages, index=reducer.index)
+        except (BriefValidationError, TruncatedOutputError) as exc:
+            reducer.failed(exc)  # the parts' own grounded sentences stand in
+    return reducer.finish(outcome)
 
 
 class _Reducer:
@@ -500,13 +163,13 @@ class _Reducer:
 
     def __init__(
         self,
-        chunker: Chunker,
         article: Article,
         budget: Budget,
         parts: list[_Part],
         options: Options,
+        prompts: Prompts,
     ) -> None:
-        self.chunker = chunker
+        self.prompts = prompts
         self.article = article
         self.budget = budget
         self.parts = parts
@@ -567,7 +230,7 @@ class _Reducer:
         """The parts' headlines and summaries that fit the reduce call's window."""
         b = self.budget
         count = estimate_tokens  # an over-estimate; one server call per sentence is not worth it
-        empty = self.chunker.prompts.merge_messages(self.article, [], total=len(self.parts))
+        empty = self.prompts.merge_messages(self.article, [], total=len(self.parts))
         room = b.window - sum(count(m["content"]) for m in empty) - b.reserved - TEMPLATE_TOKENS
         room -= count(schema_text())
         if b.chunk_reasks:
@@ -600,7 +263,8 @@ class _Reducer:
                 entry["summary"].append(item)
         return [chosen[i] for i in sorted(chosen)]
 
-    def factory(self) -> Callable[[str], Conversation] | None:
+    def messages(self) -> list[dict[str, Any]] | None:
+        """The consolidating call's prompt, or None when there is nothing to consolidate."""
         parts = self._parts_for_prompt()
         if not parts:
             grounded = any(p.outcome and p.outcome.draft.summary for p in self.done)
@@ -613,16 +277,7 @@ class _Reducer:
                 DroppedItem(path="reduce", kind="item", content=None, reasons=[reason])
             )
             return None
-        messages = self.chunker.prompts.merge_messages(self.article, parts, total=len(self.parts))
-        c = self.chunker
-        return conversations(
-            self.article,
-            c.prompts,
-            model=c.backend.model,
-            options=self.options,
-            index=self.index,
-            messages=messages,
-        )
+        return self.prompts.merge_messages(self.article, parts, total=len(self.parts))
 
     def failed(self, exc: BriefValidationError | TruncatedOutputError) -> None:
         if self.options.strict:
@@ -671,5 +326,5 @@ class _Reducer:
             report=r,
             usage=self.usage,
             attempts=self.attempts,
-            mode=self.chunker.transport.mode,
+            mode=outcome.mode if outcome else self.done[-1].outcome.mode,  # type: ignore[union-attr]
         )

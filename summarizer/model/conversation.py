@@ -10,22 +10,21 @@ Two loops, each owning one kind of failure:
   the same budget.
 
 So one brief sends at most ``transport_attempts * (1 + max_reasks)`` HTTP requests.
-:class:`Conversation` does no I/O: the same loop runs under the sync and async drivers.
+:class:`Conversation` does no I/O: :func:`drive` runs it over the transport's async core
+(a sync caller goes through :mod:`summarizer.model.portal`); tests feed it completions.
 """
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from summarizer.brief import BriefDraft, GroundingReport, Usage, draft_json_schema
+from summarizer.brief import BriefDraft, GroundingReport, Usage
 from summarizer.errors import (
     BackendError,
     BriefValidationError,
@@ -33,6 +32,8 @@ from summarizer.errors import (
     TruncatedOutputError,
 )
 from summarizer.grounding import ArticleIndex, Grounded, Problem, check
+from summarizer.model.options import Options
+from summarizer.model.request import build_request, raw_text
 
 if TYPE_CHECKING:
     from openai.types.chat import ChatCompletion
@@ -41,29 +42,11 @@ if TYPE_CHECKING:
     from summarizer.model.transport import Transport
     from summarizer.prompts import Prompts
 
-__all__ = ["Conversation", "Options", "Outcome", "arun", "conversations", "run"]
+__all__ = ["Conversation", "Options", "Outcome", "conversations", "drive"]
 
 log = logging.getLogger(__name__)
 
 MAX_TOKENS_CAP = 32_768
-
-
-@dataclass(frozen=True)
-class Options:
-    """What shapes the requests for one brief."""
-
-    max_reasks: int = 2
-    strict: bool = False
-    max_tokens: int = 2048
-    temperature: float = 0.0
-    seed: int | None = 0
-    transport_attempts: int = 4
-    retry_max_wait_s: float = 30.0
-    timeout_s: float = 120.0
-    extra_body: dict[str, Any] = field(default_factory=dict)
-    # Tighter maxItems / maxLength in the schema sent to the model (small local models):
-    # grammar-constrained servers then cannot loop inside a list or a string.
-    schema_caps: tuple[int, int] | None = None
 
 
 @dataclass
@@ -75,75 +58,6 @@ class Outcome:
     usage: Usage
     attempts: int
     mode: str
-
-
-def _mode_enum(mode: str) -> Any:
-    from instructor import Mode
-
-    return {
-        "strict": Mode.JSON_SCHEMA,
-        "json_schema": Mode.JSON_SCHEMA,
-        "tools": Mode.TOOLS,
-        "json": Mode.JSON,
-    }[mode]
-
-
-def _raw_text(completion: ChatCompletion) -> str:
-    message = completion.choices[0].message
-    if message.tool_calls:
-        return "".join(
-            getattr(call, "function", None) and call.function.arguments or ""  # type: ignore[union-attr]
-            for call in message.tool_calls
-        )
-    return message.content or ""
-
-
-def _tighten(node: Any, max_items: int, max_length: int, *, names: bool = False) -> None:
-    """Lower every maxItems / maxLength in place and drop titles and descriptions.
-
-    Only for small local models (``Options.schema_caps``): the caps bound what the grammar
-    lets them write, and the schema's prose costs them prompt time for no gain.
-    """
-    if isinstance(node, dict):
-        if not names:
-            node.pop("title", None)
-            node.pop("description", None)
-            if "maxItems" in node:
-                node["maxItems"] = min(node["maxItems"], max_items)
-                node["minItems"] = min(node.get("minItems", 0), node["maxItems"])
-            if "maxLength" in node:
-                node["maxLength"] = min(node["maxLength"], max_length)
-        for key, value in node.items():
-            _tighten(
-                value, max_items, max_length, names=key in ("properties", "$defs") and not names
-            )
-    elif isinstance(node, list):
-        for value in node:
-            _tighten(value, max_items, max_length)
-
-
-# Keywords outside OpenAI's strict subset: a strict request that carries them can be refused.
-# Their limits still hold: pydantic checks them on our side and a violation is re-asked.
-_NOT_STRICT = frozenset({"minLength", "maxLength", "minItems", "maxItems"})
-
-
-def _strict_subset(node: Any, *, names: bool = False) -> Any:
-    """``node`` without the keywords of :data:`_NOT_STRICT` (``names``: a map of field names)."""
-    if isinstance(node, dict):
-        return {
-            key: _strict_subset(value, names=key in ("properties", "$defs") and not names)
-            for key, value in node.items()
-            if names or key not in _NOT_STRICT
-        }
-    if isinstance(node, list):
-        return [_strict_subset(value) for value in node]
-    return node
-
-
-@lru_cache(maxsize=2)
-def _brief_schema(strict: bool) -> dict[str, Any]:
-    schema = _strict_subset(draft_json_schema()) if strict else draft_json_schema()
-    return {"name": "BriefDraft", "schema": schema, "strict": strict}
 
 
 class Conversation:
@@ -181,32 +95,13 @@ class Conversation:
 
     def request(self) -> dict[str, Any]:
         """Keyword arguments for ``chat.completions.create`` for the next answer."""
-        from instructor.processing import handle_response_model
-
-        base: dict[str, Any] = {
-            "model": self.model,
-            "messages": list(self.messages),
-            "max_tokens": self.max_tokens,
-            "temperature": self.options.temperature,
-        }
-        if self.options.seed is not None:
-            base["seed"] = self.options.seed
-        if self.options.extra_body:
-            base["extra_body"] = dict(self.options.extra_body)
-        if self.mode in ("strict", "json_schema"):
-            base["response_format"] = {
-                "type": "json_schema",
-                "json_schema": _brief_schema(self.mode == "strict"),
-            }
-            kwargs = base
-        else:
-            _, kwargs = handle_response_model(BriefDraft, mode=_mode_enum(self.mode), **base)
-        if self.options.schema_caps:
-            kwargs = copy.deepcopy(kwargs)
-            _tighten(
-                kwargs.get("tools") or kwargs.get("response_format"), *self.options.schema_caps
-            )
-        return kwargs
+        return build_request(
+            mode=self.mode,
+            model=self.model,
+            messages=self.messages,
+            max_tokens=self.max_tokens,
+            options=self.options,
+        )
 
     def receive(self, completion: ChatCompletion) -> Outcome | None:
         """Take one answer; return the outcome, or None when another request is due."""
@@ -221,7 +116,7 @@ class Conversation:
             raise self._error(RefusalError, f"the model refused: {said[:300]}")
         if choice.finish_reason == "content_filter":
             raise self._error(RefusalError, "the answer was stopped by a content filter")
-        self.last_output = _raw_text(completion)
+        self.last_output = raw_text(completion)
 
         # llama.cpp reports a cut-off tool call as "tool_calls": trust the token count too.
         used = completion.usage.completion_tokens if completion.usage else 0
@@ -369,25 +264,8 @@ def conversations(
     return new
 
 
-def run(new: Callable[[str], Conversation], transport: Transport) -> Outcome:
-    """Drive a conversation to its outcome over the sync client."""
-    conv = new(transport.mode)
-    while True:
-        try:
-            completion = transport.complete(conv.request(), conv.usage)
-        except BackendError as exc:
-            if conv.answers and _context_overflow(exc):
-                return conv.give_up(exc)
-            conv = _fall_back(new, transport, conv, exc)
-            continue
-        outcome = conv.receive(completion)
-        if outcome is not None:
-            transport.settled(conv.mode)
-            return outcome
-
-
-async def arun(new: Callable[[str], Conversation], transport: Transport) -> Outcome:
-    """Drive a conversation to its outcome over the async client."""
+async def drive(new: Callable[[str], Conversation], transport: Transport) -> Outcome:
+    """Drive a conversation to its outcome over ``transport`` (a fallback starts a new one)."""
     conv = new(transport.mode)
     while True:
         try:

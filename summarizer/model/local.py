@@ -32,9 +32,9 @@ from summarizer.errors import BackendError
 from summarizer.http import client
 
 if TYPE_CHECKING:
-    from summarizer.model.conversation import Options
+    from summarizer.model.options import Options
 
-__all__ = ["EMBEDDED_MAX_TOKENS", "LocalServer", "serve_forever", "small_model_options"]
+__all__ = ["EMBEDDED_MAX_TOKENS", "LocalServer", "serve_forever", "small_model_options", "tune"]
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +114,29 @@ def small_model_options(options: Options, *, explicit: Collection[str] = ()) -> 
     return replace(options, **changes)
 
 
+def _is_embedded_smollm(model_path: Path) -> bool:
+    return "smollm2-135m" in model_path.name.lower()
+
+
+def tune(options: Options, model_path: Path, *, explicit: Collection[str] = ()) -> Options:
+    """Options for an embedded server of ``model_path``; settings in ``explicit`` (set by the
+    user) stay as set. Pure: the same options before and after the server starts.
+
+    The server answers one request at a time and keeps generating an answer whose client
+    gave up, so a timeout retried at once only queues behind it: a long timeout and one
+    retry (for a dropped connection) serve better than the defaults.
+    """
+    changes: dict[str, Any] = {}
+    if "timeout_s" not in explicit:
+        changes["timeout_s"] = max(options.timeout_s, EMBEDDED_TIMEOUT_S)
+    if "transport_attempts" not in explicit:
+        changes["transport_attempts"] = min(options.transport_attempts, 2)
+    options = replace(options, **changes)
+    if not _is_embedded_smollm(model_path):
+        return options
+    return small_model_options(options, explicit=explicit)
+
+
 class LocalServer:
     """``python -m llama_cpp.server`` for one GGUF file, on 127.0.0.1."""
 
@@ -140,7 +163,7 @@ class LocalServer:
 
     @property
     def is_embedded_smollm(self) -> bool:
-        return "smollm2-135m" in self.model_path.name.lower()
+        return _is_embedded_smollm(self.model_path)
 
     def command(self) -> list[str]:
         return [
@@ -230,14 +253,9 @@ class LocalServer:
         with contextlib.suppress(Exception):
             atexit.unregister(self.stop)
 
-    def tune(self, options: Options, *, explicit: Collection[str] = ()) -> Options:
-        """Options for this server; settings in ``explicit`` (set by the user) stay as set.
-
-        The server answers one request at a time and keeps generating an answer whose client
-        gave up, so a timeout retried at once only queues behind it: a long timeout and one
-        retry (for a dropped connection) serve better than the defaults.
-        """
-        if self.is_embedded_smollm and str(self.model_path) not in _warned:
+    def warn_if_tiny(self) -> None:
+        """Say once per model file that the embedded SmolLM2-135M is a stand-in."""
+        if _is_embedded_smollm(self.model_path) and str(self.model_path) not in _warned:
             _warned.add(str(self.model_path))
             print(
                 "summarizer: using the embedded SmolLM2-135M model. It is tiny and invents "
@@ -245,15 +263,11 @@ class LocalServer:
                 "or pass --local-model with a larger GGUF.",
                 file=sys.stderr,
             )
-        changes: dict[str, Any] = {}
-        if "timeout_s" not in explicit:
-            changes["timeout_s"] = max(options.timeout_s, EMBEDDED_TIMEOUT_S)
-        if "transport_attempts" not in explicit:
-            changes["transport_attempts"] = min(options.transport_attempts, 2)
-        options = replace(options, **changes)
-        if not self.is_embedded_smollm:
-            return options
-        return small_model_options(options, explicit=explicit)
+
+    def tune(self, options: Options, *, explicit: Collection[str] = ()) -> Options:
+        """:func:`tune` for this server's model, with the one-time warning of a tiny model."""
+        self.warn_if_tiny()
+        return tune(options, self.model_path, explicit=explicit)
 
     def __enter__(self) -> LocalServer:
         self.start()

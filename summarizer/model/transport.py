@@ -26,13 +26,15 @@ from summarizer.errors import (
     UnsupportedRequestError,
 )
 from summarizer.fileio import one_line
+from summarizer.model import portal
 from summarizer.model.backends import FALLBACK_ORDER, Backend, ModeMemory
 
 if TYPE_CHECKING:
+    import httpx2
     import openai
     from openai.types.chat import ChatCompletion
 
-    from summarizer.model.conversation import Options
+    from summarizer.model.options import Options
 
 __all__ = ["Transport"]
 
@@ -77,20 +79,16 @@ def _transient(exc: BaseException) -> bool:
     return isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError))
 
 
-def _one_line(text: str, limit: int = 300) -> str:
-    return one_line(text, limit)
-
-
 def _status_detail(exc: openai.APIStatusError) -> str:
     """The server's own error message when the body has one, else the SDK's, on one line."""
     body = getattr(exc, "body", None)  # the SDK passes the inner "error" object when there is one
     error = body.get("error", body) if isinstance(body, dict) else None
     message = error.get("message") if isinstance(error, dict) else None
     if isinstance(message, str) and message.strip():
-        return _one_line(message)
+        return one_line(message)
     if isinstance(body, str) and body.strip():
-        return _one_line(body)
-    return _one_line(exc.message) or "no details"
+        return one_line(body)
+    return one_line(exc.message) or "no details"
 
 
 def _check_reply(completion: object, base_url: str) -> ChatCompletion:
@@ -98,7 +96,7 @@ def _check_reply(completion: object, base_url: str) -> ChatCompletion:
     from openai.types.chat import ChatCompletion, ChatCompletionMessage
 
     if not isinstance(completion, ChatCompletion):
-        snippet = _one_line(str(completion), 80)
+        snippet = one_line(str(completion), 80)
         raise MalformedReplyError(
             f"the reply from {base_url} is not a chat completion ({snippet!r}); "
             "is the base URL an OpenAI-compatible /v1 endpoint?"
@@ -164,29 +162,45 @@ def _plain_backend_error(exc: BaseException, base_url: str, attempts: int) -> Ba
         return BackendError(f"timed out waiting for {base_url}", attempts=attempts)
     if isinstance(exc, openai.APIConnectionError):
         cause = exc.__cause__ or exc
-        detail = _one_line(str(cause)) or type(cause).__name__  # httpx's ReadError('') says nothing
+        detail = one_line(str(cause)) or type(cause).__name__  # httpx's ReadError('') says nothing
         return BackendError(f"cannot reach {base_url}: {detail}", attempts=attempts)
     return BackendError(
-        f"{type(exc).__name__} from {base_url}: {_one_line(str(exc))}", attempts=attempts
+        f"{type(exc).__name__} from {base_url}: {one_line(str(exc))}", attempts=attempts
     )
 
 
 class Transport:
     """HTTP to one backend with transport retries; shared by every brief of a Summarizer.
 
+    One async core (:meth:`acomplete`); :meth:`complete` runs it through the
+    :mod:`~summarizer.model.portal`. ``base_url`` is where the backend answers (an embedded
+    server's address once it runs; the backend itself is never changed). ``http`` is an
+    ``httpx2`` transport to build the SDK's client on (``httpx2.MockTransport`` in tests).
+
     A 429 pauses every call of this transport (not just the one that got it), so a run of
     many concurrent briefs slows down as a whole instead of retrying all at once.
     """
 
-    def __init__(self, backend: Backend, options: Options, *, memory: ModeMemory | None = None):
-        if backend.base_url is None:
+    def __init__(
+        self,
+        backend: Backend,
+        options: Options,
+        *,
+        base_url: str | None = None,
+        memory: ModeMemory | None = None,
+        http: httpx2.AsyncBaseTransport | None = None,
+    ) -> None:
+        base_url = base_url or backend.base_url
+        if base_url is None:
             raise ConfigurationError("the backend has no base URL (is its server running?)")
         self.backend = backend
-        self.base_url: str = backend.base_url
+        self.base_url: str = base_url
         self.options = options
         self.memory = memory
-        self._sync: openai.OpenAI | None = None
-        self._async: openai.AsyncOpenAI | None = None
+        self.http = http
+        # One SDK client per event loop (the portal's, a caller's): a connection pool
+        # belongs to the loop that opened it.
+        self._clients: dict[asyncio.AbstractEventLoop, openai.AsyncOpenAI] = {}
         self._lock = threading.Lock()
         self._pause_until = 0.0
         self.mode = self._initial_mode()
@@ -197,41 +211,43 @@ class Transport:
         remembered = self.memory.get(self.base_url) if self.memory else None
         return remembered or FALLBACK_ORDER[0]
 
-    def _client_kwargs(self) -> dict[str, Any]:
-        return {
-            "base_url": self.base_url,
-            "api_key": self.backend.api_key or "unused",
-            "max_retries": 0,
-            "timeout": self.options.timeout_s,
-        }
-
-    @property
-    def client(self) -> openai.OpenAI:
-        with self._lock:  # threads (the chunk map) must share one client, not race to make several
-            if self._sync is None:
-                import openai
-
-                self._sync = openai.OpenAI(**self._client_kwargs())
-            return self._sync
-
     @property
     def aclient(self) -> openai.AsyncOpenAI:
-        if self._async is None:
+        """The SDK client of the running event loop."""
+        loop = asyncio.get_running_loop()
+        client = self._clients.get(loop)
+        if client is None:
             import openai
 
-            self._async = openai.AsyncOpenAI(**self._client_kwargs())
-        return self._async
+            http_client = None
+            if self.http is not None:
+                import httpx2
+
+                http_client = httpx2.AsyncClient(transport=self.http)
+            client = self._clients[loop] = openai.AsyncOpenAI(
+                base_url=self.base_url,
+                api_key=self.backend.api_key or "unused",
+                max_retries=0,
+                timeout=self.options.timeout_s,
+                http_client=http_client,
+            )
+        return client
 
     def close(self) -> None:
-        if self._sync is not None:
-            self._sync.close()
-            self._sync = None
+        """Close the clients of the portal loop (a caller's loop closes its own: :meth:`aclose`)."""
+        clients, self._clients = self._clients, {}
+        for loop, client in clients.items():
+            if portal.owns(loop):
+                portal.call(client.close())
 
     async def aclose(self) -> None:
-        if self._async is not None:
-            await self._async.close()
-            self._async = None
-        self.close()
+        client = self._clients.pop(asyncio.get_running_loop(), None)
+        if client is not None:
+            await client.close()
+        clients, self._clients = self._clients, {}
+        for loop, other in clients.items():
+            if portal.owns(loop):
+                await portal.acall(other.close())
 
     # --- retries ---
 
@@ -279,37 +295,11 @@ class Transport:
         }
 
     def complete(self, kwargs: dict[str, Any], usage: Usage) -> ChatCompletion:
-        """One answer, retried on transient failures; counts each HTTP request in ``usage``."""
-        from tenacity import Retrying
-
-        sent = 0
-
-        def once() -> ChatCompletion:
-            nonlocal sent
-            pause = self._paused_for()
-            if pause:
-                time.sleep(pause)
-            usage.requests += 1
-            sent += 1
-            try:
-                completion = self.client.chat.completions.create(**kwargs)
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                raise self._not_json(exc) from exc
-            return _check_reply(completion, self.base_url)
-
-        try:
-            for attempt in Retrying(**self._retrying_kwargs()):
-                with attempt:
-                    return once()
-        except Exception as exc:
-            err = self._translate(exc, sent)
-            if err is exc:
-                raise  # already ours (a malformed reply), with its own cause
-            raise err from self._cause(exc)
-        raise AssertionError("unreachable")
+        """:meth:`acomplete` for a sync caller."""
+        return portal.call(self.acomplete(kwargs, usage))
 
     async def acomplete(self, kwargs: dict[str, Any], usage: Usage) -> ChatCompletion:
-        """Async twin of :meth:`complete`."""
+        """One answer, retried on transient failures; counts each HTTP request in ``usage``."""
         from tenacity import AsyncRetrying
 
         sent = 0
@@ -340,7 +330,7 @@ class Transport:
 
     def _not_json(self, exc: ValueError) -> MalformedReplyError:
         return MalformedReplyError(
-            f"the reply from {self.base_url} is not valid JSON ({_one_line(str(exc), 120)}); "
+            f"the reply from {self.base_url} is not valid JSON ({one_line(str(exc), 120)}); "
             "is the base URL an OpenAI-compatible /v1 endpoint?"
         )
 
