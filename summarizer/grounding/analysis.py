@@ -1,13 +1,13 @@
 """Tokenising and per-text analysis for the claim-support check.
 
 :func:`analyze` turns a claim or a quote into a :class:`Text`: its word tokens in plain
-parallel lists (as written, lower case, stem, paraphrase key, capitalised, sentence-initial,
-function word), the negation and hedge scope of each word, its numbers and dates, and an
+parallel lists (as written, its context-free properties, lower case, stem), the words that
+open a sentence, the negation and hedge scope of each word, its numbers and dates, and an
 index from key and stem to word positions. Everything about a word that does not depend on
-its context is computed once per distinct word (:func:`_props`); negation and hedge scopes
-are run only from a negator or hedge to the end of its reach, since every other word has
-none. :func:`word_count` counts words without analysing (enough to tell whether a quote is
-substantive). Results are cached per text.
+its context is computed once per distinct word (:func:`summarizer.grounding.words.word_props`);
+negation and hedge scopes are run only from a possible negator or hedge for as long as a
+scope is open, since every other word has none. :func:`word_count` counts words without
+analysing (enough to tell whether a quote is substantive). Results are cached per text.
 """
 
 from __future__ import annotations
@@ -16,142 +16,56 @@ import re
 import unicodedata
 from functools import lru_cache
 
-import snowballstemmer  # type: ignore[import-untyped,import-not-found,unused-ignore]
-
 from summarizer.grounding.lexicon import (
-    ANTONYMS,
     BIGRAM_LANGS,
     CJK_CHAR,
-    CLAIM_HEDGES,
-    CLASSES,
-    CLAUSE_BREAK,
     CONDITIONALS,
-    DAY_WORDS,
     DETERMINERS,
     FOLD,
-    HEDGES,
     HEDGES_BEFORE_TO,
-    IRREGULAR,
-    MONTH_WORDS,
-    NEG_VERBS,
-    NEG_VERBS_BEFORE_TO,
     NEGATORS,
-    NOUN_HEDGES,
     NUMBER_WORDS,
-    RELATIVE_DAYS,
     SCALES,
-    STEMMERS,
-    STOP,
     TOKEN,
-    URGING,
     URGING_REACH,
+)
+from summarizer.grounding.words import (
+    CAP,
+    CLAIMHEDGE,
+    CLAUSE,
+    CONTENT,
+    CTRIG,
+    DAY,
+    HEDGE,
+    HEDGE_TO,
+    KEY,
+    KEYS,
+    LOW,
+    NEGVERB,
+    NEGVERB_TO,
+    NOUNHEDGE,
+    PROPS,
+    RARE,
+    SPECIAL,
+    SPLIT,
+    STEM,
+    SYNTACTIC,
+    TRIG,
+    URGE,
+    Props,
+    num_value,
+    split_word,
+    word_props,
 )
 
 SCOPE = 4  # content words a negator or hedge governs, within its clause
 
 _EN_NEGATORS = NEGATORS["en"]
 _OPENERS = frozenset('.!?:"“”(«') | {"--"}
-_CONTRACTED = {"ca": "can", "wo": "will", "sha": "shall"}
 # Words and numbers only (the items of TOKEN that are not punctuation), for counting.
 _COUNT = re.compile(
     r"(\d+(?:[.,]\d+)*)(?:st|nd|rd|th|[a-zA-Z]{1,2}\b)?|([^\W\d_]+(?:['’][^\W\d_]+)*)"
 )
-
-
-@lru_cache(maxsize=64)
-def _stemmer(lang: str) -> snowballstemmer.stemmer | None:
-    # snowballstemmer hands out PyStemmer's C implementation when it is installed (a
-    # dependency of this package): ~1.5 us a word instead of ~90 us in pure Python.
-    name = STEMMERS.get(lang)
-    return snowballstemmer.stemmer(name) if name else None
-
-
-@lru_cache(maxsize=1)
-def class_keys() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
-    """Stem -> paraphrase-class key, and key -> the keys of its antonyms."""
-    en = _stemmer("en")
-    assert en is not None
-    keys: dict[str, str] = {}
-    for line in CLASSES:
-        words = line.split()
-        key = "=" + words[0]
-        for w in words:
-            keys.setdefault(en.stemWord(w), key)
-    antonyms: dict[str, set[str]] = {}
-    for a, b in ANTONYMS:
-        if a == b:
-            continue
-        ka, kb = keys.get(en.stemWord(a), en.stemWord(a)), keys.get(en.stemWord(b), en.stemWord(b))
-        antonyms.setdefault(ka, set()).add(kb)
-        antonyms.setdefault(kb, set()).add(ka)
-    return keys, {k: frozenset(v) for k, v in antonyms.items()}
-
-
-def day_key(low: str) -> str | None:
-    """The date key of a weekday, month or relative-day word."""
-    if low in DAY_WORDS:
-        return "day:" + low[:3]
-    if low in MONTH_WORDS:
-        return "month:" + low[:3]
-    if low in RELATIVE_DAYS:
-        return "rel:" + low
-    return None
-
-
-def num_value(raw: str) -> float | None:
-    """The value of a written number ("1,200" = 1200, "4,5" = 4.5), None when malformed."""
-    if "," in raw and "." in raw:
-        raw = raw.replace(",", "")
-    elif "," in raw:
-        parts = raw.split(",")
-        raw = raw.replace(",", "") if all(len(p) == 3 for p in parts[1:]) else raw.replace(",", ".")
-    try:
-        return float(raw)
-    except ValueError:
-        return None
-
-
-# Fields of a word's context-free properties (_props).
-LOW, STEM, KEY, CAP, STOPW, TOKSTOP, CONTENT, SYNTACTIC, NEGVERB, NEGVERB_TO = range(10)
-CLAUSE, HEDGE, NOUNHEDGE, HEDGE_TO, CLAIMHEDGE, URGE, DAY, TRIG, CTRIG, SPECIAL = range(10, 20)
-KEYS, SPLIT, RARE = 20, 21, 22
-
-_PROPS: dict[str, dict[str, tuple]] = {}  # type: ignore[type-arg]
-
-
-def _props(lang: str, word: str) -> tuple:  # type: ignore[type-arg]
-    """Everything about a word as written that does not depend on its context, computed
-    once per language and word (fields: the constants above)."""
-    table = _PROPS.setdefault(lang, {})
-    found = table.get(word)
-    if found is not None:
-        return found
-    english = lang == "en"
-    low = word.lower()
-    stemmer = _stemmer(lang)
-    base = IRREGULAR.get(low, low) if english else low
-    st = stemmer.stemWord(base) if stemmer else base
-    key = class_keys()[0].get(st, st) if english else st
-    is_stop = low in STOP.get(lang, frozenset())
-    syntactic = low in NEGATORS.get(lang, frozenset())
-    neg_verb, neg_verb_to = english and st in NEG_VERBS, english and st in NEG_VERBS_BEFORE_TO
-    hedge, hedge_to, urge = english and low in HEDGES, english and low in HEDGES_BEFORE_TO, False
-    urge = english and low in URGING
-    claim_hedge = english and low in CLAIM_HEDGES
-    trig = syntactic or neg_verb or neg_verb_to or hedge or hedge_to or urge
-    special = (english and low in NUMBER_WORDS) or (low in SCALES and len(low) > 2)
-    split = "'" in word or (english and low == "cannot")
-    day = day_key(low)
-    props = (
-        low, st, key, word[:1].isupper(), is_stop,
-        is_stop or low in SCALES or (english and low in NUMBER_WORDS),
-        not is_stop and low not in SCALES, syntactic, neg_verb, neg_verb_to,
-        low in CLAUSE_BREAK, hedge, low in NOUN_HEDGES, hedge_to, claim_hedge, urge,
-        day, trig, trig or claim_hedge, special, (key,) if st == key else (key, st), split,
-        trig or claim_hedge or special or split or day is not None,
-    )  # fmt: skip
-    table[word] = props
-    return props
 
 
 class Text:
@@ -169,7 +83,7 @@ class Text:
         self.lang = lang
         self.cjk = cjk
         self.text: list[str] = []
-        self.props: list[tuple] = []  # type: ignore[type-arg]
+        self.props: list[Props] = []
         self.initial: set[int] = set()  # words that open a sentence (or a quotation)
         self.low: list[str] = []
         self.stem: list[str] = []
@@ -207,31 +121,17 @@ class _Items:
         self.numbers: list[tuple[float, str]] = []
 
 
-def _split_word(word: str, english: bool) -> tuple[list[str], bool]:
-    """The items a word written with an apostrophe (or "cannot") stands for, and whether
-    it was a possessive: "union's" -> union; "can't" -> can not."""
-    low = word.lower()
-    possessive = False
-    if low.endswith("'s"):
-        word, low, possessive = word[:-2], low[:-2], True
-    if english and low.endswith("n't"):
-        return [_CONTRACTED.get(low[:-3], low[:-3]), "not"], possessive
-    if english and low == "cannot":
-        return ["can", "not"], possessive
-    return [word], possessive
-
-
-def _rare_word(out: Text, it: _Items, word: str, props: tuple, initial: bool, claim: bool) -> None:  # type: ignore[type-arg]
+def _rare_word(out: Text, it: _Items, word: str, props: Props, initial: bool, claim: bool) -> None:
     """Add a word that needs more than the common path: a contraction or possessive, a
     possible negator or hedge, a number or scale word, a date word."""
     lang = out.lang
     parts = [word]
     if props[SPLIT]:
-        parts, possessive = _split_word(word, lang == "en")
+        parts, possessive = split_word(word, lang == "en")
         if possessive:
             it.possessive.add(len(it.low))
     for part in parts:
-        p = props if part is word else _props(lang, part)
+        p = props if part is word else word_props(lang, part)
         if p[CTRIG] if claim else p[TRIG]:
             it.triggers.append(len(it.low))
         if p[SPECIAL]:
@@ -254,7 +154,7 @@ def _tokenize(out: Text, raw: str, claim: bool) -> _Items:
     not a plain word (with punctuation, digits or an apostrophe) go through :data:`TOKEN`.
     """
     lang = out.lang
-    table = _PROPS.setdefault(lang, {})
+    table = PROPS.setdefault(lang, {})
     it = _Items()
     ilow, iword = it.low, it.word
     texts, props, initials = out.text, out.props, out.initial
@@ -263,7 +163,7 @@ def _tokenize(out: Text, raw: str, claim: bool) -> _Items:
         if not chunk.isalpha():
             initial = _add_matches(out, it, TOKEN.findall(chunk), initial, claim)
             continue
-        p = table.get(chunk) or _props(lang, chunk)
+        p = table.get(chunk) or word_props(lang, chunk)
         if p[RARE]:
             _rare_word(out, it, chunk, p, initial, claim)
         else:
@@ -283,10 +183,19 @@ def _add_matches(
     """Add the items :data:`TOKEN` found in a piece of text; return whether the next word
     opens a sentence."""
     lang = out.lang
-    table = _PROPS[lang]
+    table = PROPS[lang]
     for num, suffix, word, punct in found:
         if word:
-            _rare_word(out, it, word, table.get(word) or _props(lang, word), initial, claim)
+            p = table.get(word) or word_props(lang, word)
+            if p[RARE]:
+                _rare_word(out, it, word, p, initial, claim)
+            else:
+                if initial:
+                    out.initial.add(len(out.text))
+                it.word.append(len(out.text))
+                it.low.append(p[0])
+                out.text.append(word)
+                out.props.append(p)
             initial = False
         elif punct:
             it.word.append(-2)
@@ -337,19 +246,20 @@ def _scopes(out: Text, it: _Items, claim: bool) -> None:
     out.hedge, out.is_hedge, out.negator = [""] * n, [False] * n, [False] * n
     claim_hedged = ""
     done = 0
+    lows = it.low + ["", ""]  # room to look two items ahead
     for start in it.triggers:
         if start >= done:
-            done, hedged = _scope_run(out, it, start, claim)
+            done, hedged = _scope_run(out, it, lows, start, claim)
             claim_hedged = hedged or claim_hedged
     if claim and claim_hedged:
         # A claim that hedges anywhere ("is possible", "may") asserts none of its words.
         out.hedge = [h or claim_hedged for h in out.hedge]
 
 
-def _scope_run(out: Text, it: _Items, i: int, claim: bool) -> tuple[int, str]:
+def _scope_run(out: Text, it: _Items, lows: list[str], i: int, claim: bool) -> tuple[int, str]:
     """Run the scope state from item ``i`` (a trigger) until no scope is open; return the
     next item and the last claim-side hedge seen."""
-    lows, iword, props, initial = it.low + ["", ""], it.word, out.props, out.initial
+    iword, props, initial = it.word, out.props, out.initial
     neg_left = neg_rank = hedge_left = 0
     negcue = hedge = claim_hedged = ""
     neg_syntactic = neg_clause = False
@@ -407,7 +317,7 @@ def _scope_run(out: Text, it: _Items, i: int, claim: bool) -> tuple[int, str]:
     return i, claim_hedged
 
 
-def _is_hedge(p: tuple, lows: list[str], i: int, possessive: set[int], claim: bool) -> bool:  # type: ignore[type-arg]
+def _is_hedge(p: Props, lows: list[str], i: int, possessive: set[int], claim: bool) -> bool:
     """Whether the word at item ``i`` (properties ``p``) is a hedge in its context."""
     urging, hedge_word, hedge_to = p[URGE], p[HEDGE], p[HEDGE_TO]
     claim_hedge = claim and p[CLAIMHEDGE]
@@ -445,11 +355,7 @@ def analyze(text: str, lang: str, claim_side: bool) -> Text:
     out.low = [p[LOW] for p in out.props]
     out.stem = [p[STEM] for p in out.props]
     out.lows = frozenset(out.low)
-    keys: dict[str, list[int]] = {}
-    for j, p in enumerate(out.props):
-        for k in p[KEYS]:
-            keys.setdefault(k, []).append(j)
-    out.keys = keys
+    out.keys = _index(out.props)
     out.days = frozenset(k for k, _ in out.day_text)
     if out.cjk:
         chars = "".join(ch for ch in raw if ch.isalnum())
@@ -457,7 +363,26 @@ def analyze(text: str, lang: str, claim_side: bool) -> Text:
     return out
 
 
-def _add_day(out: Text, j: int, p: tuple) -> None:  # type: ignore[type-arg]
+def _index(props: list[Props]) -> dict[str, list[int]]:
+    """Word positions by key, and by stem for a word whose key is a paraphrase class (a
+    class key starts with "=", so the two kinds of entry never share a list)."""
+    keys: dict[str, list[int]] = {}
+    classed: list[int] = []
+    for j, p in enumerate(props):
+        k = p[KEY]
+        found = keys.get(k)
+        if found is None:
+            keys[k] = [j]
+        else:
+            found.append(j)
+        if len(p[KEYS]) > 1:
+            classed.append(j)
+    for j in classed:
+        keys.setdefault(props[j][STEM], []).append(j)
+    return keys
+
+
+def _add_day(out: Text, j: int, p: Props) -> None:
     low, cap = p[LOW], p[CAP]
     if low == "may" and (not cap or j in out.initial):
         return
@@ -483,7 +408,7 @@ def word_count(text: str, lang: str) -> int:
             if num:
                 n += num_value(num) is not None
             else:
-                n += len(_split_word(word, english)[0]) if english else 1
+                n += len(split_word(word, english)[0]) if english else 1
     return min(n, 4)
 
 

@@ -65,37 +65,22 @@ not a proof of entailment.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from summarizer.grounding.analysis import (
-    CAP,
-    DAY,
-    KEY,
-    STEM,
-    TOKSTOP,
-    Text,
-    analyze,
-    class_keys,
-    word_count,
+from summarizer.grounding.analysis import Text, analyze, word_count
+from summarizer.grounding.checks import (
+    attribution,
+    certainty_word,
+    check_bounds,
+    check_certainty,
+    check_cjk,
+    check_numbers_and_dates,
+    name_parts,
+    quoted,
 )
-from summarizer.grounding.lexicon import (
-    ACCORDING,
-    BOUND_HIGH,
-    BOUND_LOW,
-    CERTAIN_AUX,
-    CERTAIN_VALUES,
-    CJK_NEG,
-    LIGHT,
-    NUMBER_WORDS,
-    PRONOUNS,
-    SPEAKER_AFTER,
-    SPEAKER_APPOSITIVE,
-    SPEAKER_BEFORE,
-    STOP,
-    TITLES,
-)
+from summarizer.grounding.lexicon import LIGHT, TITLES
+from summarizer.grounding.words import CAP, DAY, KEY, STEM, TOKSTOP, class_keys
 
 __all__ = ["COVERAGE", "Support", "check_support", "evidence_is_substantive"]
 
@@ -103,9 +88,7 @@ COVERAGE = 0.7
 """Share of the claim's content words that the evidence must contain (measured on
 ``benchmarks/faithfulness.py``)."""
 
-_CJK_COVERAGE = 0.5
 _SHORT = 4  # a claim with this many content words or fewer must cover every heavy one
-_NUMBER_TEXT = re.compile(r"\d+(?:[.,]\d+)*|\b(?:" + "|".join(NUMBER_WORDS) + r")\b")
 
 Occurrence = tuple[Text, int]  # a word of an analysed quote
 Occurrences = list[tuple[Text, list[int]]]  # words of analysed quotes, quote by quote
@@ -185,118 +168,6 @@ def _is_name(c: Text, j: int, title_case: bool) -> bool:
     return p[CAP] and j not in c.initial and not title_case
 
 
-def _quoted(word: str) -> str:
-    return f"'{word}'"
-
-
-# --------------------------------------------------------------------------- attribution
-
-
-def _speakers(raw: str) -> list[tuple[str, int]]:
-    """Named speakers of reported speech in a quote, with the offset of their verb."""
-    out: list[tuple[str, int]] = []
-    for rx in (SPEAKER_BEFORE, SPEAKER_APPOSITIVE):
-        for m in rx.finditer(raw):
-            out.append((m.group(1), m.end()))
-    for rx in (SPEAKER_AFTER, ACCORDING):
-        for m in rx.finditer(raw):
-            out.append((m.group(1), m.start()))
-    return out
-
-
-def _name_parts(name: str) -> set[str]:
-    parts = set()
-    for w in re.findall(r"[^\W\d_]+", name):
-        low = w.lower()
-        if len(low) >= 3 and low not in TITLES and low not in STOP["en"]:
-            parts.add(low)
-    return parts
-
-
-def _attribution(subject: str, quotes: list[Text], *, role: bool) -> str | None:
-    """None when the quotes attribute to ``subject``, else the reason they do not."""
-    parts = _name_parts(subject)
-    if not parts:
-        return None
-    named = weak = False
-    other: str | None = None
-    for q in quotes:
-        mentions = bool(parts & q.lows)
-        if role:
-            named = named or mentions
-            weak = weak or bool(q.lows & PRONOUNS)
-            continue
-        speakers = _speakers(q.raw)
-        mine = [s for s in speakers if _name_parts(s[0]) & parts]
-        theirs = [s for s in speakers if not _name_parts(s[0]) & parts and _name_parts(s[0])]
-        if mine:
-            named = True
-        elif theirs:
-            first_verb = min(pos for _, pos in theirs)
-            reported = any(q.raw.lower().find(p, first_verb) >= 0 for p in parts)
-            if reported:
-                named = True
-            else:
-                other = other or theirs[0][0]
-        elif mentions:
-            named = True
-        else:
-            lows = q.lows
-            if lows & PRONOUNS or any(f"the {p}" in q.raw.lower() for p in subject_words(subject)):
-                weak = True
-    if named:
-        return None
-    if other is not None:
-        return f"the evidence attributes this to {_quoted(other)}, not to {_quoted(subject)}"
-    if weak:
-        return None
-    return f"the evidence does not mention {_quoted(subject)}"
-
-
-def subject_words(subject: str) -> list[str]:
-    """Lower-case common nouns of an actor's name ("Allied Nurses Union" -> union, nurses)."""
-    return [w.lower() for w in re.findall(r"[^\W\d_]{4,}", subject)]
-
-
-# --------------------------------------------------------------------------- the check
-
-
-def _certainty_word(c: Text, j: int) -> str:
-    for i in range(j - 1, -1, -1):
-        if c.low[i] in CERTAIN_AUX:
-            return f"{c.text[i]} {c.text[j]}" if i == j - 1 else c.text[i]
-        if not c.props[i][TOKSTOP]:
-            break
-    return c.text[j]
-
-
-def _check_certainty(claim: str, quotes: list[Text]) -> list[str]:
-    value = claim.strip().lower()
-    if value not in CERTAIN_VALUES:
-        return []
-    for q in quotes:
-        if True in q.is_hedge:
-            said = _quoted(q.text[q.is_hedge.index(True)])
-            return [f"{_quoted(claim.strip())} is not supported: the evidence says {said}"]
-    return []
-
-
-def _check_cjk(claim: Text, quotes: list[Text]) -> list[str]:
-    reasons: list[str] = []
-    ev_bigrams: set[str] = set()
-    for q in quotes:
-        ev_bigrams |= q.bigrams
-    if claim.bigrams:
-        covered = len(claim.bigrams & ev_bigrams) / len(claim.bigrams)
-        if covered < _CJK_COVERAGE:
-            reasons.append(f"only {covered:.0%} of the claim's text is covered by the evidence")
-    claim_neg = bool(CJK_NEG.search(claim.raw))
-    ev_neg = any(CJK_NEG.search(q.raw) for q in quotes)
-    if claim_neg != ev_neg:
-        reasons.append("negation differs between the claim and the evidence")
-    return reasons
-
-
 def _near_form(a: str, b: str) -> bool:
     """Whether two different words look alike enough to be confused for each other while
     meaning something else: one is the other with a prefix (end/extend, agree/disagree,
@@ -339,59 +210,10 @@ def _uncovered_word(c: Text, j: int, quotes: list[Text]) -> str | None:
             elif not (other.endswith(low) if len(other) > n else low.endswith(other)):
                 continue
             if _near_form(low, other) and _near_form(stem, q.stem[i]):
-                return f"{_quoted(text)} is not supported: the evidence says {_quoted(q.text[i])}"
+                return f"{quoted(text)} is not supported: the evidence says {quoted(q.text[i])}"
     if low.endswith("ly") and len(low) > 5 and not c.props[j][CAP]:
-        return f"{_quoted(text)} is not supported: the evidence does not say so"
+        return f"{quoted(text)} is not supported: the evidence does not say so"
     return None
-
-
-def _bound(raw: str, at: int) -> int:
-    """+1 when a lower-bound phrase ("at least", "more than") ends just before ``at``, -1
-    for an upper bound ("up to", "fewer than"), 0 otherwise."""
-    before = raw[max(0, at - 20) : at].lower().rstrip(" $£€")
-    if before.endswith(BOUND_LOW):
-        return 1
-    if before.endswith(BOUND_HIGH):
-        return -1
-    return 0
-
-
-def _check_bounds(claim: str, quotes: list[str]) -> list[str]:
-    """A number the claim bounds one way ("at least 8") must not be bounded the other way
-    in the evidence ("up to 8")."""
-    out: list[str] = []
-    for m in _NUMBER_TEXT.finditer(claim):
-        cb = _bound(claim, m.start())
-        if not cb:
-            continue
-        for q in quotes:
-            i = q.find(m.group())
-            while i >= 0:
-                eb = _bound(q, i)
-                if eb and eb != cb:
-                    out.append(f"{_quoted(m.group())} is bounded the other way in the evidence")
-                    return out
-                i = q.find(m.group(), i + 1)
-    return out
-
-
-def _check_numbers_and_dates(c: Text, quotes: list[Text]) -> list[str]:
-    reasons: list[str] = []
-    ev_numbers: set[float] = set()
-    for q in quotes:
-        ev_numbers |= q.numbers
-    seen: set[float] = set()
-    for value, text in c.number_text:
-        if value not in ev_numbers and value not in seen:
-            seen.add(value)
-            reasons.append(f"number {_quoted(text)} does not appear in the evidence")
-    ev_days: set[str] = set()
-    for q in quotes:
-        ev_days |= q.days
-    for key, text in c.day_text:
-        if key not in ev_days:
-            reasons.append(f"{_quoted(text)} does not appear in the evidence")
-    return reasons
 
 
 class _Tally:
@@ -444,10 +266,10 @@ def _check_words(c: Text, quotes: list[Text], kind: str, reasons: list[str]) -> 
     total = tally.covered + len(tally.uncovered)
     if tally.heavy and total <= _SHORT and not tally.flagged and kind not in ("role", "stance"):
         # A short claim has no slack: each of its few content words carries meaning.
-        listed = ", ".join(_quoted(w) for w in dict.fromkeys(tally.heavy))
+        listed = ", ".join(quoted(w) for w in dict.fromkeys(tally.heavy))
         reasons.append(f"content words not covered by the evidence: {listed}")
     elif total and tally.covered / total < COVERAGE:
-        listed = ", ".join(_quoted(w) for w in dict.fromkeys(tally.uncovered))
+        listed = ", ".join(quoted(w) for w in dict.fromkeys(tally.uncovered))
         reasons.append(f"content words not covered by the evidence: {listed}")
 
 
@@ -465,15 +287,15 @@ def _uncovered(c: Text, j: int, quotes: list[Text], is_name: bool, tally: _Tally
         if bool(c.neg[j]) == bool(q.neg[i]):
             if not tally.flagged:
                 tally.flag(
-                    f"{_quoted(_certainty_word(c, j))} is not supported: "
-                    f"the evidence says {_quoted(q.text[i])}"
+                    f"{quoted(certainty_word(c, j))} is not supported: "
+                    f"the evidence says {quoted(q.text[i])}"
                 )
         else:
             tally.covered += 1
         return
     text, low = c.text[j], c.low[j]
     if is_name:
-        tally.reasons.append(f"name {_quoted(text)} is not in the evidence")
+        tally.reasons.append(f"name {quoted(text)} is not in the evidence")
     elif not tally.flagged:
         why = _uncovered_word(c, j, quotes)
         if why:
@@ -491,21 +313,21 @@ def _polarity(c: Text, j: int, occ: Occurrences, tally: _Tally) -> None:
     q0, i0 = occ[0][0], occ[0][1][0]
     if c.neg[j] == 1 and not any(q.neg[i] or q.negator[i] for q, found in occ for i in found):
         tally.flag(
-            f"{_quoted(c.negcue[j] + ' ' + c.text[j])} is not supported: "
-            f"the evidence says {_quoted(q0.text[i0])}"
+            f"{quoted(c.negcue[j] + ' ' + c.text[j])} is not supported: "
+            f"the evidence says {quoted(q0.text[i0])}"
         )
     elif not c.neg[j] and all(
         0 < q.neg[i] <= 2 and q.syntactic[i] for q, found in occ for i in found
     ):
         tally.flag(
-            f"{_quoted(_certainty_word(c, j))} is not supported: "
-            f"the evidence says {_quoted(q0.negcue[i0] + ' ' + q0.text[i0])}"
+            f"{quoted(certainty_word(c, j))} is not supported: "
+            f"the evidence says {quoted(q0.negcue[i0] + ' ' + q0.text[i0])}"
         )
     # Modality: asserted in the claim, only hedged in the evidence.
     elif not c.hedge[j] and all(q.hedge[i] for q, found in occ for i in found):
         tally.flag(
-            f"{_quoted(_certainty_word(c, j))} is not supported: "
-            f"the evidence says {_quoted(q0.hedge[i0])}"
+            f"{quoted(certainty_word(c, j))} is not supported: "
+            f"the evidence says {quoted(q0.hedge[i0])}"
         )
 
 
@@ -537,10 +359,10 @@ def check_support(
     c = analyze(claim, lang, True)
 
     if kind == "name":
-        parts = _name_parts(claim) or {claim.strip().lower()}
+        parts = name_parts(claim) or {claim.strip().lower()}
         if any(parts & q.lows for q in quotes):
             return Support(True)
-        return Support(False, (f"name {_quoted(claim.strip())} is not in the evidence",))
+        return Support(False, (f"name {quoted(claim.strip())} is not in the evidence",))
 
     if not any(evidence_is_substantive(q, lang) for q in quotes_raw):
         return Support(
@@ -548,18 +370,18 @@ def check_support(
         )
 
     if kind == "certainty":
-        reasons = _check_certainty(claim, quotes)
+        reasons = check_certainty(claim, quotes)
         return Support(not reasons, tuple(reasons))
 
-    reasons = _check_numbers_and_dates(c, quotes)
-    reasons += _check_bounds(c.raw, [q.raw for q in quotes])
+    reasons = check_numbers_and_dates(c, quotes)
+    reasons += check_bounds(c.raw, [q.raw for q in quotes])
 
     if c.cjk:
-        reasons += _check_cjk(c, quotes)
+        reasons += check_cjk(c, quotes)
         return Support(not reasons, tuple(reasons))
 
     if subject and subject.strip() and kind in ("stance", "position", "role"):
-        why = _attribution(subject.strip(), quotes, role=kind == "role")
+        why = attribution(subject.strip(), quotes, role=kind == "role")
         if why:
             reasons.append(why)
 
