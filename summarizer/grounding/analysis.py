@@ -109,7 +109,9 @@ class Text:
 class _Items:
     """Items (words, numbers, punctuation) of a text in order, as plain lists."""
 
-    __slots__ = ("low", "num_text", "word", "possessive", "triggers", "specials", "numbers")
+    __slots__ = (
+        "low", "num_text", "word", "possessive", "triggers", "specials", "numbers", "classed",
+    )  # fmt: skip
 
     def __init__(self) -> None:
         self.low: list[str] = []  # lower case, for look-ahead
@@ -119,6 +121,7 @@ class _Items:
         self.triggers: list[int] = []  # items that may open a negation or hedge scope
         self.specials: list[int] = []  # number and scale words
         self.numbers: list[tuple[float, str]] = []
+        self.classed: list[int] = []  # words whose key is a paraphrase class
 
 
 def _rare_word(out: Text, it: _Items, word: str, props: Props, initial: bool, claim: bool) -> None:
@@ -136,6 +139,8 @@ def _rare_word(out: Text, it: _Items, word: str, props: Props, initial: bool, cl
             it.triggers.append(len(it.low))
         if p[SPECIAL]:
             it.specials.append(len(it.low))
+        if len(p[KEYS]) > 1:
+            it.classed.append(len(out.text))
         it.word.append(len(out.text))
         it.low.append(p[LOW])
         if initial:
@@ -355,7 +360,8 @@ def analyze(text: str, lang: str, claim_side: bool) -> Text:
     out.low = [p[LOW] for p in out.props]
     out.stem = [p[STEM] for p in out.props]
     out.lows = frozenset(out.low)
-    out.keys = _index(out.props)
+    if not claim_side:  # only quotes are looked up
+        out.keys = _index(out.props, it.classed)
     out.days = frozenset(k for k, _ in out.day_text)
     if out.cjk:
         chars = "".join(ch for ch in raw if ch.isalnum())
@@ -363,20 +369,16 @@ def analyze(text: str, lang: str, claim_side: bool) -> Text:
     return out
 
 
-def _index(props: list[Props]) -> dict[str, list[int]]:
+def _index(props: list[Props], classed: list[int]) -> dict[str, list[int]]:
     """Word positions by key, and by stem for a word whose key is a paraphrase class (a
     class key starts with "=", so the two kinds of entry never share a list)."""
     keys: dict[str, list[int]] = {}
-    classed: list[int] = []
     for j, p in enumerate(props):
-        k = p[KEY]
-        found = keys.get(k)
+        found = keys.get(p[KEY])
         if found is None:
-            keys[k] = [j]
+            keys[p[KEY]] = [j]
         else:
             found.append(j)
-        if len(p[KEYS]) > 1:
-            classed.append(j)
     for j in classed:
         keys.setdefault(props[j][STEM], []).append(j)
     return keys

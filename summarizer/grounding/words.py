@@ -128,7 +128,7 @@ def word_props(lang: str, word: str) -> Props:
         not is_stop and low not in SCALES, syntactic, neg_verb, neg_verb_to,
         low in CLAUSE_BREAK, hedge, low in NOUN_HEDGES, hedge_to, claim_hedge, urge,
         day, trig, trig or claim_hedge, special, (key,) if st == key else (key, st), split,
-        trig or claim_hedge or special or split or day is not None,
+        trig or claim_hedge or special or split or day is not None or st != key,
     )  # fmt: skip
     table[word] = props
     return props
