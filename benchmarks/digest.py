@@ -33,7 +33,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
 from fakeopenai import FakeOpenAI  # noqa: E402
-from test_digest import brief_responder, make_config, write_articles  # noqa: E402
+
+from summarizer.testing.digest import brief_responder, make_config, write_articles  # noqa: E402
 
 SPECS: list[tuple[str, ...]] = [
     ("Vladimir Putin", "Volodymyr Zelensky", "Donald Trump"),

@@ -402,9 +402,14 @@ def test_legacy_encodings_and_html_are_read_not_refused(tmp_path: Path) -> None:
 
 
 def test_digest_records_each_bad_input_and_goes_on(site: _Site, tmp_path: Path) -> None:
-    from test_digest import PORT, UKRAINE, brief_responder, make_config, write_articles
-
     from summarizer.digest.run import run_digest
+    from summarizer.testing.digest import (
+        PORT,
+        UKRAINE,
+        brief_responder,
+        make_config,
+        write_articles,
+    )
 
     news = tmp_path / "news"
     write_articles(news, [UKRAINE, PORT])
@@ -453,9 +458,8 @@ def test_digest_records_each_bad_input_and_goes_on(site: _Site, tmp_path: Path) 
 
 
 def test_digest_page_error_names_the_url(site: _Site, tmp_path: Path) -> None:
-    from test_digest import brief_responder, make_config
-
     from summarizer.digest.run import run_digest
+    from summarizer.testing.digest import brief_responder, make_config
 
     with FakeOpenAI(responder=brief_responder()) as model:
         config = make_config(

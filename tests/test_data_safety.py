@@ -26,10 +26,17 @@ from typing import Any
 
 import pytest
 from fakeopenai import FakeOpenAI
-from test_digest import CITY, PORT, UKRAINE, brief_responder, make_config, write_articles
 
 from summarizer.digest.models import Digest
 from summarizer.digest.run import run_digest
+from summarizer.testing.digest import (
+    CITY,
+    PORT,
+    UKRAINE,
+    brief_responder,
+    make_config,
+    write_articles,
+)
 
 ARTICLES = 8
 

@@ -11,11 +11,18 @@ import time
 from pathlib import Path
 
 from fakeopenai import FakeOpenAI
-from test_digest import FAIL_MARK, PORT, UKRAINE, Receiver, brief_responder, write_articles
 from typer.testing import CliRunner
 
 from summarizer.cli.app import app
 from summarizer.digest.run import run_lock
+from summarizer.testing.digest import (
+    FAIL_MARK,
+    PORT,
+    UKRAINE,
+    Receiver,
+    brief_responder,
+    write_articles,
+)
 
 BIN = Path(sys.executable).parent / "summarizer"
 

@@ -216,3 +216,20 @@ def test_the_chunk_map_and_reduce_run_through_the_transport(mock: MockOpenAI) ->
     assert mock.calls == brief.chunks + 1 == brief.usage.requests
     assert brief.headline == "Ministers argue over spending"
     assert all(q in text for q in all_quotes(brief))
+
+
+# --- one owner of the request options -------------------------------------------------------
+
+
+def test_the_embedded_tuning_is_in_the_cache_key_before_the_server_starts(tmp_path: Any) -> None:
+    gguf = tmp_path / "SmolLM2-135M-Instruct.Q4_1.gguf"
+    gguf.write_bytes(b"never started")
+    s = Summarizer(settings=load_settings({"local_model": gguf}, env={}))
+    assert s.backend.embedded and s.backend.base_url is None
+    _, parts = s.cache_key(Article(text=ARTICLE))
+    # the options the requests will carry: capped max_tokens, no re-asks (small_model_options)
+    assert (s.options.max_tokens, s.options.max_reasks) == (1024, 0)
+    assert (parts["max_tokens"], parts["max_reasks"]) == (1024, 0)
+    assert s.options.timeout_s == 600.0 and s.options.schema_caps is not None
+    explicit = Summarizer(settings=load_settings({"local_model": gguf, "max_tokens": 300}, env={}))
+    assert explicit.cache_key(Article(text=ARTICLE))[1]["max_tokens"] == 300

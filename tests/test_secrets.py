@@ -24,11 +24,18 @@ from typing import Any
 import pytest
 from briefs import ARTICLE, draft_json
 from fakeopenai import FakeOpenAI, Reply, completion, error_body
-from test_digest import FAIL_MARK, PORT, UKRAINE, article_of, draft_for, write_articles
 
 from summarizer.config import load_settings
 from summarizer.errors import SummarizerError
 from summarizer.pipeline import Summarizer
+from summarizer.testing.digest import (
+    FAIL_MARK,
+    PORT,
+    UKRAINE,
+    article_of,
+    draft_for,
+    write_articles,
+)
 
 KEY = f"sk-test-SECRET-{uuid.uuid4().hex}"
 MARK = KEY.removeprefix("sk-test-")  # also catches a key with its prefix cut off

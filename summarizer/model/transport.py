@@ -28,6 +28,7 @@ from summarizer.errors import (
 from summarizer.fileio import one_line
 from summarizer.model import portal
 from summarizer.model.backends import FALLBACK_ORDER, Backend, ModeMemory
+from summarizer.redact import mentions, redact
 
 if TYPE_CHECKING:
     import httpx2
@@ -79,16 +80,17 @@ def _transient(exc: BaseException) -> bool:
     return isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError))
 
 
-def _status_detail(exc: openai.APIStatusError) -> str:
-    """The server's own error message when the body has one, else the SDK's, on one line."""
+def _status_detail(exc: openai.APIStatusError, secret: str | None) -> str:
+    """The server's own error message when the body has one, else the SDK's, on one line
+    (redacted before it is cut, so no run of the key survives the cut)."""
     body = getattr(exc, "body", None)  # the SDK passes the inner "error" object when there is one
     error = body.get("error", body) if isinstance(body, dict) else None
     message = error.get("message") if isinstance(error, dict) else None
     if isinstance(message, str) and message.strip():
-        return one_line(message)
+        return one_line(redact(message, [secret]))
     if isinstance(body, str) and body.strip():
-        return one_line(body)
-    return one_line(exc.message) or "no details"
+        return one_line(redact(body, [secret]))
+    return one_line(redact(exc.message, [secret])) or "no details"
 
 
 def _check_reply(completion: object, base_url: str) -> ChatCompletion:
@@ -112,20 +114,13 @@ def _check_reply(completion: object, base_url: str) -> ChatCompletion:
     return completion
 
 
-def _redact(text: str, secret: str | None) -> str:
-    """``text`` without the API key: a server or proxy may echo it back in an error."""
-    if secret and len(secret) >= 8 and secret in text:
-        return text.replace(secret, "[REDACTED]")
-    return text
-
-
 def _mentions(exc: BaseException, secret: str | None) -> bool:
     """Whether ``exc`` or an exception it chains to holds ``secret`` (in --debug tracebacks)."""
     seen: set[int] = set()
     current: BaseException | None = exc
     while secret and current is not None and id(current) not in seen:
         seen.add(id(current))
-        if secret in str(current) or secret in repr(getattr(current, "body", None)):
+        if mentions(f"{current} {getattr(current, 'body', None)!r}", [secret]):
             return True
         current = current.__cause__ or current.__context__
     return False
@@ -135,21 +130,23 @@ def _backend_error(
     exc: BaseException, base_url: str, attempts: int, *, secret: str | None = None
 ) -> BackendError:
     """``exc`` as a one-line BackendError, with ``secret`` (the API key) redacted."""
-    err = _plain_backend_error(exc, base_url, attempts)
-    if secret and secret in err.message:
-        err.message = _redact(err.message, secret)
+    err = _plain_backend_error(exc, base_url, attempts, secret)
+    if secret and mentions(err.message, [secret]):
+        err.message = redact(err.message, [secret])
         err.args = (err.message,)
     return err
 
 
-def _plain_backend_error(exc: BaseException, base_url: str, attempts: int) -> BackendError:
+def _plain_backend_error(
+    exc: BaseException, base_url: str, attempts: int, secret: str | None
+) -> BackendError:
     import openai
 
     if isinstance(exc, BackendError):
         exc.attempts = attempts
         return exc
     if isinstance(exc, openai.APIStatusError):
-        detail = _status_detail(exc)
+        detail = _status_detail(exc, secret)
         if exc.status_code in (401, 403):
             detail = "authentication failed (check the API key)"
         kind = UnsupportedRequestError if _capability_error(exc) else BackendError
@@ -162,10 +159,12 @@ def _plain_backend_error(exc: BaseException, base_url: str, attempts: int) -> Ba
         return BackendError(f"timed out waiting for {base_url}", attempts=attempts)
     if isinstance(exc, openai.APIConnectionError):
         cause = exc.__cause__ or exc
-        detail = one_line(str(cause)) or type(cause).__name__  # httpx's ReadError('') says nothing
+        # httpx's ReadError('') says nothing: name its type then
+        detail = one_line(redact(str(cause), [secret])) or type(cause).__name__
         return BackendError(f"cannot reach {base_url}: {detail}", attempts=attempts)
     return BackendError(
-        f"{type(exc).__name__} from {base_url}: {one_line(str(exc))}", attempts=attempts
+        f"{type(exc).__name__} from {base_url}: {one_line(redact(str(exc), [secret]))}",
+        attempts=attempts,
     )
 
 
