@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -77,12 +76,6 @@ def complying(article: Article) -> dict[str, Any]:
 
 def answer(draft: dict[str, Any]) -> Reply:
     return Reply(body=completion(json.dumps(draft)))
-
-
-@pytest.fixture
-def server() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI() as srv:
-        yield srv
 
 
 def summarizer(server: FakeOpenAI, tmp_path: Path, **flags: Any) -> Summarizer:
