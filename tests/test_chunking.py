@@ -21,8 +21,8 @@ from summarizer.errors import (
     TruncatedOutputError,
 )
 from summarizer.longform.budget import estimate_tokens, find_tokenizer, openai_window, probe_window
-from summarizer.longform.mapreduce import split
 from summarizer.longform.merge import merge
+from summarizer.longform.split import split
 from summarizer.pipeline import Summarizer
 from summarizer.testing import FakeOpenAI, Reply, completion
 

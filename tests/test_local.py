@@ -217,7 +217,7 @@ def test_live_embedded_brief_with_no_configuration() -> None:
 
 
 def test_tuning_respects_what_the_user_set(tmp_path: Path) -> None:
-    from summarizer.model.conversation import Options
+    from summarizer.model.options import Options
 
     server = LocalServer(tmp_path / "SmolLM2-135M-Instruct.Q4_1.gguf")  # never started
     tuned = server.tune(Options(max_reasks=2, max_tokens=4096, timeout_s=120))

@@ -36,7 +36,6 @@ from summarizer.longform.budget import (
 )
 from summarizer.longform.merge import merge
 from summarizer.longform.split import estimate_tokens
-from summarizer.longform.split import split as split  # re-exported (the old home of split)
 from summarizer.model.conversation import Outcome
 from summarizer.model.options import Options
 
@@ -44,7 +43,7 @@ if TYPE_CHECKING:
     from summarizer.config import Settings
     from summarizer.prompts import Prompts
 
-__all__ = ["Ask", "brief_chunks", "concurrency", "split"]
+__all__ = ["Ask", "brief_chunks", "concurrency"]
 
 log = logging.getLogger(__name__)
 

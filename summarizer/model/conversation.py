@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from summarizer.model.transport import Transport
     from summarizer.prompts import Prompts
 
-__all__ = ["Conversation", "Options", "Outcome", "conversations", "drive"]
+__all__ = ["Conversation", "Outcome", "conversations", "drive"]
 
 log = logging.getLogger(__name__)
 
