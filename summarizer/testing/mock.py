@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from functools import cached_property
 from typing import Any
 
 import httpx2
@@ -35,15 +36,10 @@ class MockOpenAI(Scripted):
 
     base_url = MOCK_BASE_URL
 
-    def __init__(
-        self,
-        *,
-        default: Reply | Responder | None = None,
-        responder: Responder | None = None,
-        models: tuple[str, ...] = ("fake-model",),
-    ) -> None:
-        super().__init__(default=default, responder=responder, models=models)
-        self.transport = httpx2.MockTransport(self.handle)
+    @cached_property
+    def transport(self) -> httpx2.MockTransport:
+        """The transport for ``Summarizer(transport=...)`` (one per MockOpenAI)."""
+        return httpx2.MockTransport(self.handle)
 
     async def handle(self, request: httpx2.Request) -> httpx2.Response:
         record = _record_of(request)
