@@ -227,7 +227,7 @@ class Transport:
                 base_url=self.base_url,
                 api_key=self.backend.api_key or "unused",
                 max_retries=0,
-                timeout=self.options.timeout_s,
+                timeout=self.options.retry.timeout_s,
                 http_client=http_client,
             )
         return client
@@ -251,7 +251,7 @@ class Transport:
     # --- retries ---
 
     def _wait(self, attempt: int, exc: BaseException) -> float:
-        cap = self.options.retry_max_wait_s
+        cap = self.options.retry.max_wait_s
         hinted = _retry_after(exc, cap)
         if hinted is None:
             hinted = min(cap, 0.5 * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0)
@@ -281,13 +281,13 @@ class Transport:
                     exc, self.base_url, state.attempt_number, secret=self._secret
                 ).message,
                 state.attempt_number,
-                self.options.transport_attempts - 1,
+                self.options.retry.attempts - 1,
                 state.next_action.sleep if state.next_action else 0.0,
             )
 
         return {
             "retry": retry_if_exception(_transient),
-            "stop": stop_after_attempt(self.options.transport_attempts),
+            "stop": stop_after_attempt(self.options.retry.attempts),
             "wait": wait,
             "before_sleep": before_sleep,
             "reraise": True,
