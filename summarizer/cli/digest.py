@@ -14,8 +14,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from summarizer.digest.config import DigestConfig
     from summarizer.digest.models import Digest
+    from summarizer.digest.run import RunControl
+    from summarizer.digest.schedule import Schedule
 
 __all__ = ["digest_app"]
 
@@ -142,20 +146,38 @@ def _summary(digest: Digest) -> str:
     return text
 
 
-def _run_once(config: DigestConfig) -> int:
+def _run_once(config: DigestConfig, control: RunControl | None = None) -> int:
+    """One digest; its exit code (0 ok, 6 partial, 128 + signal when a signal cut it short)."""
     from summarizer.cli.exits import OK, PARTIAL
-    from summarizer.digest.run import run_digest
+    from summarizer.digest.run import Interrupted, run_digest
 
     progress = _Progress()
     try:
-        digest = run_digest(config, progress=progress)
+        digest = run_digest(config, progress=progress, control=control)
+    except Interrupted as exc:
+        typer.echo(f"summarizer: {exc}; the run is recorded as interrupted", err=True)
+        return 128 + _SIGNUMS.get(exc.reason, 2)
     finally:
         progress.close()
     if not digest.articles and not digest.failed:
         typer.echo("summarizer: nothing new", err=True)
-        return OK
+        return PARTIAL if digest.partial else OK
     typer.echo(f"summarizer: {_summary(digest)}", err=True)
     return PARTIAL if digest.partial else OK
+
+
+_SIGNUMS = {"SIGTERM": 15, "SIGINT": 2, "SIGHUP": 1}
+
+
+def _cancel_on_signals(control: RunControl) -> None:
+    """SIGTERM, SIGINT and SIGHUP cut ``digest run`` short; the run is recorded interrupted."""
+    import signal
+
+    def handler(signum: int, _frame: Any) -> None:
+        control.cancel(signal.Signals(signum).name)
+
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, handler)
 
 
 @digest_app.command()
@@ -182,7 +204,11 @@ def run(
     settings = {"model": model, "base_url": base_url, "backend": backend, "mode": mode}
     cfg = _config(config, source, fmt, settings, since=since, out=out, concurrency=concurrency,
                   db=db, webhook=webhook, allow_private=allow_private)  # fmt: skip
-    code = _run_once(cfg)
+    from summarizer.digest.run import RunControl
+
+    control = RunControl()
+    _cancel_on_signals(control)
+    code = _run_once(cfg, control)
     if code:
         raise typer.Exit(code)
 
@@ -213,10 +239,14 @@ def schedule(
 ) -> None:
     """Run digests on a schedule in the foreground until SIGTERM or Ctrl-C.
 
-    Missed runs are coalesced into one, runs never overlap, and a run may start up to
-    --misfire-grace late. For cron or systemd timers use ``digest run`` instead.
+    Missed runs are coalesced into one, runs never overlap, a run missed while the
+    scheduler was down is caught up at start, and a run may start up to --misfire-grace
+    late. The first signal lets a running digest finish; a second cuts it short.
+    Exit 0 after a clean stop, 128 + signal when a digest was cut short.
+    For cron or systemd timers use ``digest run`` instead.
     """
     from summarizer.digest.config import parse_duration
+    from summarizer.digest.run import RunControl
     from summarizer.digest.schedule import make_trigger, run_scheduled
 
     if (cron is None) == (every is None):
@@ -231,13 +261,15 @@ def schedule(
         typer.echo(f"summarizer: error: bad --cron {cron!r}: {exc}", err=True)
         raise typer.Exit(2) from exc
     grace = parse_duration(misfire_grace)
+    control = RunControl()
 
     def job() -> None:
         from summarizer.errors import SummarizerError
 
+        control.reason = None
         try:
-            code = _run_once(cfg)
-            if code:
+            code = _run_once(cfg, control)
+            if code == 6:
                 log.warning("the digest is partial (exit code %d)", code)
         except SummarizerError as exc:
             typer.echo(f"summarizer: error: {exc}", err=True)
@@ -248,5 +280,29 @@ def schedule(
         typer.echo(f"summarizer: {text}", err=True)
 
     label = cron or f"every {every}"
-    run_scheduled(job, trigger, now=now, misfire_grace=grace, say=say, label=label)
-    say("scheduler stopped")
+    code = run_scheduled(job, trigger, now=now, misfire_grace=grace, say=say,
+                         cancel=control.cancel, schedule=_schedule_state(cfg, label),
+                         label=label)  # fmt: skip
+    say("scheduler stopped" + (" (a digest was cut short)" if code else ""))
+    if code:
+        raise typer.Exit(code)
+
+
+def _schedule_state(cfg: DigestConfig, name: str) -> Schedule:
+    """The schedule's last fire time, kept in the digest's database."""
+    from summarizer.cache import default_db_path
+    from summarizer.config import load_settings
+    from summarizer.digest.schedule import Schedule
+    from summarizer.digest.store import open_store
+
+    db = default_db_path(cfg.db or load_settings(cfg.summarizer.flags()).db)
+
+    def last() -> datetime | None:
+        with open_store(db) as store:
+            return store.schedule_last_fire(name)
+
+    def fired(when: datetime) -> None:
+        with open_store(db) as store:
+            store.schedule_fired(name, when)
+
+    return Schedule(last=last, fired=fired)

@@ -116,8 +116,18 @@ class DigestConfig(BaseModel):
     )
     db: Path | None = None
     title: str = "News digest"
+    max_stories: int = Field(default=15, ge=1, le=500, description="Stories shown in full.")
+    max_story_articles: int = Field(
+        default=12, ge=2, le=200, description="Articles one story may hold (its boundary)."
+    )
     webhook: str | None = None
     webhook_timeout_s: float = 20.0
+    delivery_attempts: int = Field(
+        default=4, ge=1, le=20, description="Tries per webhook or email delivery within a run."
+    )
+    delivery_backoff_s: float = Field(
+        default=2.0, ge=0, le=600, description="First wait between delivery tries (doubling)."
+    )
     email: EmailConfig | None = None
     allow_private: bool = Field(
         default=False, description="Fetch feed links that point at loopback or private hosts."

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from summarizer.digest.models import Digest
-from summarizer.digest.render import SUFFIXES, render, render_html, render_json, render_markdown
+from summarizer.digest.render import SUFFIXES, render, render_html, render_json, render_text
+from summarizer.digest.stories import without_articles
 from summarizer.errors import DeliveryError, SummarizerError
 from summarizer.fileio import atomic_write
 
@@ -24,7 +25,9 @@ if TYPE_CHECKING:
     from summarizer.digest.config import DigestConfig, EmailConfig
     from summarizer.digest.store import Store
 
-__all__ = ["deliver", "file_stem", "post_webhook", "send_email", "write_outputs"]
+__all__ = [
+    "deliver", "file_stem", "post_webhook", "retry_failed", "send_email", "write_outputs",
+]  # fmt: skip
 
 log = logging.getLogger(__name__)
 
@@ -68,16 +71,18 @@ def post_webhook(digest: Digest, url: str, *, timeout_s: float = 20.0) -> None:
 
 
 def send_email(digest: Digest, email: EmailConfig) -> None:
-    """Send the Markdown as text with the HTML as its alternative (stdlib smtplib)."""
+    """Send the plain text with the HTML as its alternative (stdlib smtplib)."""
     import smtplib
     from email.message import EmailMessage
+    from email.utils import format_datetime
 
     message = EmailMessage()
     message["Subject"] = f"{digest.title} — {digest.created_at:%Y-%m-%d}"
     message["From"] = email.sender
     message["To"] = ", ".join(email.to)
+    message["Date"] = format_datetime(digest.created_at)
     message["Message-ID"] = f"<{digest.id}@summarizer.digest>"
-    message.set_content(render_markdown(digest))
+    message.set_content(render_text(digest))
     message.add_alternative(render_html(digest), subtype="html")
     password = os.environ.get(email.password_env, "") if email.password_env else ""
     smtp_class = smtplib.SMTP_SSL if email.ssl else smtplib.SMTP
@@ -92,15 +97,90 @@ def send_email(digest: Digest, email: EmailConfig) -> None:
         raise DeliveryError(f"SMTP {email.host}:{email.port}: {exc}") from exc
 
 
+def _retryable(exc: BaseException) -> bool:
+    """Worth another try: a network error, a timeout, a 408/425/429 or 5xx answer."""
+    if isinstance(exc, DeliveryError):
+        status = getattr(exc, "status_code", None)
+        return status is None or status in (408, 425, 429) or status >= 500
+    return isinstance(exc, OSError)
+
+
 def _send(digest: Digest, config: DigestConfig, channel: str, target: str) -> None:
-    if channel == "webhook":
-        post_webhook(digest, target, timeout_s=config.webhook_timeout_s)
-    elif config.email is not None:
-        send_email(digest, config.email)
+    """One delivery, retried with exponential backoff within the run (tenacity)."""
+    from tenacity import (
+        Retrying,
+        retry_if_exception,
+        stop_after_attempt,
+        wait_exponential,
+    )
+
+    base = config.delivery_backoff_s
+    for attempt in Retrying(
+        stop=stop_after_attempt(config.delivery_attempts),
+        wait=wait_exponential(multiplier=base, min=base, max=max(base, 60.0)),
+        retry=retry_if_exception(_retryable),
+        reraise=True,
+        before_sleep=lambda state: log.warning(
+            "%s %s: try %d failed (%s); retrying", channel, target, state.attempt_number,
+            state.outcome.exception() if state.outcome else "?",
+        ),
+    ):  # fmt: skip
+        with attempt:
+            if channel == "webhook":
+                post_webhook(digest, target, timeout_s=config.webhook_timeout_s)
+            elif config.email is not None:
+                send_email(digest, config.email)
+
+
+def _targets(config: DigestConfig) -> list[tuple[str, str]]:
+    targets: list[tuple[str, str]] = []
+    if config.webhook:
+        targets.append(("webhook", config.webhook))
+    if config.email:
+        targets.append(("email", ",".join(config.email.to)))
+    return targets
+
+
+def _deliver_one(
+    digest: Digest, config: DigestConfig, store: Store, channel: str, target: str
+) -> str | None:
+    """Send ``digest`` to one target unless done; never an article this target already has.
+    Returns the problem, if any (also recorded)."""
+    if store.delivered(digest.id, channel, target):
+        log.info("%s %s: digest %s already delivered", channel, target, digest.id)
+        return None
+    had = store.articles_delivered(channel, target, [a.id for a in digest.articles])
+    copy = without_articles(digest, had) if had else digest
+    if had and not copy.articles:
+        store.record_delivery(digest.id, channel, target, "ok", "nothing new for this target")
+        return None
+    try:
+        _send(copy, config, channel, target)
+    except (SummarizerError, OSError) as exc:
+        problem = f"{channel} delivery failed: {exc}"
+        log.warning("%s", problem)
+        store.record_delivery(digest.id, channel, target, "failed", str(exc))
+        return problem
+    store.record_delivery(digest.id, channel, target, "ok")
+    store.record_articles_delivered(channel, target, [a.id for a in copy.articles], digest.id)
+    log.info("delivered digest %s by %s to %s", digest.id, channel, target)
+    return None
+
+
+def retry_failed(config: DigestConfig, store: Store, *, exclude: str = "") -> list[str]:
+    """Send again, oldest first, every earlier digest a configured target did not get."""
+    problems: list[str] = []
+    for channel, target in _targets(config):
+        for body in store.failed_deliveries(channel, target, exclude):
+            problem = _deliver_one(Digest.model_validate_json(body), config, store, channel,
+                                   target)  # fmt: skip
+            if problem:
+                problems.append(problem)
+    return problems
 
 
 def deliver(digest: Digest, config: DigestConfig, store: Store) -> list[str]:
-    """Files always; then the webhook and the email unless already delivered.
+    """Files always; then earlier digests a target missed, then this one to each target.
     Returns the delivery problems (each also recorded in the store)."""
     from summarizer.config import data_dir
 
@@ -108,23 +188,9 @@ def deliver(digest: Digest, config: DigestConfig, store: Store) -> list[str]:
     for path in write_outputs(digest, out, list(config.formats)):
         store.record_delivery(digest.id, "file", str(path), "ok")
         log.info("wrote %s", path)
-    targets: list[tuple[str, str]] = []
-    if config.webhook:
-        targets.append(("webhook", config.webhook))
-    if config.email:
-        targets.append(("email", ",".join(config.email.to)))
-    problems: list[str] = []
-    for channel, target in targets:
-        if store.delivered(digest.id, channel, target):
-            log.info("%s %s: digest %s already delivered", channel, target, digest.id)
-            continue
-        try:
-            _send(digest, config, channel, target)
-        except (SummarizerError, OSError) as exc:
-            problems.append(f"{channel} delivery failed: {exc}")
-            log.warning("%s", problems[-1])
-            store.record_delivery(digest.id, channel, target, "failed", str(exc))
-            continue
-        store.record_delivery(digest.id, channel, target, "ok")
-        log.info("delivered digest %s by %s to %s", digest.id, channel, target)
+    problems = retry_failed(config, store, exclude=digest.id)
+    for channel, target in _targets(config):
+        problem = _deliver_one(digest, config, store, channel, target)
+        if problem:
+            problems.append(problem)
     return problems

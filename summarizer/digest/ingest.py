@@ -12,12 +12,12 @@ from __future__ import annotations
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from summarizer.article import Article, Limits
+from summarizer.digest.dedup import shingles
 from summarizer.digest.sources import Candidate, SourceReader, identity_keys, parse_source
-from summarizer.errors import SummarizerError
+from summarizer.errors import InputError, SummarizerError
 
 if TYPE_CHECKING:
     from summarizer.digest.store import Store
@@ -38,6 +38,7 @@ class IngestReport:
     known: int = 0
     failed: int = 0
     not_modified: int = 0
+    duplicates: int = 0
     source_errors: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -93,6 +94,9 @@ def _load(item: Pending) -> Article | SummarizerError:
         return item[0].load()
     except SummarizerError as exc:
         return exc
+    except Exception as exc:  # one article's failure (even an ImportError) never aborts a run
+        log.debug("loading %s failed", item[0].label, exc_info=True)
+        return InputError(f"{type(exc).__name__}: {exc}", source=item[0].label)
 
 
 def _record_failure(
@@ -111,12 +115,14 @@ def _record_failure(
 
 def _record_article(
     store: Store, candidate: Candidate, retry_id: int | None, loaded: Article
-) -> bool:
-    """Store a loaded article; True if it is new (or newly has its text)."""
+) -> bool | None:
+    """Store a loaded article; True if it is new (or newly has its text), None if it is a
+    near-duplicate of a stored one."""
     fields = _article_fields(loaded, published=candidate.published)
     if retry_id is not None:
         store.set_article_text(retry_id, fields)
         store.add_keys(retry_id, identity_keys(text_hash=loaded.content_hash))
+        store.add_sketch(retry_id, shingles(loaded.text).sketch)
         return True
     keys = [*candidate.keys, *identity_keys(url=loaded.url, text_hash=loaded.content_hash)]
     keys = list(dict.fromkeys(keys))
@@ -126,9 +132,22 @@ def _record_article(
     if found is not None and found.text is None:
         store.set_article_text(found.id, fields)
         store.add_keys(found.id, keys)
+        store.add_sketch(found.id, shingles(loaded.text).sketch)
+        return True
+    if found is None:
+        text = shingles(loaded.text)
+        same = store.near_duplicate(text)
+        if same is not None:  # the same article from another source: one row, more keys
+            log.info("%s: the same article as %s", candidate.label, same.origin or same.uid)
+            store.add_keys(same.id, keys)
+            merged = {k: v for k, v in fields.items() if k != "text"}
+            store.add_article(keys, {**merged, "guid": candidate.guid})
+            return None
+        stored = store.add_article(keys, {**fields, "guid": candidate.guid})
+        store.add_sketch(stored.id, text.sketch)
         return True
     store.add_article(keys, {**fields, "guid": candidate.guid})  # a known one merges
-    return found is None
+    return False
 
 
 def ingest(
@@ -137,20 +156,23 @@ def ingest(
     *,
     limits: Limits,
     allow_private: bool = False,
-    since: datetime | None = None,
     workers: int = 8,
 ) -> IngestReport:
     """Read every source (as given: ``specs``) into the store; return counts and each
     source's error."""
     report = IngestReport()
-    reader = SourceReader(store, limits=limits, allow_private=allow_private, since=since)
+    reader = SourceReader(store, limits=limits, allow_private=allow_private)
     pending = _discover(store, reader, specs, report) + _retries(store, reader)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         for (candidate, retry_id), loaded in zip(pending, pool.map(_load, pending), strict=True):
             if isinstance(loaded, SummarizerError):
                 report.failed += 1
                 _record_failure(store, candidate, retry_id, loaded)
-            elif _record_article(store, candidate, retry_id, loaded):
+                continue
+            recorded = _record_article(store, candidate, retry_id, loaded)
+            if recorded is None:
+                report.duplicates += 1
+            elif recorded:
                 report.new += 1
             else:
                 report.known += 1

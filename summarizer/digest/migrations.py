@@ -91,4 +91,28 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    (
+        2,
+        "near-duplicate sketches, schedule state, articles delivered per channel",
+        """
+        CREATE TABLE article_sketches (
+            value INTEGER NOT NULL,
+            article_id INTEGER NOT NULL REFERENCES articles(id)
+        );
+        CREATE INDEX article_sketches_value ON article_sketches(value);
+        CREATE TABLE schedules (
+            name TEXT PRIMARY KEY,
+            last_fire TEXT NOT NULL,
+            last_started TEXT NOT NULL
+        );
+        CREATE TABLE delivered_articles (
+            channel TEXT NOT NULL,
+            target TEXT NOT NULL,
+            article_uid TEXT NOT NULL,
+            digest_id TEXT NOT NULL,
+            delivered_at TEXT NOT NULL,
+            PRIMARY KEY (channel, target, article_uid)
+        );
+        """,
+    ),
 )

@@ -7,7 +7,13 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-DIGEST_SCHEMA_VERSION = 1
+DIGEST_SCHEMA_VERSION = 2
+
+StoryStatus = Literal["new", "updated", "unchanged"]
+ChangeKind = Literal[
+    "new_article", "new_position", "dispute_opened", "dispute_escalated", "dispute_eased",
+    "dispute_stalled", "dispute_closed", "step_new", "step_due", "step_done",
+]  # fmt: skip
 
 
 class Quoted(BaseModel):
@@ -75,17 +81,53 @@ class StorySentence(BaseModel):
     evidence: list[Quoted]
 
 
+class StoryChange(BaseModel):
+    """One thing that changed in a story since the last delivered digest."""
+
+    kind: ChangeKind
+    text: str = Field(description="What changed, in a few words (a headline, issue or step).")
+    article: str | None = Field(default=None, description="The article that says so, if one.")
+
+
+class TimelineEntry(BaseModel):
+    """One article of a story, in date order."""
+
+    article: str
+    date: str | None = Field(description="Published (else first seen), ISO 8601.")
+    site: str | None
+    title: str
+    link: str | None
+    new: bool
+
+
 class Story(BaseModel):
     """Articles whose actors and disputes overlap, merged into one story."""
 
-    id: str = Field(description="Stable id: derived from the story's first article.")
+    id: str = Field(
+        description="Stable id: the continued story's id, else derived from its first article."
+    )
+    status: StoryStatus = Field(
+        description="new (no earlier story), updated (new articles), unchanged (none)."
+    )
+    changes: list[StoryChange] = Field(description="What changed since the last digest.")
+    timeline: list[TimelineEntry]
     headline: str
     summary: list[StorySentence]
     actors: list[StoryActor]
     disputes: list[StoryDispute]
     next_steps: list[StoryNextStep]
     sources: list[str] = Field(description="Ids of the story's articles, oldest first.")
-    new: bool = Field(description="None of its articles was in the previous digest.")
+    new: bool = Field(description="No story of the previous digest continues in it.")
+
+
+class StoryLink(BaseModel):
+    """A story beyond ``max_stories``: listed by headline, with a link to its newest article."""
+
+    id: str
+    headline: str
+    status: StoryStatus
+    link: str | None
+    articles: int
 
 
 class DigestArticle(BaseModel):
@@ -94,6 +136,9 @@ class DigestArticle(BaseModel):
     id: str
     title: str | None
     url: str | None
+    link: str | None = Field(
+        description="Where to read it: the URL without tracking parameters, or a file:// URI."
+    )
     site: str | None
     published: str | None
     content_hash: str
@@ -121,13 +166,15 @@ class DigestCounts(BaseModel):
     failed: int = 0
     stories: int = 0
     new_stories: int = 0
+    updated_stories: int = 0
+    duplicates: int = Field(default=0, description="Near-duplicate copies briefed once.")
     source_errors: int = 0
 
 
 class Digest(BaseModel):
     """Many briefs grouped into stories: the output of one digest run."""
 
-    schema_version: Literal[1] = 1
+    schema_version: Literal[2] = 2
     id: str = Field(description="Hash of the briefs it holds: the same briefs, the same id.")
     title: str
     created_at: datetime
@@ -135,6 +182,9 @@ class Digest(BaseModel):
     previous: str | None = Field(description="Id of the previous digest, if any.")
     partial: bool = Field(description="Some article or source could not be briefed.")
     counts: DigestCounts
-    stories: list[Story]
+    stories: list[Story] = Field(description="Ranked: new and updated first, then sources, date.")
+    more: list[StoryLink] = Field(
+        default_factory=list, description="Stories beyond max_stories, by headline."
+    )
     articles: list[DigestArticle]
     failed: list[FailedArticle]

@@ -24,24 +24,26 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from summarizer.digest.config import DigestConfig
 from summarizer.digest.models import Digest, DigestCounts, FailedArticle
 from summarizer.digest.stories import Briefed, DigestHeader, Item, build_digest
-from summarizer.errors import RunLockedError
+from summarizer.errors import RunLockedError, SummarizerError
 
 if TYPE_CHECKING:
+    from summarizer.article import Article
+    from summarizer.brief import Brief
     from summarizer.config import Settings
     from summarizer.digest.ingest import IngestReport
     from summarizer.digest.store import Store, StoredArticle
-    from summarizer.pipeline import BriefResult
+    from summarizer.pipeline import Summarizer
 
-__all__ = ["Progress", "arun_digest", "run_digest", "run_lock"]
+__all__ = ["Interrupted", "Progress", "RunControl", "arun_digest", "run_digest", "run_lock"]
 
 log = logging.getLogger(__name__)
 
@@ -78,9 +80,57 @@ def run_lock(db_path: Path) -> Iterator[None]:
         handle.close()
 
 
-def run_digest(config: DigestConfig, *, progress: Progress | None = None) -> Digest:
-    """Run one digest (see the module docstring); ``digest.partial`` says if all went well."""
-    return asyncio.run(arun_digest(config, progress=progress))
+class Interrupted(Exception):
+    """A signal cut the run short; its run row says ``interrupted``."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"digest run interrupted ({reason})")
+        self.reason = reason
+
+
+class RunControl:
+    """Cuts a running digest short from a signal handler or another thread.
+
+    :meth:`cancel` cancels the run's task; the run records itself ``interrupted`` and
+    :func:`run_digest` raises :class:`Interrupted`. A cancel before the run starts
+    makes it stop at once.
+    """
+
+    def __init__(self) -> None:
+        self.reason: str | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task[Digest] | None = None
+
+    def cancel(self, reason: str) -> None:
+        self.reason = reason
+        loop, task = self._loop, self._task
+        if loop is not None and task is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(task.cancel)
+
+    async def run(self, work: Coroutine[Any, Any, Digest]) -> Digest:
+        self._loop = asyncio.get_running_loop()
+        self._task = asyncio.ensure_future(work)
+        if self.reason is not None:
+            self._task.cancel()
+        try:
+            return await self._task
+        finally:
+            self._loop = self._task = None
+
+
+def run_digest(
+    config: DigestConfig, *, progress: Progress | None = None, control: RunControl | None = None
+) -> Digest:
+    """Run one digest (see the module docstring); ``digest.partial`` says if all went well.
+
+    With ``control``, ``control.cancel(reason)`` ends the run early: it is recorded
+    ``interrupted`` and :class:`Interrupted` is raised.
+    """
+    control = control or RunControl()
+    try:
+        return asyncio.run(control.run(arun_digest(config, progress=progress)))
+    except asyncio.CancelledError:
+        raise Interrupted(control.reason or "cancelled") from None
 
 
 async def arun_digest(config: DigestConfig, *, progress: Progress | None = None) -> Digest:
@@ -97,6 +147,42 @@ async def arun_digest(config: DigestConfig, *, progress: Progress | None = None)
             return await _Run(config, settings, store).run(progress)
         finally:
             store.close()
+
+
+def _article(row: StoredArticle) -> Article:
+    from summarizer.article import Article
+
+    return Article(text=row.text or "", title=row.title, url=row.url, published=row.published,
+                   site=row.site, origin=row.origin)  # fmt: skip
+
+
+async def _brief_each(
+    summarizer: Summarizer, rows: list[StoredArticle], concurrency: int
+) -> AsyncIterator[tuple[int, Brief | None, Exception | None]]:
+    """Brief ``rows`` with ``concurrency`` workers; yield ``(index, brief, error)`` as each
+    finishes. Any exception is that article's failure, never the run's."""
+    results: asyncio.Queue[tuple[int, Brief | None, Exception | None]] = asyncio.Queue()
+    indexes = iter(range(len(rows)))
+
+    async def worker() -> None:
+        for index in indexes:  # one shared iterator: each article taken once
+            try:
+                brief = await summarizer.asummarize(_article(rows[index]))
+            except Exception as exc:  # one article's failure never aborts the run
+                if not isinstance(exc, SummarizerError):
+                    log.warning("briefing %s failed", rows[index].uid, exc_info=True)
+                results.put_nowait((index, None, exc))
+            else:
+                results.put_nowait((index, brief, None))
+
+    workers = [asyncio.create_task(worker()) for _ in range(min(concurrency, len(rows)))]
+    try:
+        for _ in rows:
+            yield await results.get()
+    finally:
+        for task in workers:
+            task.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
 
 
 def _failed_row(row: StoredArticle, label: str, error: str, attempts: int) -> FailedArticle:
@@ -136,9 +222,16 @@ class _Run:
             digest = self.assemble()
             if not self.items and not self.failed:
                 log.info("nothing new: no digest written")
-                self.store.finish_run(run_id, "empty", counts=digest.counts.model_dump())
-                return digest
+                problems = await self.retry_deliveries()
+                status = "partial" if problems else "empty"
+                self.store.finish_run(run_id, status, counts=digest.counts.model_dump(),
+                                      errors=problems)  # fmt: skip
+                return digest.model_copy(update={"partial": bool(problems)})
             return await self.deliver(digest, run_id)
+        except (asyncio.CancelledError, KeyboardInterrupt) as exc:
+            errors = [*self.errors, f"interrupted: {type(exc).__name__}"]
+            self.store.finish_run(run_id, "interrupted", errors=errors)
+            raise
         except BaseException as exc:
             errors = [*self.errors, f"{type(exc).__name__}: {exc}"]
             self.store.finish_run(run_id, "failed", errors=errors)
@@ -153,8 +246,7 @@ class _Run:
                         timeout_s=self.config.fetch_timeout_s)  # fmt: skip
         report = await asyncio.to_thread(
             ingest, self.store, self.config.sources, limits=limits,
-            allow_private=self.config.allow_private, since=self.since,
-            workers=self.config.concurrency,
+            allow_private=self.config.allow_private, workers=self.config.concurrency,
         )  # fmt: skip
         log.info("ingested: %d new, %d known, %d not fetched, %d source error(s)",
                  report.new, report.known, report.failed, len(report.source_errors))  # fmt: skip
@@ -172,39 +264,36 @@ class _Run:
 
     async def brief(self, progress: Progress | None) -> None:
         """Brief every selected article with text (the cache first), in bounded concurrency."""
-        from summarizer.article import Article
         from summarizer.pipeline import Summarizer
 
         ready = [row for row in self.selected if row.text is not None]
-        articles = [
-            Article(text=row.text or "", title=row.title, url=row.url, published=row.published,
-                    site=row.site, origin=row.origin)
-            for row in ready
-        ]  # fmt: skip
         summarizer = Summarizer(settings=self.settings, cache=self.store.cache)
         try:
-            keys = [summarizer.cache_key(article)[0] for article in articles]
+            keys = [summarizer.cache_key(_article(row))[0] for row in ready]
             self.cached = sum(self.store.cache.has_brief(key) for key in keys)
             if progress:
-                progress(0, len(articles), "", None)
+                progress(0, len(ready), "", None)
             done = 0
-            async for result in summarizer.summarize_many(
-                articles, concurrency=self.config.concurrency
+            async for index, brief, error in _brief_each(
+                summarizer, ready, self.config.concurrency
             ):
                 done += 1
-                label = articles[result.index].label
-                self._record(result, ready[result.index], keys[result.index], label)
+                row = ready[index]
+                label = _article(row).label
+                self._record(row, brief, error, keys[index], label)
                 if progress:
-                    error = None if result.brief else str(result.error)
-                    progress(done, len(articles), label, error)
+                    progress(done, len(ready), label, None if brief else str(error))
         finally:
             self.store.articles_briefed(self.unmarked)
             await summarizer.aclose()
         self.failed.sort(key=lambda f: (f.id is None, f.label))
 
-    def _record(self, result: BriefResult, row: StoredArticle, key: str, label: str) -> None:
-        if result.brief is None:
-            message = str(result.error)
+    def _record(
+        self, row: StoredArticle, brief: Brief | None, error: Exception | None, key: str,
+        label: str,
+    ) -> None:  # fmt: skip
+        if brief is None:
+            message = str(error) or type(error).__name__
             self.store.article_failed(row.id, message)
             self.failed.append(_failed_row(row, label, message, row.attempts + 1))
             return
@@ -215,7 +304,7 @@ class _Run:
             self.store.articles_briefed(self.unmarked)
             self.unmarked.clear()
         self.briefed_keys.append((row.uid, key))
-        self.items.append((row, result.brief))
+        self.items.append((row, brief))
 
     def assemble(self) -> Digest:
         """The digest of what was briefed and what failed (not yet stored or delivered)."""
@@ -229,16 +318,32 @@ class _Run:
         counts = DigestCounts(articles=len(self.selected) + n_source_errors,
                               briefed=len(self.items), cached=self.cached,
                               failed=len(self.failed) - n_source_errors,
-                              source_errors=n_source_errors)  # fmt: skip
+                              source_errors=n_source_errors,
+                              duplicates=self.report.duplicates if self.report else 0)  # fmt: skip
         header = DigestHeader(
             id=digest_id, title=self.config.title, since=self.since,
             created_at=datetime.fromisoformat(stored_at) if stored_at else self.now,
             previous=Digest.model_validate_json(previous_body) if previous_body else None,
         )  # fmt: skip
-        return build_digest(Briefed(self.items, self.failed, counts), header)
+        return build_digest(
+            Briefed(self.items, self.failed, counts), header,
+            max_stories=self.config.max_stories,
+            max_story_articles=self.config.max_story_articles,
+        )  # fmt: skip
+
+    async def retry_deliveries(self) -> list[str]:
+        """Earlier digests a webhook or email target did not get: sent again."""
+        from summarizer.digest.deliver import retry_failed
+
+        return await asyncio.to_thread(retry_failed, self.config, self.store)
 
     async def deliver(self, digest: Digest, run_id: int) -> Digest:
-        """Store the digest, deliver it, and finish the run's record."""
+        """Store the digest, deliver it, and finish the run's record.
+
+        Once the files are written the digest is complete: its articles are never put in
+        a later digest as new. A webhook or email that still fails after the in-run
+        retries is retried by the next run, with this digest as it was.
+        """
         from summarizer.digest.deliver import deliver
 
         store = self.store
@@ -246,9 +351,8 @@ class _Run:
                           digest.model_dump_json())  # fmt: skip
         problems = await asyncio.to_thread(deliver, digest, self.config, store)
         self.errors += [f.label + ": " + f.error for f in self.failed] + problems
-        if not problems:
-            store.mark_digested([row.id for row, _ in self.items], digest.id)
-            store.complete_digest(digest.id)
+        store.mark_digested([row.id for row, _ in self.items], digest.id)
+        store.complete_digest(digest.id)
         status = "partial" if digest.partial or problems else "ok"
         if problems:
             digest = digest.model_copy(update={"partial": True})

@@ -1,73 +1,147 @@
-"""Running a job on a schedule in the foreground (APScheduler), until SIGTERM or Ctrl-C.
+"""Running the digest on a schedule in the foreground, until SIGTERM or Ctrl-C.
 
-Missed runs are coalesced into one, runs never overlap, and a run may start up to
-``misfire_grace`` late. A first signal stops the scheduler once the running job has
-finished; a second one exits at once (status 130).
+The loop is ours (APScheduler only computes cron fire times): the digest runs in the main
+thread, so a signal never pulls a thread pool from under a running digest. A run missed
+while the scheduler was down (its last fire time is kept in the store) is caught up once
+at start; runs missed while it was busy or suspended are coalesced into one; every wait
+says when the next run is.
+
+Signals: the first SIGTERM/SIGINT lets a running digest finish, then stops; a second one
+cuts the digest short (its run is recorded ``interrupted``); a third exits at once.
+:func:`run_scheduled` returns ``0`` after a clean stop, or ``128 + signal`` when a digest
+was cut short.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from summarizer.digest.config import parse_duration
 
-__all__ = ["make_trigger", "run_scheduled"]
+__all__ = ["Schedule", "Trigger", "make_trigger", "run_scheduled"]
 
 
-def make_trigger(*, cron: str | None = None, every: str | None = None) -> Any:
+class Trigger(Protocol):
+    """When the next run after ``after`` is (aware datetimes)."""
+
+    def next_after(self, after: datetime) -> datetime: ...
+
+
+@dataclass(frozen=True)
+class _Every:
+    interval: timedelta
+
+    def next_after(self, after: datetime) -> datetime:
+        return after + self.interval
+
+
+@dataclass(frozen=True)
+class _Cron:
+    trigger: Any
+
+    def next_after(self, after: datetime) -> datetime:
+        fire: datetime = self.trigger.get_next_fire_time(after, after)
+        return fire
+
+
+def make_trigger(*, cron: str | None = None, every: str | None = None) -> Trigger:
     """A crontab expression (local time) or an interval (``30m``, ``6h``) as a trigger.
 
     A bad crontab raises :class:`ValueError`; a bad interval :class:`ConfigurationError`.
     """
-    from apscheduler.triggers.cron import CronTrigger
-    from apscheduler.triggers.interval import IntervalTrigger
-
     if cron is not None:
-        return CronTrigger.from_crontab(cron)
-    return IntervalTrigger(seconds=parse_duration(every or "").total_seconds())
+        from apscheduler.triggers.cron import CronTrigger
+
+        return _Cron(CronTrigger.from_crontab(cron))
+    return _Every(parse_duration(every or ""))
+
+
+@dataclass
+class Schedule:
+    """The persisted state of one schedule: ``last()`` and ``fired(time)`` (the store)."""
+
+    last: Callable[[], datetime | None]
+    fired: Callable[[datetime], None]
+
+
+@dataclass
+class _Signals:
+    say: Callable[[str], None]
+    cancel: Callable[[str], None]
+    count: int = 0
+    cut_short: int = 0  # the signal that cut a digest short
+    running: bool = False
+    wake: threading.Event = field(default_factory=threading.Event)
+
+    def __call__(self, signum: int, _frame: Any) -> None:
+        self.count += 1
+        name = signal.Signals(signum).name
+        if self.count == 1:
+            what = "the running digest finishes first" if self.running else "no digest running"
+            self.say(f"{name}: stopping the scheduler ({what}; signal again to cut it short)")
+            self.wake.set()
+        elif self.count == 2 and self.running:
+            self.say(f"{name}: cutting the running digest short")
+            self.cut_short = signum
+            self.cancel(name)
+        else:
+            self.say("stopping now")
+            os._exit(128 + signum)
 
 
 def run_scheduled(
     job: Callable[[], None],
-    trigger: Any,
+    trigger: Trigger,
     *,
     now: bool,
     misfire_grace: timedelta,
     say: Callable[[str], None],
+    cancel: Callable[[str], None],
+    schedule: Schedule,
     label: str = "",
-) -> None:
-    """Run ``job`` on ``trigger`` (and once right away if ``now``) until a signal stops it.
+    clock: Callable[[], datetime] = lambda: datetime.now().astimezone(),
+) -> int:
+    """Run ``job`` on ``trigger`` until a signal stops it; return the exit code.
 
-    ``say`` reports "digest scheduled (``label``)" once the signal handlers are in place,
-    and then the stop.
+    ``cancel(reason)`` cuts a running job short (the second signal). ``schedule`` keeps
+    the last fire time, so a run missed while the scheduler was down is caught up.
     """
-    from apscheduler.schedulers.blocking import BlockingScheduler
-
-    scheduler = BlockingScheduler(
-        job_defaults={
-            "coalesce": True,
-            "max_instances": 1,
-            "misfire_grace_time": int(misfire_grace.total_seconds()),
-        }
-    )
-    extra = {"next_run_time": datetime.now().astimezone()} if now else {}  # None would pause it
-    scheduler.add_job(job, trigger, id="digest", name="digest", **extra)
-    stopping = {"count": 0}
-
-    def stop(signum: int, _frame: Any) -> None:
-        stopping["count"] += 1
-        if stopping["count"] > 1:
-            say("stopping now")
-            os._exit(130)  # a second signal: don't wait for the running digest
-        name = signal.Signals(signum).name
-        say(f"{name}: stopping the scheduler (a running digest finishes first)")
-        scheduler.shutdown(wait=False)
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    say(f"digest scheduled ({label})")
-    scheduler.start()
+    signals = _Signals(say=say, cancel=cancel)
+    signal.signal(signal.SIGTERM, signals)
+    signal.signal(signal.SIGINT, signals)
+    start = clock()
+    last = schedule.last()
+    due = trigger.next_after(last) if last else trigger.next_after(start)
+    if now:
+        due = start
+    elif last and due <= start:
+        say(f"catching up the run due at {due:%Y-%m-%d %H:%M %Z} (missed while stopped)")
+        due = start
+    say(f"digest scheduled ({label}); next run at {due:%Y-%m-%d %H:%M:%S %Z}")
+    while not signals.count:
+        remaining = (due - clock()).total_seconds()
+        if remaining > 0:
+            signals.wake.wait(min(remaining, 30.0))
+            continue
+        late = clock() - due
+        if due != start and late > misfire_grace:
+            say(f"skipping the run due at {due:%Y-%m-%d %H:%M %Z}: {late} late")
+        else:
+            schedule.fired(due)
+            signals.running = True
+            try:
+                job()
+            finally:
+                signals.running = False
+        if signals.cut_short:
+            return 128 + signals.cut_short
+        due = trigger.next_after(max(due, clock()))  # runs missed meanwhile: coalesced
+        if not signals.count:
+            say(f"next run at {due:%Y-%m-%d %H:%M:%S %Z}")
+    return 0

@@ -48,6 +48,7 @@ __all__ = [
     "identity_keys",
     "normalize_url",
     "parse_source",
+    "strip_tracking",
 ]
 
 log = logging.getLogger(__name__)
@@ -89,14 +90,23 @@ def normalize_url(url: str) -> str:
     path = parts.path or "/"
     if len(path) > 1:
         path = path.rstrip("/")
-    query = sorted(
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if k.lower() not in _TRACKING and not k.lower().startswith(_TRACKING_PREFIXES)
-    )
+    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if _kept(k))
     # http and https name the same article: keep one scheme in the identity.
     return urlunsplit(("https" if scheme in ("http", "https") else scheme, host, path,
                        urlencode(query), ""))  # fmt: skip
+
+
+def _kept(key: str) -> bool:
+    return key.lower() not in _TRACKING and not key.lower().startswith(_TRACKING_PREFIXES)
+
+
+def strip_tracking(url: str) -> str:
+    """``url`` without tracking parameters (``utm_*``, ``fbclid``, ...); the rest as given."""
+    parts = urlsplit(url.strip())
+    if not parts.query:
+        return url.strip()
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if _kept(k)]
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 def identity_keys(
@@ -218,12 +228,10 @@ class SourceReader:
         *,
         limits: Limits,
         allow_private: bool,
-        since: datetime | None,
     ) -> None:
         self.store = store
         self.limits = limits
         self.feed_limits = dataclasses.replace(limits, allow_private=allow_private)
-        self.since = since
         self.not_modified = 0
         self.known_pages = 0
 
@@ -245,11 +253,9 @@ class SourceReader:
             if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file()
             and not any(part.startswith(".") for part in p.relative_to(root).parts)
         )  # fmt: skip
+        # Every file, however old: ``since`` chooses what a digest shows, never what is
+        # stored (an outage longer than the window must lose nothing).
         for path in files:
-            if self.since is not None:
-                mtime = datetime.fromtimestamp(path.stat().st_mtime, UTC)
-                if mtime < self.since:
-                    continue
             yield self._file(path, source.spec)
 
     def _file(self, path: Path, origin: str) -> Candidate:
@@ -325,8 +331,6 @@ class SourceReader:
 
     def _entry(self, entry: Any, source: SourceSpec, feed_url: str) -> Candidate | None:
         published = _iso(entry.get("published_parsed") or entry.get("updated_parsed"))
-        if self.since and published and datetime.fromisoformat(published) < self.since:
-            return None
         guid = entry.get("id") or None
         link = entry.get("link") or None
         title = entry.get("title") or None

@@ -16,11 +16,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from summarizer.cache import Cache, Database, default_db_path
 from summarizer.cache import now_iso as _now
 from summarizer.digest.migrations import MIGRATIONS
+
+if TYPE_CHECKING:
+    from summarizer.digest.dedup import Shingles
 
 __all__ = ["MIGRATIONS", "Store", "StoredArticle", "open_store"]
 
@@ -205,6 +208,32 @@ class Store:
                 [(key, article_id) for article_id, key in done],
             )
 
+    def add_sketch(self, article_id: int, sketch: tuple[int, ...]) -> None:
+        """Index an article's near-duplicate sketch (:mod:`summarizer.digest.dedup`)."""
+        with self.db.tx() as conn:
+            conn.executemany(
+                "INSERT INTO article_sketches (value, article_id) VALUES (?, ?)",
+                [(value, article_id) for value in sketch],
+            )
+
+    def near_duplicate(self, text: Shingles) -> StoredArticle | None:
+        """A stored article with the same text as ``text`` but for small differences."""
+        from summarizer.digest.dedup import CANDIDATE_SHARED, same_article, shingles
+
+        if not text.sketch:
+            return None
+        marks = ", ".join("?" for _ in text.sketch)
+        rows = self.db.all(
+            f"SELECT article_id FROM article_sketches WHERE value IN ({marks}) "
+            "GROUP BY article_id HAVING count(*) >= ? ORDER BY count(*) DESC, article_id LIMIT 5",
+            (*text.sketch, CANDIDATE_SHARED),
+        )
+        for (article_id,) in rows:
+            stored = self.article(int(article_id))
+            if stored.text and same_article(text, shingles(stored.text)):
+                return stored
+        return None
+
     def undigested(self, *, since: datetime | None = None) -> list[StoredArticle]:
         """Articles of the next digest: never digested, or first seen after ``since``."""
         sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE digested_in IS NULL"
@@ -319,6 +348,58 @@ class Store:
                 "status = excluded.status, attempted_at = excluded.attempted_at, "
                 "error = excluded.error",
                 (digest_id, channel, target, status, _now(), error),
+            )
+
+    def articles_delivered(self, channel: str, target: str, uids: list[str]) -> set[str]:
+        """Which of ``uids`` a digest already took to this channel and target."""
+        found: set[str] = set()
+        for start in range(0, len(uids), 500):
+            part = uids[start : start + 500]
+            marks = ", ".join("?" for _ in part)
+            found.update(
+                str(row[0])
+                for row in self.db.all(
+                    "SELECT article_uid FROM delivered_articles WHERE channel = ? AND target = ? "
+                    f"AND article_uid IN ({marks})",
+                    (channel, target, *part),
+                )
+            )
+        return found
+
+    def record_articles_delivered(
+        self, channel: str, target: str, uids: list[str], digest_id: str
+    ) -> None:
+        with self.db.tx() as conn:
+            conn.executemany(
+                "INSERT INTO delivered_articles VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(channel, target, article_uid) DO NOTHING",
+                [(channel, target, uid, digest_id, _now()) for uid in uids],
+            )
+
+    def failed_deliveries(self, channel: str, target: str, exclude: str) -> list[str]:
+        """Bodies (JSON) of earlier digests whose delivery to this target failed, oldest first."""
+        rows = self.db.all(
+            "SELECT d.body FROM deliveries AS x JOIN digests AS d ON d.id = x.digest_id "
+            "WHERE x.channel = ? AND x.target = ? AND x.status = 'failed' AND d.id != ? "
+            "ORDER BY d.created_at",
+            (channel, target, exclude),
+        )
+        return [str(row[0]) for row in rows]
+
+    # --- the schedule ---
+
+    def schedule_last_fire(self, name: str) -> datetime | None:
+        """When the schedule ``name`` last ran (its fire time), if ever."""
+        row = self.db.one("SELECT last_fire FROM schedules WHERE name = ?", (name,))
+        return datetime.fromisoformat(str(row[0])) if row else None
+
+    def schedule_fired(self, name: str, fire_time: datetime) -> None:
+        with self.db.tx() as conn:
+            conn.execute(
+                "INSERT INTO schedules (name, last_fire, last_started) VALUES (?, ?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET last_fire = excluded.last_fire, "
+                "last_started = excluded.last_started",
+                (name, fire_time.isoformat(), _now()),
             )
 
     def deliveries(self) -> list[tuple[str, str, str, str]]:

@@ -7,9 +7,11 @@ each group into a :class:`Story` and marks what the previous digest did not have
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from summarizer.brief import Actor, Brief, Dispute, NextStep, Position
@@ -21,18 +23,24 @@ from summarizer.digest.models import (
     Quoted,
     Story,
     StoryActor,
+    StoryChange,
     StoryDispute,
+    StoryLink,
     StoryNextStep,
     StoryPosition,
     StorySentence,
     StorySide,
+    TimelineEntry,
 )
 from summarizer.names import Evidence, aliases, fold, name_key, quote_of
 
 if TYPE_CHECKING:
     from summarizer.digest.store import StoredArticle
 
-__all__ = ["Briefed", "DigestHeader", "Item", "build_digest", "canonical_ids", "group_stories"]
+__all__ = [
+    "Briefed", "DigestHeader", "Item", "build_digest", "canonical_ids", "clean_link",
+    "group_stories",
+]  # fmt: skip
 
 Item = tuple["StoredArticle", Brief]
 """A stored article and its brief."""
@@ -81,12 +89,14 @@ class _Components:
             self.parent[max(a, b)] = min(a, b)
 
 
-def group_stories(items: list[Item]) -> list[list[int]]:
+def group_stories(items: list[Item], max_size: int | None = None) -> list[list[int]]:
     """Group briefs into stories (lists of indexes into ``items``), deterministically.
 
     Two briefs belong together when they share two actors (by :mod:`summarizer.names`
     key), or one actor and either half their actors or half their dispute vocabulary.
-    Groups are the connected components, largest first, then by their first article.
+    Pairs join strongest first (most shared actors), and two groups whose union would
+    exceed ``max_size`` articles stay apart, so no chain of overlaps makes one huge story.
+    Groups are listed largest first, then by their first article.
     """
     actors = [set(m.values()) for m in canonical_ids([b for _, b in items])]
     disputes = [frozenset().union(*(_topic_words(d.issue) for d in b.disputes)) for _, b in items]
@@ -94,15 +104,21 @@ def group_stories(items: list[Item]) -> list[list[int]]:
     for i, keys in enumerate(actors):
         for key in keys:
             by_actor.setdefault(key, []).append(i)
-    pairs = sorted({(i, j) for group in by_actor.values() for i in group for j in group if i < j})
+    pairs = {(i, j) for group in by_actor.values() for i in group for j in group if i < j}
+    linked = sorted(
+        ((-len(actors[i] & actors[j]), i, j) for i, j in pairs
+         if len(actors[i] & actors[j]) >= 2
+         or _jaccard(actors[i], actors[j]) >= 0.5
+         or (disputes[i] and _jaccard(disputes[i], disputes[j]) >= 0.5)),
+    )  # fmt: skip
     components = _Components(len(items))
-    for i, j in pairs:
-        if (
-            len(actors[i] & actors[j]) >= 2
-            or _jaccard(actors[i], actors[j]) >= 0.5
-            or (disputes[i] and _jaccard(disputes[i], disputes[j]) >= 0.5)
-        ):
-            components.union(i, j)
+    size = [1] * len(items)
+    for _, i, j in linked:
+        a, b = components.find(i), components.find(j)
+        if a == b or (max_size is not None and size[a] + size[b] > max_size):
+            continue
+        components.union(a, b)
+        size[components.find(a)] = size[a] + size[b]
     groups: dict[int, list[int]] = {}
     for i in range(len(items)):
         groups.setdefault(components.find(i), []).append(i)
@@ -198,14 +214,24 @@ class _StoryBuilder:
         return sorted(self.actors.values(), key=lambda a: (-len(a.sources), a.key))
 
 
+def _date(row: StoredArticle, brief: Brief) -> str:
+    return row.published or brief.source.published or row.first_seen
+
+
 def _build_story(items: list[Item], idmaps: list[dict[str, str]], members: list[int]) -> Story:
     builder = _StoryBuilder()
+    members = sorted(members, key=lambda i: (_date(*items[i]), items[i][0].id))
     for index in members:
         row, brief = items[index]
         builder.add(row.uid, brief, idmaps[index])
-    lead_row, lead = items[members[0]]
+    first_row = items[members[0]][0]
+    # The story as it stands now: its newest article's grounded headline and summary.
+    lead_row, lead = items[members[-1]]
     return Story(
-        id="s" + lead_row.uid[1:],
+        id="s" + first_row.uid[1:],
+        status="new",
+        changes=[],
+        timeline=[],
         headline=lead.headline,
         summary=[
             StorySentence(text=s.text, evidence=_quotes(s.evidence, lead_row.uid))
@@ -239,14 +265,82 @@ class DigestHeader:
     previous: Digest | None
 
 
-def _mark_new(stories: list[Story], previous: Digest | None) -> set[str]:
-    """Flag what ``previous`` did not have; return the ids of its articles."""
+def _previous_story(story: Story, before: list[Story]) -> Story | None:
+    """The story of the previous digest this one continues (the grouping rule, by actor)."""
+    keys = {a.key for a in story.actors}
+    best: tuple[int, Story] | None = None
+    for old in before:
+        old_keys = {a.key for a in old.actors}
+        shared = len(keys & old_keys)
+        if (shared >= 2 or (shared and _jaccard(keys, old_keys) >= 0.5)) and (
+            best is None or shared > best[0]
+        ):
+            best = (shared, old)
+    return best[1] if best else None
+
+
+_STATUS_CHANGE = {"escalating": "dispute_escalated", "easing": "dispute_eased",
+                  "stalled": "dispute_stalled"}  # fmt: skip
+
+
+def _due(when: str | None, today: str) -> bool:
+    """A step's ``when`` that names a day up to today (ISO dates, "today")."""
+    if not when:
+        return False
+    text = when.lower()
+    dates = re.findall(r"\d{4}-\d\d-\d\d", text)
+    return "today" in text or any(d <= today for d in dates)
+
+
+def _changes(story: Story, old: Story | None, seen: set[str], today: str) -> list[StoryChange]:
+    """What changed in ``story`` since ``old`` (its version in the previous digest)."""
+    changes = [StoryChange(kind="new_article", text=uid, article=uid)
+               for uid in story.sources if uid not in seen]  # fmt: skip
+    old_positions = (
+        {(a.key, fold(p.stance)) for a in old.actors for p in a.positions} if old else set()
+    )
+    for actor in story.actors:
+        for p in actor.positions:
+            if old and (actor.key, fold(p.stance)) not in old_positions:
+                changes.append(StoryChange(kind="new_position", text=f"{actor.name}: {p.stance}",
+                                           article=p.sources[-1]))  # fmt: skip
+    old_disputes = {fold(d.issue): d for d in old.disputes} if old else {}
+    for d in story.disputes:
+        before = old_disputes.pop(fold(d.issue), None)
+        if before is None:
+            changes.append(StoryChange(kind="dispute_opened", text=d.issue, article=d.sources[0]))
+        elif before.status != d.status and d.status in _STATUS_CHANGE:
+            kind = _STATUS_CHANGE[d.status]
+            changes.append(StoryChange(kind=kind, text=d.issue, article=d.sources[-1]))  # type: ignore[arg-type]
+    if any(uid not in seen for uid in story.sources):
+        # A continuing story whose new articles no longer report a dispute: it closed.
+        changes += [StoryChange(kind="dispute_closed", text=d.issue) for d in old_disputes.values()]
+    old_steps = {fold(n.action): n for n in old.next_steps} if old else {}
+    for n in story.next_steps:
+        if _due(n.when, today):
+            changes.append(StoryChange(kind="step_due", text=n.action, article=n.sources[-1]))
+        elif fold(n.action) not in old_steps:
+            changes.append(StoryChange(kind="step_new", text=n.action, article=n.sources[0]))
+    for key, n in old_steps.items():
+        if key not in {fold(x.action) for x in story.next_steps} and _due(n.when, today):
+            changes.append(StoryChange(kind="step_done", text=n.action))
+    return changes
+
+
+def _mark_new(stories: list[Story], previous: Digest | None, today: str) -> set[str]:
+    """Status and changes of each story against ``previous``; return its articles' ids."""
     before = previous.stories if previous else []
     seen = {a.id for a in previous.articles} if previous else set()
     old_disputes = {fold(d.issue) for s in before for d in s.disputes}
     old_steps = {fold(n.action) for s in before for n in s.next_steps}
     for story in stories:
-        story.new = not any(uid in seen for uid in story.sources)
+        old = _previous_story(story, before)
+        fresh = any(uid not in seen for uid in story.sources)
+        story.status = "new" if old is None and fresh else "updated" if fresh else "unchanged"
+        story.new = story.status == "new"
+        if old is not None:
+            story.id = old.id  # one id for one story, digest after digest
+        story.changes = _changes(story, old, seen, today)
         for dispute in story.disputes:
             dispute.new = fold(dispute.issue) not in old_disputes
         for step in story.next_steps:
@@ -254,27 +348,95 @@ def _mark_new(stories: list[Story], previous: Digest | None) -> set[str]:
     return seen
 
 
+def clean_link(url: str | None, origin: str | None) -> str | None:
+    """An http(s) URL without tracking parameters (``utm_*``, ``fbclid``, ...), else the
+    file the article was read from as a ``file://`` URI."""
+    from summarizer.digest.sources import strip_tracking
+
+    if url and re.match(r"^https?://", url, re.I):
+        return strip_tracking(url)
+    if origin and not re.match(r"^[a-z][a-z0-9+.-]*:", origin, re.I):
+        path = Path(origin).expanduser()
+        if path.is_absolute():
+            return path.as_uri()
+    return None
+
+
 def _article(row: StoredArticle, brief: Brief, seen: set[str]) -> DigestArticle:
+    url = row.url or brief.source.url
     return DigestArticle(
-        id=row.uid, title=brief.source.title or row.title, url=row.url or brief.source.url,
+        id=row.uid, title=brief.source.title or row.title, url=url,
+        link=clean_link(url, row.origin),
         site=brief.source.site or row.site, published=row.published or brief.source.published,
         content_hash=brief.source.content_hash, headline=brief.headline, origin=row.origin,
         new=row.uid not in seen,
     )  # fmt: skip
 
 
-def build_digest(briefed: Briefed, header: DigestHeader) -> Digest:
-    """Group the briefed articles into stories and mark what the previous digest lacked."""
+def _timeline(story: Story, articles: dict[str, DigestArticle], dates: dict[str, str]) -> None:
+    story.timeline = [
+        TimelineEntry(article=uid, date=dates.get(uid), site=a.site,
+                      title=a.title or a.headline, link=a.link, new=a.new)
+        for uid in story.sources for a in [articles[uid]]
+    ]  # fmt: skip
+
+
+def _rank_key(story: Story, articles: dict[str, DigestArticle], dates: dict[str, str]) -> tuple:  # type: ignore[type-arg]
+    sites = {articles[u].site or articles[u].link or u for u in story.sources}
+    latest = max((dates.get(u) or "" for u in story.sources), default="")
+    order = {"new": 0, "updated": 0, "unchanged": 1}[story.status]
+    return (order, -len(sites), -len(story.sources), _neg(latest), story.id)
+
+
+def _neg(text: str) -> tuple[int, ...]:
+    """A sort key that orders strings descending."""
+    return tuple(-ord(c) for c in text)
+
+
+def build_digest(briefed: Briefed, header: DigestHeader, *, max_stories: int = 15,
+                 max_story_articles: int | None = 12) -> Digest:  # fmt: skip
+    """Group the briefed articles into stories, say what changed since the previous digest,
+    rank them and keep ``max_stories`` in full (the rest listed by headline)."""
     items = sorted(briefed.items, key=lambda item: item[0].id)
     idmaps = canonical_ids([b for _, b in items])
-    stories = [_build_story(items, idmaps, g) for g in group_stories(items)]
-    seen = _mark_new(stories, header.previous)
+    groups = group_stories(items, max_story_articles)
+    stories = [_build_story(items, idmaps, g) for g in groups]
+    seen = _mark_new(stories, header.previous, header.created_at.date().isoformat())
+    articles = [_article(row, brief, seen) for row, brief in items]
+    by_id = {a.id: a for a in articles}
+    dates = {row.uid: _date(row, brief) for row, brief in items}
+    for story in stories:
+        _timeline(story, by_id, dates)
+    stories.sort(key=lambda s: _rank_key(s, by_id, dates))
+    shown, rest = stories[:max_stories], stories[max_stories:]
+    more = [
+        StoryLink(id=s.id, headline=s.headline, status=s.status, articles=len(s.sources),
+                  link=by_id[s.sources[-1]].link)
+        for s in rest
+    ]  # fmt: skip
     counts = briefed.counts.model_copy(
-        update={"stories": len(stories), "new_stories": sum(s.new for s in stories)}
-    )
+        update={"stories": len(stories), "new_stories": sum(s.new for s in stories),
+                "updated_stories": sum(s.status == "updated" for s in stories)}
+    )  # fmt: skip
     return Digest(
         id=header.id, title=header.title, created_at=header.created_at, since=header.since,
         previous=header.previous.id if header.previous else None, partial=bool(briefed.failed),
-        counts=counts, stories=stories, failed=briefed.failed,
-        articles=[_article(row, brief, seen) for row, brief in items],
+        counts=counts, stories=shown, more=more, failed=briefed.failed, articles=articles,
     )  # fmt: skip
+
+
+def without_articles(digest: Digest, drop: set[str]) -> Digest:
+    """``digest`` without the articles ``drop`` (a target already has them): stories left
+    with none of their own are removed, the rest keep only their other articles."""
+    stories = []
+    for story in digest.stories:
+        kept = [uid for uid in story.sources if uid not in drop]
+        if kept:
+            stories.append(story.model_copy(update={
+                "sources": kept,
+                "timeline": [t for t in story.timeline if t.article not in drop],
+            }))  # fmt: skip
+    return digest.model_copy(update={
+        "stories": stories,
+        "articles": [a for a in digest.articles if a.id not in drop],
+    })  # fmt: skip
