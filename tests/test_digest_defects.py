@@ -7,8 +7,8 @@ CLI in subprocesses for signals; no mocks.
 from __future__ import annotations
 
 import email
-import email.utils
 import email.policy
+import email.utils
 import json
 import os
 import re

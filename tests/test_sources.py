@@ -86,8 +86,11 @@ def store(tmp_path: Path) -> Iterator[Store]:
         yield s
 
 
-_WORDS = ("harbour council budget strike ferry tariff court ruling minister vote river bridge "
-          "school hospital nurses union election mayor quota fishing").split()  # fmt: skip
+_WORDS = [
+    "harbour", "council", "budget", "strike", "ferry", "tariff", "court", "ruling", "minister",
+    "vote", "river", "bridge", "school", "hospital", "nurses", "union", "election", "mayor",
+    "quota", "fishing",
+]  # fmt: skip
 
 
 def page(title: str, body: str) -> tuple[str, str]:
