@@ -34,7 +34,7 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 
 from fakeopenai import FakeOpenAI  # noqa: E402
 
-from summarizer.testing.digest import brief_responder, make_config, write_articles  # noqa: E402
+from summarizer.testing.digest import brief_responder, make_config  # noqa: E402
 
 SPECS: list[tuple[str, ...]] = [
     ("Vladimir Putin", "Volodymyr Zelensky", "Donald Trump"),
@@ -87,8 +87,37 @@ def serve(latency: float) -> None:
                 print(server.calls, flush=True)
 
 
+_POOL: list[str] = []
+
+
+def _pool() -> list[str]:
+    """Sentences of the realistic fixture articles (tests/fixtures/articles)."""
+    if not _POOL:
+        import re
+
+        for path in sorted((HERE.parent / "tests" / "fixtures" / "articles").glob("*.txt")):
+            if path.stat().st_size > 2000:
+                text = path.read_text(encoding="utf-8")
+                _POOL.extend(s for s in re.split(r"(?<=[.!?])\s+", text) if len(s) > 40)
+    return _POOL
+
+
 def corpus(folder: Path, n: int) -> None:
-    write_articles(folder, [SPECS[i % len(SPECS)] for i in range(n)])
+    """``n`` articles of 1-5 KB: a story's lead (the names the fake model finds) and real
+    news sentences drawn at random, so that no two are near-duplicates."""
+    import random
+
+    from summarizer.testing.digest import article_text
+
+    folder.mkdir(parents=True, exist_ok=True)
+    pool = _pool()
+    for i in range(n):
+        rng = random.Random(i)
+        target = rng.randint(1000, 5000)
+        parts = [article_text(i, SPECS[i % len(SPECS)])]
+        while sum(len(p) + 1 for p in parts) < target:
+            parts.append(rng.choice(pool))
+        (folder / f"article-{i:04d}.txt").write_text(" ".join(parts), encoding="utf-8")
 
 
 def bench_config(server: Any, root: Path, **overrides: Any) -> Any:
