@@ -108,6 +108,8 @@ class Settings(BaseModel):
     chunk_tokens: int | None = Field(default=None, ge=16)
     chunk_overlap: int | None = Field(default=None, ge=0)
     chunk_concurrency: int = Field(default=4, ge=1, le=64)
+    # Long articles: a plan that could send more HTTP requests than this is refused at once.
+    max_requests_per_brief: int = Field(default=40, ge=1)
     cache: bool = True
     db: Path | None = None
     backends: dict[str, BackendProfile] = Field(default_factory=dict)

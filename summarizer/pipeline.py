@@ -293,11 +293,13 @@ class Summarizer:
         transport = await self._atransport()
         options = transport.options.with_strict(strict)
         planner = self._planner_for(transport)
-        plan = None
+        plan, tokenizer_calls = None, 0
         if not planner.fits_offline(article):  # may ask the server: not on the event loop
-            plan = await asyncio.to_thread(planner.plan, article)
+            plan, tokenizer_calls = await asyncio.to_thread(planner.prepare, article, options)
         if plan is None:
-            return self._assemble(article, await self._ask(article, options), started)
+            outcome = await self._ask(article, options)
+            outcome.usage.requests += tokenizer_calls
+            return self._assemble(article, outcome, started)
         from summarizer.longform.mapreduce import brief_chunks, concurrency
 
         outcome = await brief_chunks(
@@ -308,6 +310,7 @@ class Summarizer:
             options=options,
             concurrency=concurrency(self.settings, embedded=self.backend.embedded),
         )
+        outcome.usage.requests += tokenizer_calls
         brief = self._assemble(article, outcome, started)
         return brief.model_copy(update={"chunks": len(plan.chunks)})
 

@@ -221,7 +221,10 @@ def test_long_article_in_chunks(recorded: Recorded, vcr: Any) -> None:
     # one request per chunk, plus the consolidating call when any part's summary survived
     # grounding (the 135M model's seldom does: then the reduce is skipped, and says why)
     reduce = [d for d in brief.grounding.dropped if d.path == "reduce"]
-    assert brief.usage.requests == len(chats) == brief.chunks + (0 if reduce else 1)
+    assert len(chats) == brief.chunks + (0 if reduce else 1)
+    # usage.requests counts the tokenizer's POSTs too (issue 13 #6)
+    posts = [r for r in vcr.requests if r.method == "POST"]
+    assert brief.usage.requests == len(posts) > len(chats)
     if reduce:
         assert reduce[0].reasons == ["no part's summary survived grounding: nothing to consolidate"]
     for body in chats[: brief.chunks]:  # each part's request holds a slice of the article

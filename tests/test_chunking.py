@@ -144,6 +144,7 @@ class Scripted:
 
 
 def settings(server: FakeOpenAI, **values: Any) -> Settings:
+    values.setdefault("max_requests_per_brief", 1000)  # the cap has its own tests
     return Settings(base_url=server.base_url, model="fake-model", mode="json_schema", **values)
 
 
@@ -326,7 +327,8 @@ def test_an_article_just_over_the_budget_is_chunked_and_merged() -> None:
     assert brief.chunks == len(scripted.chunks) >= 2
     assert scripted.merges == 1
     assert server.calls == brief.chunks + 1
-    assert brief.usage.requests == server.calls
+    # every POST counts, the two tokenizer probes (404 here) included (issue 13 #6)
+    assert brief.usage.requests == len([r for r in server.requests if r["method"] == "POST"])
     assert brief.usage.prompt_tokens == 100 * server.calls
     assert brief.headline == "Ministers argue over spending"
     assert brief.source.content_hash == Article(text=text).content_hash
@@ -477,6 +479,8 @@ def test_the_cli_passes_chunk_options(tmp_path: Path) -> None:
                 "500",
                 "--chunk-overlap",
                 "50",
+                "--max-requests",
+                "1000",
             ],
         )
     assert result.exit_code == 0, result.output
@@ -503,7 +507,7 @@ def test_a_chunk_that_never_validates_is_reported_and_strict_fails() -> None:
             assert brief.chunks > 2
             failed = [d for d in brief.grounding.dropped if d.path == "chunks[0]"]
             assert len(failed) == 1 and "not valid JSON" in failed[0].reasons[0]
-            assert brief.usage.requests == server.calls
+            assert brief.usage.requests == server.calls + 2  # + the 2 tokenizer probes
             assert all(q in text for q in all_quotes(brief))
         with (
             Summarizer(

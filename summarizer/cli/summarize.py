@@ -91,6 +91,7 @@ def summarize(
     max_input_tokens: MaxInputTokensOpt = None,
     chunk_tokens: ChunkTokensOpt = None,
     chunk_overlap: ChunkOverlapOpt = None,
+    max_requests: Annotated[int | None, typer.Option(min=1, help="Requests per brief cap.")] = None,
 ) -> None:
     """Brief one or more articles.
 
@@ -118,6 +119,7 @@ def summarize(
             "max_input_tokens": max_input_tokens,
             "chunk_tokens": chunk_tokens,
             "chunk_overlap": chunk_overlap,
+            "max_requests_per_brief": max_requests,
         }
     )
     worst, briefs = _brief_all(sources, settings, concurrency=concurrency, no_cache=no_cache)

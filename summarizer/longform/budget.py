@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -25,6 +26,7 @@ from summarizer.longform.split import Chunk, estimate_tokens, split
 if TYPE_CHECKING:
     from summarizer.config import Settings
     from summarizer.model.backends import Backend
+    from summarizer.model.options import Options
     from summarizer.prompts import Prompts
 
 __all__ = [
@@ -39,6 +41,7 @@ __all__ = [
     "find_tokenizer",
     "openai_window",
     "probe_window",
+    "request_bound",
     "schema_text",
 ]
 
@@ -65,6 +68,14 @@ TEMPLATE_TOKENS = 192
 REASK_TOKENS = 256  # the re-ask message, on top of the previous answer
 MIN_CHUNK_TOKENS = 256
 PROBE_TIMEOUT_S = 3.0
+
+# Tokenizer POSTs made by this thread: a plan runs in one worker thread, so each brief
+# counts its own (Planner.prepare) even while other briefs plan at the same time.
+_posts = threading.local()
+
+
+def _count_post() -> None:
+    _posts.n = getattr(_posts, "n", 0) + 1
 
 
 # --- token counting -------------------------------------------------------------------------
@@ -97,6 +108,7 @@ class ServerTokenCounter(TokenCounter):
             body: dict[str, Any] = {"input": text}
         else:  # llama.cpp reads "content", vLLM "prompt"
             body = {"content": text, "prompt": text, "model": self.model}
+        _count_post()  # a request to the server like any other: it counts in usage.requests
         data = _http_json(self.url, body, api_key=self.api_key, timeout=60.0)
         if isinstance(data, dict):
             if isinstance(data.get("count"), int):
@@ -347,6 +359,25 @@ class Planner:
         )
         return Plan(budget, tuple(chunks))
 
+    def prepare(self, article: Article, options: Options) -> tuple[Plan | None, int]:
+        """:meth:`plan`, checked against ``max_requests_per_brief`` before any model call,
+        and the tokenizer requests it made (they count in the brief's ``usage.requests``)."""
+        _posts.n = 0
+        plan = self.plan(article)
+        posts, _posts.n = _posts.n, 0
+        if plan is not None:
+            bound = request_bound(len(plan.chunks), options, chunk_reasks=plan.budget.chunk_reasks)
+            cap = self.settings.max_requests_per_brief
+            if bound > cap:
+                raise ConfigurationError(
+                    f"briefing it in {len(plan.chunks)} chunks may take up to "
+                    f"{bound} requests, above max_requests_per_brief={cap} (from "
+                    f"{self.settings.source_of('max_requests_per_brief')}); raise it, or raise "
+                    "context_window / chunk_tokens for fewer chunks",
+                    source=article.label,
+                )
+        return plan, posts
+
     @staticmethod
     def _split(text: str, budget: Budget, tokens: int, guess: int) -> list[Chunk]:
         counter = budget.counter
@@ -366,3 +397,15 @@ class Planner:
                 return chunks
             ratio *= worst * 1.05
         return chunks
+
+
+def request_bound(chunks: int, options: Options, *, chunk_reasks: bool = True) -> int:
+    """The most HTTP requests to the model that a brief in ``chunks`` chunks can send
+    (0: one call), retries and re-asks included: each chunk's answers (re-asked only when
+    a re-ask fits next to a chunk) plus the consolidating call's, each answer up to
+    ``transport_attempts`` requests. Tokenizer requests come on top."""
+    whole = options.transport_attempts * (1 + options.max_reasks)
+    if chunks == 0:
+        return whole
+    per_chunk = options.transport_attempts * (1 + (options.max_reasks if chunk_reasks else 0))
+    return chunks * per_chunk + whole

@@ -47,6 +47,7 @@ __all__ = ["Conversation", "Outcome", "conversations", "drive"]
 log = logging.getLogger(__name__)
 
 MAX_TOKENS_CAP = 32_768
+REASK_ECHO_CHARS = 16_000  # a longer failed answer is not sent back in a re-ask
 
 
 @dataclass
@@ -177,8 +178,9 @@ class Conversation:
             len(problems),
             "; ".join(str(p) for p in problems[:3]),
         )
-        # An answer that is not JSON is not worth its tokens in the context: only the checks go.
-        if not (len(problems) == 1 and problems[0].path == "answer"):
+        # An answer that is not JSON, or is huge, is not worth its tokens: only the checks go.
+        echo = len(self.last_output or "") <= REASK_ECHO_CHARS
+        if echo and not (len(problems) == 1 and problems[0].path == "answer"):
             self.messages.append({"role": "assistant", "content": self.last_output})
         self.messages.append({"role": "user", "content": self.prompts.reask(problems)})
 

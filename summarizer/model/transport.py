@@ -60,6 +60,10 @@ def _retry_after(exc: BaseException, cap: float) -> float | None:
     return None
 
 
+class DeadlineExceeded(Exception):
+    """One HTTP request outlived ``timeout_s`` as a whole (a reply that trickles in)."""
+
+
 def _capability_error(exc: BaseException) -> bool:
     """The server rejected the request's shape (an unsupported response_format or tools)."""
     import openai
@@ -77,7 +81,7 @@ def _transient(exc: BaseException) -> bool:
         if _capability_error(exc):
             return False
         return exc.status_code in RETRY_STATUS or exc.status_code >= 500
-    return isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError))
+    return isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError, DeadlineExceeded))
 
 
 def _status_detail(exc: openai.APIStatusError, secret: str | None) -> str:
@@ -155,7 +159,7 @@ def _plain_backend_error(
             status_code=exc.status_code,
             attempts=attempts,
         )
-    if isinstance(exc, openai.APITimeoutError):
+    if isinstance(exc, (openai.APITimeoutError, DeadlineExceeded)):
         return BackendError(f"timed out waiting for {base_url}", attempts=attempts)
     if isinstance(exc, openai.APIConnectionError):
         cause = exc.__cause__ or exc
@@ -310,10 +314,16 @@ class Transport:
                 await asyncio.sleep(pause)
             usage.requests += 1
             sent += 1
+            create = self.aclient.chat.completions.create  # lazy SDK imports: not timed
             try:
-                completion = await self.aclient.chat.completions.create(**kwargs)
+                # timeout_s bounds the whole request: the SDK's own timeout is per read, so a
+                # reply that trickles in a byte at a time would never end without this.
+                async with asyncio.timeout(self.options.retry.timeout_s):
+                    completion = await create(**kwargs)
             except (json.JSONDecodeError, UnicodeDecodeError) as exc:
                 raise self._not_json(exc) from exc
+            except TimeoutError as exc:
+                raise DeadlineExceeded(f"no reply within {self.options.retry.timeout_s}s") from exc
             return _check_reply(completion, self.base_url)
 
         try:
@@ -345,7 +355,7 @@ class Transport:
         """An SDK error (or a malformed reply) as a BackendError counting the requests sent."""
         import openai
 
-        if isinstance(exc, (openai.OpenAIError, BackendError)):
+        if isinstance(exc, (openai.OpenAIError, BackendError, DeadlineExceeded)):
             return _backend_error(exc, self.base_url, sent, secret=self._secret)
         return exc
 
