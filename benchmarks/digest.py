@@ -104,7 +104,7 @@ def _pool() -> list[str]:
 
 def corpus(folder: Path, n: int) -> None:
     """``n`` articles of 1-5 KB: a story's lead (the names the fake model finds) and real
-    news sentences drawn at random, so that no two are near-duplicates."""
+    news sentences drawn at random and varied, so that no two are near-duplicates."""
     import random
 
     from summarizer.testing.digest import article_text
@@ -116,7 +116,12 @@ def corpus(folder: Path, n: int) -> None:
         target = rng.randint(1000, 5000)
         parts = [article_text(i, SPECS[i % len(SPECS)])]
         while sum(len(p) + 1 for p in parts) < target:
-            parts.append(rng.choice(pool))
+            # a pooled sentence with a word of its own every few words: real articles do
+            # not share whole sentences, and shared ones would read as near-duplicates
+            words = rng.choice(pool).split()
+            for at in range(rng.randint(1, 3), len(words), 4):
+                words[at] = rng.choice(words) + rng.choice("aeiou")
+            parts.append(" ".join(words))
         (folder / f"article-{i:04d}.txt").write_text(" ".join(parts), encoding="utf-8")
 
 

@@ -10,7 +10,7 @@ shorter one lies >= 0.9 inside the longer (an extraction that kept a sidebar).
 Why shingles and not a library: ``datasketch`` brings numpy and scipy (~60 MB of
 resident memory for one lookup per article); the store already is the index. Each
 article keeps a bottom-k sketch (its 32 smallest shingle hashes) in ``article_sketches``;
-an article sharing >= 3 of them with a stored one is a candidate, and candidates are
+an article sharing >= 8 of them with a stored one is a candidate, and candidates are
 checked exactly on their texts. A pair at Jaccard 0.75 shares about 24 of 32 values on
 average, so the candidate step misses none in practice, and the exact check admits no
 false match that the thresholds would reject.
@@ -27,7 +27,7 @@ __all__ = ["SKETCH_SIZE", "Shingles", "resemblance", "same_article", "shingles"]
 
 SHINGLE_WORDS = 5
 SKETCH_SIZE = 32
-CANDIDATE_SHARED = 3
+CANDIDATE_SHARED = 8
 JACCARD = 0.75
 CONTAINMENT = 0.9
 MIN_SHINGLES = 20  # shorter texts: too little to tell (they still match by hash or URL)
