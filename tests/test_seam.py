@@ -213,7 +213,8 @@ def test_the_chunk_map_and_reduce_run_through_the_transport(mock: MockOpenAI) ->
         brief = s.summarize(text)
     assert brief.chunks is not None and brief.chunks > 1
     assert len(responder.chunks) == brief.chunks and responder.merges == 1
-    assert mock.calls == brief.chunks + 1 == brief.usage.requests
+    # + the planner's two tokenizer probes, which count too but do not reach the mock
+    assert mock.calls == brief.chunks + 1 == brief.usage.requests - 2
     assert brief.headline == "Ministers argue over spending"
     assert all(q in text for q in all_quotes(brief))
 

@@ -91,6 +91,7 @@ class SummarizerTable(BaseModel):
     chunk_tokens: int | None = None
     chunk_overlap: int | None = None
     chunk_concurrency: int | None = None
+    max_requests_per_brief: int | None = None
     cache: bool | None = None
     db: Path | None = None
     backends: dict[str, BackendProfile] | None = None
