@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 from functools import lru_cache
 from typing import Annotated, Any, Literal
@@ -11,11 +12,18 @@ from pydantic import BaseModel, ConfigDict, Field
 __all__ = [
     "SCHEMA_VERSION",
     "Actor",
-    "draft_json_schema",
     "Brief",
+    "BriefContent",
     "BriefDraft",
-    "DroppedItem",
+    "Citation",
+    "Cost",
     "Dispute",
+    "DraftActor",
+    "DraftDispute",
+    "DraftNextStep",
+    "DraftPosition",
+    "DraftSummarySentence",
+    "DroppedItem",
     "GroundingReport",
     "NextStep",
     "Position",
@@ -23,25 +31,35 @@ __all__ = [
     "SourceInfo",
     "SummarySentence",
     "Usage",
+    "Verdict",
+    "cite_range",
+    "method_of",
+    "draft_json_schema",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 ActorKind = Literal["person", "organization", "government", "country", "group", "other"]
 DisputeStatus = Literal["open", "stalled", "escalating", "easing"]
 Certainty = Literal["scheduled", "proposed", "possible"]
+Method = Literal["abstractive", "extractive", "mixed"]
 
 # Caps on lengths and counts keep answers finite: grammar-constrained servers (llama.cpp)
 # enforce them while decoding, which stops a small model from looping inside a list.
-Quote = Annotated[str, Field(max_length=300)]
 Short = Annotated[str, Field(max_length=120)]
 Sentence = Annotated[str, Field(max_length=400)]
-Evidence = list[Quote]
-_EVIDENCE = Field(
-    min_length=1,
-    max_length=3,
-    description="Short verbatim quotes copied exactly from the article that support this item.",
-)
+
+# What the model cites: the number of an article segment ([n] in the prompt). A quoted string
+# is still accepted (older prompts, other tools): it is located in the article and repaired.
+Ref = Annotated[int, Field(ge=1)] | Annotated[str, Field(max_length=300)]
+DraftEvidence = Annotated[
+    list[Ref],
+    Field(
+        min_length=1,
+        max_length=3,
+        description="Numbers of the article segments ([n]) that state this item.",
+    ),
+]
 
 
 class _Strict(BaseModel):
@@ -49,14 +67,41 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class SummarySentence(_Strict):
-    """One neutral summary sentence and the quotes that back it."""
+class Citation(BaseModel):
+    """Evidence located in the article: ``article_text[start:end] == quote``.
+
+    Offsets are Python string indices (code points) into the article text whose SHA-256 is
+    the brief's ``source.content_hash``. ``segment`` is the number of the segment (sentence)
+    that holds the quote, as the model was shown it.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    quote: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    segment: int | None = None
+
+
+Evidence = Annotated[list[Citation], Field(description="Where the article says this.")]
+_EXTRACTIVE = Field(
+    default=False,
+    description="True when the text is the cited sentence itself (the article's words, shown "
+    "as a quotation), not the model's own wording.",
+)
+
+
+# --- what the model writes (evidence: segment numbers) ---
+
+
+class DraftSummarySentence(_Strict):
+    """One neutral summary sentence and the segments that back it."""
 
     text: Sentence = Field(description="One neutral sentence.")
-    evidence: Evidence = _EVIDENCE
+    evidence: DraftEvidence
 
 
-class Actor(_Strict):
+class DraftActor(_Strict):
     """Someone who acts in the story."""
 
     id: Annotated[str, Field(max_length=40)] = Field(
@@ -64,17 +109,17 @@ class Actor(_Strict):
     )
     name: Short = Field(description="The name exactly as the article writes it.")
     kind: ActorKind
-    role: Sentence = Field(description="The actor's role in this story.")
-    evidence: Evidence = _EVIDENCE
+    role: Sentence = Field(description="The actor's role in this story, as the article says.")
+    evidence: DraftEvidence
 
 
-class Position(_Strict):
+class DraftPosition(_Strict):
     """What an actor wants, claims or refuses."""
 
     actor: Short = Field(description="An actor id.")
     topic: Short
     stance: Sentence = Field(description="One sentence.")
-    evidence: Evidence = _EVIDENCE
+    evidence: DraftEvidence
 
 
 class Side(_Strict):
@@ -84,23 +129,23 @@ class Side(_Strict):
     claim: Sentence
 
 
-class Dispute(_Strict):
+class DraftDispute(_Strict):
     """A disagreement that is still open."""
 
     issue: Sentence
     sides: list[Side] = Field(max_length=4)
     status: DisputeStatus
-    evidence: Evidence = _EVIDENCE
+    evidence: DraftEvidence
 
 
-class NextStep(_Strict):
+class DraftNextStep(_Strict):
     """Something that is scheduled, proposed or possible."""
 
     action: Sentence
     actors: list[Short] = Field(max_length=8, description="Actor ids.")
     when: Short | None = Field(description="When, as the article states it, or null.")
     certainty: Certainty
-    evidence: Evidence = _EVIDENCE
+    evidence: DraftEvidence
 
 
 class BriefDraft(_Strict):
@@ -109,13 +154,78 @@ class BriefDraft(_Strict):
     headline: Annotated[str, Field(max_length=200)] = Field(
         description="Neutral one-line headline."
     )
-    summary: list[SummarySentence] = Field(
+    summary: list[DraftSummarySentence] = Field(
         min_length=1, max_length=4, description="2 to 4 neutral sentences, each with evidence."
     )
-    actors: list[Actor] = Field(max_length=15)
-    positions: list[Position] = Field(max_length=15)
-    disputes: list[Dispute] = Field(max_length=8)
-    next_steps: list[NextStep] = Field(max_length=8)
+    actors: list[DraftActor] = Field(max_length=15)
+    positions: list[DraftPosition] = Field(max_length=15)
+    disputes: list[DraftDispute] = Field(max_length=8)
+    next_steps: list[DraftNextStep] = Field(max_length=8)
+
+
+# --- the brief's items (evidence: citations with offsets, every claim checked) ---
+
+
+class SummarySentence(BaseModel):
+    """One neutral summary sentence, supported by its citations."""
+
+    text: str
+    evidence: Evidence
+    extractive: bool = _EXTRACTIVE
+
+
+class Actor(BaseModel):
+    """Someone who acts in the story."""
+
+    id: str
+    name: str = Field(description="The name exactly as the article writes it.")
+    kind: ActorKind
+    role: str | None = Field(
+        default=None, description="The actor's role; null when the evidence did not support it."
+    )
+    evidence: Evidence
+
+
+class Position(BaseModel):
+    """What an actor wants, claims or refuses."""
+
+    actor: str = Field(description="An actor id.")
+    topic: str
+    stance: str
+    evidence: Evidence
+    extractive: bool = _EXTRACTIVE
+
+
+class Dispute(BaseModel):
+    """A disagreement that is still open."""
+
+    issue: str
+    sides: list[Side]
+    status: DisputeStatus
+    evidence: Evidence
+    extractive: bool = _EXTRACTIVE
+
+
+class NextStep(BaseModel):
+    """Something that is scheduled, proposed or possible."""
+
+    action: str
+    actors: list[str] = Field(description="Actor ids.")
+    when: str | None = Field(description="When, as the article states it, or null.")
+    certainty: Certainty
+    evidence: Evidence
+    extractive: bool = _EXTRACTIVE
+
+
+class BriefContent(BaseModel):
+    """The grounded content of a brief: every item cites the article and was checked."""
+
+    headline: str
+    summary: list[SummarySentence] = Field(max_length=4)
+    actors: list[Actor]
+    positions: list[Position]
+    disputes: list[Dispute]
+    next_steps: list[NextStep]
 
 
 class SourceInfo(BaseModel):
@@ -128,6 +238,14 @@ class SourceInfo(BaseModel):
     content_hash: str = Field(description="sha256 of the article text, hex.")
 
 
+class Cost(BaseModel):
+    """What the tokens cost, from the provider's published prices (genai-prices)."""
+
+    amount: float = Field(description="In ``currency``, rounded to 6 decimals.")
+    currency: Literal["USD"] = "USD"
+    batch: bool = Field(default=False, description="Priced at the provider's batch rate.")
+
+
 class Usage(BaseModel):
     """Tokens summed over every call made for a brief, failed attempts included."""
 
@@ -135,21 +253,42 @@ class Usage(BaseModel):
     completion_tokens: int = 0
     total_tokens: int = 0
     requests: int = Field(default=0, description="HTTP requests sent, retries included.")
+    cost: Cost | None = Field(
+        default=None,
+        description="Money spent, retries included; null when the model's price is not known "
+        "(a local or self-hosted model, or one the price list does not have): never a guess.",
+    )
 
     def add(self, other: Usage) -> None:
         self.prompt_tokens += other.prompt_tokens
         self.completion_tokens += other.completion_tokens
         self.total_tokens += other.total_tokens
         self.requests += other.requests
+        if other.cost is not None:
+            if self.cost is None:
+                self.cost = other.cost.model_copy()
+            else:
+                self.cost.amount = round(self.cost.amount + other.cost.amount, 6)
 
 
 class DroppedItem(BaseModel):
     """Something the grounding checks removed, and why."""
 
     path: str = Field(description="Where it was in the model's answer, e.g. 'positions[2]'.")
-    kind: Literal["item", "quote", "reference"]
+    kind: Literal["item", "quote", "reference", "claim"] = Field(
+        description="item: a whole item; quote: one evidence entry; reference: an actor id; "
+        "claim: one field whose words the evidence did not support (e.g. an actor's role)."
+    )
     content: Any = Field(description="The removed item, quote or actor id.")
     reasons: list[str]
+
+
+class Verdict(BaseModel):
+    """A judgement of one claim by a verifying model (``--verify``)."""
+
+    path: str
+    verdict: Literal["entailed", "partly", "not_entailed"]
+    reason: str = ""
 
 
 class GroundingReport(BaseModel):
@@ -161,20 +300,42 @@ class GroundingReport(BaseModel):
         default=0, description="Found after normalization, replaced by the article's exact span."
     )
     quotes_dropped: int = 0
+    claims_checked: int = Field(default=0, description="Claims checked against their evidence.")
+    claims_supported: int = 0
+    claims_dropped: int = Field(
+        default=0, description="Claims the evidence did not support, removed (lenient mode)."
+    )
     items_dropped: int = 0
     dropped: list[DroppedItem] = Field(default_factory=list)
+    verification: list[Verdict] | None = Field(
+        default=None,
+        description="Verdicts of the verifying model (only with --verify): it may remove or "
+        "flag items, never add them.",
+    )
 
 
-class Brief(BaseModel):
+def method_of(content: BriefContent) -> Method:
+    """``extractive`` when every item with text is a cited sentence, ``abstractive`` when
+    none is, else ``mixed``."""
+    flags = [
+        item.extractive
+        for items in (content.summary, content.positions, content.disputes, content.next_steps)
+        for item in items
+    ]
+    if flags and all(flags):
+        return "extractive"
+    return "mixed" if any(flags) else "abstractive"
+
+
+class Brief(BriefContent):
     """A validated, grounded brief of one article."""
 
-    schema_version: Literal[1] = 1
-    headline: str
-    summary: list[SummarySentence] = Field(max_length=4)
-    actors: list[Actor]
-    positions: list[Position]
-    disputes: list[Dispute]
-    next_steps: list[NextStep]
+    schema_version: Literal[2] = 2
+    method: Method = Field(
+        default="abstractive",
+        description="abstractive: the model's own words; extractive: every item is a cited "
+        "sentence of the article; mixed: some of each (see each item's 'extractive').",
+    )
     source: SourceInfo
     model: str
     backend: str
@@ -198,17 +359,37 @@ class Brief(BaseModel):
 
         return brief_to_text(self)
 
-    def draft(self) -> BriefDraft:
-        """The model-written part of this brief."""
-        return BriefDraft.model_validate(
-            self.model_dump(include=set(BriefDraft.model_fields)), strict=False
-        )
+    def to_html(self) -> str:
+        """Render the brief as a self-contained HTML page (citations show on hover)."""
+        from summarizer.render import brief_to_html
+
+        return brief_to_html(self)
 
 
 @lru_cache(maxsize=1)
 def draft_json_schema() -> dict[str, Any]:
-    """The JSON Schema of :class:`BriefDraft`, built once (it costs milliseconds a call).
+    """The JSON Schema sent to the model for :class:`BriefDraft`, built once (it costs
+    milliseconds a call): evidence entries are segment numbers only (the model cites, the
+    program quotes; validation still accepts a quoted string from an older prompt).
 
-    Shared: callers that change it must copy it first.
+    Shared: callers that change it must copy it first (see :func:`cite_range`).
     """
-    return BriefDraft.model_json_schema()
+    schema = BriefDraft.model_json_schema()
+    for definition in schema.get("$defs", {}).values():
+        evidence = definition.get("properties", {}).get("evidence")
+        if evidence is not None:
+            evidence["items"] = {"type": "integer", "minimum": 1}
+    return schema
+
+
+def cite_range(schema: dict[str, Any], segments: int) -> dict[str, Any]:
+    """A copy of a draft schema whose segment numbers run from 1 to ``segments``.
+
+    Grammar-constrained servers (llama.cpp) then cannot emit a segment that does not exist.
+    """
+    out = copy.deepcopy(schema)
+    for definition in out.get("$defs", {}).values():
+        items = definition.get("properties", {}).get("evidence", {}).get("items")
+        if isinstance(items, dict) and items.get("type") == "integer":
+            items["maximum"] = max(1, segments)
+    return out

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from summarizer.article import Article, Limits, load_article
-from summarizer.brief import SCHEMA_VERSION, Brief, SourceInfo
+from summarizer.brief import SCHEMA_VERSION, Brief, SourceInfo, method_of
 from summarizer.config import Settings, load_settings
 from summarizer.errors import SummarizerError
 from summarizer.model import portal
@@ -201,6 +201,7 @@ class Summarizer:
         return Brief.model_validate(
             {
                 **outcome.draft.model_dump(),
+                "method": method_of(outcome.draft),
                 "source": self._source_info(article),
                 "model": self.backend.model,
                 "backend": self.backend_label,

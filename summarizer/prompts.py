@@ -15,6 +15,9 @@ from jinja2.sandbox import SandboxedEnvironment
 from summarizer.errors import ConfigurationError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from summarizer.grounding.segments import Segment
     from summarizer.article import Article
     from summarizer.grounding import Problem
 
@@ -40,8 +43,14 @@ class Prompts:
         except TemplateError as exc:
             raise ConfigurationError(f"prompt template {name} failed: {exc}") from exc
 
-    def messages(self, article: Article) -> list[dict[str, str]]:
-        """Static instructions first, then the article as delimited, untrusted data."""
+    def messages(
+        self, article: Article, segments: Sequence[Segment] | None = None
+    ) -> list[dict[str, str]]:
+        """Static instructions first, then the article as delimited, untrusted data.
+
+        With ``segments`` the article is shown as numbered sentences (``[n] ...``), which the
+        model cites by number; a template that ignores them still gets ``article.text``.
+        """
         # The markers carry part of the article's own hash: text inside the article cannot
         # predict them, so a fake closing marker in the article does not close anything.
         tag = f"ARTICLE-{article.content_hash[:10]}"
@@ -50,7 +59,11 @@ class Prompts:
             {
                 "role": "user",
                 "content": self._render(
-                    "user.j2", article=article, open=f"<<<{tag}", close=f"{tag}>>>"
+                    "user.j2",
+                    article=article,
+                    segments=list(segments or []),
+                    open=f"<<<{tag}",
+                    close=f"{tag}>>>",
                 ),
             },
         ]

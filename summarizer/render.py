@@ -1,12 +1,20 @@
-"""Renderers for a brief: Markdown and plain text (JSON is the model's own dump)."""
+"""Renderers for a brief: Markdown, plain text and HTML (JSON is the model's own dump).
+
+Every item is followed by numbered citations; the quotes are listed once, at the end, with
+their place in the article. Markdown uses footnotes (``[^1]``), HTML marks each citation so
+that hovering shows the quote, text uses ``[1]``. An extractive item (the article's own
+sentence standing as the item) is shown as a quotation, never as the model's words.
+"""
 
 from __future__ import annotations
 
+import html
 import re
+from collections.abc import Callable, Sequence
 
-from summarizer.brief import Brief
+from summarizer.brief import Brief, Citation
 
-__all__ = ["brief_to_markdown", "brief_to_text", "markdown_escape"]
+__all__ = ["brief_to_html", "brief_to_markdown", "brief_to_text", "markdown_escape"]
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#|!~])")
@@ -23,19 +31,81 @@ def markdown_escape(text: str | None) -> str:
 _md = markdown_escape
 
 
-def _quotes(evidence: list[str]) -> str:
-    return " ".join(f"“{_md(q)}”" for q in evidence)
+class Citations:
+    """Numbers citations in order of first use; the same interval keeps its number."""
+
+    def __init__(self) -> None:
+        self.order: list[Citation] = []
+        self._numbers: dict[tuple[int, int], int] = {}
+
+    def numbers(self, evidence: Sequence[Citation]) -> list[int]:
+        out = []
+        for c in evidence:
+            key = (c.start, c.end)
+            if key not in self._numbers:
+                self.order.append(c)
+                self._numbers[key] = len(self.order)
+            if self._numbers[key] not in out:
+                out.append(self._numbers[key])
+        return out
+
+
+def _quoted(text: str, extractive: bool) -> str:
+    return f"“{text}”" if extractive else text
 
 
 def _names(brief: Brief) -> dict[str, str]:
     return {a.id: a.name for a in brief.actors}
 
 
-def brief_to_markdown(brief: Brief) -> str:
+def _grounding_line(brief: Brief) -> str:
+    g = brief.grounding
+    return (
+        f"{g.claims_supported} of {g.claims_checked} claims supported by their evidence; "
+        f"{g.quotes_checked} citations checked ({g.quotes_dropped} not found); "
+        f"{g.items_dropped} item(s) dropped"
+    )
+
+
+def _lines(brief: Brief, cite: Callable[[Sequence[Citation]], str], esc: Callable[[str], str]) -> dict[str, list[str]]:
+    """Each section's entries as one line of text with its citation marks."""
     names = _names(brief)
 
     def who(ids: list[str]) -> str:
-        return ", ".join(_md(names.get(i, i)) for i in ids) or "—"
+        return ", ".join(esc(names.get(i, i)) for i in ids) or "—"
+
+    sections: dict[str, list[str]] = {}
+    sections["Summary"] = [
+        f"{esc(_quoted(s.text, s.extractive))}{cite(s.evidence)}" for s in brief.summary
+    ]
+    sections["Actors"] = [
+        f"{esc(a.name)} ({a.kind}){': ' + esc(a.role) if a.role else ''}{cite(a.evidence)}"
+        for a in brief.actors
+    ]
+    sections["Positions"] = [
+        f"{who([p.actor])} on {esc(p.topic)}: {esc(_quoted(p.stance, p.extractive))}"
+        f"{cite(p.evidence)}"
+        for p in brief.positions
+    ]
+    sections["Open disputes"] = [
+        f"{esc(d.issue)} ({d.status}) — "
+        + "; ".join(f"{who(s.actors)}: {esc(s.claim)}" for s in d.sides)
+        + cite(d.evidence)
+        for d in brief.disputes
+    ]
+    sections["Next steps"] = [
+        f"{esc(_quoted(n.action, n.extractive))} ({n.certainty}"
+        f"{', ' + esc(n.when) if n.when else ''}; {who(n.actors)}){cite(n.evidence)}"
+        for n in brief.next_steps
+    ]
+    return sections
+
+
+def brief_to_markdown(brief: Brief) -> str:
+    notes = Citations()
+
+    def cite(evidence: Sequence[Citation]) -> str:
+        return "".join(f"[^{n}]" for n in notes.numbers(evidence))
 
     out = [f"# {_md(brief.headline)}", ""]
     src = brief.source
@@ -43,77 +113,92 @@ def brief_to_markdown(brief: Brief) -> str:
     meta = [x for x in (title, src.site, src.published, src.url) if x]
     if meta:
         out += ["*" + " · ".join(_md(m) for m in meta) + "*", ""]
-    if brief.summary:
-        out += ["## Summary", ""]
-        out += [f"- {_md(s.text)}  \n  <sub>{_quotes(s.evidence)}</sub>" for s in brief.summary]
-        out.append("")
-    if brief.actors:
-        out += ["## Actors", "", "| Actor | Kind | Role |", "| --- | --- | --- |"]
-        out += [f"| {_md(a.name)} | {a.kind} | {_md(a.role)} |" for a in brief.actors]
-        out.append("")
-    if brief.positions:
-        out += ["## Positions", ""]
-        for p in brief.positions:
-            out.append(f"- **{who([p.actor])}** on *{_md(p.topic)}*: {_md(p.stance)}")
-            out.append(f"  > {_quotes(p.evidence)}")
-        out.append("")
-    if brief.disputes:
-        out += ["## Open disputes", ""]
-        for d in brief.disputes:
-            out.append(f"- **{_md(d.issue)}** ({d.status})")
-            out += [f"  - {who(side.actors)}: {_md(side.claim)}" for side in d.sides]
-            out.append(f"  > {_quotes(d.evidence)}")
-        out.append("")
-    if brief.next_steps:
-        out += ["## Next steps", ""]
-        for n in brief.next_steps:
-            when = f", {_md(n.when)}" if n.when else ""
-            out.append(f"- {_md(n.action)} ({n.certainty}{when}; {who(n.actors)})")
-            out.append(f"  > {_quotes(n.evidence)}")
-        out.append("")
-    g = brief.grounding
-    out += [
-        "## Grounding",
-        "",
-        f"{g.quotes_checked} quotes checked: {g.quotes_verified} verbatim, "
-        f"{g.quotes_repaired} repaired, {g.quotes_dropped} not found; "
-        f"{g.items_dropped} item(s) dropped.",
-    ]
-    for item in g.dropped:
-        out.append(f"- dropped {item.kind} `{item.path}`: {_md('; '.join(item.reasons))}")
+    if brief.method != "abstractive":
+        out += ["*Items in quotation marks are sentences of the article itself.*", ""]
+    for heading, entries in _lines(brief, cite, _md).items():
+        if entries:
+            out += [f"## {heading}", "", *(f"- {e}" for e in entries), ""]
+    out += ["## Grounding", "", _grounding_line(brief) + "."]
+    out += [f"- dropped {d.kind} `{d.path}`: {_md('; '.join(d.reasons))}" for d in brief.grounding.dropped]
     out += [
         "",
-        f"<sub>{_md(brief.model)} via {_md(brief.backend)} · prompts {brief.prompt_version} · "
-        f"{brief.usage.total_tokens} tokens in {brief.usage.requests} request(s) · "
-        f"{brief.attempts} answer(s) · {brief.latency_s:.1f}s</sub>",
+        f"<sub>{_md(brief.model)} via {_md(brief.backend)} · {brief.method} · prompts "
+        f"{brief.prompt_version} · {brief.usage.total_tokens} tokens in "
+        f"{brief.usage.requests} request(s) · {brief.attempts} answer(s) · "
+        f"{brief.latency_s:.1f}s</sub>",
         "",
     ]
-    return "\n".join(out)
+    out += [
+        f"[^{n}]: “{_md(c.quote)}” (sentence {c.segment}, characters {c.start}–{c.end})"
+        if c.segment is not None
+        else f"[^{n}]: “{_md(c.quote)}” (characters {c.start}–{c.end})"
+        for n, c in enumerate(notes.order, 1)
+    ]
+    return "\n".join(out) + "\n"
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split())
 
 
 def brief_to_text(brief: Brief) -> str:
-    names = _names(brief)
+    notes = Citations()
 
-    def who(ids: list[str]) -> str:
-        return ", ".join(names.get(i, i) for i in ids) or "-"
+    def cite(evidence: Sequence[Citation]) -> str:
+        return " " + "".join(f"[{n}]" for n in notes.numbers(evidence))
 
-    out = [brief.headline, "=" * min(len(brief.headline), 78), ""]
-    out += [s.text for s in brief.summary]
-    if brief.actors:
-        out += ["", "Actors:"] + [f"  {a.name} ({a.kind}): {a.role}" for a in brief.actors]
-    if brief.positions:
-        out += ["", "Positions:"]
-        out += [f"  {who([p.actor])} on {p.topic}: {p.stance}" for p in brief.positions]
-    if brief.disputes:
-        out += ["", "Open disputes:"]
-        for d in brief.disputes:
-            out.append(f"  {d.issue} [{d.status}]")
-            out += [f"    {who(s.actors)}: {s.claim}" for s in d.sides]
-    if brief.next_steps:
-        out += ["", "Next steps:"]
-        for n in brief.next_steps:
-            when = f", {n.when}" if n.when else ""
-            out.append(f"  {n.action} [{n.certainty}{when}] ({who(n.actors)})")
-    g = brief.grounding
-    out += ["", f"Grounding: {g.quotes_checked} quotes checked, {g.items_dropped} item(s) dropped."]
+    out = [_plain(brief.headline), "=" * min(len(brief.headline), 78)]
+    for heading, entries in _lines(brief, cite, _plain).items():
+        if entries:
+            out += ["", f"{heading}:", *(f"  - {e}" for e in entries)]
+    out += ["", "Grounding: " + _grounding_line(brief) + "."]
+    if notes.order:
+        out += ["", "Sources in the article:"]
+        out += [f"  [{n}] “{_plain(c.quote)}”" for n, c in enumerate(notes.order, 1)]
     return "\n".join(out) + "\n"
+
+
+_CSS = """body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:1rem auto;padding:0 1rem}
+sup a{text-decoration:none}ol.sources{font-size:.9em;color:#333}
+.q{font-style:italic}:target{background:#ffe9a8}"""
+
+
+def brief_to_html(brief: Brief) -> str:
+    """A self-contained page: no script; each citation's quote shows when hovered."""
+    notes = Citations()
+    esc = html.escape
+
+    def cite(evidence: Sequence[Citation]) -> str:
+        marks = []
+        for n in notes.numbers(evidence):
+            quote = esc(_plain(notes.order[n - 1].quote), quote=True)
+            marks.append(f'<sup><a href="#c{n}" title="{quote}">[{n}]</a></sup>')
+        return "".join(marks)
+
+    sections = _lines(brief, cite, lambda t: esc(_plain(t)))
+    body = [f"<h1>{esc(brief.headline)}</h1>"]
+    src = brief.source
+    meta = [esc(x) for x in (src.site, src.published) if x]
+    if src.url:
+        meta.append(f'<a href="{esc(src.url, quote=True)}" rel="noopener">{esc(src.url)}</a>')
+    if meta:
+        body.append(f"<p><small>{' · '.join(meta)}</small></p>")
+    for heading, entries in sections.items():
+        if entries:
+            body.append(f"<h2>{heading}</h2><ul>" + "".join(f"<li>{e}</li>" for e in entries) + "</ul>")
+    body.append(f"<p><small>{esc(_grounding_line(brief))}.</small></p>")
+    if notes.order:
+        body.append('<h2>Sources in the article</h2><ol class="sources">')
+        body += [
+            f'<li id="c{n}"><span class="q">“{esc(_plain(c.quote))}”</span> '
+            f"<small>(characters {c.start}–{c.end})</small></li>"
+            for n, c in enumerate(notes.order, 1)
+        ]
+        body.append("</ol>")
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        f"<title>{esc(brief.headline)}</title><style>{_CSS}</style></head><body>"
+        + "\n".join(body)
+        + "</body></html>\n"
+    )

@@ -21,6 +21,7 @@ from summarizer.cli.options import Format
 from summarizer.cli.report import error_line
 from summarizer.cli.summarize import summarize
 from summarizer.cli.tools import backends, schema, serve_local
+from summarizer.cli.verify import verify_command
 
 __all__ = ["EXIT_CODES", "Format", "app", "fail", "main", "state"]
 
@@ -45,6 +46,7 @@ app.command("serve-local")(serve_local)
 app.add_typer(digest_app, name="digest")
 app.add_typer(batch_app, name="batch")
 app.add_typer(models_app, name="models")
+app.command("verify")(verify_command)
 
 log = logging.getLogger("summarizer")
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from summarizer.brief import BriefDraft, GroundingReport, Usage
+from summarizer.brief import BriefContent, BriefDraft, GroundingReport, Usage
 from summarizer.errors import (
     BackendError,
     BriefValidationError,
@@ -52,9 +52,9 @@ REASK_ECHO_CHARS = 16_000  # a longer failed answer is not sent back in a re-ask
 
 @dataclass
 class Outcome:
-    """A finished conversation: the grounded draft and what it cost."""
+    """A finished conversation: the grounded content and what it cost."""
 
-    draft: BriefDraft
+    draft: BriefContent
     report: GroundingReport
     usage: Usage
     attempts: int
@@ -80,7 +80,7 @@ class Conversation:
         self.model = model
         self.options = options
         self.index = index or ArticleIndex(article.text)
-        self.messages: list[dict[str, Any]] = prompts.messages(article)
+        self.messages: list[dict[str, Any]] = prompts.messages(article, self.index.segments)
         self.max_tokens = options.max_tokens
         self.answers = 0
         self.usage = Usage()
@@ -102,6 +102,7 @@ class Conversation:
             messages=self.messages,
             max_tokens=self.max_tokens,
             options=self.options,
+            segments=len(self.index.segments),
         )
 
     def receive(self, completion: ChatCompletion) -> Outcome | None:
@@ -219,7 +220,7 @@ class Conversation:
                 len(grounded.report.dropped) - grounded.report.items_dropped,
             )
         return Outcome(
-            draft=grounded.draft,
+            draft=grounded.content,
             report=grounded.report,
             usage=self.usage,
             attempts=self.answers,

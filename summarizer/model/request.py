@@ -11,7 +11,7 @@ import copy
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from summarizer.brief import BriefDraft, draft_json_schema
+from summarizer.brief import BriefDraft, cite_range, draft_json_schema
 
 if TYPE_CHECKING:
     from openai.types.chat import ChatCompletion
@@ -22,9 +22,16 @@ __all__ = ["build_request", "raw_text"]
 
 
 def build_request(
-    *, mode: str, model: str, messages: list[dict[str, Any]], max_tokens: int, options: Options
+    *,
+    mode: str,
+    model: str,
+    messages: list[dict[str, Any]],
+    max_tokens: int,
+    options: Options,
+    segments: int,
 ) -> dict[str, Any]:
-    """Keyword arguments for ``chat.completions.create``."""
+    """Keyword arguments for ``chat.completions.create``; ``segments``: how many numbered
+    sentences the article has (the range of segment numbers the model may cite)."""
     from instructor.processing import handle_response_model
 
     base: dict[str, Any] = {
@@ -37,14 +44,15 @@ def build_request(
         base["seed"] = options.seed
     if options.extra_body:
         base["extra_body"] = dict(options.extra_body)
+    schema = _draft_schema(mode == "strict", segments)
     if mode in ("strict", "json_schema"):
-        base["response_format"] = {
-            "type": "json_schema",
-            "json_schema": _brief_schema(mode == "strict"),
-        }
+        named = {"name": "BriefDraft", "schema": schema, "strict": mode == "strict"}
+        base["response_format"] = {"type": "json_schema", "json_schema": named}
         kwargs = base
     else:
         _, kwargs = handle_response_model(BriefDraft, mode=_mode_enum(mode), **base)
+        for tool in kwargs.get("tools") or []:  # cite numbers: the grammar allows no quote
+            tool["function"]["parameters"] = copy.deepcopy(schema)
     if options.schema_caps:
         kwargs = copy.deepcopy(kwargs)
         _tighten(kwargs.get("tools") or kwargs.get("response_format"), *options.schema_caps)
@@ -115,7 +123,9 @@ def _strict_subset(node: Any, *, names: bool = False) -> Any:
     return node
 
 
-@lru_cache(maxsize=2)
-def _brief_schema(strict: bool) -> dict[str, Any]:
-    schema = _strict_subset(draft_json_schema()) if strict else draft_json_schema()
-    return {"name": "BriefDraft", "schema": schema, "strict": strict}
+@lru_cache(maxsize=64)
+def _draft_schema(strict: bool, segments: int) -> dict[str, Any]:
+    """The draft schema for an article of ``segments`` numbered sentences (shared: copy it
+    before changing it)."""
+    schema = cite_range(draft_json_schema(), segments)
+    return _strict_subset(schema) if strict else schema

@@ -1,0 +1,193 @@
+"""Check any brief against an article: is every item supported by the evidence it cites?
+
+Works on this project's briefs (schema 1: evidence as quoted strings; schema 2: citations
+with offsets) and on any dict of the same shape made by another tool. Each item goes through
+the same checks as a brief being made (:mod:`summarizer.grounding`): its evidence is
+located in the article, and every claim it makes is checked against that evidence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from summarizer.article import Article, load_article
+from summarizer.brief import (
+    Brief,
+    BriefDraft,
+    DraftActor,
+    DraftDispute,
+    DraftNextStep,
+    DraftPosition,
+    DraftSummarySentence,
+    Side,
+)
+from summarizer.errors import InputError
+from summarizer.grounding import ArticleIndex, check
+
+__all__ = ["Verification", "VerifiedItem", "verify"]
+
+_SECTIONS = {
+    "summary": ("text", DraftSummarySentence),
+    "actors": ("role", DraftActor),
+    "positions": ("stance", DraftPosition),
+    "disputes": ("issue", DraftDispute),
+    "next_steps": ("action", DraftNextStep),
+}
+
+
+@dataclass(frozen=True)
+class VerifiedItem:
+    """One item of the brief: where it is, what it says, and whether the evidence backs it."""
+
+    path: str
+    text: str
+    supported: bool
+    reasons: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "text": self.text, "supported": self.supported,
+                "reasons": self.reasons}  # fmt: skip
+
+
+@dataclass
+class Verification:
+    """The verdict on every item; ``ok`` when all are supported."""
+
+    items: list[VerifiedItem]
+    article_matches: bool = True
+    """Whether the article's SHA-256 is the one the brief names (when it names one)."""
+
+    @property
+    def supported(self) -> int:
+        return sum(1 for i in self.items if i.supported)
+
+    @property
+    def unsupported(self) -> int:
+        return len(self.items) - self.supported
+
+    @property
+    def ok(self) -> bool:
+        return self.unsupported == 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "supported": self.supported,
+            "unsupported": self.unsupported,
+            "article_matches": self.article_matches,
+            "items": [i.to_dict() for i in self.items],
+        }
+
+
+def _load_brief(brief: Brief | dict[str, Any] | str | Path) -> dict[str, Any]:
+    if isinstance(brief, Brief):
+        return brief.model_dump(mode="json")
+    if isinstance(brief, dict):
+        return brief
+    path = Path(brief)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot read the brief: {exc.strerror or exc}", source=str(path)) from exc
+    except ValueError as exc:
+        raise InputError(f"the brief is not JSON: {exc}", source=str(path)) from exc
+    if not isinstance(data, dict):
+        raise InputError("the brief is not a JSON object", source=str(path))
+    return data
+
+
+def _ref(entry: Any, text: str) -> int | str | None:
+    """One evidence entry as the checker takes it: a segment number or a quote."""
+    if isinstance(entry, bool):
+        return None
+    if isinstance(entry, int | str):
+        return entry
+    if isinstance(entry, dict):
+        quote, start, end = entry.get("quote"), entry.get("start"), entry.get("end")
+        if isinstance(quote, str):
+            if isinstance(start, int) and isinstance(end, int) and text[start:end] == quote:
+                return quote  # offsets right: the quote is found at the same place
+            return quote
+        if isinstance(entry.get("segment"), int):
+            return int(entry["segment"])
+    return None
+
+
+def _item(model: type[Any], raw: Any, text: str) -> Any:
+    """``raw`` (a dict from any tool) as a draft item, leniently: missing fields are empty."""
+    raw = raw if isinstance(raw, dict) else {}
+    refs = [r for r in (_ref(e, text) for e in raw.get("evidence") or []) if r is not None]
+    values: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        value = raw.get(name)
+        if name == "evidence":
+            value = refs
+        elif name == "sides":
+            value = [Side.model_construct(actors=list(s.get("actors") or []),
+                                          claim=str(s.get("claim") or ""))
+                     for s in value or [] if isinstance(s, dict)]  # fmt: skip
+        elif name in ("actors",) and model is not DraftActor:
+            value = list(value or [])
+        elif name == "when":
+            value = value if isinstance(value, str) and value.strip() else None
+        elif value is None:
+            value = "" if info.annotation is not None else None
+        values[name] = value if value is not None else ""
+    if model is DraftNextStep and values.get("certainty") not in ("scheduled", "proposed", "possible"):
+        values["certainty"] = "possible"
+    return model.model_construct(**values)
+
+
+def _draft(data: dict[str, Any], text: str) -> BriefDraft:
+    sections = {
+        name: [_item(model, raw, text) for raw in data.get(name) or []]
+        for name, (_, model) in _SECTIONS.items()
+    }
+    return BriefDraft.model_construct(headline=str(data.get("headline") or ""), **sections)
+
+
+def _verdicts(data: dict[str, Any], dropped: dict[str, list[str]], claims: dict[str, list[str]]) -> list[VerifiedItem]:
+    items: list[VerifiedItem] = []
+    if data.get("headline"):
+        reasons = dropped.get("headline", [])
+        items.append(VerifiedItem("headline", str(data["headline"]), not reasons, reasons))
+    for name, (field_name, _) in _SECTIONS.items():
+        for i, raw in enumerate(data.get(name) or []):
+            path = f"{name}[{i}]"
+            raw = raw if isinstance(raw, dict) else {}
+            text = str(raw.get(field_name) or raw.get("name") or "")
+            if name == "actors":
+                text = f"{raw.get('name', '')}: {raw.get('role') or ''}".rstrip(": ")
+            reasons = dropped.get(path, []) + claims.get(path, [])
+            items.append(VerifiedItem(path, text, not reasons, reasons))
+    return items
+
+
+def verify(
+    brief: Brief | dict[str, Any] | str | Path, article: str | Path | Article
+) -> Verification:
+    """Check every item of ``brief`` against ``article``.
+
+    ``brief``: a :class:`Brief`, a dict of the same shape (evidence entries may be plain
+    quoted strings, segment numbers, or ``{quote, start, end}`` objects), or the path of a
+    JSON file. ``article``: the article text itself (a ``str``), a ``Path``, or an
+    :class:`Article`, as :func:`summarizer.summarize` takes it.
+    """
+    data = _load_brief(brief)
+    art = article if isinstance(article, Article) else load_article(article)
+    grounded = check(_draft(data, art.text), ArticleIndex(art.text), min_summary=0)
+    dropped: dict[str, list[str]] = {}
+    claims: dict[str, list[str]] = {}
+    for d in grounded.report.dropped:
+        if d.kind == "item":
+            dropped.setdefault(d.path, []).extend(d.reasons)
+        elif d.kind == "claim":  # an actor's role: the actor exists, its role is not supported
+            claims.setdefault(d.path.rsplit(".", 1)[0], []).extend(
+                f"{d.path.rsplit('.', 1)[1]}: {r}" for r in d.reasons
+            )
+    expected = (data.get("source") or {}).get("content_hash") if isinstance(data.get("source"), dict) else None
+    actual = hashlib.sha256(art.text.encode("utf-8")).hexdigest()
+    return Verification(_verdicts(data, dropped, claims), article_matches=expected in (None, actual))
