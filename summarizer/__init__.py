@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         TruncatedOutputError,
     )
     from summarizer.pipeline import BriefResult, Summarizer, asummarize, summarize
+    from summarizer.verification import Verification, VerifiedItem, verify
 
 __version__ = "0.1.0"
 
@@ -40,9 +41,12 @@ __all__ = [
     "Summarizer",
     "SummarizerError",
     "TruncatedOutputError",
+    "Verification",
+    "VerifiedItem",
     "__version__",
     "asummarize",
     "summarize",
+    "verify",
 ]
 
 _WHERE = {
@@ -62,6 +66,11 @@ _WHERE = {
     "Summarizer": "summarizer.pipeline",
     "asummarize": "summarizer.pipeline",
     "summarize": "summarizer.pipeline",
+    # summarizer.verification, not summarizer.verify: a submodule named like the function
+    # would rebind the package attribute (see docs/architecture.md on pipeline.py)
+    "Verification": "summarizer.verification",
+    "VerifiedItem": "summarizer.verification",
+    "verify": "summarizer.verification",
 }
 
 

@@ -18,6 +18,8 @@ import unicodedata
 from collections.abc import Iterable
 from typing import TypeAlias
 
+from summarizer.brief import Citation
+
 __all__ = [
     "Evidence",
     "acronym",
@@ -29,13 +31,13 @@ __all__ = [
     "surname",
 ]
 
-Evidence: TypeAlias = str
-"""One entry of a brief's ``evidence`` list (a verbatim quote)."""
+Evidence: TypeAlias = Citation
+"""One entry of a brief's ``evidence`` list: a citation (quote and character offsets)."""
 
 
 def quote_of(evidence: Evidence) -> str:
     """The quoted text of one evidence entry: the one place that knows the entry's shape."""
-    return evidence
+    return evidence.quote
 
 
 def _words(text: str) -> frozenset[str]:

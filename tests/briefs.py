@@ -13,60 +13,61 @@ INDEX = ArticleIndex(ARTICLE)
 
 
 def draft(**overrides: Any) -> BriefDraft:
+    """A faithful brief: every claim is what the cited segment ([n], 1-based) says."""
     data: dict[str, Any] = {
-        "headline": "Port Halden strike extended",
+        "headline": "Port Halden dockworkers extend their strike",
         "summary": [
             {
-                "text": "Dockworkers extended their strike.",
-                "evidence": ["voted on Monday to extend their strike for another week"],
+                "text": "Dockworkers at Port Halden voted to extend their strike for another week.",
+                "evidence": [2],
             },
-            {
-                "text": "Talks resume on Thursday.",
-                "evidence": ["Talks are due to resume on Thursday"],
-            },
+            {"text": "Talks are due to resume on Thursday.", "evidence": [13]},
         ],
         "actors": [
             {
                 "id": "union",
                 "name": "Halden Dockworkers Union",
                 "kind": "organization",
-                "role": "striking union",
-                "evidence": ["The Halden Dockworkers Union said its members would not return"],
+                "role": "the dockworkers' union",
+                "evidence": [3],
             },
             {
                 "id": "brandt",
                 "name": "Daniel Brandt",
                 "kind": "person",
                 "role": "authority chief executive",
-                "evidence": ["authority chief executive Daniel Brandt said in a statement"],
+                "evidence": [6],
             },
         ],
         "positions": [
             {
                 "actor": "union",
                 "topic": "automation",
-                "stance": "Wants the crane plan withdrawn.",
-                "evidence": ["withdrew its plan to install automated cranes"],
+                "stance": "Its members will not return to work until the Port Halden Authority "
+                "withdraws its plan to install automated cranes.",
+                "evidence": [3],
             }
         ],
         "disputes": [
             {
-                "issue": "Automated cranes",
+                "issue": "The plan to install automated cranes at the container terminal",
                 "sides": [
-                    {"actors": ["union"], "claim": "Jobs will be lost."},
-                    {"actors": ["brandt"], "claim": "Automation keeps the port competitive."},
+                    {"actors": ["union"], "claim": "Members will not return to work until the "
+                     "plan to install automated cranes is withdrawn."},
+                    {"actors": ["brandt"], "claim": "Without automation, shipping lines will "
+                     "move their business to other ports."},
                 ],
                 "status": "stalled",
-                "evidence": ["talks with the port authority broke down over pay and automation"],
+                "evidence": [3, 6],
             }
-        ],
+        ],  # fmt: skip
         "next_steps": [
             {
-                "action": "Talks resume",
+                "action": "Talks resume at the offices of the regional labour board",
                 "actors": ["union", "brandt"],
                 "when": "Thursday",
                 "certainty": "scheduled",
-                "evidence": ["Talks are due to resume on Thursday"],
+                "evidence": [13],
             }
         ],
     }

@@ -40,7 +40,7 @@ def test_draft_schema_satisfies_openai_strict_mode() -> None:
 
 
 def test_brief_schema_version() -> None:
-    assert Brief.model_fields["schema_version"].default == summarizer.SCHEMA_VERSION == 1
+    assert Brief.model_fields["schema_version"].default == summarizer.SCHEMA_VERSION == 2
 
 
 def test_public_api_is_pinned() -> None:
@@ -59,10 +59,16 @@ def test_public_api_is_pinned() -> None:
         "Summarizer",
         "SummarizerError",
         "TruncatedOutputError",
+        "Verification",
+        "VerifiedItem",
         "__version__",
         "asummarize",
         "summarize",
+        "verify",
     ]
+    import summarizer.verification  # a submodule import must not shadow the function
+
+    assert callable(summarizer.verify)
     for name in summarizer.__all__:
         assert hasattr(summarizer, name), name
 

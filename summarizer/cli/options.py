@@ -29,6 +29,7 @@ class Format(StrEnum):
     json = "json"
     markdown = "markdown"
     text = "text"
+    html = "html"
 
 
 ModelOpt = Annotated[str | None, typer.Option(help="Model name.")]

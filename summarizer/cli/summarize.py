@@ -218,6 +218,8 @@ def _render(briefs: list[Brief], fmt: Format) -> str:
         return "[\n" + ",\n".join(b.model_dump_json(indent=2) for b in briefs) + "\n]"
     if fmt is Format.text:
         return "\n\n".join(b.to_text() for b in briefs)
+    if fmt is Format.html:
+        return "\n".join(b.to_html() for b in briefs)
     return "\n---\n\n".join(b.to_markdown() for b in briefs)
 
 

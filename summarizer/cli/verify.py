@@ -33,7 +33,7 @@ def verify_command(
     Exit 0 when every item is supported, 5 when any is not, 3 for unreadable input.
     """
     from summarizer.article import read_source
-    from summarizer.verify import verify
+    from summarizer.verification import verify
 
     result = verify(brief, read_source(article))
     if fmt is VerifyFormat.json:

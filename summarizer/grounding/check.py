@@ -100,17 +100,22 @@ class _Checker:
     # --- evidence ---
 
     def cite(self, path: str, refs: Sequence[int | str]) -> list[Citation]:
-        """The citations of ``refs``; a segment or quote that is not there is dropped."""
+        """The citations of ``refs``. A segment or quote that is not there is a problem; it is
+        listed as a dropped quote when others remain (else the caller drops the item)."""
         kept: list[Citation] = []
+        missing: list[tuple[int, int | str, str]] = []
         for j, ref in enumerate(refs):
             self.report.quotes_checked += 1
             citation, reason = self._resolve(ref)
             if citation is None:
                 self.report.quotes_dropped += 1
                 self.problem(f"{path}.evidence[{j}]", reason)
-                self.drop(f"{path}.evidence[{j}]", "quote", ref, [reason])
+                missing.append((j, ref, reason))
             elif citation not in kept:
                 kept.append(citation)
+        if kept:
+            for j, ref, reason in missing:
+                self.drop(f"{path}.evidence[{j}]", "quote", ref, [reason])
         return kept
 
     def _resolve(self, ref: int | str) -> tuple[Citation | None, str]:
@@ -178,11 +183,14 @@ class _Checker:
         self, path: str, item: Any, claims: Callable[[list[Citation]], list[Claim]]
     ) -> list[Citation] | None:
         """The item's citations when every claim is supported, else None (item dropped)."""
+        before = len(self.problems)
         citations = self.cite(path, item.evidence)
         if not citations:
-            reason = "no evidence of the item is in the article"
-            self.problem(path, reason)
-            self.drop(path, "item", item.model_dump(), [reason])
+            missing = [p.message for p in self.problems[before:]]
+            if not missing:
+                missing = ["the item cites no evidence"]
+                self.problem(path, missing[0])
+            self.drop(path, "item", item.model_dump(), missing)
             return None
         failed: list[str] = []
         for claim in claims(citations):

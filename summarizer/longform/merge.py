@@ -16,7 +16,7 @@ from typing import Protocol, TypeVar
 
 from summarizer.brief import (
     Actor,
-    BriefDraft,
+    BriefContent,
     Dispute,
     NextStep,
     Position,
@@ -81,7 +81,7 @@ def _best(actors: Iterable[Actor]) -> Actor:
     return max(actors, key=lambda a: (len(name_tokens(a.name)), len(a.name)))
 
 
-def _group_actors(parts: Sequence[tuple[int, BriefDraft]]) -> list[list[tuple[int, Actor]]]:
+def _group_actors(parts: Sequence[tuple[int, BriefContent]]) -> list[list[tuple[int, Actor]]]:
     """Actors of all parts grouped by :func:`summarizer.names.aliases` (name, surname,
     acronym)."""
     mentions = [(a.name, a.kind) for _, draft in parts for a in draft.actors]
@@ -109,7 +109,7 @@ class Merged:
 
 
 def _merge_actors(
-    parts: Sequence[tuple[int, BriefDraft]],
+    parts: Sequence[tuple[int, BriefContent]],
 ) -> tuple[list[Actor], dict[tuple[int, str], str]]:
     """One actor per group (the fullest name, the usual kind, the first role, united
     evidence) and each part's actor id mapped to the merged id."""
@@ -206,7 +206,7 @@ class _Items:
         same.when = same.when or step.when
 
 
-def merge(parts: Sequence[tuple[int, BriefDraft]]) -> Merged:
+def merge(parts: Sequence[tuple[int, BriefContent]]) -> Merged:
     """Merge grounded partial briefs: dedupe actors and items, unite evidence, remap ids."""
     actors, ids = _merge_actors(parts)
     items = _Items(ids)
