@@ -32,6 +32,7 @@ __all__ = [
     "SummarySentence",
     "Usage",
     "Verdict",
+    "as_draft",
     "cite_range",
     "method_of",
     "draft_json_schema",
@@ -311,6 +312,31 @@ class GroundingReport(BaseModel):
         default=None,
         description="Verdicts of the verifying model (only with --verify): it may remove or "
         "flag items, never add them.",
+    )
+
+
+def as_draft(content: BriefContent) -> BriefDraft:
+    """``content`` as a draft whose evidence is the cited quotes, to be grounded again
+    (against another text: a chunk's brief against the whole article). Built without
+    validation: the merged content may exceed the caps a single answer has."""
+
+    def items(model: type[BaseModel], entries: list[Any]) -> list[Any]:
+        out = []
+        for entry in entries:
+            data = {name: getattr(entry, name, None) for name in model.model_fields}
+            data["evidence"] = [c.quote for c in entry.evidence]
+            if "role" in data and data["role"] is None:
+                data["role"] = ""
+            out.append(model.model_construct(**data))
+        return out
+
+    return BriefDraft.model_construct(
+        headline=content.headline,
+        summary=items(DraftSummarySentence, content.summary),
+        actors=items(DraftActor, content.actors),
+        positions=items(DraftPosition, content.positions),
+        disputes=items(DraftDispute, content.disputes),
+        next_steps=items(DraftNextStep, content.next_steps),
     )
 
 

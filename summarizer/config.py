@@ -12,7 +12,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -112,6 +112,13 @@ class Settings(BaseModel):
     max_requests_per_brief: int = Field(default=40, ge=1)
     cache: bool = True
     db: Path | None = None
+    # How the model is used: "write" (it writes the brief, citing sentences), "choose" (it
+    # picks among sentences and actors the program proposes: small models), "auto" (choose
+    # for the embedded model, write otherwise).
+    strategy: Literal["auto", "write", "choose"] = "auto"
+    verify: bool = False
+    language: str | None = None
+    max_cost: float | None = Field(default=None, ge=0)
     backends: dict[str, BackendProfile] = Field(default_factory=dict)
 
     sources: dict[str, str] = Field(default_factory=dict, exclude=True)

@@ -46,8 +46,11 @@ def _claims(content: BriefContent) -> list[tuple[str, str, list[Citation]]]:
     ]
     out += [(f"disputes[{i}]", d.issue, d.evidence) for i, d in enumerate(content.disputes)]
     out += [
-        (f"next_steps[{i}]", f"{n.action} ({n.certainty}{', ' + n.when if n.when else ''})",
-         n.evidence)  # fmt: skip
+        (
+            f"next_steps[{i}]",
+            f"{n.action} ({n.certainty}{', ' + n.when if n.when else ''})",
+            n.evidence,
+        )  # fmt: skip
         for i, n in enumerate(content.next_steps)
     ]
     return out
@@ -120,7 +123,9 @@ class Judge:
         message = completion.choices[0].message if completion.choices else None
         if message is None:
             return []
-        raw = message.tool_calls[0].function.arguments if message.tool_calls else message.content
+        call = message.tool_calls[0] if message.tool_calls else None
+        function = getattr(call, "function", None)
+        raw = function.arguments if function is not None else message.content
         try:
             data = json.loads(raw or "", strict=False)
         except ValueError:
@@ -145,10 +150,14 @@ class Judge:
         gone = {v.path: v for v in verdicts if v.verdict == "not_entailed"}
         for path, v in gone.items():
             reasons = [f"the verifying model judged it not entailed: {v.reason or 'no reason'}"]
-            kind = "claim" if path.startswith("actors[") else "item"
-            report.dropped.append(DroppedItem(path=path + (".role" if kind == "claim" else ""),
-                                              kind=kind, content=None, reasons=reasons))  # fmt: skip
-            if kind == "item":
+            if path.startswith("actors["):  # the actor exists; its role is what is judged
+                report.dropped.append(
+                    DroppedItem(path=f"{path}.role", kind="claim", content=None, reasons=reasons)
+                )
+            else:
+                report.dropped.append(
+                    DroppedItem(path=path, kind="item", content=None, reasons=reasons)
+                )
                 report.items_dropped += 1
 
         def keep(section: str, items: list[Any]) -> list[Any]:

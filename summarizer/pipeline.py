@@ -9,13 +9,13 @@ import logging
 import threading
 import time
 from collections.abc import AsyncIterator, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from summarizer.article import Article, Limits, load_article
-from summarizer.brief import SCHEMA_VERSION, Brief, SourceInfo, method_of
+from summarizer.brief import SCHEMA_VERSION, Brief, SourceInfo, Usage, method_of
 from summarizer.config import Settings, load_settings
 from summarizer.errors import SummarizerError
 from summarizer.model import portal
@@ -78,6 +78,9 @@ class Summarizer:
         local_model: Path | None = None,
         timeout_s: float | None = None,
         max_tokens: int | None = None,
+        strategy: str | None = None,
+        verify: bool | None = None,
+        language: str | None = None,
         settings: Settings | None = None,
         cache: BriefCache | None = None,
         transport: httpx2.AsyncBaseTransport | None = None,
@@ -93,6 +96,9 @@ class Summarizer:
             "local_model": local_model,
             "timeout_s": timeout_s,
             "max_tokens": max_tokens,
+            "strategy": strategy,
+            "verify": verify,
+            "language": language,
         }
         self.settings = settings if settings is not None else load_settings(flags)
         self.backend: Backend = resolve_backend(self.settings)
@@ -197,7 +203,15 @@ class Summarizer:
             content_hash=article.content_hash,
         )
 
-    def _assemble(self, article: Article, outcome: Outcome, started: float) -> Brief:
+    def _assemble(
+        self, article: Article, outcome: Outcome, started: float, *, batch: bool = False
+    ) -> Brief:
+        from summarizer.cost import price
+
+        usage = outcome.usage
+        if not self.backend.embedded:  # the embedded model costs nothing but time
+            usage.cost = price(usage, model=self.backend.model, base_url=self.backend.base_url,
+                               batch=batch)  # fmt: skip
         return Brief.model_validate(
             {
                 **outcome.draft.model_dump(),
@@ -213,6 +227,15 @@ class Summarizer:
                 "grounding": outcome.report,
             }
         )
+
+    @property
+    def strategy(self) -> str:
+        """``write`` or ``choose`` (``auto``: choose for the embedded default model only)."""
+        chosen = self.settings.strategy
+        if chosen == "auto":
+            tiny = self.backend.embedded and self.settings.local_model is None
+            return "choose" if tiny else "write"
+        return chosen
 
     # --- the cache ---
 
@@ -236,6 +259,9 @@ class Summarizer:
             "max_input_tokens": self.settings.max_input_tokens,
             "chunk_tokens": self.settings.chunk_tokens,
             "chunk_overlap": self.settings.chunk_overlap,
+            "strategy": self.strategy,
+            "verify": self.settings.verify,
+            "language": self.settings.language,
         }
         blob = json.dumps(parts, sort_keys=True, default=str).encode("utf-8")
         return hashlib.sha256(blob).hexdigest(), parts
@@ -289,6 +315,23 @@ class Summarizer:
         )
         return await drive(new, await self._atransport())
 
+    async def _judged(self, outcome: Outcome, transport: Transport) -> Outcome:
+        """``outcome`` after the verifying call (``verify``): it may only remove or flag."""
+        if not self.settings.verify:
+            return outcome
+        from summarizer.judge import Judge
+
+        judge = Judge(outcome.draft, model=self.backend.model, mode=transport.mode)
+        kwargs = judge.request()
+        if kwargs is None:
+            return outcome
+        usage = Usage()
+        try:
+            completion = await transport.acomplete(kwargs, usage)
+        finally:
+            outcome.usage.add(usage)
+        return replace(outcome, draft=judge.apply(completion, outcome.report))
+
     async def _brief(self, article: Article, strict: bool | None, started: float) -> Brief:
         """A fresh brief of ``article``: one call, or a map-reduce when it is too long."""
         transport = await self._atransport()
@@ -297,8 +340,16 @@ class Summarizer:
         plan, tokenizer_calls = None, 0
         if not planner.fits_offline(article):  # may ask the server: not on the event loop
             plan, tokenizer_calls = await asyncio.to_thread(planner.prepare, article, options)
+        if plan is None and self.strategy == "choose":
+            from summarizer.extract.run import choose
+
+            outcome = await choose(
+                article, transport=transport, model=self.backend.model, strict=options.strict
+            )
+            outcome.usage.requests += tokenizer_calls
+            return self._assemble(article, await self._judged(outcome, transport), started)
         if plan is None:
-            outcome = await self._ask(article, options)
+            outcome = await self._judged(await self._ask(article, options), transport)
             outcome.usage.requests += tokenizer_calls
             return self._assemble(article, outcome, started)
         from summarizer.longform.mapreduce import brief_chunks, concurrency
@@ -374,6 +425,9 @@ class SummarizerOptions(TypedDict, total=False):
     local_model: Path | None
     timeout_s: float | None
     max_tokens: int | None
+    strategy: str | None
+    verify: bool | None
+    language: str | None
     settings: Settings | None
     cache: BriefCache | None
     transport: httpx2.AsyncBaseTransport | None

@@ -17,9 +17,9 @@ from summarizer.errors import ConfigurationError
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from summarizer.grounding.segments import Segment
     from summarizer.article import Article
     from summarizer.grounding import Problem
+    from summarizer.grounding.segments import Segment
 
 __all__ = ["TEMPLATES", "Prompts", "load_prompts"]
 

@@ -67,7 +67,9 @@ def _grounding_line(brief: Brief) -> str:
     )
 
 
-def _lines(brief: Brief, cite: Callable[[Sequence[Citation]], str], esc: Callable[[str], str]) -> dict[str, list[str]]:
+def _lines(
+    brief: Brief, cite: Callable[[Sequence[Citation]], str], esc: Callable[[str], str]
+) -> dict[str, list[str]]:
     """Each section's entries as one line of text with its citation marks."""
     names = _names(brief)
 
@@ -119,7 +121,10 @@ def brief_to_markdown(brief: Brief) -> str:
         if entries:
             out += [f"## {heading}", "", *(f"- {e}" for e in entries), ""]
     out += ["## Grounding", "", _grounding_line(brief) + "."]
-    out += [f"- dropped {d.kind} `{d.path}`: {_md('; '.join(d.reasons))}" for d in brief.grounding.dropped]
+    out += [
+        f"- dropped {d.kind} `{d.path}`: {_md('; '.join(d.reasons))}"
+        for d in brief.grounding.dropped
+    ]
     out += [
         "",
         f"<sub>{_md(brief.model)} via {_md(brief.backend)} · {brief.method} · prompts "
@@ -185,7 +190,9 @@ def brief_to_html(brief: Brief) -> str:
         body.append(f"<p><small>{' · '.join(meta)}</small></p>")
     for heading, entries in sections.items():
         if entries:
-            body.append(f"<h2>{heading}</h2><ul>" + "".join(f"<li>{e}</li>" for e in entries) + "</ul>")
+            body.append(
+                f"<h2>{heading}</h2><ul>" + "".join(f"<li>{e}</li>" for e in entries) + "</ul>"
+            )
     body.append(f"<p><small>{esc(_grounding_line(brief))}.</small></p>")
     if notes.order:
         body.append('<h2>Sources in the article</h2><ol class="sources">')

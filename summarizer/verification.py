@@ -136,20 +136,33 @@ def _item(model: type[Any], raw: Any, text: str) -> Any:
         elif value is None:
             value = "" if info.annotation is not None else None
         values[name] = value if value is not None else ""
-    if model is DraftNextStep and values.get("certainty") not in ("scheduled", "proposed", "possible"):
+    if model is DraftNextStep and values.get("certainty") not in (
+        "scheduled",
+        "proposed",
+        "possible",
+    ):
         values["certainty"] = "possible"
     return model.model_construct(**values)
 
 
 def _draft(data: dict[str, Any], text: str) -> BriefDraft:
-    sections = {
-        name: [_item(model, raw, text) for raw in data.get(name) or []]
-        for name, (_, model) in _SECTIONS.items()
-    }
-    return BriefDraft.model_construct(headline=str(data.get("headline") or ""), **sections)
+    def items(name: str) -> list[Any]:
+        model = _SECTIONS[name][1]
+        return [_item(model, raw, text) for raw in data.get(name) or []]
+
+    return BriefDraft.model_construct(
+        headline=str(data.get("headline") or ""),
+        summary=items("summary"),
+        actors=items("actors"),
+        positions=items("positions"),
+        disputes=items("disputes"),
+        next_steps=items("next_steps"),
+    )
 
 
-def _verdicts(data: dict[str, Any], dropped: dict[str, list[str]], claims: dict[str, list[str]]) -> list[VerifiedItem]:
+def _verdicts(
+    data: dict[str, Any], dropped: dict[str, list[str]], claims: dict[str, list[str]]
+) -> list[VerifiedItem]:
     items: list[VerifiedItem] = []
     if data.get("headline"):
         reasons = dropped.get("headline", [])
@@ -188,6 +201,12 @@ def verify(
             claims.setdefault(d.path.rsplit(".", 1)[0], []).extend(
                 f"{d.path.rsplit('.', 1)[1]}: {r}" for r in d.reasons
             )
-    expected = (data.get("source") or {}).get("content_hash") if isinstance(data.get("source"), dict) else None
+    expected = (
+        (data.get("source") or {}).get("content_hash")
+        if isinstance(data.get("source"), dict)
+        else None
+    )
     actual = hashlib.sha256(art.text.encode("utf-8")).hexdigest()
-    return Verification(_verdicts(data, dropped, claims), article_matches=expected in (None, actual))
+    return Verification(
+        _verdicts(data, dropped, claims), article_matches=expected in (None, actual)
+    )

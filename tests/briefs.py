@@ -52,10 +52,16 @@ def draft(**overrides: Any) -> BriefDraft:
             {
                 "issue": "The plan to install automated cranes at the container terminal",
                 "sides": [
-                    {"actors": ["union"], "claim": "Members will not return to work until the "
-                     "plan to install automated cranes is withdrawn."},
-                    {"actors": ["brandt"], "claim": "Without automation, shipping lines will "
-                     "move their business to other ports."},
+                    {
+                        "actors": ["union"],
+                        "claim": "Members will not return to work until the "
+                        "plan to install automated cranes is withdrawn.",
+                    },
+                    {
+                        "actors": ["brandt"],
+                        "claim": "Without automation, shipping lines will "
+                        "move their business to other ports.",
+                    },
                 ],
                 "status": "stalled",
                 "evidence": [3, 6],

@@ -340,7 +340,8 @@ def _grounded_answer(text: str) -> str:
     return json.dumps(
         {
             "headline": lines[0][:200],
-            "summary": [{"text": "Quoted.", "evidence": [q]} for q in quotes],
+            # the quoted line itself as the claim: supported by its own words
+            "summary": [{"text": q, "evidence": [q]} for q in quotes],
             "actors": [],
             "positions": [],
             "disputes": [],

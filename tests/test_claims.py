@@ -123,7 +123,10 @@ def test_false_claims_with_whole_sentences_as_evidence_are_still_caught(
     brief = json.loads(json.dumps(FALSE_BRIEF))
     brief["summary"] = [
         {"text": "Moscow has agreed to an immediate ceasefire.", "evidence": [2]},
-        {"text": "Kyiv and its Western allies suspect Russia of stalling the talks.", "evidence": [5]},
+        {
+            "text": "Kyiv and its Western allies suspect Russia of stalling the talks.",
+            "evidence": [5],
+        },
     ]
     brief["positions"][0]["evidence"] = [7]
     liar.default = Reply(body=completion(json.dumps(brief)))

@@ -32,8 +32,9 @@ GOOD_V1: dict[str, Any] = {  # schema 1: evidence as plain strings
         },
         {
             "text": "Talks are due to resume on Thursday at the regional labour board.",
-            "evidence": ["Talks are due to resume on Thursday at the offices of the regional"
-                         " labour board."],
+            "evidence": [
+                "Talks are due to resume on Thursday at the offices of the regional labour board."
+            ],
         },
     ],  # fmt: skip
     "actors": [

@@ -74,6 +74,28 @@ ChunkOverlapOpt = Annotated[
 ]
 
 
+StrategyOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="write: the model writes the brief, citing sentences; choose: it picks among "
+        "sentences and actors the program proposes (small models) [default: auto, choose for "
+        "the embedded model].",
+    ),
+]
+VerifyOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--verify/--no-verify",
+        help="One more call in which the model judges every claim against its evidence; it "
+        "may only remove or flag items.",
+    ),
+]
+LanguageOpt = Annotated[
+    str | None,
+    typer.Option(help="Write the brief in this language (e.g. fr); quotes stay verbatim."),
+]
+
+
 def summarize(
     sources: SourcesArg,
     fmt: FormatOpt = None,
@@ -92,6 +114,9 @@ def summarize(
     chunk_tokens: ChunkTokensOpt = None,
     chunk_overlap: ChunkOverlapOpt = None,
     max_requests: Annotated[int | None, typer.Option(min=1, help="Requests per brief cap.")] = None,
+    strategy: StrategyOpt = None,
+    verify: VerifyOpt = None,
+    language: LanguageOpt = None,
 ) -> None:
     """Brief one or more articles.
 
@@ -120,6 +145,9 @@ def summarize(
             "chunk_tokens": chunk_tokens,
             "chunk_overlap": chunk_overlap,
             "max_requests_per_brief": max_requests,
+            "strategy": strategy,
+            "verify": verify,
+            "language": language,
         }
     )
     worst, briefs = _brief_all(sources, settings, concurrency=concurrency, no_cache=no_cache)

@@ -20,10 +20,19 @@ class VerifyFormat(StrEnum):
 
 
 def verify_command(
-    brief: Annotated[Path, typer.Argument(help="A brief as JSON (this project's, v1 or v2, or "
-                                          "any dict of the same shape).", show_default=False)],
-    article: Annotated[str, typer.Argument(help="The article: a file, an http(s) URL, or - for "
-                                           "stdin.", show_default=False)],
+    brief: Annotated[
+        Path,
+        typer.Argument(
+            help="A brief as JSON (this project's, v1 or v2, or any dict of the same shape).",
+            show_default=False,
+        ),
+    ],
+    article: Annotated[
+        str,
+        typer.Argument(
+            help="The article: a file, an http(s) URL, or - for stdin.", show_default=False
+        ),
+    ],
     fmt: Annotated[VerifyFormat, typer.Option("--format", "-f", help="Output format.")] = (
         VerifyFormat.text
     ),

@@ -167,7 +167,7 @@ class _StoryBuilder:
             key, StoryActor(key=key, name=actor.name, kind=actor.kind, roles=[], positions=[],
                             evidence=[], sources=[]),
         )  # fmt: skip
-        if fold(actor.role) not in {fold(r) for r in merged.roles}:
+        if actor.role and fold(actor.role) not in {fold(r) for r in merged.roles}:
             merged.roles.append(actor.role)
         merged.evidence.extend(_quotes(actor.evidence, uid))
         _cite(merged.sources, uid)

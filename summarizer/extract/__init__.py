@@ -5,7 +5,6 @@ model only chooses among them under a grammar (:mod:`.select`); every item of th
 quotes and cites the segment it came from.
 """
 
-from summarizer.extract._standins import resolve as _resolve
 from summarizer.extract.candidates import (
     ActorCandidate,
     Candidates,
@@ -16,9 +15,8 @@ from summarizer.extract.candidates import (
     propose,
 )
 from summarizer.extract.select import TOOL_NAME, build_request, parse_answer
-
-# The project's segmenter and support check, or simple stand-ins until they can be imported.
-segment, check_support = _resolve()
+from summarizer.grounding.segments import segment
+from summarizer.grounding.support import check_support
 
 __all__ = [
     "TOOL_NAME",

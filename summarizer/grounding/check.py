@@ -24,8 +24,6 @@ from summarizer.brief import (
     DraftActor,
     DraftDispute,
     DraftNextStep,
-    DraftPosition,
-    DraftSummarySentence,
     DroppedItem,
     GroundingReport,
     NextStep,
@@ -37,6 +35,7 @@ from summarizer.grounding.quotes import ArticleIndex
 from summarizer.grounding.support import check_support, evidence_is_substantive
 
 __all__ = ["Claim", "Grounded", "Problem", "check"]
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -144,7 +143,8 @@ class _Checker:
         of a claim (it shows only that someone is mentioned)."""
         texts: list[str] = []
         for c in citations:
-            if c.segment is not None and c.quote == getattr(self.index.segment(c.segment), "text"):
+            seg = self.index.segment(c.segment) if c.segment is not None else None
+            if seg is not None and c.quote == seg.text:
                 texts.append(c.quote)
             elif evidence_is_substantive(c.quote):
                 texts.extend(s.text for s in self.index.holding(c) if s.text not in texts)
@@ -171,7 +171,9 @@ class _Checker:
             self.report.claims_supported += 1
         return reasons
 
-    def unsupported(self, path: str, what: str, citations: Sequence[Citation], reasons: list[str]) -> None:
+    def unsupported(
+        self, path: str, what: str, citations: Sequence[Citation], reasons: list[str]
+    ) -> None:
         """Word a failed claim for the re-ask."""
         self.problem(
             path,
@@ -208,10 +210,17 @@ class _Checker:
 def _summary(c: _Checker, draft: BriefDraft) -> list[SummarySentence]:
     out: list[SummarySentence] = []
     for i, s in enumerate(draft.summary):
-        cited = c.grounded(f"summary[{i}]", s, lambda _, s=s: [Claim("text", s.text, "summary")])
+        cited = c.grounded(f"summary[{i}]", s, _one(Claim("text", s.text, "summary")))
         if cited is not None:
-            out.append(SummarySentence(text=s.text, evidence=cited, extractive=_same(s.text, cited)))
+            out.append(
+                SummarySentence(text=s.text, evidence=cited, extractive=_same(s.text, cited))
+            )
     return out
+
+
+def _one(claim: Claim) -> Callable[[list[Citation]], list[Claim]]:
+    """An item that makes one claim, whatever it cites."""
+    return lambda _: [claim]
 
 
 def _same(text: str, citations: Sequence[Citation]) -> bool:
@@ -262,13 +271,16 @@ def _positions(c: _Checker, draft: BriefDraft, names: dict[str, str]) -> list[Po
             c.drop(path, "item", p.model_dump(), [reason])
             continue
         subject = names[p.actor]
-        cited = c.grounded(
-            path, p, lambda _, p=p, who=subject: [Claim("stance", p.stance, "stance", who)]
-        )
+        cited = c.grounded(path, p, _one(Claim("stance", p.stance, "stance", subject)))
         if cited is not None:
             out.append(
-                Position(actor=p.actor, topic=p.topic, stance=p.stance, evidence=cited,
-                         extractive=_same(p.stance, cited))  # fmt: skip
+                Position(
+                    actor=p.actor,
+                    topic=p.topic,
+                    stance=p.stance,
+                    evidence=cited,
+                    extractive=_same(p.stance, cited),
+                )  # fmt: skip
             )
     return out
 
@@ -300,7 +312,9 @@ def _disputes(c: _Checker, draft: BriefDraft, names: dict[str, str]) -> list[Dis
             c.drop(path, "item", d.model_dump(), [reason])
             continue
 
-        def claims(_: list[Citation], d: DraftDispute = d, sides: list[Side] = sides) -> list[Claim]:
+        def claims(
+            _: list[Citation], d: DraftDispute = d, sides: list[Side] = sides
+        ) -> list[Claim]:
             listed = [Claim("issue", d.issue, "issue")]
             for s, side in enumerate(sides):
                 who = names[side.actors[0]]
@@ -333,14 +347,21 @@ def _next_steps(c: _Checker, draft: BriefDraft, names: dict[str, str]) -> list[N
         cited = c.grounded(path, step, _step_claims(step))
         if cited is not None:
             out.append(
-                NextStep(action=step.action, actors=step_ids, when=step.when,
-                         certainty=step.certainty, evidence=cited,
-                         extractive=_same(step.action, cited))  # fmt: skip
+                NextStep(
+                    action=step.action,
+                    actors=step_ids,
+                    when=step.when,
+                    certainty=step.certainty,
+                    evidence=cited,
+                    extractive=_same(step.action, cited),
+                )  # fmt: skip
             )
     return out
 
 
-def _headline(c: _Checker, draft: BriefDraft, summary: list[SummarySentence], fallback: str | None) -> str:
+def _headline(
+    c: _Checker, draft: BriefDraft, summary: list[SummarySentence], fallback: str | None
+) -> str:
     """The model's headline when the surviving summary supports it, else a stand-in."""
     headline = draft.headline.strip()
     stand_in = fallback or (summary[0].text if summary else headline)
@@ -359,8 +380,11 @@ def _headline(c: _Checker, draft: BriefDraft, summary: list[SummarySentence], fa
         return headline
     c.report.claims_dropped += 1
     reasons = list(result.reasons)
-    c.problem("headline", f"the headline {headline!r} is not supported by the summary: "
-              f"{'; '.join(reasons)}. Write a headline that the summary sentences state.")  # fmt: skip
+    c.problem(
+        "headline",
+        f"the headline {headline!r} is not supported by the summary: {'; '.join(reasons)}. "
+        "Write a headline that the summary sentences state.",
+    )
     c.drop("headline", "item", headline, reasons)
     return stand_in
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from summarizer.article import Article
-from summarizer.brief import BriefDraft, DroppedItem, GroundingReport, Usage
+from summarizer.brief import BriefContent, DroppedItem, GroundingReport, Usage, as_draft
 from summarizer.errors import BriefValidationError, TruncatedOutputError
 from summarizer.grounding import ArticleIndex, check
 from summarizer.longform.budget import (
@@ -248,8 +248,11 @@ class _Reducer:
                 if level >= len(draft.summary):
                     continue
                 sentence = draft.summary[level]
-                item = {"text": sentence.text, "evidence": sentence.evidence[:1]}
-                cost += count(sentence.text) + count(sentence.evidence[0]) + 12
+                quote = sentence.evidence[0].quote
+                found = self.index.cite_quote(quote)  # its number in the whole article
+                number = found[0].segment if found else None
+                item = {"text": sentence.text, "evidence": [{"segment": number, "quote": quote}]}
+                cost += count(sentence.text) + count(quote) + 12
                 if used + cost > room:
                     continue
                 used += cost
@@ -299,13 +302,16 @@ class _Reducer:
                 if draft.summary:
                     summary.append(draft.summary[0])
         headline = headline or self.done[0].outcome.draft.headline  # type: ignore[union-attr]
-        draft = BriefDraft.model_construct(
-            headline=headline,
-            summary=summary[:4],
-            actors=merged.actors,
-            positions=merged.positions,
-            disputes=merged.disputes,
-            next_steps=merged.next_steps,
+        # Chunks cite their own sentences: their quotes are located again in the whole article.
+        draft = as_draft(
+            BriefContent.model_construct(
+                headline=headline,
+                summary=summary[:4],
+                actors=merged.actors,
+                positions=merged.positions,
+                disputes=merged.disputes,
+                next_steps=merged.next_steps,
+            )
         )
         # Every quote came from a chunk, a slice of the article: this check confirms it and
         # describes the final brief against the whole article.
@@ -321,7 +327,7 @@ class _Reducer:
         r.items_dropped += f.items_dropped
         r.dropped += [d.model_copy(update={"path": f"merged.{d.path}"}) for d in f.dropped]
         return Outcome(
-            draft=final.draft,
+            draft=final.content,
             report=r,
             usage=self.usage,
             attempts=self.attempts,

@@ -1,0 +1,52 @@
+"""The choose strategy end to end: propose, one grammar-constrained call, ground.
+
+For small models (the embedded SmolLM2-135M): the program proposes summary sentences,
+actors, positions and next steps from the article's own words; the model picks among them
+(:mod:`.select`); the draft then goes through the same grounding and claim-support check as
+any brief. Every item is extractive (the cited sentence itself), and says so.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from summarizer.brief import BriefDraft, Usage
+from summarizer.errors import BriefValidationError
+from summarizer.extract.candidates import propose
+from summarizer.extract.select import build_request, parse_answer
+from summarizer.grounding import ArticleIndex, check
+from summarizer.model.conversation import Outcome
+
+if TYPE_CHECKING:
+    from summarizer.article import Article
+    from summarizer.model.transport import Transport
+
+__all__ = ["choose"]
+
+
+async def choose(article: Article, *, transport: Transport, model: str, strict: bool) -> Outcome:
+    """A grounded, extractive brief of ``article`` from one choice call."""
+    index = ArticleIndex(article.text)
+    segments = index.segments
+    candidates = propose(article.text, segments, title=article.title)
+    usage = Usage()
+    completion = await transport.acomplete(
+        build_request(article, segments, candidates, model=model), usage
+    )
+    answer = parse_answer(completion, segments, candidates)
+    for field in ("summary", "actors", "positions", "disputes", "next_steps"):
+        for item in answer.get(field, []):
+            item.pop("extractive", None)  # the check marks an item that is its cited sentence
+    draft = BriefDraft.model_validate(answer)
+    grounded = check(draft, index, min_summary=0, fallback_headline=article.fallback_headline)
+    if strict and not grounded.ok:
+        raise BriefValidationError(
+            "the brief failed validation: " + "; ".join(str(p) for p in grounded.problems[:5]),
+            source=article.label,
+            attempts=1,
+            usage=usage,
+            problems=[str(p) for p in grounded.problems],
+        )
+    return Outcome(
+        draft=grounded.content, report=grounded.report, usage=usage, attempts=1, mode="tools"
+    )
