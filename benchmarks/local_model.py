@@ -122,6 +122,7 @@ def measure(path: Path, url: str) -> tuple[list[Row], dict[str, Any]]:
         "program": (parse_answer({}, segments, candidates), 0, 0, 0),
     }
     request = build_request(article, segments, candidates)
+    request.update(request.pop("extra_body", {}))  # what the SDK would send as extra body
     t0 = time.perf_counter()
     answer = post(url, request)
     seconds = time.perf_counter() - t0

@@ -1,23 +1,20 @@
 """The digest run end to end: a fake model on loopback, real files, a real SQLite store.
 
-The helpers at the top (``brief_responder``, ``make_config``, ``write_articles``) are shared
-with test_digest_cli.py and benchmarks/digest.py.
+The fake model and the article helpers live in :mod:`summarizer.testing.digest`.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fakeopenai import FakeOpenAI, Reply, completion
 
-from summarizer.digest.config import DigestConfig, load_digest_config, parse_duration
+from summarizer.digest.config import load_digest_config, parse_duration
 from summarizer.digest.models import Digest
 from summarizer.digest.run import run_digest, run_lock
 from summarizer.digest.store import open_store
@@ -25,171 +22,25 @@ from summarizer.digest.stories import group_stories
 from summarizer.errors import RunLockedError
 from summarizer.names import aliases
 from summarizer.names import name_key as normalize_name
-
-# --- helpers: a model that writes valid, grounded briefs ---------------------------------
-
-NAMES = (
-    "Vladimir Putin", "Volodymyr Zelensky", "Donald Trump", "Emmanuel Macron",
-    "Olaf Scholz", "Halden Dockworkers Union", "Port Authority", "Daniel Brandt",
-    "Maria Lopez", "City Council", "Green Party", "Acme Corp",
-)  # fmt: skip
-_ARTICLE_RE = re.compile(r"<<<(ARTICLE-[0-9a-f]+)\n(.*)\n\1>>>", re.S)
-FAIL_MARK = "FAIL-ME"
-
-
-def article_of(request: dict[str, Any]) -> str:
-    """The article text inside a chat request (what the user template wrapped)."""
-    user = next(m["content"] for m in request["messages"] if m["role"] == "user")
-    body = _ARTICLE_RE.search(user)
-    assert body, user[:200]
-    lines = body.group(2).split("\n")
-    while lines and (lines[0].startswith(("Title: ", "Published: ")) or not lines[0]):
-        lines.pop(0)
-    return "\n".join(lines)
-
-
-def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in re.split(r"(?<=\.)\s+", text) if len(s.strip()) > 5]
-
-
-def draft_for(text: str) -> dict[str, Any]:
-    """A BriefDraft for ``text`` whose every quote and name occurs in it."""
-    sentences = _sentences(text)
-    found = [n for n in NAMES if n in text]
-    ids = {n: re.sub(r"\W+", "_", n.lower())[:40] for n in found}
-
-    def where(name: str) -> str:
-        return next(s for s in sentences if name in s)[:300]
-
-    actors = [
-        {"id": ids[n], "name": n, "kind": "person", "role": f"{n} in the story",
-         "evidence": [where(n)]}
-        for n in found
-    ]  # fmt: skip
-    positions = [
-        {"actor": ids[n], "topic": "the talks", "stance": where(n)[:400], "evidence": [where(n)]}
-        for n in found
-    ]
-    disputes = []
-    if len(found) >= 2:
-        disputes.append(
-            {
-                "issue": f"{found[0]} versus {found[1]}",
-                "sides": [
-                    {"actors": [ids[found[0]]], "claim": "One side."},
-                    {"actors": [ids[found[1]]], "claim": "The other side."},
-                ],
-                "status": "open",
-                "evidence": [where(found[0])],
-            }
-        )
-    steps = [
-        {"action": s[:400], "actors": [ids[n] for n in found if n in s], "when": None,
-         "certainty": "scheduled", "evidence": [s[:300]]}
-        for s in sentences if " will " in s
-    ][:2]  # fmt: skip
-    return {
-        "headline": sentences[0][:200],
-        "summary": [{"text": s[:400], "evidence": [s[:300]]} for s in sentences[:2]],
-        "actors": actors,
-        "positions": positions,
-        "disputes": disputes,
-        "next_steps": steps,
-    }
-
-
-def brief_responder(*, delay_s: float = 0.0) -> Any:
-    """Answer every request with a valid brief of its article; refuse articles that
-    contain FAIL-ME (a refusal is not retried, so a failure costs one request)."""
-
-    def respond(request: dict[str, Any]) -> Reply:
-        text = article_of(request)
-        if FAIL_MARK in text:
-            return Reply(body=completion(None, refusal="I cannot brief this."), delay_s=delay_s)
-        return Reply(body=completion(json.dumps(draft_for(text))), delay_s=delay_s)
-
-    return respond
-
-
-def article_text(i: int, names: tuple[str, ...], extra: str = "") -> str:
-    first, *rest = names
-    others = " and ".join(rest) or "nobody else"
-    return (
-        f"Report number {i}: {first} met {others} on day {i}. "
-        f"{first} said the talks were difficult. "
-        + "".join(f"{n} wants a different deal. " for n in rest)
-        + f"Negotiators will meet again next week. {extra}"
-    ).strip()
-
-
-def write_articles(folder: Path, specs: list[tuple[str, ...]], start: int = 0) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for i, names in enumerate(specs, start):
-        path = folder / f"article-{i:04d}.txt"
-        path.write_text(article_text(i, names), encoding="utf-8")
-        paths.append(path)
-    return paths
-
-
-def make_config(server: FakeOpenAI, tmp: Path, **overrides: Any) -> DigestConfig:
-    values: dict[str, Any] = {
-        "sources": [],
-        "out": tmp / "out",
-        "db": tmp / "digest.db",
-        "concurrency": 4,
-        "summarizer": {
-            "base_url": server.base_url,
-            "model": "fake-model",
-            "mode": "json_schema",
-            "transport_attempts": 1,
-        },
-    }
-    values.update(overrides)
-    return DigestConfig.model_validate(values)
+from summarizer.testing.digest import (  # shared with test_digest_cli.py, benchmarks/digest.py
+    CITY,
+    FAIL_MARK,
+    PORT,
+    UKRAINE,
+    Receiver,
+    article_of,
+    article_text,
+    brief_responder,
+    draft_for,
+    make_config,
+    write_articles,
+)
 
 
 @pytest.fixture
 def model() -> Iterator[FakeOpenAI]:
     with FakeOpenAI(responder=brief_responder()) as server:
         yield server
-
-
-class Receiver:
-    """A loopback webhook receiver that records each POST."""
-
-    def __init__(self, status: int = 200) -> None:
-        self.posts: list[tuple[dict[str, str], bytes]] = []
-        self.status = status
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("content-length") or 0))
-                owner.posts.append(({k.lower(): v for k, v in self.headers.items()}, body))
-                self.send_response(owner.status)
-                self.send_header("content-length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> Receiver:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-UKRAINE = ("Vladimir Putin", "Volodymyr Zelensky", "Donald Trump")
-PORT = ("Halden Dockworkers Union", "Port Authority", "Daniel Brandt")
-CITY = ("Maria Lopez", "City Council")
 
 
 # --- the run -------------------------------------------------------------------------------

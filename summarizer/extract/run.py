@@ -33,6 +33,10 @@ async def choose(article: Article, *, transport: Transport, model: str, strict: 
     completion = await transport.acomplete(
         build_request(article, segments, candidates, model=model), usage
     )
+    if completion.usage is not None:
+        usage.prompt_tokens += completion.usage.prompt_tokens or 0
+        usage.completion_tokens += completion.usage.completion_tokens or 0
+        usage.total_tokens += completion.usage.total_tokens or 0
     answer = parse_answer(completion, segments, candidates)
     for field in ("summary", "actors", "positions", "disputes", "next_steps"):
         for item in answer.get(field, []):

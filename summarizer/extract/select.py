@@ -183,7 +183,8 @@ def build_request(
         "temperature": 0,
         "seed": seed,
         "max_tokens": max_tokens,
-        "repeat_penalty": 1.0,
+        # llama.cpp's own sampling option: outside the OpenAI API, so it travels as extra body
+        "extra_body": {"repeat_penalty": 1.0},
     }
 
 

@@ -258,9 +258,9 @@ class LocalServer:
         if _is_embedded_smollm(self.model_path) and str(self.model_path) not in _warned:
             _warned.add(str(self.model_path))
             print(
-                "summarizer: using the embedded SmolLM2-135M model. It is tiny and invents "
-                "freely; grounding drops what it invents. For real quality, set OPENAI_API_KEY "
-                "or pass --local-model with a larger GGUF.",
+                "summarizer: using the embedded SmolLM2-135M model: it picks the article's own "
+                "sentences (an extractive brief, shown in quotation marks). For briefs in a "
+                "model's own words, set OPENAI_API_KEY or see `summarizer models`.",
                 file=sys.stderr,
             )
 

@@ -44,6 +44,7 @@ NAMES = (
 )  # fmt: skip
 _ARTICLE_RE = re.compile(r"<<<(ARTICLE-[0-9a-f]+)\n(.*)\n\1>>>", re.S)
 FAIL_MARK = "FAIL-ME"
+_NUMBERED = re.compile(r"^\[\d+\] ")
 
 
 def article_of(request: dict[str, Any]) -> str:
@@ -54,7 +55,8 @@ def article_of(request: dict[str, Any]) -> str:
     lines = body.group(2).split("\n")
     while lines and (lines[0].startswith(("Title: ", "Published: ")) or not lines[0]):
         lines.pop(0)
-    return "\n".join(lines)
+    # The article comes as numbered sentences, "[n] text": the sentences are its own words.
+    return " ".join(_NUMBERED.sub("", line) for line in lines)
 
 
 def _sentences(text: str) -> list[str]:
@@ -71,8 +73,7 @@ def draft_for(text: str) -> dict[str, Any]:
         return next(s for s in sentences if name in s)[:300]
 
     actors = [
-        {"id": ids[n], "name": n, "kind": "person", "role": f"{n} in the story",
-         "evidence": [where(n)]}
+        {"id": ids[n], "name": n, "kind": "person", "role": "", "evidence": [where(n)]}
         for n in found
     ]  # fmt: skip
     positions = [
@@ -83,13 +84,13 @@ def draft_for(text: str) -> dict[str, Any]:
     if len(found) >= 2:
         disputes.append(
             {
-                "issue": f"{found[0]} versus {found[1]}",
+                "issue": where(found[0])[:400],
                 "sides": [
-                    {"actors": [ids[found[0]]], "claim": "One side."},
-                    {"actors": [ids[found[1]]], "claim": "The other side."},
+                    {"actors": [ids[found[0]]], "claim": where(found[0])[:400]},
+                    {"actors": [ids[found[1]]], "claim": where(found[1])[:400]},
                 ],
                 "status": "open",
-                "evidence": [where(found[0])],
+                "evidence": [where(found[0]), where(found[1])],
             }
         )
     steps = [
