@@ -197,8 +197,3 @@ class Receiver:
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
-
-
-UKRAINE = ("Vladimir Putin", "Volodymyr Zelensky", "Donald Trump")
-PORT = ("Halden Dockworkers Union", "Port Authority", "Daniel Brandt")
-CITY = ("Maria Lopez", "City Council")
