@@ -150,22 +150,6 @@ def test_auto_falls_back_to_tools(recorded: Recorded, vcr: Any, isolated: Path) 
 
 
 @pytest.mark.vcr
-@pytest.mark.needs_server("llama.cpp")
-def test_choose_brief(recorded: Recorded, vcr: Any) -> None:
-    """The embedded default's strategy: the model picks among proposed sentences and actors
-    under a grammar; every item is the article's own sentence, cited and supported."""
-    with recorded.summarizer(strategy="choose") as summarizer:
-        brief = summarizer.summarize(EXAMPLE)
-    text = load_article(EXAMPLE).text
-    assert_grounded(brief, text)
-    assert brief.method == "extractive" and len(chat_bodies(vcr)) == 1
-    assert len(brief.summary) >= 2 and len(brief.actors) >= 3
-    assert len(brief.positions) >= 2 and len(brief.next_steps) >= 1
-    assert all(s.extractive and s.text == s.evidence[0].quote for s in brief.summary)
-    assert brief.grounding.claims_checked == brief.grounding.claims_supported > 0
-
-
-@pytest.mark.vcr
 @pytest.mark.default_cassette("ferry_brief", replay_only=True)
 def test_changed_request_is_a_cassette_miss(recorded: Recorded) -> None:
     """A request the cassette does not hold fails loudly (it never reaches a network)."""

@@ -82,7 +82,7 @@ def brief_of(text: str, *, extra_quote: str | None = None) -> dict[str, Any]:
     if extra_quote is not None:
         summary.append({"text": "More was said.", "evidence": [extra_quote]})
     actors, positions = [], []
-    for name, role in PEOPLE:
+    for name, _role in PEOPLE:
         surname = name.split()[1]
         # Named in full where the text does, by surname where it only does that.
         shown = name if name in text else surname if surname in text else None

@@ -66,23 +66,27 @@ def test_json_on_stdout_only_and_valid_against_the_published_schema(
     brief = Brief.model_validate_json(result.stdout)
     assert brief.headline == draft().headline
     for item in [*brief.summary, *brief.actors, *brief.positions, *brief.disputes]:
-        assert all(q in ARTICLE for q in item.evidence)
+        assert all(ARTICLE[c.start : c.end] == c.quote for c in item.evidence)
     assert "{" not in result.stderr
 
 
 def test_json_is_the_default_when_stdout_is_not_a_terminal(backend: FakeOpenAI) -> None:
     result = cli("summarize", str(EXAMPLE))
     assert result.returncode == 0
-    assert json.loads(result.stdout)["schema_version"] == 1
+    assert json.loads(result.stdout)["schema_version"] == 2
 
 
 def test_markdown_and_text_formats(backend: FakeOpenAI) -> None:
     md = cli("summarize", str(EXAMPLE), "--format", "markdown")
     assert md.returncode == 0
-    assert md.stdout.startswith("# Port Halden strike extended")
+    assert md.stdout.startswith("# Port Halden dockworkers extend their strike")
     assert "## Open disputes" in md.stdout
+    assert "[^1]: “" in md.stdout  # the citations, as footnotes with their quotes
     text = cli("summarize", str(EXAMPLE), "-f", "text")
-    assert "Next steps:" in text.stdout
+    assert "Next steps:" in text.stdout and "Sources in the article:" in text.stdout
+    html = cli("summarize", str(EXAMPLE), "-f", "html")
+    assert html.stdout.startswith("<!doctype html>") and "<script" not in html.stdout
+    assert 'title="Talks are due to resume on Thursday' in html.stdout  # hover shows the quote
 
 
 def test_stdin_and_output_file(backend: FakeOpenAI, tmp_path: Path) -> None:

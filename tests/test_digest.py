@@ -257,14 +257,16 @@ def test_parse_duration_and_config(tmp_path: Path) -> None:
 
 
 def test_grouping_is_deterministic_and_uses_aliases(model: FakeOpenAI, tmp_path: Path) -> None:
-    from summarizer.brief import Brief
+    from summarizer.brief import Brief, BriefDraft
     from summarizer.digest.store import StoredArticle
+    from summarizer.grounding import ArticleIndex, check
 
     def item(i: int, names: list[str]) -> tuple[StoredArticle, Brief]:
         text = article_text(i, tuple(names))
-        draft = draft_for(text)
+        draft = BriefDraft.model_validate(draft_for(text))
+        content = check(draft, ArticleIndex(text)).content.model_dump()
         brief = Brief.model_validate(
-            {**draft, "source": {"content_hash": str(i)}, "model": "m", "backend": "b",
+            {**content, "source": {"content_hash": str(i)}, "model": "m", "backend": "b",
              "prompt_version": "p", "usage": {}, "attempts": 1, "latency_s": 0,
              "created_at": "2025-01-01T00:00:00Z", "grounding": {}}
         )  # fmt: skip

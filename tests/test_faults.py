@@ -331,7 +331,7 @@ def test_ungrounded_quote_every_time_is_dropped_and_reported(make: Any, server: 
     assert [d.path for d in brief.grounding.dropped] == ["positions[0]"]
     assert INVENTED in brief.grounding.dropped[0].reasons[0]
     for item in [*brief.summary, *brief.actors, *brief.disputes, *brief.next_steps]:
-        assert all(quote in TEXT for quote in item.evidence)
+        assert all(TEXT[c.start : c.end] == c.quote for c in item.evidence)
 
 
 def test_ungrounded_quote_under_strict_is_validation_error(make: Any, server: FakeOpenAI) -> None:

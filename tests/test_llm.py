@@ -47,7 +47,7 @@ def test_valid_answer_in_one_call(server: FakeOpenAI) -> None:
     assert brief.usage.prompt_tokens == 1000
     assert brief.usage.completion_tokens == 300
     assert brief.usage.requests == 1
-    assert brief.grounding.quotes_verified == brief.grounding.quotes_checked == 7
+    assert brief.grounding.quotes_verified == brief.grounding.quotes_checked == 8
     assert brief.model == "fake-model"
     assert brief.backend == server.base_url
     import hashlib
@@ -63,9 +63,15 @@ def test_request_shape_static_first_article_last(server: FakeOpenAI) -> None:
     system, user = body["messages"]
     assert system["role"] == "system" and "untrusted" in system["content"]
     assert ARTICLE.strip() not in system["content"]
-    assert user["content"].rstrip().endswith("Write the brief of this article as JSON.")
+    assert (
+        user["content"]
+        .rstrip()
+        .endswith("Write the brief of this article as JSON. Cite sentences by their numbers.")
+    )
     opening = user["content"].index("<<<ARTICLE-")
-    assert user["content"].index(ARTICLE.strip()) > opening
+    # the article follows its opening marker as numbered sentences, never in the system prompt
+    assert user["content"].index("[1] Dockworkers at Port Halden extend strike") > opening
+    assert "[15] Brandt said the authority was willing" in user["content"]
     assert body["temperature"] == 0
     assert body["seed"] == 0
     schema = body["response_format"]["json_schema"]["schema"]
@@ -125,7 +131,7 @@ def test_lenient_drops_and_reports_after_reasks_run_out(server: FakeOpenAI) -> N
     assert [d.path for d in brief.grounding.dropped] == ["positions[0]"]
     assert brief.grounding.items_dropped == 1
     for sentence in brief.summary:
-        assert all(q in ARTICLE for q in sentence.evidence)
+        assert all(ARTICLE[c.start : c.end] == c.quote for c in sentence.evidence)
 
 
 def test_strict_fails_with_validation_error(server: FakeOpenAI) -> None:
@@ -247,7 +253,7 @@ def test_module_level_summarize_from_python(server: FakeOpenAI, tmp_path: Path) 
         ]
         for q in item.evidence
     ]
-    assert quotes and all(q in ARTICLE for q in quotes)
+    assert quotes and all(ARTICLE[c.start : c.end] == c.quote for c in quotes)
     assert brief.source.content_hash
     assert "Port Halden" in brief.to_markdown()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from summarizer.brief import Actor, Brief, BriefDraft, SummarySentence
+from summarizer.brief import Actor, Brief, BriefContent, Citation, SummarySentence
 from summarizer.config import Settings
 from summarizer.digest.config import SummarizerTable
 from summarizer.digest.stories import canonical_ids
@@ -27,9 +27,13 @@ MENTIONS = [
 ]
 
 
+def _cite(quote: str) -> Citation:
+    return Citation(quote=quote, start=0, end=len(quote))
+
+
 def _actors(part: int) -> list[Actor]:
     return [
-        Actor(id=i, name=n, kind=k, role="r", evidence=[f"q{p}{i}"])  # type: ignore[arg-type]
+        Actor(id=i, name=n, kind=k, role="r", evidence=[_cite(f"q{p}{i}")])  # type: ignore[arg-type]
         for p, i, n, k in MENTIONS
         if p == part
     ]
@@ -38,7 +42,7 @@ def _actors(part: int) -> list[Actor]:
 def _draft(part: int) -> dict[str, Any]:
     return {
         "headline": "h",
-        "summary": [SummarySentence(text="s", evidence=["q"])],
+        "summary": [SummarySentence(text="s", evidence=[_cite("q")])],
         "actors": _actors(part),
         "positions": [],
         "disputes": [],
@@ -54,7 +58,7 @@ def _partition(pairs: dict[tuple[int, str], str]) -> set[frozenset[tuple[int, st
 
 
 def test_chunk_merge_and_story_grouping_agree_on_who_is_the_same_actor() -> None:
-    parts = [(part, BriefDraft(**_draft(part))) for part in range(3)]
+    parts = [(part, BriefContent(**_draft(part))) for part in range(3)]
     merged = merge(parts)
     briefs = [
         Brief.model_validate(

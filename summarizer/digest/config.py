@@ -94,6 +94,10 @@ class SummarizerTable(BaseModel):
     max_requests_per_brief: int | None = None
     cache: bool | None = None
     db: Path | None = None
+    strategy: Literal["auto", "write", "choose"] | None = None
+    verify: bool | None = None
+    language: str | None = None
+    max_cost: float | None = None
     backends: dict[str, BackendProfile] | None = None
 
     def flags(self) -> dict[str, Any]:

@@ -81,16 +81,19 @@ def draft_for(text: str) -> dict[str, Any]:
         for n in found
     ]
     disputes = []
-    if len(found) >= 2:
-        disputes.append(
+    said = next((x for x in sentences if "said the talks" in x), None)
+    wants = next((x for x in sentences if "wants a different deal" in x), None)
+    who = {x: next((n for n in found if n in x), None) for x in (said, wants) if x}
+    if said and wants and who[said] and who[wants] and who[said] != who[wants]:
+        disputes.append(  # each side's claim is its own sentence: faithful by construction
             {
-                "issue": where(found[0])[:400],
+                "issue": wants[:400],
                 "sides": [
-                    {"actors": [ids[found[0]]], "claim": where(found[0])[:400]},
-                    {"actors": [ids[found[1]]], "claim": where(found[1])[:400]},
+                    {"actors": [ids[who[said]]], "claim": said[:400]},  # type: ignore[index]
+                    {"actors": [ids[who[wants]]], "claim": wants[:400]},  # type: ignore[index]
                 ],
                 "status": "open",
-                "evidence": [where(found[0]), where(found[1])],
+                "evidence": [said[:300], wants[:300]],
             }
         )
     steps = [
