@@ -28,7 +28,7 @@ TEXT = load_article(ARTICLE).text
 loopback = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
 
 DRAFT: dict[str, Any] = {
-    "headline": "Harbor City council delays ferry fare vote",
+    "headline": "Harbor City council delays vote on ferry fares",
     "summary": [
         {
             "text": "The council postponed a vote on higher ferry fares.",
@@ -44,14 +44,14 @@ DRAFT: dict[str, Any] = {
             "id": "ruiz",
             "name": "Ana Ruiz",
             "kind": "person",
-            "role": "Mayor of Harbor City.",
+            "role": "Mayor",
             "evidence": ["Mayor Ana Ruiz said the increase was needed"],
         },
         {
             "id": "union",
             "name": "Dockworkers Union",
             "kind": "organization",
-            "role": "Opposes the fare increase.",
+            "role": "Opposes the plan.",
             "evidence": ["The Dockworkers Union opposes the plan."],
         },
     ],
@@ -59,7 +59,7 @@ DRAFT: dict[str, Any] = {
         {
             "actor": "union",
             "topic": "ferry fares",
-            "stance": "Members cannot afford higher fares.",
+            "stance": "Members cannot pay twice as much to get to work.",
             "evidence": ["Our members cannot pay twice as much to get to work"],
         }
     ],
