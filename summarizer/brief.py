@@ -306,6 +306,11 @@ class GroundingReport(BaseModel):
     claims_dropped: int = Field(
         default=0, description="Claims the evidence did not support, removed (lenient mode)."
     )
+    claims_cross_language: int = Field(
+        default=0,
+        description="Claims written in another language than the article: checked for "
+        "substance and numbers only, since their words cannot be compared.",
+    )
     items_dropped: int = 0
     dropped: list[DroppedItem] = Field(default_factory=list)
     verification: list[Verdict] | None = Field(
@@ -357,6 +362,9 @@ class Brief(BriefContent):
     """A validated, grounded brief of one article."""
 
     schema_version: Literal[2] = 2
+    language: str | None = Field(
+        default=None, description="The language the brief is written in (null: the article's)."
+    )
     method: Method = Field(
         default="abstractive",
         description="abstractive: the model's own words; extractive: every item is a cited "

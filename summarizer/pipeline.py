@@ -101,6 +101,10 @@ class Summarizer:
             "language": language,
         }
         self.settings = settings if settings is not None else load_settings(flags)
+        if self.settings.language:  # an unknown code is a configuration error (exit 2), now
+            from summarizer.i18n import language_name
+
+            language_name(self.settings.language)
         self.backend: Backend = resolve_backend(self.settings)
         self.prompts: Prompts = load_prompts(self.settings.prompts_dir)
         self.options: Options = self._options()
@@ -216,6 +220,7 @@ class Summarizer:
             {
                 **outcome.draft.model_dump(),
                 "method": method_of(outcome.draft),
+                "language": self.settings.language,
                 "source": self._source_info(article),
                 "model": self.backend.model,
                 "backend": self.backend_label,

@@ -13,6 +13,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateErro
 from jinja2.sandbox import SandboxedEnvironment
 
 from summarizer.errors import ConfigurationError
+from summarizer.i18n import language_name
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -44,7 +45,11 @@ class Prompts:
             raise ConfigurationError(f"prompt template {name} failed: {exc}") from exc
 
     def messages(
-        self, article: Article, segments: Sequence[Segment] | None = None
+        self,
+        article: Article,
+        segments: Sequence[Segment] | None = None,
+        *,
+        language: str | None = None,
     ) -> list[dict[str, str]]:
         """Static instructions first, then the article as delimited, untrusted data.
 
@@ -55,7 +60,12 @@ class Prompts:
         # predict them, so a fake closing marker in the article does not close anything.
         tag = f"ARTICLE-{article.content_hash[:10]}"
         return [
-            {"role": "system", "content": self._render("system.j2")},
+            {
+                "role": "system",
+                "content": self._render(
+                    "system.j2", language=language_name(language) if language else None
+                ),
+            },
             {
                 "role": "user",
                 "content": self._render(
@@ -74,7 +84,7 @@ class Prompts:
         """The reduce step of a chunked brief: the parts' headlines and summaries as data."""
         tag = f"PARTS-{article.content_hash[:10]}"
         return [
-            {"role": "system", "content": self._render("system.j2")},
+            {"role": "system", "content": self._render("system.j2", language=None)},
             {
                 "role": "user",
                 "content": self._render(

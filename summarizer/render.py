@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from summarizer.brief import Brief, Citation
+from summarizer.i18n import labels
 
 __all__ = ["brief_to_html", "brief_to_markdown", "brief_to_text", "markdown_escape"]
 
@@ -77,26 +78,27 @@ def _lines(
         return ", ".join(esc(names.get(i, i)) for i in ids) or "—"
 
     sections: dict[str, list[str]] = {}
-    sections["Summary"] = [
+    sections["summary"] = [
         f"{esc(_quoted(s.text, s.extractive))}{cite(s.evidence)}" for s in brief.summary
     ]
-    sections["Actors"] = [
+    sections["actors"] = [
         f"{esc(a.name)} ({a.kind}){': ' + esc(a.role) if a.role else ''}{cite(a.evidence)}"
         for a in brief.actors
     ]
-    sections["Positions"] = [
+    sections["positions"] = [
         f"{who([p.actor])} on {esc(p.topic)}: {esc(_quoted(p.stance, p.extractive))}"
         f"{cite(p.evidence)}"
         for p in brief.positions
     ]
-    sections["Open disputes"] = [
+    sections["open_disputes"] = [
         f"{esc(d.issue)} ({d.status}) — "
         + "; ".join(f"{who(s.actors)}: {esc(s.claim)}" for s in d.sides)
         + cite(d.evidence)
         for d in brief.disputes
     ]
-    sections["Next steps"] = [
-        f"{esc(_quoted(n.action, n.extractive))} ({n.certainty}"
+    label = labels(brief.language)
+    sections["next_steps"] = [
+        f"{esc(_quoted(n.action, n.extractive))} ({label[n.certainty]}"
         f"{', ' + esc(n.when) if n.when else ''}; {who(n.actors)}){cite(n.evidence)}"
         for n in brief.next_steps
     ]
@@ -115,12 +117,13 @@ def brief_to_markdown(brief: Brief) -> str:
     meta = [x for x in (title, src.site, src.published, src.url) if x]
     if meta:
         out += ["*" + " · ".join(_md(m) for m in meta) + "*", ""]
+    label = labels(brief.language)
     if brief.method != "abstractive":
-        out += ["*Items in quotation marks are sentences of the article itself.*", ""]
-    for heading, entries in _lines(brief, cite, _md).items():
+        out += [f"*{label['quoted_note']}*", ""]
+    for key, entries in _lines(brief, cite, _md).items():
         if entries:
-            out += [f"## {heading}", "", *(f"- {e}" for e in entries), ""]
-    out += ["## Grounding", "", _grounding_line(brief) + "."]
+            out += [f"## {label[key]}", "", *(f"- {e}" for e in entries), ""]
+    out += [f"## {label['grounding']}", "", _grounding_line(brief) + "."]
     out += [
         f"- dropped {d.kind} `{d.path}`: {_md('; '.join(d.reasons))}"
         for d in brief.grounding.dropped
@@ -152,13 +155,14 @@ def brief_to_text(brief: Brief) -> str:
     def cite(evidence: Sequence[Citation]) -> str:
         return " " + "".join(f"[{n}]" for n in notes.numbers(evidence))
 
+    label = labels(brief.language)
     out = [_plain(brief.headline), "=" * min(len(brief.headline), 78)]
-    for heading, entries in _lines(brief, cite, _plain).items():
+    for key, entries in _lines(brief, cite, _plain).items():
         if entries:
-            out += ["", f"{heading}:", *(f"  - {e}" for e in entries)]
-    out += ["", "Grounding: " + _grounding_line(brief) + "."]
+            out += ["", f"{label[key]}:", *(f"  - {e}" for e in entries)]
+    out += ["", f"{label['grounding']}: " + _grounding_line(brief) + "."]
     if notes.order:
-        out += ["", "Sources in the article:"]
+        out += ["", f"{label['sources']}:"]
         out += [f"  [{n}] “{_plain(c.quote)}”" for n, c in enumerate(notes.order, 1)]
     return "\n".join(out) + "\n"
 
@@ -180,6 +184,7 @@ def brief_to_html(brief: Brief) -> str:
             marks.append(f'<sup><a href="#c{n}" title="{quote}">[{n}]</a></sup>')
         return "".join(marks)
 
+    label = labels(brief.language)
     sections = _lines(brief, cite, lambda t: esc(_plain(t)))
     body = [f"<h1>{esc(brief.headline)}</h1>"]
     src = brief.source
@@ -195,16 +200,19 @@ def brief_to_html(brief: Brief) -> str:
             )
     body.append(f"<p><small>{esc(_grounding_line(brief))}.</small></p>")
     if notes.order:
-        body.append('<h2>Sources in the article</h2><ol class="sources">')
+        body.append(f'<h2>{esc(label["sources"])}</h2><ol class="sources">')
         body += [
             f'<li id="c{n}"><span class="q">“{esc(_plain(c.quote))}”</span> '
             f"<small>(characters {c.start}–{c.end})</small></li>"
             for n, c in enumerate(notes.order, 1)
         ]
         body.append("</ol>")
+    lang = brief.language or "en"
+    rtl = ' dir="rtl"' if lang.split("-")[0] in ("ar", "he", "fa", "ur") else ""
     return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f'<!doctype html><html lang="{esc(lang)}"{rtl}><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        '<meta http-equiv="Content-Security-Policy" content="script-src \'none\'">'
         f"<title>{esc(brief.headline)}</title><style>{_CSS}</style></head><body>"
         + "\n".join(body)
         + "</body></html>\n"

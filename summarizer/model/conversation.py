@@ -80,7 +80,9 @@ class Conversation:
         self.model = model
         self.options = options
         self.index = index or ArticleIndex(article.text)
-        self.messages: list[dict[str, Any]] = prompts.messages(article, self.index.segments)
+        self.messages: list[dict[str, Any]] = prompts.messages(
+            article, self.index.segments, language=options.language
+        )
         self.max_tokens = options.max_tokens
         self.answers = 0
         self.usage = Usage()
@@ -205,7 +207,11 @@ class Conversation:
                 for err in exc.errors(include_url=False)
             ][:20]
         grounded = check(
-            draft, self.index, min_summary=2, fallback_headline=self.article.fallback_headline
+            draft,
+            self.index,
+            min_summary=2,
+            fallback_headline=self.article.fallback_headline,
+            language=self.options.language,
         )
         if self._best is None or len(grounded.problems) <= len(self._best.problems):
             self._best = grounded

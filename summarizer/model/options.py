@@ -43,6 +43,8 @@ class Options:
     # Tighter maxItems / maxLength in the schema sent to the model (small local models):
     # grammar-constrained servers then cannot loop inside a list or a string.
     schema_caps: tuple[int, int] | None = None
+    # The language the brief is written in (None: the article's); quotes stay verbatim.
+    language: str | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Options:
@@ -56,6 +58,7 @@ class Options:
             transport_attempts=s.transport_attempts,
             retry_max_wait_s=s.retry_max_wait_s,
             timeout_s=s.timeout_s,
+            language=s.language,
         )
 
     @property
