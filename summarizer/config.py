@@ -109,7 +109,7 @@ class Settings(BaseModel):
     chunk_overlap: int | None = Field(default=None, ge=0)
     chunk_concurrency: int = Field(default=4, ge=1, le=64)
     # Long articles: a plan that could send more HTTP requests than this is refused at once.
-    max_requests_per_brief: int = Field(default=40, ge=1)
+    max_requests_per_brief: int = Field(default=250, ge=1)
     cache: bool = True
     db: Path | None = None
     # How the model is used: "write" (it writes the brief, citing sentences), "choose" (it
@@ -118,7 +118,6 @@ class Settings(BaseModel):
     strategy: Literal["auto", "write", "choose"] = "auto"
     verify: bool = False
     language: str | None = None
-    max_cost: float | None = Field(default=None, ge=0)
     backends: dict[str, BackendProfile] = Field(default_factory=dict)
 
     sources: dict[str, str] = Field(default_factory=dict, exclude=True)

@@ -97,7 +97,6 @@ class SummarizerTable(BaseModel):
     strategy: Literal["auto", "write", "choose"] | None = None
     verify: bool | None = None
     language: str | None = None
-    max_cost: float | None = None
     backends: dict[str, BackendProfile] | None = None
 
     def flags(self) -> dict[str, Any]:
