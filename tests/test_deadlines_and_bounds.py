@@ -161,7 +161,12 @@ def test_a_plan_over_max_requests_per_brief_is_refused_before_any_call(tmp_path:
     text = long_text(150)  # about 17 chunks: 17 x 3 + 3 = 54 requests at most
     with FakeOpenAI() as server:
         settings = settings_for(
-            server.base_url, tmp_path, max_input_tokens=500, chunk_tokens=400, max_reasks=0
+            server.base_url,
+            tmp_path,
+            max_input_tokens=500,
+            chunk_tokens=400,
+            max_reasks=0,
+            max_requests_per_brief=40,
         )
         with Summarizer(settings=settings) as s, pytest.raises(ConfigurationError) as info:
             s.summarize(Article(text=text, origin="long.txt"))

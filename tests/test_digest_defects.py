@@ -185,8 +185,12 @@ def html_page(title: str, text: str) -> tuple[str, str]:
 
 
 def runs(db: Path) -> list[str]:
-    with sqlite3.connect(db) as conn:
-        return [r[0] for r in conn.execute("SELECT status FROM runs ORDER BY id")]
+    """The run rows so far (none yet while the process is still creating the database)."""
+    try:
+        with sqlite3.connect(db) as conn:
+            return [r[0] for r in conn.execute("SELECT status FROM runs ORDER BY id")]
+    except sqlite3.OperationalError:  # no runs table yet: a poll that came too early
+        return []
 
 
 # --- 1. --since filters what is shown, never what is stored ---------------------------------
