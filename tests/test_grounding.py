@@ -13,7 +13,7 @@ def test_segment_citations_become_exact_intervals() -> None:
     assert result.ok, result.problems
     r = result.report
     assert r.quotes_checked == r.quotes_verified == 8 and r.quotes_dropped == 0
-    assert r.claims_checked == r.claims_supported == 12 and r.claims_dropped == 0
+    assert r.claims_checked == r.claims_supported == 11 and r.claims_dropped == 0
     assert r.dropped == []
     for item in [*result.content.summary, *result.content.actors, *result.content.positions]:
         for c in item.evidence:

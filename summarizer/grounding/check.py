@@ -348,10 +348,13 @@ def _disputes(c: _Checker, draft: BriefDraft, names: dict[str, str]) -> list[Dis
     return out
 
 
-def _step_claims(step: DraftNextStep) -> Callable[[list[Citation]], list[Claim]]:
-    def claims(_: list[Citation]) -> list[Claim]:
+def _step_claims(c: _Checker, step: DraftNextStep) -> Callable[[list[Citation]], list[Claim]]:
+    def claims(citations: list[Citation]) -> list[Claim]:
         listed = [Claim("action", step.action, "action")]
-        if step.when:
+        said = " ".join(c.evidence_text(citations))
+        # ``when`` states a time, not an event: the article's own words for it are enough
+        # (how certain the step is, is ``certainty``'s claim).
+        if step.when and ArticleIndex(said).locate(step.when) is None:
             listed.append(Claim("when", step.when, "when"))
         if step.certainty == "scheduled":  # "proposed" and "possible" hedge: always allowed
             listed.append(Claim("certainty", step.certainty, "certainty"))
@@ -365,7 +368,7 @@ def _next_steps(c: _Checker, draft: BriefDraft, names: dict[str, str]) -> list[N
     for i, step in enumerate(draft.next_steps):
         path = f"next_steps[{i}]"
         step_ids = _ids(c, f"{path}.actors", step.actors, names)
-        cited = c.grounded(path, step, _step_claims(step))
+        cited = c.grounded(path, step, _step_claims(c, step))
         if cited is not None:
             out.append(
                 NextStep(
