@@ -191,7 +191,13 @@ def verify(
     """
     data = _load_brief(brief)
     art = article if isinstance(article, Article) else load_article(article)
-    grounded = check(_draft(data, art.text), ArticleIndex(art.text), min_summary=0)
+    # The article's own title needs no support: it is the article's words, as in a brief.
+    grounded = check(
+        _draft(data, art.text),
+        ArticleIndex(art.text),
+        min_summary=0,
+        fallback_headline=art.fallback_headline,
+    )
     dropped: dict[str, list[str]] = {}
     claims: dict[str, list[str]] = {}
     for d in grounded.report.dropped:

@@ -211,8 +211,8 @@ def test_live_embedded_brief_with_no_configuration() -> None:
         + [*brief.next_steps]
         for quote in item.evidence
     ]
-    for quote in evidence:
-        assert quote in text, f"quote not in the article: {quote!r}"
+    for c in evidence:
+        assert text[c.start : c.end] == c.quote, f"citation not at its offsets: {c!r}"
     assert brief.attempts <= 2  # the embedded tuning allows one re-ask
 
 
