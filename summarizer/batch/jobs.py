@@ -16,17 +16,15 @@ Request states: ``open`` (in its job) → ``done`` | ``reask`` (a re-ask is due)
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from summarizer.article import Article
+from summarizer.cache import Database
 from summarizer.errors import ConfigurationError
 
 __all__ = ["HANDED_ON", "OPEN", "Job", "JobStore", "NewRequest", "Request", "Settled"]
@@ -183,43 +181,19 @@ def _request(row: Any) -> Request:
     return Request(*values)
 
 
-class JobStore:
-    """A connection to the batch tables; safe to share between threads (one lock)."""
+class JobStore(Database):
+    """The batch tables on the shared database file (one connection and lock:
+    :class:`summarizer.cache.Database`)."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(
-                str(path), timeout=30.0, isolation_level=None, check_same_thread=False
-            )
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
-        except (OSError, sqlite3.Error) as exc:
-            raise ConfigurationError(f"cannot open the database {path}: {exc}") from exc
-        self._lock = threading.RLock()
+        super().__init__(path)
         self._create()
-
-    def close(self) -> None:
-        with self._lock:
-            self.conn.close()
 
     def __enter__(self) -> JobStore:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    @contextmanager
-    def tx(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.conn
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
-            self.conn.execute("COMMIT")
 
     def _create(self) -> None:
         with self.tx() as conn:
