@@ -118,6 +118,8 @@ class Settings(BaseModel):
     strategy: Literal["auto", "write", "choose"] = "auto"
     verify: bool = False
     language: str | None = None
+    # Money: a job whose estimate is above this (USD) is refused; one that reaches it stops.
+    max_cost: float | None = Field(default=None, ge=0)
     backends: dict[str, BackendProfile] = Field(default_factory=dict)
 
     sources: dict[str, str] = Field(default_factory=dict, exclude=True)

@@ -29,6 +29,8 @@ from typing import Any
 __all__ = [
     "BackendError",
     "BriefValidationError",
+    "BudgetExceededError",
+    "BudgetReachedError",
     "ConfigurationError",
     "DeliveryError",
     "InputError",
@@ -99,6 +101,15 @@ class MalformedReplyError(BackendError):
 class UnsupportedRequestError(BackendError):
     """The server rejected the request's shape (``response_format``, ``tools``): not retried;
     in mode ``auto`` the next mode is tried instead."""
+
+
+class BudgetExceededError(ConfigurationError):
+    """A job's estimated cost is above ``max_cost``: refused before any model call."""
+
+
+class BudgetReachedError(SummarizerError):
+    """The money spent reached ``max_cost``: this article was not started (it can be
+    briefed later: nothing about it is lost)."""
 
 
 class BriefValidationError(SummarizerError):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from summarizer.errors import (
     BackendError,
     BriefValidationError,
+    BudgetReachedError,
     ConfigurationError,
     DeliveryError,
     InputError,
@@ -25,6 +26,7 @@ _CODES: tuple[tuple[type[BaseException], int], ...] = (
     (BackendError, 4),
     (DeliveryError, 4),
     (BriefValidationError, 5),
+    (BudgetReachedError, PARTIAL),
 )
 
 
