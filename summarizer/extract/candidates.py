@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from summarizer.extract.actors import actor_candidates, actor_ids, find_actors
+from summarizer.extract.cased import cased_actors
 from summarizer.extract.data import (
     ActorCandidate,
     Candidates,
@@ -35,7 +37,7 @@ from summarizer.extract.data import (
     PositionCandidate,
     SegmentLike,
 )
-from summarizer.extract.lexicon import NOT_NAMES, content_words, slug
+from summarizer.extract.lexicon import NOT_NAMES, content_words, looks_english, slug
 from summarizer.extract.names import ArticleView
 from summarizer.extract.positions import position_candidates
 from summarizer.extract.steps import next_step_candidates
@@ -53,23 +55,37 @@ __all__ = [
 
 
 def propose(text: str, segments: Sequence[SegmentLike], *, title: str | None = None) -> Candidates:
-    """Candidates for a brief of ``text`` (split into ``segments``), each list ranked."""
+    """Candidates for a brief of ``text`` (split into ``segments``), each list ranked.
+
+    The summary works in every language. Actors, positions and next steps read English
+    cues, so they are proposed from English articles only; another language gets the
+    names its script shows (:mod:`.cased`) and no positions or next steps, rather than
+    English word lists misreading it (German *will* is "wants").
+    """
     art = ArticleView(text, segments, title)
-    ex = find_actors(art)
     salience = salience_of(art)
-    actors = actor_candidates(ex)
-    ids = actor_ids(ex, actors)
-    title_words = frozenset(content_words(title or ""))
     summary = summary_ranking(art, salience)
-    return Candidates(
+    base = Candidates(
         headline=headline_of(art, title, summary),
         title=title,
         body=tuple(s.id for s in art.body),
         summary=tuple(summary),
+        actors=(),
+        positions=(),
+        next_steps=(),
+        texts=dict(art.texts),
+    )
+    if not looks_english(text):
+        return replace(base, actors=tuple(cased_actors(art)))
+    ex = find_actors(art)
+    actors = actor_candidates(ex)
+    ids = actor_ids(ex, actors)
+    title_words = frozenset(content_words(title or ""))
+    return replace(
+        base,
         actors=tuple(actors),
         positions=tuple(position_candidates(ex, ids, salience, title_words)),
         next_steps=tuple(next_step_candidates(ex, ids)),
-        texts=dict(art.texts),
     )
 
 

@@ -211,6 +211,11 @@ PREPOSITIONS = frozenset(
     _words("""at of in from for with by to on near outside inside across behind under over""")
 )
 CONNECTORS = frozenset(_words("""of for on and de del der van von bin al da du la le"""))
+# Lower-case particles inside names in the Latin-script languages (*Ayuntamiento de
+# Valencia*, *Ursula von der Leyen*); never the first or last word of a name.
+PARTICLES = frozenset(
+    _words("""de del della di da do dos das du des la le van von der den ten ter y e i al bin""")
+)
 NOT_TOPICS = frozenset(
     _words(
         """think thinks like made make makes around otherwise never back always away call
@@ -227,6 +232,21 @@ HONORIFICS = frozenset(["mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "s
 
 WORD_RE = re.compile(r"[^\W_][\w'’\-]*")
 QUOTES = '"“”«»'
+# What ends a sentence in the scripts the segmenter knows (a line without it is a headline).
+SENTENCE_ENDS = (".", "!", "?", '"', "”", "。", "！", "？", "」", "』", "؟", "।", "»")
+
+# Scripts written without spaces between words, and about how many characters make a word
+# there: Han and kana (about two), Thai, Lao, Khmer and Myanmar (about four). Hangul is
+# written with spaces, so it counts as words like Latin script does.
+_HAN_KANA = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_SOUTHEAST = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
+_HAN_KANA_RE = re.compile(f"[{_HAN_KANA}]")
+_SOUTHEAST_RE = re.compile(f"[{_SOUTHEAST}]")
+_UNSPACED_RE = re.compile(f"[{_HAN_KANA}{_SOUTHEAST}]+")
+# Runs of Han and katakana: the characters that carry content (hiragana is mostly particles).
+_CONTENT_HAN_RE = re.compile("[\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+# The most frequent English function words: a share of them tells English from the rest.
+_ENGLISH_MARKERS = frozenset(_words("the and of to in is was that for on with said by are has"))
 
 # --- small helpers ---
 
@@ -243,11 +263,36 @@ def stem_word(word: str) -> str:
 
 
 def content_words(text: str) -> list[str]:
-    return [
+    """Counted words: English-normalized words of 3+ letters, and the character bigrams of
+    Han and katakana runs (Chinese and Japanese have no spaces to find words by)."""
+    bigrams = [run[i : i + 2] for run in _CONTENT_HAN_RE.findall(text) for i in range(len(run) - 1)]
+    if bigrams or _UNSPACED_RE.search(text):
+        text = _UNSPACED_RE.sub(" ", text)
+    words = [
         stem_word(w)
         for w in WORD_RE.findall(text)
         if w.lower() not in STOP and len(w) > 2 and not w[0].isdigit()
     ]
+    return words + bigrams
+
+
+def text_length(text: str) -> int:
+    """How many words a text has: spaced words, plus the characters of scripts written
+    without spaces divided by their usual word length (2 for Han and kana, 4 for Thai)."""
+    if not _UNSPACED_RE.search(text):
+        return len(text.split())
+    han = len(_HAN_KANA_RE.findall(text))
+    southeast = len(_SOUTHEAST_RE.findall(text))
+    return len(_UNSPACED_RE.sub(" ", text).split()) + han // 2 + southeast // 4
+
+
+def looks_english(text: str) -> bool:
+    """Whether the article is English, by the share of its words that are the commonest
+    English function words (about a fifth in English news, almost none elsewhere)."""
+    words = [w.lower() for w in WORD_RE.findall(text[:6000])]
+    if not words:
+        return False
+    return sum(w in _ENGLISH_MARKERS for w in words) / len(words) >= 0.08
 
 
 def slug(name: str) -> str:

@@ -22,9 +22,11 @@ from summarizer.extract.lexicon import (
     NOT_NAMES,
     ORG_CUES,
     QUOTES,
+    SENTENCE_ENDS,
     WORD_RE,
     has_cue,
     normalize,
+    text_length,
 )
 
 __all__ = ["CAP_WORD", "NAME_RE", "ArticleView", "NameSpan", "strip_dateline"]
@@ -67,8 +69,8 @@ class ArticleView:
             # A first line without final punctuation is a headline, not body.
             looks_headline = (
                 i == 0
-                and not seg.text.rstrip().endswith((".", "!", "?", '"', "”"))
-                and len(seg.text.split()) <= 20
+                and not seg.text.rstrip().endswith(SENTENCE_ENDS)
+                and text_length(seg.text) <= 20
                 and len(self.segments) > 2
             )
             if is_title_line or looks_headline:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pydantic import ValidationError
+
 from summarizer.brief import BriefDraft, Usage
 from summarizer.errors import BriefValidationError
 from summarizer.extract.candidates import propose
@@ -29,6 +31,13 @@ async def choose(article: Article, *, transport: Transport, model: str, strict: 
     index = ArticleIndex(article.text)
     segments = index.segments
     candidates = propose(article.text, segments, title=article.title)
+    if not candidates.summary:  # no sentence at all: there is nothing to choose from
+        raise BriefValidationError(
+            "the article has no sentence to propose for a summary",
+            source=article.label,
+            attempts=0,
+            problems=["no summary candidates"],
+        )
     usage = Usage()
     completion = await transport.acomplete(
         build_request(article, segments, candidates, model=model), usage
@@ -41,7 +50,16 @@ async def choose(article: Article, *, transport: Transport, model: str, strict: 
     for field in ("summary", "actors", "positions", "disputes", "next_steps"):
         for item in answer.get(field, []):
             item.pop("extractive", None)  # the check marks an item that is its cited sentence
-    draft = BriefDraft.model_validate(answer)
+    try:
+        draft = BriefDraft.model_validate(answer)
+    except ValidationError as exc:  # a shape the candidates should never give: say so, exit 5
+        raise BriefValidationError(
+            f"the chosen brief is not valid: {exc.errors()[0]['msg']}",
+            source=article.label,
+            attempts=1,
+            usage=usage,
+            problems=[str(e["msg"]) for e in exc.errors()],
+        ) from exc
     grounded = check(draft, index, min_summary=0, fallback_headline=article.fallback_headline)
     if strict and not grounded.ok:
         raise BriefValidationError(

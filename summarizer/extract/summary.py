@@ -1,5 +1,9 @@
 """Summary candidates and the headline: the lead and the segments most central to the
 article (by how widely their content words recur), ranked.
+
+Works in every script: lengths are counted in words where words are spaced and in
+characters where they are not (:func:`.lexicon.text_length`), and Chinese and Japanese
+content is counted as character bigrams (:func:`.lexicon.content_words`).
 """
 
 from __future__ import annotations
@@ -7,10 +11,13 @@ from __future__ import annotations
 import math
 from collections import Counter
 
-from summarizer.extract.lexicon import QUOTES, content_words
+from summarizer.extract.data import SegmentLike
+from summarizer.extract.lexicon import QUOTES, content_words, text_length
 from summarizer.extract.names import ArticleView
 
 __all__ = ["headline_of", "salience_of", "summary_ranking"]
+
+HEADLINE_CHARS = 200  # the draft headline's limit (brief.BriefDraft)
 
 
 def salience_of(art: ArticleView) -> Counter[str]:
@@ -24,11 +31,21 @@ def salience_of(art: ArticleView) -> Counter[str]:
 
 
 def summary_ranking(art: ArticleView, salience: Counter[str]) -> list[int]:
-    """Body segments ranked for the summary: lead first, then the most central."""
+    """Body segments ranked for the summary: lead first, then the most central.
+
+    Segments under six words are left out, unless nothing else is left: an article of
+    short lines still has a summary (its lines, lead first), and so does one whose body is
+    empty but for a headline-like line.
+    """
+    ranked = _ranked(art.body, salience, min_words=6)
+    return ranked or _ranked(art.body or art.segments, salience, min_words=1)
+
+
+def _ranked(segments: list[SegmentLike], salience: Counter[str], *, min_words: int) -> list[int]:
     scored: list[tuple[float, int]] = []
-    for rank, seg in enumerate(art.body):
+    for rank, seg in enumerate(segments):
         words = content_words(seg.text)
-        if len(seg.text.split()) < 6:
+        if text_length(seg.text) < min_words:
             continue
         central = sum(salience.get(w, 0) - 1 for w in set(words)) / math.sqrt(len(words) + 1)
         lead = 3.0 / (1 + rank)
@@ -40,11 +57,17 @@ def summary_ranking(art: ArticleView, salience: Counter[str]) -> list[int]:
 
 
 def headline_of(art: ArticleView, title: str | None, summary: list[int]) -> str:
-    """The title, else a headline line above the body, else the best summary segment."""
-    headline = (title or "").strip()
-    if not headline:
-        first = art.segments[0].text if art.segments else ""
-        headline = first if first and art.body and first != art.body[0].text else ""
-    if not headline and summary:
-        headline = art.texts[summary[0]]
-    return " ".join(headline.split())
+    """The title, else a headline line above the body, else the best summary segment; the
+    first of them that fits a headline's 200 characters, else none (the grounding then
+    stands in the article's title or first summary sentence, and reports it)."""
+    first = art.segments[0].text if art.segments else ""
+    options = [
+        title or "",
+        first if first and art.body and first != art.body[0].text else "",
+        art.texts[summary[0]] if summary else "",
+    ]
+    for option in options:
+        headline = " ".join(option.split())
+        if headline and len(headline) <= HEADLINE_CHARS:
+            return headline
+    return ""
