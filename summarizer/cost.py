@@ -3,8 +3,10 @@
 Prices come from pydantic's ``genai-prices`` (a maintained, versioned snapshot of the
 providers' price pages, with batch rates where a provider publishes them; no network call:
 its bundled snapshot is used). The provider is identified by the base URL (api.openai.com,
-openrouter.ai, ...); a local or self-hosted server, or a model the list does not know, has no
-price: :func:`price` returns None, never a guess.
+openrouter.ai, ...), or named outright (``provider``: a genai-prices provider id such as
+``openai``) for a provider's model served from another address (a proxy, a gateway, a test
+server); a local or self-hosted server, or a model the list does not know, has no price:
+:func:`price` returns None, never a guess.
 """
 
 from __future__ import annotations
@@ -20,38 +22,48 @@ log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=256)
-def _rate(model: str, base_url: str, batch: bool) -> tuple[float, float] | None:
+def _rate(
+    model: str, base_url: str | None, batch: bool, provider: str | None = None
+) -> tuple[float, float] | None:
     """USD per input token and per output token, or None when unknown."""
+    million = 1_000_000
+    try:
+        per_in = _price_of(million, 0, model, base_url, batch, provider) / million
+        per_out = _price_of(0, million, model, base_url, batch, provider) / million
+    except (LookupError, ValueError) as exc:
+        log.debug("no price for %s at %s (provider %s): %s", model, base_url, provider, exc)
+        return None
+    return per_in, per_out
+
+
+def _price_of(
+    tokens_in: int, tokens_out: int, model: str, url: str | None, batch: bool, provider: str | None
+) -> float:
     from genai_prices import Usage as Tokens
     from genai_prices import calc_price
 
+    tokens = Tokens(input_tokens=tokens_in, output_tokens=tokens_out)
     context = {"processing": "batch"} if batch else None
-    try:
-        million = 1_000_000
-        result = calc_price(
-            Tokens(input_tokens=million, output_tokens=0),
-            model_ref=model,
-            provider_api_url=base_url,
-            price_context=context,
-        )
-        per_in = float(result.total_price) / million
-        result = calc_price(
-            Tokens(input_tokens=0, output_tokens=million),
-            model_ref=model,
-            provider_api_url=base_url,
-            price_context=context,
-        )
-        return per_in, float(result.total_price) / million
-    except (LookupError, ValueError) as exc:
-        log.debug("no price for %s at %s: %s", model, base_url, exc)
-        return None
+    if provider:
+        found = calc_price(tokens, model, provider_id=provider, price_context=context)
+    else:
+        found = calc_price(tokens, model, provider_api_url=url, price_context=context)
+    return float(found.total_price)
 
 
-def price(usage: Usage, *, model: str, base_url: str | None, batch: bool = False) -> Cost | None:
-    """The cost of ``usage`` at ``model``'s published price, or None when it is not known."""
-    if not base_url:
+def price(
+    usage: Usage,
+    *,
+    model: str,
+    base_url: str | None,
+    batch: bool = False,
+    provider: str | None = None,
+) -> Cost | None:
+    """The cost of ``usage`` at ``model``'s published price, or None when it is not known
+    (``provider``: price as this genai-prices provider, whatever the base URL)."""
+    if not base_url and not provider:
         return None
-    rate = _rate(model, base_url.rstrip("/"), batch)
+    rate = _rate(model, base_url.rstrip("/") if base_url else None, batch, provider)
     if rate is None:
         return None
     amount = usage.prompt_tokens * rate[0] + usage.completion_tokens * rate[1]

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from summarizer.article import Article, Limits, load_article
-from summarizer.brief import SCHEMA_VERSION, Brief, SourceInfo, Usage, method_of
+from summarizer.brief import SCHEMA_VERSION, Brief, Cost, SourceInfo, Usage, method_of
 from summarizer.config import Settings, load_settings
 from summarizer.errors import SummarizerError
 from summarizer.model import portal
@@ -24,6 +24,7 @@ from summarizer.model.conversation import Outcome, conversations, drive
 from summarizer.model.options import Options
 from summarizer.model.transport import Transport
 from summarizer.prompts import Prompts, load_prompts
+from summarizer.spend import Estimate, Ledger, estimate_article
 
 if TYPE_CHECKING:
     import httpx2
@@ -62,7 +63,9 @@ class Summarizer:
     Options left ``None`` come from the environment, the config file, then defaults.
     ``transport`` is an ``httpx2`` transport (``httpx2.MockTransport(handler)``, any
     ``httpx2.AsyncBaseTransport``) that the model requests go through instead of the
-    network; see :mod:`summarizer.testing`.
+    network; see :mod:`summarizer.testing`. ``max_cost`` (USD) bounds what this
+    Summarizer's fresh briefs may spend; ``price_provider`` (a genai-prices provider id)
+    prices a provider's model served from another base URL (see docs/cost.md).
     """
 
     def __init__(
@@ -81,6 +84,8 @@ class Summarizer:
         strategy: str | None = None,
         verify: bool | None = None,
         language: str | None = None,
+        max_cost: float | None = None,
+        price_provider: str | None = None,
         settings: Settings | None = None,
         cache: BriefCache | None = None,
         transport: httpx2.AsyncBaseTransport | None = None,
@@ -99,6 +104,7 @@ class Summarizer:
             "strategy": strategy,
             "verify": verify,
             "language": language,
+            "max_cost": max_cost,
         }
         self.settings = settings if settings is not None else load_settings(flags)
         if self.settings.language:  # an unknown code is a configuration error (exit 2), now
@@ -115,6 +121,8 @@ class Summarizer:
         self._start_lock = threading.Lock()
         self._local: LocalServer | None = None
         self._planner: Planner | None = None
+        self.price_provider = price_provider
+        self.ledger = Ledger(self.settings.max_cost)
 
     def _options(self) -> Options:
         """The request options, tuned for the embedded server (before it starts: the cache
@@ -210,12 +218,9 @@ class Summarizer:
     def _assemble(
         self, article: Article, outcome: Outcome, started: float, *, batch: bool = False
     ) -> Brief:
-        from summarizer.cost import price
-
         usage = outcome.usage
         if not self.backend.embedded:  # the embedded model costs nothing but time
-            usage.cost = price(usage, model=self.backend.model, base_url=self.backend.base_url,
-                               batch=batch)  # fmt: skip
+            usage.cost = self.price(usage, batch=batch)
         return Brief.model_validate(
             {
                 **outcome.draft.model_dump(),
@@ -284,6 +289,41 @@ class Summarizer:
         if self.cache is not None and entry is not None:
             self.cache.put_brief(entry[0], brief, entry[1])
         return brief
+
+    # --- money (summarizer/spend.py) ---
+
+    def price(self, usage: Usage, *, batch: bool = False) -> Cost | None:
+        """What ``usage`` costs with this backend (the embedded model: nothing; unknown:
+        None)."""
+        if self.backend.embedded:
+            return Cost(amount=0.0, batch=batch)
+        from summarizer.cost import price
+
+        model, url = self.backend.model, self.backend.base_url
+        return price(usage, model=model, base_url=url, batch=batch, provider=self.price_provider)
+
+    @property
+    def _priced(self) -> str:
+        return f"model {self.backend.model} at {self.backend_label}"
+
+    @property
+    def spent(self) -> float:
+        """USD spent by this Summarizer's fresh briefs (failed ones included), from their
+        ``usage.cost``."""
+        return self.ledger.spent
+
+    def estimate(self, source: Source, *, batch: bool = False) -> Estimate:
+        """What briefing ``source`` would take (no model call; a cached brief: nothing)."""
+        article = (
+            source if isinstance(source, Article) else load_article(source, limits=self.limits)
+        )
+        if self._cached(article, None)[0] is not None:
+            return Estimate.free(batch=batch)
+        return estimate_article(self, article, batch=batch)
+
+    def check_budget(self, estimate: Estimate) -> None:
+        """Raise BudgetExceededError when ``estimate`` is above ``max_cost`` (exit 2)."""
+        self.ledger.check(estimate, what=self._priced)
 
     # --- the model ---
 
@@ -371,6 +411,25 @@ class Summarizer:
         brief = self._assemble(article, outcome, started)
         return brief.model_copy(update={"chunks": len(plan.chunks)})
 
+    async def _fresh(self, article: Article, strict: bool | None, started: float) -> Brief:
+        """:meth:`_brief` within the budget: its estimate reserved before, its cost after."""
+        reserved = 0.0
+        if self.ledger.max_cost is not None:
+            reserved = self.ledger.reserve(
+                estimate_article(self, article), what=self._priced, label=article.label
+            )
+        cost: Cost | None = None
+        try:
+            brief = await self._brief(article, strict, started)
+            cost = brief.usage.cost
+        except SummarizerError as exc:  # a failed brief's calls were paid for too
+            if isinstance(exc.usage, Usage) and not self.backend.embedded:
+                cost = self.price(exc.usage)
+            raise
+        finally:
+            self.ledger.settle(reserved, cost)
+        return brief
+
     def summarize(self, source: Source, *, strict: bool | None = None) -> Brief:
         """Brief one article (text, path, URL or Article); a cached brief costs no call."""
         started = time.perf_counter()
@@ -378,7 +437,7 @@ class Summarizer:
         hit, entry = self._cached(article, strict)
         if hit is not None:
             return hit
-        return self._remember(portal.call(self._brief(article, strict, started)), entry)
+        return self._remember(portal.call(self._fresh(article, strict, started)), entry)
 
     async def asummarize(self, source: Source, *, strict: bool | None = None) -> Brief:
         """Async twin of :meth:`summarize`."""
@@ -390,7 +449,7 @@ class Summarizer:
         hit, entry = self._cached(article, strict)
         if hit is not None:
             return hit
-        return self._remember(await self._brief(article, strict, started), entry)
+        return self._remember(await self._fresh(article, strict, started), entry)
 
     async def summarize_many(
         self, sources: Iterable[Source], *, concurrency: int = 8, strict: bool | None = None
@@ -433,6 +492,8 @@ class SummarizerOptions(TypedDict, total=False):
     strategy: str | None
     verify: bool | None
     language: str | None
+    max_cost: float | None
+    price_provider: str | None
     settings: Settings | None
     cache: BriefCache | None
     transport: httpx2.AsyncBaseTransport | None
