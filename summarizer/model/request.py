@@ -1,24 +1,37 @@
 """The request for one answer: messages, sampling options and the schema, shaped for a mode.
 
-instructor's ``handle_response_model`` builds the ``tools`` and ``json`` requests;
-``strict`` and ``json_schema`` requests are built here, because instructor's JSON_SCHEMA
-mode does not mark the schema strict.
+Every mode sends the same lean *wire schema* (:func:`wire_schema`): the draft schema with
+its ``$ref``s inlined and no titles or descriptions (every field's rule is written once, in
+the system prompt), the segment numbers bounded by the article's sentence count. Pydantic's
+``BriefDraft`` still validates the answers, with every limit of the full schema. The
+``json`` mode puts the schema into the system message as compact JSON (instructor's
+indented copy cost 2,262 tokens; docs/scale.md).
 """
 
 from __future__ import annotations
 
-import copy
+import json
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from summarizer.brief import BriefDraft, cite_range, draft_json_schema
+from summarizer.brief import cite_range, draft_json_schema
 
 if TYPE_CHECKING:
     from openai.types.chat import ChatCompletion
 
     from summarizer.model.options import Options
 
-__all__ = ["build_request", "raw_text"]
+__all__ = [
+    "JSON_MODE_INSTRUCTION",
+    "TOOL_NAME",
+    "build_request",
+    "compact",
+    "raw_text",
+    "wire_schema",
+]
+
+TOOL_NAME = "BriefDraft"
+JSON_MODE_INSTRUCTION = "\n\nAnswer with one JSON object (not the schema) following this schema:\n"
 
 
 def build_request(
@@ -32,30 +45,29 @@ def build_request(
 ) -> dict[str, Any]:
     """Keyword arguments for ``chat.completions.create``; ``segments``: how many numbered
     sentences the article has (the range of segment numbers the model may cite)."""
-    from instructor.processing import handle_response_model
-
-    base: dict[str, Any] = {
+    kwargs: dict[str, Any] = {
         "model": model,
         "messages": list(messages),
         "max_tokens": max_tokens,
         "temperature": options.temperature,
     }
     if options.seed is not None:
-        base["seed"] = options.seed
+        kwargs["seed"] = options.seed
     if options.extra_body:
-        base["extra_body"] = dict(options.extra_body)
-    schema = _draft_schema(mode == "strict", segments)
+        kwargs["extra_body"] = dict(options.extra_body)
+    schema = wire_schema(segments, strict=mode == "strict", caps=options.schema_caps)
     if mode in ("strict", "json_schema"):
-        named = {"name": "BriefDraft", "schema": schema, "strict": mode == "strict"}
-        base["response_format"] = {"type": "json_schema", "json_schema": named}
-        kwargs = base
+        named = {"name": TOOL_NAME, "schema": schema, "strict": mode == "strict"}
+        kwargs["response_format"] = {"type": "json_schema", "json_schema": named}
+    elif mode == "tools":
+        function = {"name": TOOL_NAME, "parameters": schema}
+        kwargs["tools"] = [{"type": "function", "function": function}]
+        kwargs["tool_choice"] = {"type": "function", "function": {"name": TOOL_NAME}}
+    elif mode == "json":
+        kwargs["messages"] = _with_schema(kwargs["messages"], schema)
+        kwargs["response_format"] = {"type": "json_object"}
     else:
-        _, kwargs = handle_response_model(BriefDraft, mode=_mode_enum(mode), **base)
-        for tool in kwargs.get("tools") or []:  # cite numbers: the grammar allows no quote
-            tool["function"]["parameters"] = copy.deepcopy(schema)
-    if options.schema_caps:
-        kwargs = copy.deepcopy(kwargs)
-        _tighten(kwargs.get("tools") or kwargs.get("response_format"), *options.schema_caps)
+        raise ValueError(f"unknown mode {mode!r}")
     return kwargs
 
 
@@ -70,62 +82,113 @@ def raw_text(completion: ChatCompletion) -> str:
     return message.content or ""
 
 
-def _mode_enum(mode: str) -> Any:
-    from instructor import Mode
-
-    return {
-        "strict": Mode.JSON_SCHEMA,
-        "json_schema": Mode.JSON_SCHEMA,
-        "tools": Mode.TOOLS,
-        "json": Mode.JSON,
-    }[mode]
+def compact(schema: Any) -> str:
+    """JSON without the spaces after separators (what a token costs is what is sent)."""
+    return json.dumps(schema, separators=(",", ":"), ensure_ascii=False)
 
 
-def _tighten(node: Any, max_items: int, max_length: int, *, names: bool = False) -> None:
-    """Lower every maxItems / maxLength in place and drop titles and descriptions.
-
-    Only for small local models (``Options.schema_caps``): the caps bound what the grammar
-    lets them write, and the schema's prose costs them prompt time for no gain.
-    """
-    if isinstance(node, dict):
-        if not names:
-            node.pop("title", None)
-            node.pop("description", None)
-            if "maxItems" in node:
-                node["maxItems"] = min(node["maxItems"], max_items)
-                node["minItems"] = min(node.get("minItems", 0), node["maxItems"])
-            if "maxLength" in node:
-                node["maxLength"] = min(node["maxLength"], max_length)
-        for key, value in node.items():
-            _tighten(
-                value, max_items, max_length, names=key in ("properties", "$defs") and not names
-            )
-    elif isinstance(node, list):
-        for value in node:
-            _tighten(value, max_items, max_length)
+def _with_schema(messages: list[dict[str, Any]], schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """``messages`` with the schema appended to the system message (``json`` mode)."""
+    out = [dict(m) for m in messages]
+    system = next((m for m in out if m["role"] == "system"), None)
+    text = JSON_MODE_INSTRUCTION.lstrip("\n") + compact(schema)
+    if system is None:
+        out.insert(0, {"role": "system", "content": text})
+    else:
+        system["content"] = system["content"].rstrip("\n") + JSON_MODE_INSTRUCTION + compact(schema)
+    return out
 
 
 # Keywords outside OpenAI's strict subset: a strict request that carries them can be refused.
 # Their limits still hold: pydantic checks them on our side and a violation is re-asked.
 _NOT_STRICT = frozenset({"minLength", "maxLength", "minItems", "maxItems"})
-
-
-def _strict_subset(node: Any, *, names: bool = False) -> Any:
-    """``node`` without the keywords of :data:`_NOT_STRICT` (``names``: a map of field names)."""
-    if isinstance(node, dict):
-        return {
-            key: _strict_subset(value, names=key in ("properties", "$defs") and not names)
-            for key, value in node.items()
-            if names or key not in _NOT_STRICT
-        }
-    if isinstance(node, list):
-        return [_strict_subset(value) for value in node]
-    return node
+# Not sent (pydantic still checks the limits): the system prompt says what each field holds.
+_DROPPED = frozenset({"title", "description", "$defs", "maxLength", "maxItems"})
+_COUNTED = frozenset({"summary"})  # lists whose length is a rule ("2 to 4 sentences")
+_CITE = "#/$defs/cite"  # the one definition kept: a citation list, used by every item
 
 
 @lru_cache(maxsize=64)
-def _draft_schema(strict: bool, segments: int) -> dict[str, Any]:
-    """The draft schema for an article of ``segments`` numbered sentences (shared: copy it
-    before changing it)."""
-    schema = cite_range(draft_json_schema(), segments)
-    return _strict_subset(schema) if strict else schema
+def wire_schema(
+    segments: int, *, strict: bool = False, caps: tuple[int, int] | None = None
+) -> dict[str, Any]:
+    """The draft schema as sent to the model (shared: copy it before changing it).
+
+    Kept, because a grammar-constrained server (llama.cpp) compiles them into its grammar
+    and OpenAI's strict mode requires them: every type, enum, ``required`` list and
+    ``additionalProperties: false``; the citation list (one to three segment numbers in
+    ``1..segments``) and the summary's length. Dropped: titles and descriptions (the system
+    prompt says what each field holds), the other length limits (pydantic checks them and a
+    violation is re-asked), and the ``$defs`` indirection except for the citation list.
+    ``strict`` drops the keywords outside OpenAI's strict subset; ``caps`` (max items, max
+    characters: small local models) bounds every list and string, so a grammar-constrained
+    small model cannot loop inside one.
+    """
+    full = cite_range(draft_json_schema(), segments)
+    evidence = full["$defs"]["DraftSummarySentence"]["properties"]["evidence"]
+    lean = _Lean(full["$defs"], strict=strict, caps=caps)
+    schema: dict[str, Any] = lean(full)
+    schema["$defs"] = {"cite": lean(evidence, keep={"maxItems"})}
+    return schema
+
+
+class _Lean:
+    """One pass over the draft schema: refs inlined, prose and most limits dropped."""
+
+    def __init__(
+        self, definitions: dict[str, Any], *, strict: bool, caps: tuple[int, int] | None
+    ) -> None:
+        self.definitions = definitions
+        self.strict = strict
+        self.caps = caps
+
+    def __call__(self, node: Any, keep: frozenset[str] | set[str] = frozenset()) -> Any:
+        if isinstance(node, list):
+            return [self(value) for value in node]
+        if not isinstance(node, dict):
+            return node
+        if "$ref" in node:
+            return self(self.definitions[node["$ref"].rsplit("/", 1)[-1]], keep)
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if (key in _DROPPED and key not in keep) or (self.strict and key in _NOT_STRICT):
+                continue
+            out[key] = self._properties(value) if key == "properties" else self(value)
+        nullable = _nullable(out)
+        if nullable is not None:
+            out = nullable
+        if self.caps is not None and not self.strict:
+            _cap(out, node, *self.caps)
+        return out
+
+    def _properties(self, fields: dict[str, Any]) -> dict[str, Any]:
+        """A map of field names (not of keywords): citations by reference."""
+        return {
+            name: {"$ref": _CITE}
+            if name == "evidence"
+            else self(field, {"maxItems"} if name in _COUNTED else frozenset())
+            for name, field in fields.items()
+        }
+
+
+def _nullable(node: dict[str, Any]) -> dict[str, Any] | None:
+    """``{"anyOf": [{"type": T, ...}, {"type": "null"}]}`` as ``{"type": [T, "null"], ...}``
+    (half the tokens; llama.cpp, vLLM and OpenAI's strict mode all read type lists)."""
+    options = node.get("anyOf")
+    if set(node) != {"anyOf"} or not isinstance(options, list) or len(options) != 2:
+        return None
+    value, null = options
+    if null != {"type": "null"} or not isinstance(value.get("type"), str):
+        return None
+    return {**value, "type": [value["type"], "null"]}
+
+
+def _cap(node: dict[str, Any], original: dict[str, Any], max_items: int, length: int) -> None:
+    """Bound ``node``'s list length and string length (``Options.schema_caps``)."""
+    kind = node.get("type")
+    if kind == "array":
+        node["maxItems"] = min(original.get("maxItems", max_items), max_items)
+        if "minItems" in node:
+            node["minItems"] = min(node["minItems"], node["maxItems"])
+    elif (kind == "string" or kind == ["string", "null"]) and "enum" not in node:
+        node["maxLength"] = min(original.get("maxLength", length), length)
