@@ -29,6 +29,7 @@ from summarizer.spend import Estimate, Ledger, estimate_article
 if TYPE_CHECKING:
     import httpx2
 
+    from summarizer.batch.collect import BatchJob
     from summarizer.cache import BriefCache
     from summarizer.grounding import ArticleIndex
     from summarizer.longform.budget import Planner
@@ -450,6 +451,14 @@ class Summarizer:
         if hit is not None:
             return hit
         return self._remember(await self._fresh(article, strict, started), entry)
+
+    def submit_batch(self, sources: Iterable[Source], *, strict: bool | None = None) -> BatchJob:
+        """Queue ``sources`` through the provider's Batch API (half price, within 24 h); see
+        :func:`summarizer.batch.submit_batch`. Refused above ``max_cost`` (estimated at batch
+        rates); ``.status()`` and ``.collect()`` on the job that comes back."""
+        from summarizer.batch.collect import submit_batch
+
+        return submit_batch(self, sources, strict=strict)
 
     async def summarize_many(
         self, sources: Iterable[Source], *, concurrency: int = 8, strict: bool | None = None

@@ -32,9 +32,11 @@ if TYPE_CHECKING:
 __all__ = [
     "EXPECTED_COMPLETION_TOKENS",
     "Estimate",
+    "answer_tokens",
     "Ledger",
     "dollars",
     "estimate_article",
+    "estimate_request",
     "request_tokens",
 ]
 
@@ -98,7 +100,9 @@ def request_tokens(kwargs: dict[str, Any]) -> int:
     return total
 
 
-def _answer_tokens(kwargs: dict[str, Any]) -> int:
+def answer_tokens(kwargs: dict[str, Any]) -> int:
+    """The answer tokens expected of a request: :data:`EXPECTED_COMPLETION_TOKENS`, at most
+    its ``max_tokens``."""
     return min(EXPECTED_COMPLETION_TOKENS, int(kwargs.get("max_tokens") or 0) or 10**9)
 
 
@@ -126,28 +130,30 @@ def _tokens(s: Summarizer, article: Article) -> tuple[int, int, int]:
         s.settings, s.backend, s.prompts, base_url=s.backend.base_url or "",
         max_tokens=options.max_tokens,
     )  # fmt: skip
-    if planner.fits_offline(article):
+    window = planner.window(probe=False) or (DEFAULT_WINDOW, "default")
+    chunks = []
+    if not planner.fits_offline(article):  # too long for the window known offline: cut
+        budget = planner.budget(article, TokenCounter(), window)
+        chunks = split(article.text, chunk_tokens=budget.chunk_tokens, overlap=budget.chunk_overlap)
+    if len(chunks) < 2:
         if s.strategy == "choose":
             return _choose_tokens(article, model)
         kwargs = Conversation(article, s.prompts, mode=mode, model=model, options=options).request()
-        return 1, request_tokens(kwargs), _answer_tokens(kwargs)
-    window = planner.window(probe=False) or (DEFAULT_WINDOW, "default")
-    budget = planner.budget(article, TokenCounter(), window)
-    chunks = split(article.text, chunk_tokens=budget.chunk_tokens, overlap=budget.chunk_overlap)
+        return 1, request_tokens(kwargs), answer_tokens(kwargs)
     prompt = completion = 0
     for chunk in chunks:
         part = Article(text=chunk.text, title=article.title, published=article.published)
         conv = Conversation(part, s.prompts, mode=mode, model=model, options=options)
         kwargs = conv.request()
         prompt += request_tokens(kwargs)
-        completion += _answer_tokens(kwargs)
+        completion += answer_tokens(kwargs)
     # The consolidating call: its instructions and schema, and the parts' summaries, which
     # the reducer trims to the window.
     merge = s.prompts.merge_messages(article, [], total=len(chunks))
     kwargs = {**kwargs, "messages": merge}
     shown = min(len(chunks) * EXPECTED_COMPLETION_TOKENS, budget.max_input_tokens)
     prompt += request_tokens(kwargs) + shown
-    completion += _answer_tokens(kwargs)
+    completion += answer_tokens(kwargs)
     return len(chunks) + 1, prompt, completion
 
 
@@ -160,6 +166,13 @@ def _choose_tokens(article: Article, model: str) -> tuple[int, int, int]:
     candidates = propose(article.text, segments, title=article.title)
     kwargs = build_request(article, segments, candidates, model=model)
     return 1, request_tokens(kwargs), int(kwargs.get("max_tokens") or 0)
+
+
+def estimate_request(s: Summarizer, kwargs: dict[str, Any], *, batch: bool = False) -> Estimate:
+    """The estimate of one request as built (a batch line's body, for instance)."""
+    prompt, completion = request_tokens(kwargs), answer_tokens(kwargs)
+    usage = Usage(prompt_tokens=prompt, completion_tokens=completion)
+    return Estimate(1, prompt, completion, s.price(usage, batch=batch))
 
 
 def estimate_article(s: Summarizer, article: Article, *, batch: bool = False) -> Estimate:

@@ -130,8 +130,12 @@ def parse_completion(body: dict[str, Any]) -> ChatCompletion:
         ) from exc
 
 
-def assemble(summarizer: Summarizer, article: Article, outcome: Outcome) -> Brief:
-    return summarizer._assemble(article, outcome, time.perf_counter())
+def assemble(
+    summarizer: Summarizer, article: Article, outcome: Outcome, *, batch: bool = True
+) -> Brief:
+    """The brief of a collected conversation, priced at the batch rate (``batch=False``: at
+    the live rate, when its last answers were asked live)."""
+    return summarizer._assemble(article, outcome, time.perf_counter(), batch=batch)
 
 
 def live_complete(summarizer: Summarizer, kwargs: dict[str, Any], usage: Usage) -> ChatCompletion:

@@ -11,6 +11,7 @@ the state its collector saw, and the briefs are read back from the store.
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from collections.abc import Iterable, Sequence
@@ -22,14 +23,15 @@ from summarizer.batch.api import TERMINAL, BatchAPI
 from summarizer.batch.jobs import OPEN, RETRYABLE, Job, JobStore, NewRequest, Request, Settled
 from summarizer.batch.jsonl import OutputLine, parse_output
 from summarizer.batch.runner import Batches, describe, replay
-from summarizer.brief import Brief
-from summarizer.errors import BackendError, SummarizerError
+from summarizer.brief import Brief, Cost, Usage
+from summarizer.errors import BackendError, ConfigurationError, SummarizerError
 from summarizer.pipeline import BriefResult
+from summarizer.spend import dollars
 
 if TYPE_CHECKING:
     from summarizer.pipeline import Source, Summarizer
 
-__all__ = ["BatchJob", "NotReadyError", "open_batches", "submit_batch"]
+__all__ = ["BatchJob", "NotReadyError", "open_batches", "spent", "submit_batch"]
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +147,8 @@ def submit_batch(
         if req.cache_key in busy:
             done.in_flight[req.article.label] = busy[req.cache_key]
     new = [r for r in new if r.cache_key not in busy]
+    if new and summarizer.ledger.max_cost is not None:  # refused before any upload
+        summarizer.check_budget(batches.estimate(new, strict=strict))
     jobs = batches.submit(new, strict=strict) if new else []
     return BatchJob(batches, jobs, done)
 
@@ -224,13 +228,18 @@ def _live(batches: Batches, job: Job, req: Request) -> Settled:
             return Settled(req.custom_id, "failed", history, error=f"live: {exc}")
     except SummarizerError as exc:
         return Settled(req.custom_id, "failed", history, error=f"invalid: {exc}")
-    brief = adapter.assemble(s, req.article, state.outcome)
+    brief = adapter.assemble(s, req.article, state.outcome, batch=False)  # an upper bound
     return Settled(req.custom_id, "done", history, brief=brief.model_dump_json())
 
 
 def _reask(batches: Batches, job: Job, how: str) -> list[Job]:
     due = batches.store.requests(job.id, ["reask"])
     if not due:
+        return []
+    stop = _budget_reached(batches, job)
+    if stop is not None:  # not asked again: listed as failed, resumable with submit --retry
+        stopped = [Settled(r.custom_id, "failed", r.history, error=stop) for r in due]
+        batches.store.settle(job.id, stopped, from_status="reask")
         return []
     if how == "live":
         batches.store.settle(job.id, [_live(batches, job, r) for r in due], from_status="reask")
@@ -253,6 +262,48 @@ def _reask(batches: Batches, job: Job, how: str) -> list[Job]:
     except ValueError as exc:  # another collector handed them on first
         log.info("%s: re-asks already queued (%s)", job.ref, exc)
         return []
+
+
+def spent(batches: Batches, job: Job) -> Cost | None:
+    """What the whole submission of ``job`` cost so far (its first batch, re-asks and
+    retries), at batch rates: every answer stored, counted once (None: no known price)."""
+    root = job
+    while root.parent_id is not None:
+        root = batches.store.job(root.parent_id)
+    usage, seen, todo = Usage(), set[str](), [root]
+    while todo:
+        current = todo.pop()
+        for req in batches.store.requests(current.id):
+            for answer in req.history:
+                key = str(answer.get("id") or json.dumps(answer, sort_keys=True))
+                counts = answer.get("usage")
+                if key in seen or not isinstance(counts, dict):
+                    continue
+                seen.add(key)
+                usage.prompt_tokens += int(counts.get("prompt_tokens") or 0)
+                usage.completion_tokens += int(counts.get("completion_tokens") or 0)
+        todo += batches.store.children(current.id)
+    return batches.summarizer.price(usage, batch=True)
+
+
+def _budget_reached(batches: Batches, job: Job) -> str | None:
+    """Why the re-asks of ``job`` are not sent (the spend reached ``max_cost``), or None."""
+    ledger = batches.summarizer.ledger
+    if ledger.max_cost is None:
+        return None
+    cost = spent(batches, job)
+    if cost is None:
+        raise ConfigurationError(
+            f"max_cost: no known price for model {job.model} at {job.base_url}; "
+            "a budget cannot be checked"
+        )
+    if cost.amount < ledger.max_cost:
+        return None
+    return (
+        f"budget_reached: the batch cost {dollars(cost.amount)}, max_cost is "
+        f"{dollars(ledger.max_cost)}: its re-ask was not sent; resubmit it with "
+        f"summarizer batch submit --retry {job.ref}"
+    )
 
 
 def collect(
@@ -301,6 +352,8 @@ def retry(batches: Batches, job: Job) -> list[Job]:
     ]
     if not again:
         return []
+    if batches.summarizer.ledger.max_cost is not None:
+        batches.summarizer.check_budget(batches.estimate(again, strict=job.strict))
     return batches.submit(
         again, kind="retry", strict=job.strict, parent_id=job.id, model=job.model, mode=job.mode
     )

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from summarizer.article import Article
     from summarizer.model.conversation import Conversation, Outcome
     from summarizer.pipeline import Summarizer
+    from summarizer.spend import Estimate
 
 __all__ = ["METADATA_KEY", "Batches", "Replay", "replay"]
 
@@ -133,6 +134,21 @@ class Batches:
             lines.append(line)
         parts = split_lines(lines, max_requests=self.max_requests, max_bytes=self.max_bytes)
         return [[by_line[line] for line in part] for part in parts]
+
+    def estimate(self, new: Sequence[NewRequest], *, strict: bool) -> Estimate:
+        """What ``new`` would cost at batch rates: each request as its line would carry it
+        (no call; see :mod:`summarizer.spend`)."""
+        from summarizer.spend import Estimate, estimate_request
+
+        model, mode = adapter.model_name(self.summarizer), adapter.batch_mode(self.summarizer)
+        total = Estimate.free(batch=True)
+        for req in new:
+            state = replay(
+                self.summarizer, req.article, req.history, model=model, mode=mode, strict=strict
+            )
+            if state.due is not None:
+                total += estimate_request(self.summarizer, state.due, batch=True)
+        return total
 
     def submit(
         self,

@@ -43,6 +43,23 @@ BaseUrlOpt = Annotated[
 BackendOpt = Annotated[str | None, typer.Option(help="A [backends.NAME] profile.")]
 PollOpt = Annotated[float, typer.Option(min=0.0, help="Seconds between status polls.")]
 WaitOpt = Annotated[bool, typer.Option("--wait", help="Wait until the batch has finished.")]
+MaxCostOpt = Annotated[
+    float | None,
+    typer.Option(
+        min=0,
+        metavar="USD",
+        help="submit: refuse (exit 2) a batch estimated above this, at batch rates; collect: "
+        "send no re-ask batch once the batch's cost reaches it [config: max_cost].",
+    ),
+]
+PriceProviderOpt = Annotated[
+    str | None,
+    typer.Option(
+        metavar="PROVIDER",
+        help="Price the model as this genai-prices provider (e.g. openai) when it is served "
+        "from another base URL.",
+    ),
+]
 
 
 def _err(text: str) -> None:
@@ -62,7 +79,9 @@ def _expand(sources: list[str]) -> list[str]:
 
 
 @contextlib.contextmanager
-def _batches(flags: dict[str, Any], ref: str | None = None, **options: Any) -> Iterator[Batches]:
+def _batches(
+    flags: dict[str, Any], ref: str | None = None, *, provider: str | None = None, **options: Any
+) -> Iterator[Batches]:
     """A summarizer (with the brief cache) and the batch store and API for ``flags``.
 
     Without an endpoint flag, the endpoint and model are those of job ``ref`` (else of the
@@ -83,7 +102,7 @@ def _batches(flags: dict[str, Any], ref: str | None = None, **options: Any) -> I
             settings = load_settings(flags)
     with (
         adapter.open_brief_cache(settings.db) as cache,
-        Summarizer(settings=settings, cache=cache) as summarizer,
+        Summarizer(settings=settings, cache=cache, price_provider=provider) as summarizer,
     ):
         batches = open_batches(summarizer, **options)
         try:
@@ -127,6 +146,8 @@ def submit(
     max_requests: Annotated[
         int, typer.Option(min=1, max=50_000, help="Requests per batch file.")
     ] = 50_000,
+    max_cost: MaxCostOpt = None,
+    price_provider: PriceProviderOpt = None,
 ) -> None:
     """Queue articles as one or more batches; print each batch id (one per line)."""
     from summarizer.batch.collect import BatchJob, submit_batch
@@ -141,8 +162,10 @@ def submit(
         "strict": strict,
         "max_reasks": max_reasks,
         "prompts_dir": prompts,
+        "max_cost": max_cost,
     }
-    with _batches(flags, retry, poll_s=poll, max_requests=max_requests) as batches:
+    options = {"poll_s": poll, "max_requests": max_requests}
+    with _batches(flags, retry, provider=price_provider, **options) as batches:
         if retry is not None:
             job = BatchJob(batches, [_job(batches, retry)]).retry()
             if not job.jobs:
@@ -223,19 +246,22 @@ def collect(
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     backend: BackendOpt = None,
+    max_cost: MaxCostOpt = None,
+    price_provider: PriceProviderOpt = None,
 ) -> None:
     """Ground every answer of a finished batch, as the live path does; write the briefs as
     JSON lines and put them into the brief cache (a digest then uses them).
 
     Idempotent: collecting again gives the same briefs and sends nothing twice. Exit 6 when
-    some requests failed or expired (listed on stderr; resubmit with submit --retry ID) or
-    wait in a re-ask batch.
+    some requests failed or expired (listed on stderr; resubmit with submit --retry ID),
+    were not re-asked because the batch's cost reached ``--max-cost``, or wait in a re-ask
+    batch. The tokens and cost of the briefs collected are printed on stderr.
     """
     from summarizer.batch.collect import collect as collect_job
     from summarizer.fileio import atomic_write
 
-    flags = {"model": model, "base_url": base_url, "backend": backend}
-    with _batches(flags, ref, poll_s=poll) as batches:
+    flags = {"model": model, "base_url": base_url, "backend": backend, "max_cost": max_cost}
+    with _batches(flags, ref, poll_s=poll, provider=price_provider) as batches:
         job = _job(batches, ref)
         results = collect_job(batches, job, reask=reask.value, wait=wait)
         pending = _pending(batches, job.id, wait)
@@ -251,12 +277,28 @@ def collect(
     for result in failed:
         _err(f"batch: {result.error}")
     _err(f"batch {ref}: {len(briefs)} brief(s), {len(failed)} failed or expired")
+    _err(f"batch {ref}: {_totals(briefs)}")
     if failed:
         _err(f"batch: resubmit them with: summarizer batch submit --retry {ref}")
     for child, n in pending:
         _err(f"batch: {n} re-ask(s) wait in {child}; collect it when it has finished")
     if failed or pending:
         raise typer.Exit(PARTIAL)
+
+
+def _totals(briefs: list[Any]) -> str:
+    """The tokens and cost of ``briefs`` (each brief's usage covers its whole conversation:
+    the first answer and every re-ask)."""
+    from summarizer.spend import dollars
+
+    prompt = sum(b.usage.prompt_tokens for b in briefs)
+    completion = sum(b.usage.completion_tokens for b in briefs)
+    costs = [b.usage.cost.amount for b in briefs if b.usage.cost is not None]
+    unknown = len(briefs) - len(costs)
+    cost = f"cost {dollars(sum(costs))} (batch rates)" if costs or not briefs else "cost unknown"
+    if unknown and costs:
+        cost += f", {unknown} brief(s) without a known price not counted"
+    return f"{prompt} prompt + {completion} completion tokens, {cost}"
 
 
 def _pending(batches: Batches, job_id: int, waited: bool) -> list[tuple[str, int]]:

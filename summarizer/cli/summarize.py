@@ -1,7 +1,8 @@
 """``summarizer summarize``: sources in, briefs out (stdout or ``-o``), one line per failure.
 
 Everything that can be checked before the first model call is (the output path, the
-backend's base URL, stdin given once), so a mistake costs no request.
+backend's base URL, stdin given once, a budget the estimate is above), so a mistake costs no
+request. ``--dry-run`` prints the estimate and sends nothing (see docs/cost.md).
 """
 
 from __future__ import annotations
@@ -30,8 +31,11 @@ from summarizer.cli.options import (
 from summarizer.cli.report import error_line
 
 if TYPE_CHECKING:
+    from summarizer.article import Article
     from summarizer.brief import Brief
     from summarizer.errors import SummarizerError
+    from summarizer.pipeline import Summarizer
+    from summarizer.spend import Estimate
 
 __all__ = ["summarize"]
 
@@ -94,6 +98,30 @@ LanguageOpt = Annotated[
     str | None,
     typer.Option(help="Write the brief in this language (e.g. fr); quotes stay verbatim."),
 ]
+MaxCostOpt = Annotated[
+    float | None,
+    typer.Option(
+        min=0,
+        metavar="USD",
+        help="Refuse (exit 2, no call) when the estimate is above this; stop starting briefs "
+        "once the spend reaches it (exit 6; run again to continue) [config: max_cost].",
+    ),
+]
+DryRunOpt = Annotated[
+    bool,
+    typer.Option(
+        "--dry-run",
+        help="Print per source the requests, prompt tokens and estimated cost; call nothing.",
+    ),
+]
+PriceProviderOpt = Annotated[
+    str | None,
+    typer.Option(
+        metavar="PROVIDER",
+        help="Price the model as this genai-prices provider (e.g. openai) when it is served "
+        "from another base URL (a proxy, a gateway).",
+    ),
+]
 
 
 def summarize(
@@ -117,6 +145,9 @@ def summarize(
     strategy: StrategyOpt = None,
     verify: VerifyOpt = None,
     language: LanguageOpt = None,
+    max_cost: MaxCostOpt = None,
+    price_provider: PriceProviderOpt = None,
+    dry_run: DryRunOpt = False,
 ) -> None:
     """Brief one or more articles.
 
@@ -148,9 +179,16 @@ def summarize(
             "strategy": strategy,
             "verify": verify,
             "language": language,
+            "max_cost": max_cost,
         }
     )
-    worst, briefs = _brief_all(sources, settings, concurrency=concurrency, no_cache=no_cache)
+    if dry_run:
+        chosen = Format.json if fmt is Format.json else Format.text
+        _emit(_estimates(sources, settings, price_provider, chosen, no_cache), chosen, output)
+        return
+    worst, briefs = _brief_all(
+        sources, settings, concurrency=concurrency, no_cache=no_cache, provider=price_provider
+    )
     if briefs:
         chosen = fmt or (Format.markdown if sys.stdout.isatty() else Format.json)
         _emit(_render(briefs, chosen), chosen, output)
@@ -159,15 +197,12 @@ def summarize(
 
 
 def _brief_all(
-    sources: list[str], settings: Any, *, concurrency: int, no_cache: bool
+    sources: list[str], settings: Any, *, concurrency: int, no_cache: bool, provider: str | None
 ) -> tuple[int, list[Brief]]:
     """Read and brief every source; the worst exit code of the failures, and the briefs."""
-    from summarizer.article import Limits, read_source
     from summarizer.cli.app import state
     from summarizer.cli.exits import exit_code
-    from summarizer.config import check_base_url
     from summarizer.errors import SummarizerError
-    from summarizer.pipeline import Summarizer
 
     worst = 0
 
@@ -178,17 +213,11 @@ def _brief_all(
         error_line(exc)
         worst = max(worst, exit_code(exc))
 
-    limits = Limits(max_bytes=settings.max_input_bytes)
     briefs: list[Brief] = []
-    with _cache(settings, no_cache) as cache, Summarizer(settings=settings, cache=cache) as brief:
-        if brief.backend.base_url is not None:  # OPENAI_BASE_URL is read by the resolution
-            check_base_url(brief.backend.base_url, origin=brief.backend.reasons.get("base_url"))
-        articles = []
-        for source in sources:
-            try:
-                articles.append(read_source(source, limits=limits))
-            except SummarizerError as exc:
-                report(source, exc)
+    with _summarizer(settings, no_cache, provider) as brief:
+        articles = _read_all(sources, settings, report)
+        if settings.max_cost is not None:  # the whole job first: refused before any call
+            brief.check_budget(_total(brief, articles)[0])
         if len(articles) == 1:
             try:
                 briefs.append(brief.summarize(articles[0]))
@@ -197,6 +226,104 @@ def _brief_all(
         elif articles:
             briefs = _summarize_many(brief, articles, concurrency, report)
     return worst, briefs
+
+
+@contextlib.contextmanager
+def _summarizer(settings: Any, no_cache: bool, provider: str | None) -> Iterator[Summarizer]:
+    """The Summarizer of the command, with its cache; its base URL checked before a call."""
+    from summarizer.config import check_base_url
+    from summarizer.pipeline import Summarizer
+
+    with (
+        _cache(settings, no_cache) as cache,
+        Summarizer(settings=settings, cache=cache, price_provider=provider) as brief,
+    ):
+        if brief.backend.base_url is not None:  # OPENAI_BASE_URL is read by the resolution
+            check_base_url(brief.backend.base_url, origin=brief.backend.reasons.get("base_url"))
+        yield brief
+
+
+def _read_all(
+    sources: list[str], settings: Any, report: Callable[[str, SummarizerError], None]
+) -> list[Article]:
+    from summarizer.article import Limits, read_source
+    from summarizer.errors import SummarizerError
+
+    limits = Limits(max_bytes=settings.max_input_bytes)
+    articles = []
+    for source in sources:
+        try:
+            articles.append(read_source(source, limits=limits))
+        except SummarizerError as exc:
+            report(source, exc)
+    return articles
+
+
+def _total(
+    brief: Summarizer, articles: list[Article]
+) -> tuple[Estimate, list[Estimate | SummarizerError]]:
+    """The sum of the articles' estimates, and each one's estimate or error (an article
+    that cannot be estimated fails later on its own, and counts for nothing here)."""
+    from summarizer.errors import SummarizerError
+    from summarizer.spend import Estimate
+
+    total, each = Estimate.free(), list[Estimate | SummarizerError]()
+    for article in articles:
+        try:
+            one = brief.estimate(article)
+        except SummarizerError as exc:
+            each.append(exc)
+            continue
+        each.append(one)
+        total += one
+    return total, each
+
+
+def _estimates(
+    sources: list[str], settings: Any, provider: str | None, fmt: Format, no_cache: bool
+) -> str:
+    """The dry run: each source's estimate and the total, as a table or JSON."""
+    from summarizer.spend import dollars
+
+    failed: list[str] = []
+    with _summarizer(settings, no_cache, provider) as brief:
+        articles = _read_all(sources, settings, lambda s, e: failed.append(f"{s}: {e}"))
+        total, each = _total(brief, articles)
+    rows = [_row(a.label, e) for a, e in zip(articles, each, strict=True)]
+    rows += [{"source": f, "error": "unreadable"} for f in failed]
+    priced = [r["cost"] for r in rows if r.get("cost") is not None]
+    unknown = sum(1 for r in rows if "error" not in r and r["cost"] is None)
+    summed = {**_row("total", total), "unknown_price": unknown}
+    summed["cost"] = round(sum(priced), 6) if priced else None  # of the known prices
+    if fmt is Format.json:
+        import json
+
+        return json.dumps({"sources": rows, "total": summed, "currency": "USD",
+                           "max_cost": settings.max_cost}, indent=2)  # fmt: skip
+    lines = ["requests  prompt tokens  completion tokens*  cost           source"]
+    for r in [*rows, summed]:
+        if "error" in r:
+            lines.append(f"{'-':>8}  {'-':>13}  {'-':>18}  {'-':13}  {r['source']}: {r['error']}")
+            continue
+        cost = "unknown" if r["cost"] is None else dollars(r["cost"])
+        lines.append(f"{r['requests']:8}  {r['prompt_tokens']:13}  "
+                     f"{r['completion_tokens']:18}  {cost:13}  {r['source']}")  # fmt: skip
+    if unknown:
+        lines[-1] += f" ({unknown} of {len(rows)} sources with an unknown price, not counted)"
+    lines.append("* estimated answer tokens; no model was called (docs/cost.md)")
+    return "\n".join(lines)
+
+
+def _row(label: str, estimate: Estimate | SummarizerError) -> dict[str, Any]:
+    from summarizer.errors import SummarizerError
+
+    if isinstance(estimate, SummarizerError):
+        return {"source": label, "error": estimate.message}
+    cost = estimate.cost
+    return {"source": label, "requests": estimate.requests,
+            "prompt_tokens": estimate.prompt_tokens,
+            "completion_tokens": estimate.completion_tokens,
+            "cost": None if cost is None else cost.amount}  # fmt: skip
 
 
 @contextlib.contextmanager
