@@ -67,6 +67,24 @@ ModelOpt = Annotated[str | None, typer.Option(help="Model name.")]
 BaseUrlOpt = Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint.")]
 BackendOpt = Annotated[str | None, typer.Option(help="A [backends.NAME] profile.")]
 ModeOpt = Annotated[str | None, typer.Option(help="auto, strict, json_schema, tools or json.")]
+BatchOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--batch/--no-batch",
+        help="Queue the articles as one provider batch (half price, results within 24 h); "
+        "a later run collects it and delivers [no].",
+        show_default=False,
+    ),
+]
+MaxCostOpt = Annotated[
+    float | None,
+    typer.Option(
+        min=0.0,
+        metavar="USD",
+        help="Refuse a run whose estimate is above this; stop starting articles once the "
+        "spend reaches it (they are briefed next run).",
+    ),
+]
 
 
 def _config(
@@ -121,12 +139,14 @@ class _Progress:
                 self.task = self.bar.add_task("", total=total)
             self.bar.update(self.task, completed=done, description=label[-50:])
             if error:
-                self.bar.console.print(f"[red]failed[/red] {label}: {error}", markup=True)
+                failed = "" if error.startswith("not started: ") else "[red]failed[/red] "
+                self.bar.console.print(f"{failed}{label}: {error}", markup=True)
             return
         if done == 0:
             typer.echo(f"summarizer: briefing {total} article(s)", err=True)
         elif error:
-            typer.echo(f"summarizer: [{done}/{total}] failed: {error}", err=True)
+            failed = "" if error.startswith("not started: ") else "failed: "
+            typer.echo(f"summarizer: [{done}/{total}] {failed}{error}", err=True)
         else:
             typer.echo(f"summarizer: [{done}/{total}] briefed {label}", err=True)
 
@@ -146,6 +166,21 @@ def _summary(digest: Digest) -> str:
     return text
 
 
+def _notes(digest: Digest) -> list[str]:
+    """What the run spent, what waits in a batch, what the budget held back."""
+    notes = []
+    if digest.usage.fresh or digest.usage.cached:
+        notes.append(f"usage: {digest.usage.describe()}")
+    for w in digest.waiting:
+        verb = "queued in" if w.new else "still wait in"
+        notes.append(f"{w.articles} article(s) {verb} {w.batch} ({w.state}): a later "
+                     "digest run --batch collects them and delivers")  # fmt: skip
+    if digest.counts.deferred:
+        notes.append(f"{digest.counts.deferred} article(s) not started: the spend reached "
+                     "max_cost; the next run briefs them")  # fmt: skip
+    return notes
+
+
 def _run_once(config: DigestConfig, control: RunControl | None = None) -> int:
     """One digest; its exit code (0 ok, 6 partial, 128 + signal when a signal cut it short)."""
     from summarizer.cli.exits import OK, PARTIAL
@@ -159,10 +194,15 @@ def _run_once(config: DigestConfig, control: RunControl | None = None) -> int:
         return 128 + _SIGNUMS.get(exc.reason, 2)
     finally:
         progress.close()
+    for w in digest.waiting:  # the batch ids this run submitted, as batch submit prints them
+        if w.new:
+            typer.echo(w.batch)
     if not digest.articles and not digest.failed:
-        typer.echo("summarizer: nothing new", err=True)
-        return PARTIAL if digest.partial else OK
-    typer.echo(f"summarizer: {_summary(digest)}", err=True)
+        typer.echo("summarizer: nothing new" + (" to deliver" if digest.waiting else ""), err=True)
+    else:
+        typer.echo(f"summarizer: {_summary(digest)}", err=True)
+    for note in _notes(digest):
+        typer.echo(f"summarizer: {note}", err=True)
     return PARTIAL if digest.partial else OK
 
 
@@ -195,15 +235,28 @@ def run(
     base_url: BaseUrlOpt = None,
     backend: BackendOpt = None,
     mode: ModeOpt = None,
+    batch: BatchOpt = None,
+    wait: Annotated[
+        bool | None,
+        typer.Option("--wait", help="With --batch: wait for the batch and deliver now."),
+    ] = None,
+    poll: Annotated[
+        float | None, typer.Option(min=0.001, help="With --wait: seconds between polls [30].")
+    ] = None,
+    max_cost: MaxCostOpt = None,
 ) -> None:
     """Run one digest now: ingest, brief, group, render, deliver.
 
-    Exit 0 when everything was briefed and delivered, 6 when the digest is partial
-    (the failed articles are listed in it and retried by the next run).
+    Exit 0 when everything was briefed and delivered (or, with --batch, queued), 6 when
+    the digest is partial (the failed articles are listed in it and retried by the next
+    run; articles the budget held back wait for it too), 2 when the estimate is above
+    --max-cost (nothing is sent).
     """
-    settings = {"model": model, "base_url": base_url, "backend": backend, "mode": mode}
+    settings = {"model": model, "base_url": base_url, "backend": backend, "mode": mode,
+                "max_cost": max_cost}  # fmt: skip
     cfg = _config(config, source, fmt, settings, since=since, out=out, concurrency=concurrency,
-                  db=db, webhook=webhook, allow_private=allow_private)  # fmt: skip
+                  db=db, webhook=webhook, allow_private=allow_private, batch=batch,
+                  batch_wait=wait, batch_poll_s=poll)  # fmt: skip
     from summarizer.digest.run import RunControl
 
     control = RunControl()
@@ -236,8 +289,13 @@ def schedule(
     base_url: BaseUrlOpt = None,
     backend: BackendOpt = None,
     mode: ModeOpt = None,
+    batch: BatchOpt = None,
+    max_cost: MaxCostOpt = None,
 ) -> None:
     """Run digests on a schedule in the foreground until SIGTERM or Ctrl-C.
+
+    With --batch each run collects the batches of earlier runs, delivers what they
+    briefed and queues the new articles as the next batch.
 
     Missed runs are coalesced into one, runs never overlap, a run missed while the
     scheduler was down is caught up at start, and a run may start up to --misfire-grace
@@ -252,9 +310,11 @@ def schedule(
     if (cron is None) == (every is None):
         typer.echo("summarizer: error: give exactly one of --cron and --every", err=True)
         raise typer.Exit(2)
-    settings = {"model": model, "base_url": base_url, "backend": backend, "mode": mode}
+    settings = {"model": model, "base_url": base_url, "backend": backend, "mode": mode,
+                "max_cost": max_cost}  # fmt: skip
     cfg = _config(config, source, fmt, settings, since=since, out=out, concurrency=concurrency,
-                  db=db, webhook=webhook, allow_private=allow_private)  # fmt: skip
+                  db=db, webhook=webhook, allow_private=allow_private,
+                  batch=batch)  # fmt: skip
     try:
         trigger = make_trigger(cron=cron, every=every)
     except ValueError as exc:

@@ -97,6 +97,7 @@ class SummarizerTable(BaseModel):
     strategy: Literal["auto", "write", "choose"] | None = None
     verify: bool | None = None
     language: str | None = None
+    max_cost: float | None = None
     backends: dict[str, BackendProfile] | None = None
 
     def flags(self) -> dict[str, Any]:
@@ -137,6 +138,22 @@ class DigestConfig(BaseModel):
         default=False, description="Fetch feed links that point at loopback or private hosts."
     )
     fetch_timeout_s: float = 20.0
+    price_provider: str | None = Field(
+        default=None,
+        description="Price the model as this genai-prices provider (e.g. openai) when it is "
+        "served from another address (a proxy or gateway): see docs/cost.md.",
+    )
+    batch: bool = Field(
+        default=False,
+        description="Queue the articles as one provider batch (half price, within 24 h) "
+        "instead of briefing them live; a later run collects it and delivers.",
+    )
+    batch_wait: bool = Field(
+        default=False, description="With batch: wait for the batch, then deliver in this run."
+    )
+    batch_poll_s: float = Field(
+        default=30.0, gt=0, le=3600, description="With batch_wait: seconds between polls."
+    )
     summarizer: SummarizerTable = Field(
         default_factory=SummarizerTable,
         description="Summarizer settings (model, base_url, backend, mode, ...): flag level.",

@@ -115,4 +115,22 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    (
+        3,
+        "provider batches of digest runs",
+        # job_id names a row of batch_jobs (summarizer/batch/jobs.py creates that table on
+        # first use, so no foreign key to it here).
+        """
+        CREATE TABLE digest_batches (
+            job_id INTEGER PRIMARY KEY,
+            batch TEXT NOT NULL,
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            kind TEXT NOT NULL,
+            articles INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            settled_at TEXT
+        );
+        CREATE INDEX digest_batches_open ON digest_batches(settled_at);
+        """,
+    ),
 )

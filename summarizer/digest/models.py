@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from summarizer.brief import Usage
+
 DIGEST_SCHEMA_VERSION = 2
 
 StoryStatus = Literal["new", "updated", "unchanged"]
@@ -169,6 +171,72 @@ class DigestCounts(BaseModel):
     updated_stories: int = 0
     duplicates: int = Field(default=0, description="Near-duplicate copies briefed once.")
     source_errors: int = 0
+    waiting: int = Field(
+        default=0, description="Articles queued in a provider batch that has not finished yet."
+    )
+    deferred: int = Field(
+        default=0,
+        description="Articles not started because the spend reached max_cost (briefed next run).",
+    )
+
+
+class RunUsage(BaseModel):
+    """What the run's model calls cost: the sum of its fresh briefs' usage.
+
+    A brief reused from the cache cost nothing in this run: it is counted in ``cached``
+    only. ``cost`` is null when any fresh brief has no known price (``unpriced`` says how
+    many); ``priced_cost`` is then the sum of the others.
+    """
+
+    fresh: int = Field(default=0, description="Briefs made by this run (live or from a batch).")
+    cached: int = Field(default=0, description="Briefs reused from the cache: no call.")
+    requests: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+    cost: float | None = Field(default=0.0, description="USD; null when a price is unknown.")
+    priced_cost: float = Field(default=0.0, description="USD of the briefs with a known price.")
+    unpriced: int = Field(default=0, description="Fresh briefs whose model has no known price.")
+    currency: Literal["USD"] = "USD"
+
+    @classmethod
+    def of(cls, fresh: list[Usage], *, cached: int) -> RunUsage:
+        """The totals of ``fresh`` briefs' usage."""
+        priced = [u.cost.amount for u in fresh if u.cost is not None]
+        unpriced = len(fresh) - len(priced)
+        return cls(
+            fresh=len(fresh),
+            cached=cached,
+            requests=sum(u.requests for u in fresh),
+            prompt_tokens=sum(u.prompt_tokens for u in fresh),
+            completion_tokens=sum(u.completion_tokens for u in fresh),
+            total_tokens=sum(u.total_tokens for u in fresh),
+            cost=None if unpriced else round(sum(priced), 6),
+            priced_cost=round(sum(priced), 6),
+            unpriced=unpriced,
+        )
+
+    def describe(self) -> str:
+        """One line: ``12 fresh brief(s): 14 requests, 30,120 tokens, $0.0123; 3 cached``."""
+        if self.cost is not None:
+            money = f"${self.cost:.4f}"
+        else:
+            money = f"cost unknown ({self.unpriced} of {self.fresh} without a known price"
+            money += f"; ${self.priced_cost:.4f} for the others)" if self.priced_cost else ")"
+        return (
+            f"{self.fresh} fresh brief(s): {self.requests} request(s), "
+            f"{self.total_tokens:,} tokens ({self.prompt_tokens:,} in, "
+            f"{self.completion_tokens:,} out), {money}; {self.cached} from the cache (no cost)"
+        )
+
+
+class WaitingBatch(BaseModel):
+    """A provider batch holding articles of this digest that are not briefed yet."""
+
+    batch: str = Field(description="The provider's batch id (or job-N before it has one).")
+    state: str = Field(description="validating, in_progress, finalizing, ... as last seen.")
+    articles: int
+    new: bool = Field(description="Submitted by this run.")
 
 
 class Digest(BaseModel):
@@ -188,3 +256,9 @@ class Digest(BaseModel):
     )
     articles: list[DigestArticle]
     failed: list[FailedArticle]
+    usage: RunUsage = Field(
+        default_factory=RunUsage, description="Tokens and cost of the run's fresh briefs."
+    )
+    waiting: list[WaitingBatch] = Field(
+        default_factory=list, description="Batches whose articles a later digest will hold."
+    )

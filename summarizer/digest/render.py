@@ -45,6 +45,21 @@ def change_lines(story: Story, title: dict[str, str]) -> list[str]:
     return lines
 
 
+def run_lines(digest: Digest) -> list[str]:
+    """The footer: what the run's briefs cost, and what waits for a later digest."""
+    lines = [f"Usage: {digest.usage.describe()}."]
+    lines += [
+        f"{w.articles} article(s) wait in batch {w.batch} ({w.state}): in a later digest."
+        for w in digest.waiting
+    ]
+    if digest.counts.deferred:
+        lines.append(
+            f"{digest.counts.deferred} article(s) not started (the spend reached max_cost): "
+            "in the next digest."
+        )
+    return lines
+
+
 def _contents_note(story: Story) -> str:
     n = len(story.sources)
     return f"{story.status} · {n} article{'s' if n != 1 else ''}"
@@ -122,6 +137,9 @@ def _text_digest(digest: Digest, esc: Callable[[str], str], markdown: bool) -> s
         out += [f"{h2}Could not be briefed", "", "Retried on the next run.", ""]
         out += [f"- {esc(f.label)}: {esc(f.error)}" for f in digest.failed]
         out.append("")
+    out += [f"{h2}This run" if markdown else "This run:", ""]
+    out += [f"- {esc(line)}" for line in run_lines(digest)]
+    out.append("")
     return "\n".join(out)
 
 
@@ -228,6 +246,8 @@ details ul,details ol{padding-left:1.2rem;margin:.3rem 0}
 {% endfor %}</ol></details>{% endif %}
 {% if d.failed %}<h2 class="failed">Could not be briefed</h2><p>Retried on the next run.</p><ul>
 {% for f in d.failed %}<li>{{ f.label }}: {{ f.error }}</li>{% endfor %}</ul>{% endif %}
+<footer class="meta" id="run">{% for line in run_lines(d) %}<p>{{ line }}</p>{% endfor %}
+</footer>
 </body></html>
 """
 
@@ -242,7 +262,7 @@ def render_html(digest: Digest) -> str:
     titles = {a.id: a.title or a.headline for a in digest.articles}
     return env.from_string(_HTML).render(
         d=digest, num=number, titles=titles, safe_url=_safe_url, change_lines=change_lines,
-        csp=_CSP,
+        run_lines=run_lines, csp=_CSP,
     )  # fmt: skip
 
 

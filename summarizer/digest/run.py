@@ -14,36 +14,58 @@
 
 Articles that fail stay pending and are retried by the next run; the digest lists them
 and says it is ``partial``.
+
+With ``batch`` the briefs come from the provider's Batch API instead
+(:mod:`summarizer.digest.batched`): a run collects the batches of earlier runs, submits
+what is left as one batch and delivers what is briefed. With ``max_cost`` the articles to
+brief are estimated before the first call and the run is refused
+(:class:`~summarizer.errors.BudgetExceededError`, recorded ``refused``) when the estimate
+is above it; an article not started because the spend reached it stays pending, and the
+run is ``partial``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import functools
 import hashlib
 import json
 import logging
-import os
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+import operator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from summarizer.digest.config import DigestConfig
-from summarizer.digest.models import Digest, DigestCounts, FailedArticle
+from summarizer.digest.control import Interrupted, RunControl, run_lock
+from summarizer.digest.models import Digest, DigestCounts, FailedArticle, RunUsage, WaitingBatch
 from summarizer.digest.stories import Briefed, DigestHeader, Item, build_digest
-from summarizer.errors import RunLockedError, SummarizerError
+from summarizer.errors import (
+    BudgetReachedError,
+    ConfigurationError,
+    SummarizerError,
+)
 
 if TYPE_CHECKING:
+    import httpx2
+
     from summarizer.article import Article
-    from summarizer.brief import Brief
+    from summarizer.brief import Brief, Usage
     from summarizer.config import Settings
     from summarizer.digest.ingest import IngestReport
     from summarizer.digest.store import Store, StoredArticle
     from summarizer.pipeline import Summarizer
 
-__all__ = ["Interrupted", "Progress", "RunControl", "arun_digest", "run_digest", "run_lock"]
+__all__ = [
+    "NOT_STARTED",
+    "Interrupted",
+    "Progress",
+    "RunControl",
+    "arun_digest",
+    "run_digest",
+    "run_lock",
+]
 
 log = logging.getLogger(__name__)
 
@@ -51,89 +73,36 @@ Progress = Callable[[int, int, str, "str | None"], None]
 """``progress(done, total, label, error)``: called once with ``done=0``, then per article."""
 
 _MARK_BATCH = 64
-
-
-@contextlib.contextmanager
-def run_lock(db_path: Path) -> Iterator[None]:
-    """Hold ``<db>.lock`` for the run; the OS drops it when the process dies (even kill -9)."""
-    import fcntl
-
-    path = db_path.with_name(db_path.name + ".lock")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = path.open("a+")
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            handle.seek(0)
-            holder = handle.read().strip() or "unknown"
-            raise RunLockedError(
-                f"another digest run (pid {holder}) is using {db_path}; "
-                "wait for it to finish or use another --db"
-            ) from exc
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        yield
-    finally:
-        handle.close()
-
-
-class Interrupted(Exception):
-    """A signal cut the run short; its run row says ``interrupted``."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(f"digest run interrupted ({reason})")
-        self.reason = reason
-
-
-class RunControl:
-    """Cuts a running digest short from a signal handler or another thread.
-
-    :meth:`cancel` cancels the run's task; the run records itself ``interrupted`` and
-    :func:`run_digest` raises :class:`Interrupted`. A cancel before the run starts
-    makes it stop at once.
-    """
-
-    def __init__(self) -> None:
-        self.reason: str | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._task: asyncio.Task[Digest] | None = None
-
-    def cancel(self, reason: str) -> None:
-        self.reason = reason
-        loop, task = self._loop, self._task
-        if loop is not None and task is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(task.cancel)
-
-    async def run(self, work: Coroutine[Any, Any, Digest]) -> Digest:
-        self._loop = asyncio.get_running_loop()
-        self._task = asyncio.ensure_future(work)
-        if self.reason is not None:
-            self._task.cancel()
-        try:
-            return await self._task
-        finally:
-            self._loop = self._task = None
+NOT_STARTED = "not started: "  # a progress error that is not a failure (max_cost reached)
 
 
 def run_digest(
-    config: DigestConfig, *, progress: Progress | None = None, control: RunControl | None = None
+    config: DigestConfig,
+    *,
+    progress: Progress | None = None,
+    control: RunControl | None = None,
+    transport: httpx2.AsyncBaseTransport | None = None,
 ) -> Digest:
     """Run one digest (see the module docstring); ``digest.partial`` says if all went well.
 
     With ``control``, ``control.cancel(reason)`` ends the run early: it is recorded
-    ``interrupted`` and :class:`Interrupted` is raised.
+    ``interrupted`` and :class:`Interrupted` is raised. ``transport`` carries the live
+    model requests instead of the network, as in ``Summarizer(transport=...)``.
     """
     control = control or RunControl()
+    work = arun_digest(config, progress=progress, transport=transport)
     try:
-        return asyncio.run(control.run(arun_digest(config, progress=progress)))
+        return asyncio.run(control.run(work))
     except asyncio.CancelledError:
         raise Interrupted(control.reason or "cancelled") from None
 
 
-async def arun_digest(config: DigestConfig, *, progress: Progress | None = None) -> Digest:
+async def arun_digest(
+    config: DigestConfig,
+    *,
+    progress: Progress | None = None,
+    transport: httpx2.AsyncBaseTransport | None = None,
+) -> Digest:
     """:func:`run_digest` for callers already inside an event loop."""
     from summarizer.cache import default_db_path
     from summarizer.config import load_settings
@@ -141,10 +110,11 @@ async def arun_digest(config: DigestConfig, *, progress: Progress | None = None)
 
     settings = load_settings(config.summarizer.flags())
     db_path = default_db_path(config.db or settings.db)
+    settings = settings.model_copy(update={"db": db_path})  # batch jobs: the same file
     with run_lock(db_path):
         store = await asyncio.to_thread(open_store, db_path)
         try:
-            return await _Run(config, settings, store).run(progress)
+            return await _Run(config, settings, store, transport=transport).run(progress)
         finally:
             store.close()
 
@@ -189,6 +159,15 @@ def _failed_row(row: StoredArticle, label: str, error: str, attempts: int) -> Fa
     return FailedArticle(id=row.uid, label=label, url=row.url, error=error, attempts=attempts)
 
 
+def _as_source(brief: Brief, article: Article) -> Brief:
+    """A cached brief reported as ``article``'s (the same text may come from another URL)."""
+    from summarizer.brief import SourceInfo
+
+    info = SourceInfo(title=article.title, url=article.url, published=article.published,
+                      site=article.site, content_hash=article.content_hash)  # fmt: skip
+    return brief.model_copy(update={"source": info})
+
+
 @dataclass
 class _Run:
     """One run's state: what was ingested, briefed and failed, and the run's errors."""
@@ -196,6 +175,7 @@ class _Run:
     config: DigestConfig
     settings: Settings
     store: Store
+    transport: httpx2.AsyncBaseTransport | None = None
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     report: IngestReport | None = None
     selected: list[StoredArticle] = field(default_factory=list)
@@ -203,8 +183,12 @@ class _Run:
     failed: list[FailedArticle] = field(default_factory=list)
     briefed_keys: list[tuple[str, str]] = field(default_factory=list)  # (uid, brief key)
     unmarked: list[tuple[int, str]] = field(default_factory=list)  # (article id, brief key)
-    cached: int = 0
+    cached_keys: set[str] = field(default_factory=set)  # briefs in the cache at the start
+    fresh: list[Usage] = field(default_factory=list)  # usage of the briefs made by this run
+    deferred: list[StoredArticle] = field(default_factory=list)  # not started: max_cost
+    waiting: list[WaitingBatch] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    run_id: int = 0
 
     @property
     def since(self) -> datetime | None:
@@ -215,19 +199,23 @@ class _Run:
         return self.report.source_errors if self.report else []
 
     async def run(self, progress: Progress | None) -> Digest:
-        run_id = self.store.start_run()
+        self.run_id = run_id = self.store.start_run()
         try:
             await self.ingest()
-            await self.brief(progress)
+            await (self.brief_batched() if self.config.batch else self.brief(progress))
             digest = self.assemble()
             if not self.items and not self.failed:
                 log.info("nothing new: no digest written")
                 problems = await self.retry_deliveries()
-                status = "partial" if problems else "empty"
-                self.store.finish_run(run_id, status, counts=digest.counts.model_dump(),
-                                      errors=problems)  # fmt: skip
-                return digest.model_copy(update={"partial": bool(problems)})
+                partial = bool(problems or self.deferred)
+                status = "partial" if partial else "waiting" if self.waiting else "empty"
+                self.store.finish_run(run_id, status, counts=self.counts(digest),
+                                      errors=[*self.errors, *problems])  # fmt: skip
+                return digest.model_copy(update={"partial": partial})
             return await self.deliver(digest, run_id)
+        except ConfigurationError as exc:  # over budget, no price, no batch endpoint: nothing sent
+            self.store.finish_run(run_id, "refused", errors=[*self.errors, str(exc)])
+            raise
         except (asyncio.CancelledError, KeyboardInterrupt) as exc:
             errors = [*self.errors, f"interrupted: {type(exc).__name__}"]
             self.store.finish_run(run_id, "interrupted", errors=errors)
@@ -262,15 +250,31 @@ class _Run:
             for spec, error in report.source_errors
         ]
 
-    async def brief(self, progress: Progress | None) -> None:
-        """Brief every selected article with text (the cache first), in bounded concurrency."""
+    def summarizer(self) -> Summarizer:
         from summarizer.pipeline import Summarizer
 
+        return Summarizer(settings=self.settings, cache=self.store.cache, transport=self.transport,
+                          price_provider=self.config.price_provider)  # fmt: skip
+
+    def check_budget(
+        self, summarizer: Summarizer, articles: list[Article], *, batch: bool = False
+    ) -> None:
+        """Refuse the run before its first call when the estimate is above ``max_cost``."""
+        if self.settings.max_cost is None or not articles:
+            return
+        estimates = [summarizer.estimate(article, batch=batch) for article in articles]
+        summarizer.check_budget(functools.reduce(operator.add, estimates))
+
+    async def brief(self, progress: Progress | None) -> None:
+        """Brief every selected article with text (the cache first), in bounded concurrency."""
         ready = [row for row in self.selected if row.text is not None]
-        summarizer = Summarizer(settings=self.settings, cache=self.store.cache)
+        summarizer = self.summarizer()
         try:
             keys = [summarizer.cache_key(_article(row))[0] for row in ready]
-            self.cached = sum(self.store.cache.has_brief(key) for key in keys)
+            self.cached_keys = {key for key in keys if self.store.cache.has_brief(key)}
+            todo = [_article(r) for r, k in zip(ready, keys, strict=True)
+                    if k not in self.cached_keys]  # fmt: skip
+            await asyncio.to_thread(self.check_budget, summarizer, todo)
             if progress:
                 progress(0, len(ready), "", None)
             done = 0
@@ -278,22 +282,60 @@ class _Run:
                 summarizer, ready, self.config.concurrency
             ):
                 done += 1
-                row = ready[index]
-                label = _article(row).label
-                self._record(row, brief, error, keys[index], label)
+                row, label = ready[index], _article(ready[index]).label
+                message = None if error is None else str(error) or type(error).__name__
+                if isinstance(error, BudgetReachedError):  # not failed: briefed next run
+                    self.deferred.append(row)
+                    message = f"{NOT_STARTED}{message}"
+                else:
+                    self._record(row, brief, message, keys[index], label)
                 if progress:
-                    progress(done, len(ready), label, None if brief else str(error))
+                    progress(done, len(ready), label, message)
         finally:
             self.store.articles_briefed(self.unmarked)
             await summarizer.aclose()
         self.failed.sort(key=lambda f: (f.id is None, f.label))
+        if self.deferred:
+            n, cap = len(self.deferred), self.settings.max_cost
+            self.errors.append(f"{n} article(s) not started: the spend reached max_cost ${cap}")
+
+    async def brief_batched(self) -> None:
+        """The briefs through the provider's Batch API (:mod:`summarizer.digest.batched`):
+        what is briefed now is in the cache; the rest waits in a batch or failed there."""
+        from summarizer.digest.batched import Ledger, run_batches
+
+        ready = [row for row in self.selected if row.text is not None]
+        cache = self.store.cache
+        summarizer = self.summarizer()
+        try:
+            articles = [_article(row) for row in ready]
+            keys = [summarizer.cache_key(article)[0] for article in articles]
+            self.cached_keys = {key for key in keys if cache.has_brief(key)}
+            unbriefed = {k: a for k, a in zip(keys, articles, strict=True)
+                         if k not in self.cached_keys}  # fmt: skip
+            outcome = await asyncio.to_thread(
+                run_batches, summarizer, Ledger(self.store.db), self.run_id, unbriefed,
+                is_briefed=cache.has_brief,
+                check_budget=functools.partial(self.check_budget, summarizer, batch=True),
+                wait=self.config.batch_wait, poll_s=self.config.batch_poll_s,
+            )  # fmt: skip
+        finally:
+            await summarizer.aclose()
+        self.waiting = outcome.waiting
+        for row, article, key in zip(ready, articles, keys, strict=True):
+            brief = cache.get_brief(key)
+            if brief is not None:
+                self._record(row, _as_source(brief, article), None, key, article.label)
+            elif key in outcome.failed:
+                self._record(row, None, outcome.failed[key], key, article.label)
+        self.store.articles_briefed(self.unmarked)
+        self.failed.sort(key=lambda f: (f.id is None, f.label))
 
     def _record(
-        self, row: StoredArticle, brief: Brief | None, error: Exception | None, key: str,
-        label: str,
-    ) -> None:  # fmt: skip
+        self, row: StoredArticle, brief: Brief | None, error: str | None, key: str, label: str
+    ) -> None:
         if brief is None:
-            message = str(error) or type(error).__name__
+            message = error or "failed"
             self.store.article_failed(row.id, message)
             self.failed.append(_failed_row(row, label, message, row.attempts + 1))
             return
@@ -305,6 +347,12 @@ class _Run:
             self.unmarked.clear()
         self.briefed_keys.append((row.uid, key))
         self.items.append((row, brief))
+        if key not in self.cached_keys:
+            self.fresh.append(brief.usage)
+
+    def counts(self, digest: Digest) -> dict[str, Any]:
+        """The run's record of how it went: the digest's counts and the usage totals."""
+        return {**digest.counts.model_dump(), "usage": digest.usage.model_dump()}
 
     def assemble(self) -> Digest:
         """The digest of what was briefed and what failed (not yet stored or delivered)."""
@@ -315,21 +363,28 @@ class _Run:
         stored_at = self.store.digest_created_at(digest_id)
         previous_body = self.store.previous_digest(exclude=digest_id)
         n_source_errors = len(self.source_errors)
+        cached = sum(key in self.cached_keys for _, key in self.briefed_keys)
         counts = DigestCounts(articles=len(self.selected) + n_source_errors,
-                              briefed=len(self.items), cached=self.cached,
+                              briefed=len(self.items), cached=cached,
                               failed=len(self.failed) - n_source_errors,
                               source_errors=n_source_errors,
-                              duplicates=self.report.duplicates if self.report else 0)  # fmt: skip
+                              duplicates=self.report.duplicates if self.report else 0,
+                              waiting=sum(w.articles for w in self.waiting),
+                              deferred=len(self.deferred))  # fmt: skip
         header = DigestHeader(
             id=digest_id, title=self.config.title, since=self.since,
             created_at=datetime.fromisoformat(stored_at) if stored_at else self.now,
             previous=Digest.model_validate_json(previous_body) if previous_body else None,
         )  # fmt: skip
-        return build_digest(
+        digest = build_digest(
             Briefed(self.items, self.failed, counts), header,
             max_stories=self.config.max_stories,
             max_story_articles=self.config.max_story_articles,
         )  # fmt: skip
+        return digest.model_copy(update={
+            "partial": digest.partial or bool(self.deferred),
+            "usage": RunUsage.of(self.fresh, cached=cached), "waiting": self.waiting,
+        })  # fmt: skip
 
     async def retry_deliveries(self) -> list[str]:
         """Earlier digests a webhook or email target did not get: sent again."""
@@ -356,6 +411,6 @@ class _Run:
         status = "partial" if digest.partial or problems else "ok"
         if problems:
             digest = digest.model_copy(update={"partial": True})
-        store.finish_run(run_id, status, counts=digest.counts.model_dump(), errors=self.errors,
+        store.finish_run(run_id, status, counts=self.counts(digest), errors=self.errors,
                          digest_id=digest.id)  # fmt: skip
         return digest
