@@ -402,3 +402,84 @@ def test_sigkill_between_submit_and_collect_loses_nothing(
         assert collect.returncode == 0, err
     briefs = briefs_of(out)
     assert len({b["source"]["content_hash"] for b in briefs}) == 40 == len(briefs)
+
+
+# --- money: estimates at batch rates, the budget, the totals ---
+
+PRICED = "gpt-4o-mini"  # genai-prices knows it; --price-provider openai prices it here
+
+
+def priced(body: dict[str, Any]) -> dict[str, Any]:
+    """:func:`responder`'s answer, reporting 100,000 prompt tokens: $0.0075 at batch rates."""
+    answer = responder(body)
+    answer["usage"] = {"prompt_tokens": 100_000, "completion_tokens": 0, "total_tokens": 100_000}
+    return answer
+
+
+def priced_endpoint(server: BatchServer) -> list[str]:
+    return ["--base-url", server.base_url, "--model", PRICED, "--price-provider", "openai"]
+
+
+def test_submit_above_max_cost_is_refused_before_any_upload(tmp_path: Path) -> None:
+    from summarizer.errors import BudgetExceededError, ConfigurationError
+
+    folder = write_articles(tmp_path / "articles", 20)
+    with BatchServer(priced, tick_s=0.01) as server:
+        with pytest.raises(BudgetExceededError, match=r"above the budget max_cost=\$0.0001"):
+            cli("batch", "submit", str(folder), "--max-cost", "0.0001", *priced_endpoint(server))
+        with pytest.raises(ConfigurationError, match="no known price for model batch-model"):
+            cli("batch", "submit", str(folder), "--max-cost", "5", *endpoint(server))
+        assert server.files == {} and server.batches == {}
+
+
+def test_collect_stops_reasking_at_max_cost_and_retry_resumes(tmp_path: Path) -> None:
+    folder = write_articles(tmp_path / "articles", 101)  # articles 0, 50 and 100 re-ask
+    budget = ("--max-cost", "0.5")
+    with BatchServer(priced, tick_s=0.01) as server:
+        submitted = cli("batch", "submit", str(folder), *budget, *priced_endpoint(server))
+        assert submitted.exit_code == 0, submitted.output  # estimated far below $0.50
+        ref = submitted.stdout.split()[0]
+        res = cli("batch", "collect", ref, "--wait", "--poll", "0.01", *budget,
+                  "--price-provider", "openai")  # fmt: skip
+        assert res.exit_code == 6
+        briefs = briefs_of(res.stdout)
+        assert len(briefs) == 98 and len(server.batches) == 1  # no re-ask batch: 101 × $0.0075
+        stopped = [line for line in res.stderr.splitlines() if "budget_reached" in line]
+        assert len(stopped) == 3 and f"batch submit --retry {ref}" in stopped[0]
+        costs = [b["usage"]["cost"] for b in briefs]
+        assert all(c["batch"] for c in costs)
+        total = sum(c["amount"] for c in costs)
+        assert (
+            f"9800000 prompt + 0 completion tokens, cost ${total:.2f} (batch rates)" in res.stderr
+        )
+
+        retried = cli("batch", "submit", "--retry", ref, *budget, "--price-provider", "openai")
+        assert retried.exit_code == 0, retried.output
+        again = cli("batch", "collect", retried.stdout.split()[0], "--wait", "--poll", "0.01")
+        assert again.exit_code == 0, again.stderr
+        resumed = briefs_of(again.stdout)
+    assert sorted(b["attempts"] for b in resumed) == [2, 2, 2]  # the re-ask, where it stood
+    assert len({b["source"]["content_hash"] for b in briefs + resumed}) == 101
+
+
+def test_submit_batch_method_status_collect(tmp_path: Path) -> None:
+    from summarizer import Summarizer
+    from summarizer.spend import Estimate
+
+    paths = [write_articles(tmp_path / "a", 3) / f"a{i:04d}.txt" for i in range(3)]
+    with (
+        BatchServer(priced, tick_s=0.01) as server,
+        Summarizer(base_url=server.base_url, model=PRICED, price_provider="openai") as s,
+    ):
+        estimate = sum((s.estimate(p, batch=True) for p in paths), Estimate.free(batch=True))
+        job = s.submit_batch(paths)
+        job.batches.poll_s = 0.01
+        assert len(job.ids) == 1 and job.status()[0].startswith(job.ids[0])
+        results = job.collect(wait=True)
+        job.close()
+    assert [r.ok for r in results] == [True] * 3
+    for r in results:
+        assert r.brief is not None and r.brief.usage.cost is not None
+        answers = r.brief.usage.requests  # article 0's re-ask was paid for too
+        assert r.brief.usage.cost.batch and r.brief.usage.cost.amount == 0.0075 * answers
+    assert estimate.requests == 3 and estimate.cost is not None and estimate.cost.batch
