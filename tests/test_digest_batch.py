@@ -286,3 +286,24 @@ def test_max_cost_flag_and_exit_codes(tmp_path: Path) -> None:
     assert "no known price" in str(result.exception)
     runs = table(tmp_path / "d.db", "SELECT status FROM runs")
     assert runs == [("refused",)]
+
+
+def test_batch_budget_is_checked_before_anything_is_sent(tmp_path: Path, hook: Receiver) -> None:
+    write_articles(tmp_path / "news", [UKRAINE, PORT])
+    with BatchServer(respond, tick_s=0.0) as server:
+        table_ = {"base_url": server.base_url, "model": PRICED_MODEL, "mode": "json_schema"}
+        refused = config(tmp_path, server.base_url, hook, price_provider="openai",
+                         summarizer={**table_, "max_cost": 0.00001})  # fmt: skip
+        with pytest.raises(BudgetExceededError, match="above the budget"):
+            run_digest(refused)
+        assert not server.files and not server.batches  # nothing uploaded
+        cfg = config(tmp_path, server.base_url, hook, price_provider="openai",
+                     summarizer={**table_, "max_cost": 1.0})  # fmt: skip
+        assert [w.articles for w in run_digest(cfg).waiting] == [2]
+        done = run_digest(cfg)
+    assert done.counts.briefed == 2 and done.usage.unpriced == 0
+    assert done.usage.cost is not None and 0 < done.usage.cost < 0.001  # batch rates
+    runs = table(tmp_path / "digest.db", "SELECT status FROM runs ORDER BY id")
+    assert runs == [("refused",), ("waiting",), ("ok",)]
+    briefs = [json.loads(b) for (b,) in table(tmp_path / "digest.db", "SELECT brief FROM briefs")]
+    assert [b["usage"]["cost"]["batch"] for b in briefs] == [True, True]
