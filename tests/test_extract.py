@@ -24,6 +24,7 @@ from summarizer.extract import (
     propose,
     segment,
 )
+from summarizer.testing import MockOpenAI, Reply, completion
 
 ARTICLE = """\
 Harbour board delays vote on ferry fares as unions object
@@ -224,6 +225,162 @@ def test_fixture_articles_meet_the_minimums_without_a_model(path: Path) -> None:
     assert len(draft["summary"]) >= 2 and len(draft["actors"]) >= 3
     assert len(draft["positions"]) >= 2 and len(draft["next_steps"]) >= 1
     assert_extractive_and_supported(draft, {s.id: s.text for s in segs})
+
+
+# --- any language ---
+
+I18N = FIXTURES / "i18n"
+
+# Written for this test (not a fixture): a name after a title and a genitive place name, a
+# surname used alone later, a second person introduced at a sentence start.
+RUSSIAN = """\
+Мэр Казани объявил о ремонте Кировского моста
+
+Мэр Казани Ильсур Метшин в среду объявил, что ремонт Кировского моста начнётся в апреле.
+«Мы закроем мост на три месяца», — сказал Метшин журналистам.
+Депутат городской думы Анна Петрова предложила сначала построить временную переправу.
+По словам Петровой, без переправы жители Заречья потеряют по часу в день.
+"""
+GERMAN = """\
+Die Stadt Kassel saniert die Fuldabrücke
+
+Die Stadt Kassel will die Fuldabrücke im Sommer für drei Monate sperren.
+Nach Angaben der Verwaltung kostet die Sanierung rund vier Millionen Euro.
+Der Verkehrsclub Hessen fordert mehr Busse während der Bauzeit.
+"""
+ARABIC = """\
+بلدية إربد تقرر توسيع شبكة الحافلات
+
+قررت بلدية إربد يوم الاثنين توسيع شبكة الحافلات لتشمل ثلاثة أحياء جديدة.
+وقال رئيس البلدية إن المشروع سيكلف نحو مليوني دينار.
+"""
+
+
+def _choose_brief(mock: MockOpenAI, source: Any, **flags: Any) -> Any:
+    """A brief through Summarizer on the choose path; the model answers nothing ({}), so
+    the brief is the program's own ranking (what a 135M model's worst answer gives)."""
+    from summarizer import Summarizer
+    from summarizer.config import load_settings
+
+    mock.script(Reply(body=completion(tool_args="{}", tool_name=TOOL_NAME)))
+    values = {
+        "base_url": mock.base_url,
+        "model": "fake-model",
+        "mode": "tools",
+        "strategy": "choose",
+        "timeout_s": 5.0,
+        **flags,
+    }
+    with Summarizer(settings=load_settings(values, env={}), transport=mock.transport) as s:
+        return s.summarize(source)
+
+
+@pytest.mark.block_network()
+@pytest.mark.parametrize("path", sorted(I18N.glob("*.txt")), ids=lambda p: p.stem)
+def test_choose_path_briefs_every_script(mock: MockOpenAI, path: Path) -> None:
+    """Issue 14's crash: a Chinese article had no summary candidate (sentences of fewer than
+    six space-separated words were left out) and the choose path raised pydantic's
+    ValidationError. Every language now gets a summary of its own sentences, verbatim."""
+    from summarizer.article import load_article
+
+    brief = _choose_brief(mock, path)
+    text = load_article(path).text
+    assert brief.method == "extractive" and len(brief.summary) >= 2
+    for item in brief.summary:
+        assert item.extractive and item.text == item.evidence[0].quote
+    for item in [*brief.summary, *brief.actors]:
+        for c in item.evidence:
+            assert text[c.start : c.end] == c.quote
+    g = brief.grounding
+    assert g.claims_checked == g.claims_supported > 0 and g.items_dropped == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("one two three", 3),
+        ("深圳市发展和改革委员会于３月１２日批准了方案。", 11),  # 19 Han characters / 2, and 3, 12
+        ("大阪府は２０２５年に決定した。", 6),
+        ("กรุงเทพมหานคร ประกาศ", 4),  # Thai: about four characters a word
+    ],
+)
+def test_text_length_counts_characters_where_words_are_unspaced(text: str, words: int) -> None:
+    from summarizer.extract.lexicon import text_length
+
+    assert text_length(text) == words
+
+
+def test_content_words_of_chinese_are_character_bigrams() -> None:
+    from summarizer.extract.lexicon import content_words
+
+    assert content_words("地铁票价") == ["地铁", "铁票", "票价"]
+    assert content_words("Harbour board delays vote") == ["harbour", "board", "delay", "vote"]
+
+
+def test_names_in_a_cased_script_are_actors() -> None:
+    segs = list(segment(RUSSIAN))
+    cands = propose(RUSSIAN, segs, title=RUSSIAN.splitlines()[0])
+    found = {a.name: a for a in cands.actors}
+    assert set(found) == {"Ильсур Метшин", "Анна Петрова"}
+    assert found["Ильсур Метшин"].kind == "person"  # the surname recurs alone
+    assert found["Анна Петрова"].kind == "person"  # ... inflected (Петровой)
+    assert found["Ильсур Метшин"].role == ""  # no role without the language's grammar
+    assert cands.positions == () and cands.next_steps == ()  # English cues only
+
+
+def test_noun_capitalizing_text_offers_no_names() -> None:
+    """German capitalizes every noun: capitals are no sign of a name there."""
+    segs = list(segment(GERMAN, "de"))
+    cands = propose(GERMAN, segs, title=GERMAN.splitlines()[0])
+    assert cands.actors == () and len(cands.summary) >= 2
+
+
+def test_uncased_scripts_offer_no_names_but_a_summary() -> None:
+    segs = list(segment(ARABIC))
+    cands = propose(ARABIC, segs, title=ARABIC.splitlines()[0])
+    assert cands.actors == () and len(cands.summary) == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "…",
+        "x",
+        "短。",
+        "一二三四五六七八九十" * 30 + "。",  # one long sentence, no title
+        "一二三四五六七八九十" * 50 + "。\n\n短い文です。",  # one too long for an item
+        "Титул\n\nКоротко.",
+        "🙂🙂🙂\n\n🙂",
+        "Ολυμπιακός Πειραιάς: ο Γιώργος Παπαδόπουλος είπε ότι η ομάδα θα παίξει.",
+        "שלום עולם. " * 5,
+        "A " * 150,  # a 150-word line with no final stop: no headline of over 200 characters
+    ],
+)
+@pytest.mark.block_network()
+def test_odd_articles_give_a_brief_not_an_error(mock: MockOpenAI, text: str) -> None:
+    """Whatever the article, the choose path proposes a summary and returns a brief: its
+    sentence is kept, or dropped with a reason (a lone "…" is no evidence of anything)."""
+    from summarizer.article import Article
+
+    segs = list(segment(text))
+    assert propose(text, segs, title=None).summary, "a sentence is always a candidate"
+    brief = _choose_brief(mock, Article(text=text))
+    assert len(brief.summary) + len(brief.grounding.dropped) >= 1
+    assert all(item.reasons for item in brief.grounding.dropped)
+    for item in [*brief.summary, *brief.actors]:
+        for c in item.evidence:
+            assert text[c.start : c.end] == c.quote
+
+
+@pytest.mark.block_network()
+def test_an_article_with_no_sentence_is_a_validation_error(mock: MockOpenAI) -> None:
+    from summarizer.article import Article
+    from summarizer.errors import BriefValidationError
+
+    for text in (" \n ", "长" * 401 + "。"):  # nothing, or one sentence too long for an item
+        with pytest.raises(BriefValidationError, match="no sentence to propose"):
+            _choose_brief(mock, Article(text=text))
+    assert mock.calls == 0  # refused before the model was asked
 
 
 # --- the real embedded model ---

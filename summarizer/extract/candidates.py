@@ -31,6 +31,7 @@ from typing import Any
 from summarizer.extract.actors import actor_candidates, actor_ids, find_actors
 from summarizer.extract.cased import cased_actors
 from summarizer.extract.data import (
+    SENTENCE_CHARS,
     ActorCandidate,
     Candidates,
     NextStepCandidate,
@@ -64,6 +65,8 @@ def propose(text: str, segments: Sequence[SegmentLike], *, title: str | None = N
     """
     art = ArticleView(text, segments, title)
     salience = salience_of(art)
+    # a segment longer than a draft sentence may be (brief.Sentence) cannot be an item
+    fits = {s.id for s in art.segments if len(s.text) <= SENTENCE_CHARS}
     summary = summary_ranking(art, salience)
     base = Candidates(
         headline=headline_of(art, title, summary),
@@ -84,8 +87,10 @@ def propose(text: str, segments: Sequence[SegmentLike], *, title: str | None = N
     return replace(
         base,
         actors=tuple(actors),
-        positions=tuple(position_candidates(ex, ids, salience, title_words)),
-        next_steps=tuple(next_step_candidates(ex, ids)),
+        positions=tuple(
+            p for p in position_candidates(ex, ids, salience, title_words) if p.segment in fits
+        ),
+        next_steps=tuple(n for n in next_step_candidates(ex, ids) if n.segment in fits),
     )
 
 

@@ -70,7 +70,13 @@ def _runs(text: str) -> list[tuple[int, list[re.Match[str]]]]:
     return [(skip, run) for run in runs if run]
 
 
-def _names_in(art: ArticleView, seg: SegmentLike) -> list[str]:
+def _alone(art: ArticleView) -> set[str]:
+    """Capitalized words that end a name somewhere in the article (*Мэр Казани объявил*):
+    before another capitalized word elsewhere, such a word is a name of its own."""
+    return {run[-1].group() for seg in art.segments for _, run in _runs(seg.text)}
+
+
+def _names_in(art: ArticleView, seg: SegmentLike, alone: set[str]) -> list[str]:
     found: list[str] = []
     for skip, run in _runs(seg.text):
         before = seg.text[skip : run[0].start()].rstrip()
@@ -83,6 +89,11 @@ def _names_in(art: ArticleView, seg: SegmentLike) -> list[str]:
         while words and not _is_capital(words[0].group()):
             words.pop(0)
         capitals = sum(_is_capital(w.group()) for w in words)
+        while capitals > 2 and words[0].group() in alone:
+            # "мэр Казани Ильсур Метшин": a leading word that ends a name elsewhere (a
+            # place in the genitive) is a name of its own
+            words.pop(0)
+            capitals -= 1
         if 2 <= capitals <= _MAX_WORDS and not any(w.group().isdigit() for w in words):
             found.append(seg.text[words[0].start() : words[-1].end()])
     return found
@@ -119,8 +130,9 @@ def cased_actors(art: ArticleView) -> list[ActorCandidate]:
     if capitalizes_nouns(art):
         return []
     names: dict[str, _Name] = {}
+    alone = _alone(art)
     for seg in art.body:
-        for text in _names_in(art, seg):
+        for text in _names_in(art, seg, alone):
             key = text.casefold()
             if key not in names:
                 names[key] = _Name(text, seg.id, set())

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 __all__ = [
+    "SENTENCE_CHARS",
     "ActorCandidate",
     "Candidates",
     "Certainty",
@@ -17,6 +18,8 @@ __all__ = [
 
 Kind = Literal["person", "organization", "government", "country", "group", "other"]
 Certainty = Literal["scheduled", "proposed", "possible"]
+# The longest text a draft item may have (brief.Sentence): a longer segment is never proposed.
+SENTENCE_CHARS = 400
 
 
 class SegmentLike(Protocol):

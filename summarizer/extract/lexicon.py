@@ -283,7 +283,8 @@ def text_length(text: str) -> int:
         return len(text.split())
     han = len(_HAN_KANA_RE.findall(text))
     southeast = len(_SOUTHEAST_RE.findall(text))
-    return len(_UNSPACED_RE.sub(" ", text).split()) + han // 2 + southeast // 4
+    spaced = [w for w in _UNSPACED_RE.sub(" ", text).split() if any(c.isalnum() for c in w)]
+    return len(spaced) + han // 2 + southeast // 4
 
 
 def looks_english(text: str) -> bool:

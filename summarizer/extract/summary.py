@@ -9,14 +9,16 @@ content is counted as character bigrams (:func:`.lexicon.content_words`).
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 
-from summarizer.extract.data import SegmentLike
+from summarizer.extract.data import SENTENCE_CHARS, SegmentLike
 from summarizer.extract.lexicon import QUOTES, content_words, text_length
 from summarizer.extract.names import ArticleView
 
 __all__ = ["headline_of", "salience_of", "summary_ranking"]
 
+_SPACES_RE = re.compile(r"[^\S\u3000]+")
 HEADLINE_CHARS = 200  # the draft headline's limit (brief.BriefDraft)
 
 
@@ -38,15 +40,15 @@ def summary_ranking(art: ArticleView, salience: Counter[str]) -> list[int]:
     empty but for a headline-like line.
     """
     ranked = _ranked(art.body, salience, min_words=6)
-    return ranked or _ranked(art.body or art.segments, salience, min_words=1)
+    return ranked or _ranked(art.body or art.segments, salience, min_words=0)
 
 
 def _ranked(segments: list[SegmentLike], salience: Counter[str], *, min_words: int) -> list[int]:
     scored: list[tuple[float, int]] = []
     for rank, seg in enumerate(segments):
         words = content_words(seg.text)
-        if text_length(seg.text) < min_words:
-            continue
+        if text_length(seg.text) < min_words or len(seg.text) > SENTENCE_CHARS:
+            continue  # too short to tell the news, or too long for a draft item
         central = sum(salience.get(w, 0) - 1 for w in set(words)) / math.sqrt(len(words) + 1)
         lead = 3.0 / (1 + rank)
         quoted = seg.text.lstrip()[:1] in QUOTES
@@ -67,7 +69,9 @@ def headline_of(art: ArticleView, title: str | None, summary: list[int]) -> str:
         art.texts[summary[0]] if summary else "",
     ]
     for option in options:
-        headline = " ".join(option.split())
+        # runs of spaces and line breaks become one space; an ideographic space (between
+        # a Chinese or Japanese title's two halves) stays, so the title is kept as written
+        headline = _SPACES_RE.sub(" ", option).strip()
         if headline and len(headline) <= HEADLINE_CHARS:
             return headline
     return ""
