@@ -210,6 +210,14 @@ class Cache:
     def count_briefs(self) -> int:
         return int(self.db.one("SELECT count(*) FROM briefs")[0])
 
+    def usages(self, since: str | None = None) -> list[tuple[str, str, str | None]]:
+        """``(model, backend, usage JSON)`` of every stored brief (stored at or after
+        ``since``, an ISO time in UTC): each brief once, as ``summarizer usage`` sums them."""
+        sql = "SELECT model, backend, json_extract(brief, '$.usage') FROM briefs"
+        if since is None:
+            return [tuple(r) for r in self.db.all(sql)]
+        return [tuple(r) for r in self.db.all(sql + " WHERE created_at >= ?", (since,))]
+
 
 def open_cache(db: Path | None = None) -> Cache:
     """Open the brief cache in the database at ``db`` or the default path (created as needed)."""

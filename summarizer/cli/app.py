@@ -21,6 +21,7 @@ from summarizer.cli.options import Format
 from summarizer.cli.report import error_line
 from summarizer.cli.summarize import summarize
 from summarizer.cli.tools import backends, schema, serve_local
+from summarizer.cli.usage import usage
 from summarizer.cli.verify import verify_command
 
 __all__ = ["EXIT_CODES", "Format", "app", "fail", "main", "state"]
@@ -47,6 +48,7 @@ app.add_typer(digest_app, name="digest")
 app.add_typer(batch_app, name="batch")
 app.add_typer(models_app, name="models")
 app.command("verify")(verify_command)
+app.command()(usage)
 
 log = logging.getLogger("summarizer")
 
