@@ -11,6 +11,7 @@ import time
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
@@ -414,21 +415,14 @@ class Summarizer:
 
     async def _fresh(self, article: Article, strict: bool | None, started: float) -> Brief:
         """:meth:`_brief` within the budget: its estimate reserved before, its cost after."""
-        reserved = 0.0
-        if self.ledger.max_cost is not None:
-            reserved = self.ledger.reserve(
-                estimate_article(self, article), what=self._priced, label=article.label
-            )
-        cost: Cost | None = None
-        try:
-            brief = await self._brief(article, strict, started)
-            cost = brief.usage.cost
-        except SummarizerError as exc:  # a failed brief's calls were paid for too
-            if isinstance(exc.usage, Usage) and not self.backend.embedded:
-                cost = self.price(exc.usage)
-            raise
-        finally:
-            self.ledger.settle(reserved, cost)
+        estimate = partial(estimate_article, self, article)  # computed only under a budget
+        with self.ledger.hold(estimate, what=self._priced, label=article.label) as held:
+            try:
+                brief = await self._brief(article, strict, started)
+            except SummarizerError as exc:  # a failed brief's calls were paid for too
+                held.cost = self.price(exc.usage) if isinstance(exc.usage, Usage) else None
+                raise
+            held.cost = brief.usage.cost
         return brief
 
     def summarize(self, source: Source, *, strict: bool | None = None) -> Brief:

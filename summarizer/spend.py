@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -182,6 +184,13 @@ def estimate_article(s: Summarizer, article: Article, *, batch: bool = False) ->
     return Estimate(requests, prompt, completion, s.price(usage, batch=batch))
 
 
+@dataclass
+class Held:
+    """What a brief held by :meth:`Ledger.hold` cost (None: nothing known, or free)."""
+
+    cost: Cost | None = None
+
+
 class Ledger:
     """The spend of one Summarizer: finished briefs' cost and the reservations in flight.
 
@@ -216,6 +225,21 @@ class Ledger:
                 )
             self.reserved += amount
         return amount
+
+    @contextmanager
+    def hold(
+        self, estimate: Callable[[], Estimate], *, what: str, label: str | None = None
+    ) -> Iterator[Held]:
+        """A brief's reservation (its ``estimate``, computed only under a budget), replaced
+        on exit by ``held.cost``: what the brief cost, set by the caller when known."""
+        amount = 0.0
+        if self.max_cost is not None:
+            amount = self.reserve(estimate(), what=what, label=label)
+        held = Held()
+        try:
+            yield held
+        finally:
+            self.settle(amount, held.cost)
 
     def settle(self, reserved: float, cost: Cost | None) -> None:
         """Replace a reservation by what the brief actually cost."""

@@ -284,3 +284,16 @@ def test_reaching_the_budget_stops_cleanly_and_a_rerun_resumes(
     again = cli(paid, *args, *files, home=isolated)  # the cache holds the two: one more call
     assert again.returncode == 0, again.stderr
     assert len(json.loads(again.stdout)) == 3 and paid.calls == 3
+
+
+def test_the_embedded_model_estimates_free_without_starting_its_server() -> None:
+    from summarizer.model.backends import embedded_model_path
+
+    if embedded_model_path() is None:
+        pytest.skip("the embedded model is not installed")
+    with Summarizer() as s:
+        estimate = s.estimate(articles(1)[0])
+        assert s._local is None and s._transport is None  # nothing started, nothing sent
+        assert estimate.requests == 1 and estimate.cost is not None
+        assert estimate.cost.amount == 0.0  # it costs time, not money
+        assert estimate.completion_tokens <= 160  # the choose call's own max_tokens

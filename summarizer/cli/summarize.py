@@ -310,6 +310,9 @@ def _estimates(
                      f"{r['completion_tokens']:18}  {cost:13}  {r['source']}")  # fmt: skip
     if unknown:
         lines[-1] += f" ({unknown} of {len(rows)} sources with an unknown price, not counted)"
+    if settings.max_cost is not None and summed["cost"] is not None:
+        verdict = "within it" if summed["cost"] <= settings.max_cost else "above it: refused"
+        lines.append(f"budget {dollars(settings.max_cost)}: the estimate is {verdict}")
     lines.append("* estimated answer tokens; no model was called (docs/cost.md)")
     return "\n".join(lines)
 
