@@ -178,6 +178,24 @@ def test_a_batch_submitted_by_hand_is_collected_not_sent_again(tmp_path: Path) -
     assert kinds == [("adopted",)]
 
 
+def test_a_live_run_collects_batches_and_never_briefs_a_held_article_again(
+    tmp_path: Path, hook: Receiver
+) -> None:
+    write_articles(tmp_path / "news", [UKRAINE, PORT])
+    with BatchServer(respond, tick_s=3600) as server:
+        run_digest(config(tmp_path, server.base_url, hook))  # queued in a batch
+        write_articles(tmp_path / "news", [CITY], start=2)
+        live = config(tmp_path, server.base_url, hook, batch=False)
+        first = run_digest(live)
+        assert server.live_requests == 1 and first.counts.briefed == 1  # the new one only
+        assert [(w.articles, w.new) for w in first.waiting] == [(2, False)]
+        server.tick_s = 0.0
+        second = run_digest(live)  # collected from the batch, not asked live
+        assert server.live_requests == 1 and second.counts.briefed == 2 and not second.waiting
+        assert second.usage.fresh == 2 and second.usage.requests == 2
+    assert set(delivered(hook).values()) == {1} and len(delivered(hook)) == 3
+
+
 def test_cli_prints_the_batch_id_and_says_what_waits(tmp_path: Path) -> None:
     write_articles(tmp_path / "news", [UKRAINE])
     with BatchServer(respond, tick_s=3600) as server:

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from summarizer.cache import Database
     from summarizer.pipeline import Summarizer
 
-__all__ = ["BatchOutcome", "Ledger", "run_batches"]
+__all__ = ["BatchOutcome", "Ledger", "collect_held", "run_batches"]
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,11 @@ class Ledger:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+
+    def any_batches(self) -> bool:
+        """Whether this database has ever held a batch (its tables exist)."""
+        sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'batch_requests'"
+        return self.db.one(sql) is not None
 
     def open_jobs(self) -> list[int]:
         rows = self.db.all("SELECT job_id FROM digest_batches WHERE settled_at IS NULL")
@@ -242,6 +247,38 @@ def run_batches(
         left = [k for k in keys if not is_briefed(k)]
         submitted = [job.ref for job in new]
         return BatchOutcome(failed, submitted, phase.waiting(left, submitted))
+    finally:
+        batches.store.close()
+        batches.api.close()
+
+
+def collect_held(
+    summarizer: Summarizer,
+    ledger: Ledger,
+    run_id: int,
+    unbriefed: Sequence[str],
+    *,
+    is_briefed: Callable[[str], bool],
+) -> tuple[set[str], list[WaitingBatch]]:
+    """For a live run: the batches holding some of ``unbriefed`` (cache keys) are collected
+    (nothing new is sent); return the keys still held and their batches. A live run does not
+    brief those: they would be paid for twice."""
+    from summarizer.batch.collect import open_batches
+    from summarizer.batch.jobs import JobStore
+
+    if not unbriefed or not ledger.any_batches():
+        return set(), []
+    with JobStore(ledger.db.path) as jobs:
+        if not jobs.in_flight(unbriefed):
+            return set(), []
+    batches = open_batches(summarizer)
+    phase = _Phase(summarizer, batches, ledger, run_id)
+    try:
+        phase.adopt(list(unbriefed))
+        phase.collect(wait=False)
+        phase.settle()
+        left = [key for key in unbriefed if not is_briefed(key)]
+        return set(batches.store.in_flight(left)), phase.waiting(left, [])
     finally:
         batches.store.close()
         batches.api.close()

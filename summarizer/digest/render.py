@@ -246,8 +246,8 @@ details ul,details ol{padding-left:1.2rem;margin:.3rem 0}
 {% endfor %}</ol></details>{% endif %}
 {% if d.failed %}<h2 class="failed">Could not be briefed</h2><p>Retried on the next run.</p><ul>
 {% for f in d.failed %}<li>{{ f.label }}: {{ f.error }}</li>{% endfor %}</ul>{% endif %}
-<footer class="meta" id="run">{% for line in run_lines(d) %}<p>{{ line }}</p>{% endfor %}
-</footer>
+<section class="meta" id="run">{% for line in run_lines(d) %}<p>{{ line }}</p>{% endfor %}
+</section>
 </body></html>
 """
 

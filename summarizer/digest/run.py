@@ -32,11 +32,12 @@ import hashlib
 import json
 import logging
 import operator
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from summarizer.digest.briefing import article_of, as_source, brief_each
 from summarizer.digest.config import DigestConfig
 from summarizer.digest.control import Interrupted, RunControl, run_lock
 from summarizer.digest.models import Digest, DigestCounts, FailedArticle, RunUsage, WaitingBatch
@@ -44,7 +45,6 @@ from summarizer.digest.stories import Briefed, DigestHeader, Item, build_digest
 from summarizer.errors import (
     BudgetReachedError,
     ConfigurationError,
-    SummarizerError,
 )
 
 if TYPE_CHECKING:
@@ -119,53 +119,8 @@ async def arun_digest(
             store.close()
 
 
-def _article(row: StoredArticle) -> Article:
-    from summarizer.article import Article
-
-    return Article(text=row.text or "", title=row.title, url=row.url, published=row.published,
-                   site=row.site, origin=row.origin)  # fmt: skip
-
-
-async def _brief_each(
-    summarizer: Summarizer, rows: list[StoredArticle], concurrency: int
-) -> AsyncIterator[tuple[int, Brief | None, Exception | None]]:
-    """Brief ``rows`` with ``concurrency`` workers; yield ``(index, brief, error)`` as each
-    finishes. Any exception is that article's failure, never the run's."""
-    results: asyncio.Queue[tuple[int, Brief | None, Exception | None]] = asyncio.Queue()
-    indexes = iter(range(len(rows)))
-
-    async def worker() -> None:
-        for index in indexes:  # one shared iterator: each article taken once
-            try:
-                brief = await summarizer.asummarize(_article(rows[index]))
-            except Exception as exc:  # one article's failure never aborts the run
-                if not isinstance(exc, SummarizerError):
-                    log.warning("briefing %s failed", rows[index].uid, exc_info=True)
-                results.put_nowait((index, None, exc))
-            else:
-                results.put_nowait((index, brief, None))
-
-    workers = [asyncio.create_task(worker()) for _ in range(min(concurrency, len(rows)))]
-    try:
-        for _ in rows:
-            yield await results.get()
-    finally:
-        for task in workers:
-            task.cancel()
-        await asyncio.gather(*workers, return_exceptions=True)
-
-
 def _failed_row(row: StoredArticle, label: str, error: str, attempts: int) -> FailedArticle:
     return FailedArticle(id=row.uid, label=label, url=row.url, error=error, attempts=attempts)
-
-
-def _as_source(brief: Brief, article: Article) -> Brief:
-    """A cached brief reported as ``article``'s (the same text may come from another URL)."""
-    from summarizer.brief import SourceInfo
-
-    info = SourceInfo(title=article.title, url=article.url, published=article.published,
-                      site=article.site, content_hash=article.content_hash)  # fmt: skip
-    return brief.model_copy(update={"source": info})
 
 
 @dataclass
@@ -266,23 +221,31 @@ class _Run:
         summarizer.check_budget(functools.reduce(operator.add, estimates))
 
     async def brief(self, progress: Progress | None) -> None:
-        """Brief every selected article with text (the cache first), in bounded concurrency."""
+        """Brief every selected article with text (the cache first), in bounded concurrency;
+        articles waiting in a provider batch are collected from it, not briefed again."""
+        from summarizer.digest.batched import Ledger, collect_held
+
         ready = [row for row in self.selected if row.text is not None]
-        summarizer = self.summarizer()
+        summarizer, cache = self.summarizer(), self.store.cache
         try:
-            keys = [summarizer.cache_key(_article(row))[0] for row in ready]
-            self.cached_keys = {key for key in keys if self.store.cache.has_brief(key)}
-            todo = [_article(r) for r, k in zip(ready, keys, strict=True)
-                    if k not in self.cached_keys]  # fmt: skip
+            keys = [summarizer.cache_key(article_of(row))[0] for row in ready]
+            self.cached_keys = {key for key in keys if cache.has_brief(key)}
+            held, self.waiting = await asyncio.to_thread(
+                collect_held, summarizer, Ledger(self.store.db), self.run_id,
+                [k for k in keys if k not in self.cached_keys], is_briefed=cache.has_brief,
+            )  # fmt: skip
+            keep = [i for i, key in enumerate(keys) if key not in held]
+            ready, keys = [ready[i] for i in keep], [keys[i] for i in keep]
+            todo = [
+                article_of(r) for r, k in zip(ready, keys, strict=True) if not cache.has_brief(k)
+            ]
             await asyncio.to_thread(self.check_budget, summarizer, todo)
             if progress:
                 progress(0, len(ready), "", None)
             done = 0
-            async for index, brief, error in _brief_each(
-                summarizer, ready, self.config.concurrency
-            ):
+            async for index, brief, error in brief_each(summarizer, ready, self.config.concurrency):
                 done += 1
-                row, label = ready[index], _article(ready[index]).label
+                row, label = ready[index], article_of(ready[index]).label
                 message = None if error is None else str(error) or type(error).__name__
                 if isinstance(error, BudgetReachedError):  # not failed: briefed next run
                     self.deferred.append(row)
@@ -308,7 +271,7 @@ class _Run:
         cache = self.store.cache
         summarizer = self.summarizer()
         try:
-            articles = [_article(row) for row in ready]
+            articles = [article_of(row) for row in ready]
             keys = [summarizer.cache_key(article)[0] for article in articles]
             self.cached_keys = {key for key in keys if cache.has_brief(key)}
             unbriefed = {k: a for k, a in zip(keys, articles, strict=True)
@@ -325,7 +288,7 @@ class _Run:
         for row, article, key in zip(ready, articles, keys, strict=True):
             brief = cache.get_brief(key)
             if brief is not None:
-                self._record(row, _as_source(brief, article), None, key, article.label)
+                self._record(row, as_source(brief, article), None, key, article.label)
             elif key in outcome.failed:
                 self._record(row, None, outcome.failed[key], key, article.label)
         self.store.articles_briefed(self.unmarked)
