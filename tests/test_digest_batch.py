@@ -5,7 +5,11 @@ the whole pipeline over ``MockOpenAI`` at a priced provider's address."""
 from __future__ import annotations
 
 import json
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -325,3 +329,27 @@ def test_batch_budget_is_checked_before_anything_is_sent(tmp_path: Path, hook: R
     assert runs == [("refused",), ("waiting",), ("ok",)]
     briefs = [json.loads(b) for (b,) in table(tmp_path / "digest.db", "SELECT brief FROM briefs")]
     assert [b["usage"]["cost"]["batch"] for b in briefs] == [True, True]
+
+
+def test_schedule_batch_queues_on_one_tick_and_delivers_on_the_next(tmp_path: Path) -> None:
+    """``digest schedule --batch``: each run only collects and queues (a real process)."""
+    write_articles(tmp_path / "news", [UKRAINE, PORT])
+    out = tmp_path / "out"
+    with BatchServer(respond, tick_s=0.0) as server:
+        proc = subprocess.Popen(
+            [str(Path(sys.executable).parent / "summarizer"), "digest", "schedule", "--batch",
+             "--every", "1s", "--now", "-s", str(tmp_path / "news"), "--out", str(out),
+             "--db", str(tmp_path / "d.db"), "--base-url", server.base_url, "--model", MODEL,
+             "--mode", "json_schema"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while not list(out.glob("*.json")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGTERM)
+        stdout, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 0, stderr
+    assert stdout.split() == list(server.batches)  # one batch, its id printed once
+    assert "2 article(s) queued in" in stderr and server.live_requests == 0
+    digest = json.loads(next(out.glob("*.json")).read_text())
+    assert len(digest["articles"]) == 2
