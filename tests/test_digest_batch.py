@@ -200,6 +200,25 @@ def test_a_live_run_collects_batches_and_never_briefs_a_held_article_again(
     assert set(delivered(hook).values()) == {1} and len(delivered(hook)) == 3
 
 
+def test_a_failed_request_briefed_live_meanwhile_is_not_resubmitted(
+    tmp_path: Path, hook: Receiver
+) -> None:
+    write_articles(tmp_path / "news", [UKRAINE, PORT])
+    with BatchServer(respond, tick_s=0.0, fail_once=("Report number 0:",)) as server:
+        cfg = config(tmp_path, server.base_url, hook)
+        run_digest(cfg)
+        assert len(run_digest(cfg).failed) == 1  # listed, for the next run
+        live = run_digest(config(tmp_path, server.base_url, hook, batch=False))
+        assert live.counts.briefed == 1 and server.live_requests == 1
+        last = run_digest(cfg)
+        assert not last.articles and not last.waiting and len(server.batches) == 1
+    assert set(delivered(hook).values()) == {1} and len(delivered(hook)) == 2
+    db = tmp_path / "digest.db"
+    assert sorted(table(db, "SELECT status, error FROM batch_requests")) == [
+        ("done", None), ("moved", "briefed live")]  # fmt: skip
+    assert table(db, "SELECT settled_at IS NOT NULL FROM digest_batches") == [(1,)]
+
+
 def test_cli_prints_the_batch_id_and_says_what_waits(tmp_path: Path) -> None:
     write_articles(tmp_path / "news", [UKRAINE])
     with BatchServer(respond, tick_s=3600) as server:

@@ -156,10 +156,18 @@ class _Phase:
             except NotReadyError as exc:
                 log.info("%s", exc)
 
-    def resubmit(self, failed: dict[tuple[int, str], Request]) -> list[Job]:
-        """Earlier runs' failed, expired and cancelled requests, asked again."""
+    def resubmit(
+        self, failed: dict[tuple[int, str], Request], is_briefed: Callable[[str], bool]
+    ) -> list[Job]:
+        """Earlier runs' failed, expired and cancelled requests, asked again; those whose
+        article was briefed meanwhile (by a live run) are handed on to it instead."""
         from summarizer.batch.collect import retry
+        from summarizer.batch.jobs import HANDED_ON, Settled
 
+        for req in failed.values():
+            if is_briefed(req.cache_key):
+                done = Settled(req.custom_id, HANDED_ON, req.history, error="briefed live")
+                self.batches.store.settle(req.job_id, [done], from_status=req.status)
         made: list[Job] = []
         for job_id in sorted({job_id for job_id, _ in failed}):
             try:
@@ -237,7 +245,7 @@ def run_batches(
         check_budget(to_send)  # raises before anything is sent
         earlier = _retryable(batches, phase.jobs())
         phase.collect(wait=False)
-        new = phase.resubmit(earlier)
+        new = phase.resubmit(earlier, is_briefed)
         new += phase.submit([a for k, a in _unsent(unbriefed, busy) if not is_briefed(k)])
         if wait:
             phase.collect(wait=True)
