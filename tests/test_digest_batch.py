@@ -372,3 +372,29 @@ def test_schedule_batch_queues_on_one_tick_and_delivers_on_the_next(tmp_path: Pa
     assert "2 article(s) queued in" in stderr and server.live_requests == 0
     digest = json.loads(next(out.glob("*.json")).read_text())
     assert len(digest["articles"]) == 2
+
+
+def test_sigkill_while_the_batch_is_created_loses_nothing_and_sends_nothing_twice(
+    tmp_path: Path, hook: Receiver
+) -> None:
+    write_articles(tmp_path / "news", [UKRAINE, PORT])
+    db = tmp_path / "d.db"
+    with BatchServer(respond, tick_s=0.0, create_delay_s=30.0) as server:
+        args = [str(Path(sys.executable).parent / "summarizer"), "digest", "run", "--batch",
+                "-s", str(tmp_path / "news"), "--db", str(db), "--out", str(tmp_path / "out"),
+                "--webhook", hook.url, "--base-url", server.base_url, "--model", MODEL,
+                "--mode", "json_schema"]  # fmt: skip
+        proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while not server.batches and time.monotonic() < deadline:  # created; id not stored
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=30)
+        assert proc.returncode == -signal.SIGKILL and len(server.batches) == 1
+        server.create_delay_s = 0.0
+
+        again = subprocess.run(args, capture_output=True, text=True, timeout=120)
+        assert again.returncode == 0, again.stderr
+        assert len(server.batches) == 1 and server.lines_run == 2  # found, not made twice
+    assert set(delivered(hook).values()) == {1} and len(delivered(hook)) == 2
+    assert table(db, "SELECT kind, articles FROM digest_batches") == [("adopted", 2)]
