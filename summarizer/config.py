@@ -98,7 +98,7 @@ class Settings(BaseModel):
     timeout_s: float = Field(default=120.0, gt=0)
     transport_attempts: int = Field(default=4, ge=1, le=20)
     retry_max_wait_s: float = Field(default=30.0, ge=0)
-    max_tokens: int = Field(default=2048, ge=16)
+    max_tokens: int | Literal["auto"] = "auto"  # auto: sized to the window (longform/budget.py)
     temperature: float = 0.0
     seed: int | None = 0
     max_input_bytes: int = Field(default=5_000_000, ge=1)

@@ -27,8 +27,9 @@ from summarizer.errors import (
     InputError,
     TruncatedOutputError,
 )
-from summarizer.longform.budget import estimate_tokens, find_tokenizer, openai_window, probe_window
+from summarizer.longform.budget import estimate_tokens, numbered
 from summarizer.longform.merge import merge
+from summarizer.longform.servers import find_tokenizer, openai_window, probe_window
 from summarizer.longform.split import split
 from summarizer.pipeline import Summarizer
 from summarizer.testing import FakeOpenAI, Reply, completion
@@ -325,21 +326,27 @@ def test_the_hard_cap_still_applies_with_a_clear_error() -> None:
 
 def test_an_article_just_under_the_budget_is_one_call() -> None:
     text = long_article(6)
+    limit = numbered(estimate_tokens, text)  # the article as the prompt numbers it
     with (
         FakeOpenAI(responder=Scripted()) as server,
-        Summarizer(settings=settings(server, max_input_tokens=estimate_tokens(text))) as s,
+        Summarizer(settings=settings(server, max_input_tokens=limit)) as s,
     ):
         brief = s.summarize(text)
-    assert server.calls == 1 and brief.chunks == 1
-    assert not [r for r in server.requests if r["method"] == "GET"], "no probing needed"
+        probes = [r["path"] for r in server.requests if r["method"] == "GET"]
+        s.summarize(long_article(3))
+        again = [r["path"] for r in server.requests if r["method"] == "GET"]
+    assert server.calls == 2 and brief.chunks == 1
+    # the window (for max_tokens "auto") is asked once per Summarizer: /props, /models, Ollama's
+    assert probes == again == ["/props", "/v1/models", "/api/version"]
 
 
 def test_an_article_just_over_the_budget_is_chunked_and_merged() -> None:
     text = long_article(6)
+    limit = numbered(estimate_tokens, text)  # the article as the prompt numbers it
     scripted = Scripted()
     with (
         FakeOpenAI(responder=scripted) as server,
-        Summarizer(settings=settings(server, max_input_tokens=estimate_tokens(text) - 1)) as s,
+        Summarizer(settings=settings(server, max_input_tokens=limit - 1)) as s,
     ):
         brief = s.summarize(text)
     assert brief.chunks == len(scripted.chunks) >= 2

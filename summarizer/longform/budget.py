@@ -1,27 +1,35 @@
-"""Token budgets: context windows, offline token counts, what fits in one call.
+"""Token budgets: what fits in one call, what each answer reserves, how to cut the rest.
 
-Counts come from the server's tokenizer where it has one (llama-cpp-python's
-``/extras/tokenize/count``, llama.cpp's and vLLM's ``/tokenize``), else from
-:func:`estimate_tokens`, a deliberate over-estimate (tiktoken cannot download its
-encodings offline). See docs/long-articles.md.
+The window and the token counts come from :mod:`summarizer.longform.servers` (the server's
+own tokenizer where it has one, else a deliberate over-estimate: tiktoken cannot download
+its encodings offline). With ``max_tokens = "auto"`` each answer reserves a quarter of the
+window (at least 512 tokens, at most the cap): :meth:`Planner.reserve`. See
+docs/long-articles.md.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import math
-import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from summarizer.article import Article
-from summarizer.brief import draft_json_schema
 from summarizer.errors import ConfigurationError, InputError
-from summarizer.longform.split import Chunk, estimate_tokens, split
+from summarizer.longform.servers import (
+    OLLAMA_PORT,
+    OLLAMA_SOURCE,
+    TokenCounter,
+    count_posts,
+    find_tokenizer,
+    ollama_window,
+    openai_window,
+    probe_window,
+)
+from summarizer.longform.split import Chunk, estimate_tokens, sentence_count, split
 
 if TYPE_CHECKING:
     from summarizer.config import Settings
@@ -35,154 +43,35 @@ __all__ = [
     "Chunk",
     "Plan",
     "Planner",
-    "ServerTokenCounter",
     "TokenCounter",
     "estimate_tokens",
-    "find_tokenizer",
-    "openai_window",
-    "probe_window",
+    "numbered",
     "request_bound",
     "schema_text",
 ]
 
 log = logging.getLogger(__name__)
 
-# Context windows of OpenAI models (input + output tokens), longest matching prefix wins.
-OPENAI_WINDOWS = {
-    "gpt-3.5-turbo": 16_385,
-    "gpt-4": 8_192,
-    "gpt-4-turbo": 128_000,
-    "gpt-4o": 128_000,
-    "gpt-4.1": 1_047_576,
-    "gpt-4.5": 128_000,
-    "gpt-5": 272_000,
-    "o1": 200_000,
-    "o3": 200_000,
-    "o4": 200_000,
-}
-# A server that does not say (set context_window for Ollama, whose num_ctx is often smaller).
+# A server that does not say.
 DEFAULT_WINDOW = 8192
 # Chat-template markup around the messages and the schema: llama-cpp-python's
 # chatml-function-calling format adds ~130 tokens of tool-use instructions.
 TEMPLATE_TOKENS = 192
 REASK_TOKENS = 256  # the re-ask message, on top of the previous answer
 MIN_CHUNK_TOKENS = 256
-PROBE_TIMEOUT_S = 3.0
-
-# Tokenizer POSTs made by this thread: a plan runs in one worker thread, so each brief
-# counts its own (Planner.prepare) even while other briefs plan at the same time.
-_posts = threading.local()
-
-
-def _count_post() -> None:
-    _posts.n = getattr(_posts, "n", 0) + 1
-
-
-# --- token counting -------------------------------------------------------------------------
-
-
-class TokenCounter:
-    """Counts tokens with :func:`estimate_tokens`; see :class:`ServerTokenCounter`."""
-
-    exact = False
-    source = "estimate (max of utf8 bytes / 3, words * 1.5)"
-
-    def count(self, text: str) -> int:
-        return estimate_tokens(text)
-
-
-class ServerTokenCounter(TokenCounter):
-    """Counts tokens with the server's own tokenizer (one POST per count)."""
-
-    exact = True
-
-    def __init__(self, url: str, style: str, *, model: str, api_key: str | None) -> None:
-        self.url = url
-        self.style = style
-        self.model = model
-        self.api_key = api_key
-        self.source = f"server tokenizer {url}"
-
-    def count(self, text: str) -> int:
-        if self.style == "extras":
-            body: dict[str, Any] = {"input": text}
-        else:  # llama.cpp reads "content", vLLM "prompt"
-            body = {"content": text, "prompt": text, "model": self.model}
-        _count_post()  # a request to the server like any other: it counts in usage.requests
-        data = _http_json(self.url, body, api_key=self.api_key, timeout=60.0)
-        if isinstance(data, dict):
-            if isinstance(data.get("count"), int):
-                return int(data["count"])
-            if isinstance(data.get("tokens"), list):
-                return len(data["tokens"])
-        raise ValueError(f"unexpected tokenize reply from {self.url}")
-
-
-def _http_json(
-    url: str, body: dict[str, Any] | None = None, *, api_key: str | None, timeout: float
-) -> Any:
-    from summarizer.http import get_json, post_json
-
-    if body is None:
-        return get_json(url, api_key=api_key, timeout_s=timeout)
-    return post_json(url, body, api_key=api_key, timeout_s=timeout)
-
-
-def _server_root(base_url: str) -> str:
-    root = base_url.rstrip("/")
-    return root[: -len("/v1")] if root.endswith("/v1") else root
-
-
-def find_tokenizer(base_url: str, *, model: str, api_key: str | None) -> TokenCounter | None:
-    """The server's tokenizer endpoint, if it has one that answers."""
-    root = _server_root(base_url)
-    for url, style in ((f"{root}/extras/tokenize/count", "extras"), (f"{root}/tokenize", "plain")):
-        counter = ServerTokenCounter(url, style, model=model, api_key=api_key)
-        try:
-            if counter.count("one two three") > 0:
-                return counter
-        except Exception as exc:  # noqa: BLE001 - any failure: no such endpoint here
-            log.debug("no tokenizer at %s: %s", url, exc)
-    return None
-
-
-def probe_window(base_url: str, *, model: str, api_key: str | None) -> int | None:
-    """The context window a server reports: llama.cpp ``/props``, vLLM-style ``/models``."""
-    root = _server_root(base_url)
-    try:
-        props = _http_json(f"{root}/props", api_key=api_key, timeout=PROBE_TIMEOUT_S)
-        settings = props.get("default_generation_settings", {}) if isinstance(props, dict) else {}
-        n_ctx = settings.get("n_ctx") or (props.get("n_ctx") if isinstance(props, dict) else None)
-        if isinstance(n_ctx, int) and n_ctx > 0:
-            return n_ctx
-    except Exception as exc:  # noqa: BLE001
-        log.debug("no /props at %s: %s", root, exc)
-    try:
-        models = _http_json(
-            f"{base_url.rstrip('/')}/models", api_key=api_key, timeout=PROBE_TIMEOUT_S
-        )
-        entries = models.get("data", []) if isinstance(models, dict) else []
-        for entry in entries:
-            if not isinstance(entry, dict) or (entry.get("id") != model and len(entries) > 1):
-                continue
-            for key in ("max_model_len", "context_length", "max_context_length"):
-                if isinstance(entry.get(key), int) and entry[key] > 0:
-                    return int(entry[key])
-    except Exception as exc:  # noqa: BLE001
-        log.debug("no window in /models at %s: %s", base_url, exc)
-    return None
-
-
-def openai_window(model: str) -> int | None:
-    """The context window of an OpenAI model from :data:`OPENAI_WINDOWS`, or None."""
-    best = max((p for p in OPENAI_WINDOWS if model.startswith(p)), key=len, default=None)
-    return OPENAI_WINDOWS[best] if best else None
+# max_tokens "auto": a quarter of the window, at least this (a short brief of a chunk), at
+# most the cap (Options.max_tokens: 2048, or the embedded model's 1024).
+MIN_ANSWER_TOKENS = 512
+MARK_TOKENS = 4  # "[12] " before each numbered sentence of the article
 
 
 @lru_cache(maxsize=1)
 def schema_text() -> str:
-    """The draft schema as sent to the model, for counting its tokens."""
-    return json.dumps(draft_json_schema())
+    """The schema as sent to the model, for counting its tokens: the largest shape (json
+    mode's instruction and a segment range of four digits) stands for every mode."""
+    from summarizer.model.request import JSON_MODE_INSTRUCTION, compact, wire_schema
+
+    return JSON_MODE_INSTRUCTION + compact(wire_schema(9999))
 
 
 # --- budgets --------------------------------------------------------------------------------
@@ -213,16 +102,22 @@ class Plan:
 
 def _scaled(ratio: float) -> Callable[[str], int]:
     def cost(piece: str) -> int:
-        return math.ceil(estimate_tokens(piece) * ratio)
+        return math.ceil(numbered(estimate_tokens, piece) * ratio)
 
     return cost
+
+
+def numbered(count: Callable[[str], int], text: str) -> int:
+    """Tokens of ``text`` as the prompt shows it: numbered sentences, ``[n] `` before each."""
+    return count(text) + MARK_TOKENS * sentence_count(text) if text else 0
 
 
 class Planner:
     """Budgets for one backend: its context window, its token counter, each article's plan.
 
     ``base_url`` is where the backend answers (an embedded server's address once it runs);
-    ``local_n_ctx`` is that server's window; ``max_tokens`` is what each answer reserves.
+    ``local_n_ctx`` is that server's window; ``max_tokens`` is what each answer reserves,
+    or, when the setting is ``auto``, the most it may reserve (see :meth:`reserve`).
     """
 
     def __init__(
@@ -260,16 +155,41 @@ class Planner:
         elif not self._probe_ok and openai_window(b.model):
             found = openai_window(b.model) or DEFAULT_WINDOW, f"known window of {b.model}"
         elif probe:
-            reported = None
-            if self._probe_ok:
-                reported = probe_window(self.base_url, model=b.model, api_key=b.api_key)
-            if reported:
-                found = reported, f"reported by {self.base_url}"
-            else:
-                found = DEFAULT_WINDOW, "default (the server does not report it)"
+            found = self._probe() if self._probe_ok else None
+            found = found or (DEFAULT_WINDOW, "default (the server does not report it)")
         if found is not None:
             self._window = found
         return found
+
+    def _probe(self) -> tuple[int, str] | None:
+        """What the server says (llama.cpp, vLLM), or Ollama's default when it is Ollama."""
+        b = self.backend
+        ollama_first = urlsplit(self.base_url).port == OLLAMA_PORT  # Ollama's own port
+        if ollama_first and (size := ollama_window(self.base_url, api_key=b.api_key)):
+            return size, OLLAMA_SOURCE
+        reported = probe_window(self.base_url, model=b.model, api_key=b.api_key)
+        if reported:
+            return reported, f"reported by {self.base_url}"
+        if not ollama_first and (size := ollama_window(self.base_url, api_key=b.api_key)):
+            return size, OLLAMA_SOURCE
+        return None
+
+    def reserve(self, size: int) -> int:
+        """The answer's max_tokens in a window of ``size`` tokens: as set, or (``auto``) a
+        quarter of the window, at least MIN_ANSWER_TOKENS, at most the cap."""
+        if self.settings.max_tokens != "auto":
+            return self.max_tokens
+        return min(self.max_tokens, max(MIN_ANSWER_TOKENS, size // 4))
+
+    def sized(self, options: Options) -> Options:
+        """``options`` whose max_tokens is what the plan reserved for each answer.
+
+        Call it after :meth:`fits_offline` / :meth:`prepare` (the window is then known
+        without I/O): the request then fits the window the plan was made for.
+        """
+        window = self.window(probe=not self._probe_ok) or (DEFAULT_WINDOW, "default")
+        reserved = self.reserve(window[0])
+        return options if reserved == options.max_tokens else replace(options, max_tokens=reserved)
 
     def counter(self) -> TokenCounter:
         if self._counter is None:
@@ -290,7 +210,7 @@ class Planner:
         s = self.settings
         size, source = window
         overhead = self._overhead(article, counter.count)
-        reserved = self.max_tokens
+        reserved = self.reserve(size)
         fits = size - overhead - reserved
         if s.max_input_tokens is not None:
             fits = s.max_input_tokens
@@ -327,12 +247,15 @@ class Planner:
                 source=article.label,
             )
         estimator = TokenCounter()
-        window = self.window(probe=False) or (DEFAULT_WINDOW, "default")
+        # Unknown until asked (once per Planner): "ask plan()", which probes in a thread.
+        window = self.window(probe=not self._probe_ok)
+        if window is None:
+            return False
         try:
             cheap = self.budget(article, estimator, window)
         except ConfigurationError:
             return False  # the estimate may be too pessimistic: ask the server's tokenizer
-        return estimator.count(article.text) <= cheap.max_input_tokens
+        return numbered(estimator.count, article.text) <= cheap.max_input_tokens
 
     def plan(self, article: Article) -> Plan | None:
         """The plan of an article too long for one call, or None when it fits (sync I/O)."""
@@ -340,10 +263,12 @@ class Planner:
             return None
         window = self.window()
         assert window is not None
+        if self.fits_offline(article):  # the window was not known before: now it is
+            return None
         counter = self.counter()
         budget = self.budget(article, counter, window)
-        guess = estimate_tokens(article.text)
-        tokens = counter.count(article.text) if counter.exact else guess
+        guess = numbered(estimate_tokens, article.text)
+        tokens = numbered(counter.count, article.text) if counter.exact else guess
         if tokens <= budget.max_input_tokens:
             return None
         chunks = self._split(article.text, budget, tokens, guess)
@@ -362,9 +287,9 @@ class Planner:
     def prepare(self, article: Article, options: Options) -> tuple[Plan | None, int]:
         """:meth:`plan`, checked against ``max_requests_per_brief`` before any model call,
         and the tokenizer requests it made (they count in the brief's ``usage.requests``)."""
-        _posts.n = 0
+        count_posts(reset=True)
         plan = self.plan(article)
-        posts, _posts.n = _posts.n, 0
+        posts = count_posts(reset=True)
         if plan is not None:
             bound = request_bound(len(plan.chunks), options, chunk_reasks=plan.budget.chunk_reasks)
             cap = self.settings.max_requests_per_brief
@@ -382,7 +307,12 @@ class Planner:
     def _split(text: str, budget: Budget, tokens: int, guess: int) -> list[Chunk]:
         counter = budget.counter
         if not counter.exact:
-            return split(text, chunk_tokens=budget.chunk_tokens, overlap=budget.chunk_overlap)
+            return split(
+                text,
+                chunk_tokens=budget.chunk_tokens,
+                overlap=budget.chunk_overlap,
+                count=lambda piece: numbered(estimate_tokens, piece),
+            )
         # Scale the estimate to the server's tokenizer, then check each chunk with it.
         ratio = 1.05 * tokens / max(guess, 1)
         for _ in range(4):
@@ -392,7 +322,7 @@ class Planner:
                 overlap=budget.chunk_overlap,
                 count=_scaled(ratio),
             )
-            worst = max(counter.count(c.text) / budget.chunk_tokens for c in chunks)
+            worst = max(numbered(counter.count, c.text) / budget.chunk_tokens for c in chunks)
             if worst <= 1.0:
                 return chunks
             ratio *= worst * 1.05

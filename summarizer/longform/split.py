@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["Chunk", "estimate_tokens", "split"]
+__all__ = ["Chunk", "estimate_tokens", "sentence_count", "split"]
 
 
 def estimate_tokens(text: str) -> int:
@@ -25,6 +25,11 @@ def estimate_tokens(text: str) -> int:
     if not text:
         return 0
     return max(math.ceil(len(text.encode("utf-8")) / 3), math.ceil(len(text.split()) * 1.5))
+
+
+def sentence_count(text: str) -> int:
+    """About how many sentences ``text`` has (the prompt numbers each one: budget.py)."""
+    return len(_SENTENCE_END.findall(text)) + len(_PARAGRAPH.findall(text)) + 1
 
 
 @dataclass(frozen=True)

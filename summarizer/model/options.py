@@ -12,10 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from summarizer.errors import ConfigurationError
+
 if TYPE_CHECKING:
     from summarizer.config import Settings
 
-__all__ = ["Options", "RetryPolicy"]
+__all__ = ["AUTO_MAX_TOKENS", "Options", "RetryPolicy"]
+
+# max_tokens "auto": the most an answer is given (a 25-item brief citing segment numbers
+# takes ~600-900 tokens); a smaller window gives it less (longform/budget.py).
+AUTO_MAX_TOKENS = 2048
 
 
 @dataclass(frozen=True)
@@ -33,7 +39,7 @@ class Options:
 
     max_reasks: int = 2
     strict: bool = False
-    max_tokens: int = 2048
+    max_tokens: int = AUTO_MAX_TOKENS  # explicit, or the cap of "auto" (see Planner.sized)
     temperature: float = 0.0
     seed: int | None = 0
     transport_attempts: int = 4
@@ -49,10 +55,14 @@ class Options:
     @classmethod
     def from_settings(cls, settings: Settings) -> Options:
         s = settings
+        if s.max_tokens != "auto" and s.max_tokens < 16:
+            raise ConfigurationError(
+                f"setting max_tokens ({s.source_of('max_tokens')}): must be auto or at least 16"
+            )
         return cls(
             max_reasks=s.max_reasks,
             strict=s.strict,
-            max_tokens=s.max_tokens,
+            max_tokens=AUTO_MAX_TOKENS if s.max_tokens == "auto" else s.max_tokens,
             temperature=s.temperature,
             seed=s.seed,
             transport_attempts=s.transport_attempts,
