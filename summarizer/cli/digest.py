@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import datetime
 
     from summarizer.digest.config import DigestConfig
@@ -322,6 +323,21 @@ def schedule(
         raise typer.Exit(2) from exc
     grace = parse_duration(misfire_grace)
     control = RunControl()
+    label = cron or f"every {every}"
+    code = run_scheduled(_scheduled_job(cfg, control), trigger, now=now, misfire_grace=grace,
+                         say=_say, cancel=control.cancel, label=label,
+                         schedule=_schedule_state(cfg, label))  # fmt: skip
+    _say("scheduler stopped" + (" (a digest was cut short)" if code else ""))
+    if code:
+        raise typer.Exit(code)
+
+
+def _say(text: str) -> None:
+    typer.echo(f"summarizer: {text}", err=True)
+
+
+def _scheduled_job(cfg: DigestConfig, control: RunControl) -> Callable[[], None]:
+    """One scheduled digest: its errors are reported, never raised (the loop outlives it)."""
 
     def job() -> None:
         from summarizer.errors import SummarizerError
@@ -336,16 +352,7 @@ def schedule(
         except Exception:  # a scheduler must outlive one bad run
             log.exception("digest run failed")
 
-    def say(text: str) -> None:
-        typer.echo(f"summarizer: {text}", err=True)
-
-    label = cron or f"every {every}"
-    code = run_scheduled(job, trigger, now=now, misfire_grace=grace, say=say,
-                         cancel=control.cancel, schedule=_schedule_state(cfg, label),
-                         label=label)  # fmt: skip
-    say("scheduler stopped" + (" (a digest was cut short)" if code else ""))
-    if code:
-        raise typer.Exit(code)
+    return job
 
 
 def _schedule_state(cfg: DigestConfig, name: str) -> Schedule:
