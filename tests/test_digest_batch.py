@@ -398,3 +398,16 @@ def test_sigkill_while_the_batch_is_created_loses_nothing_and_sends_nothing_twic
         assert len(server.batches) == 1 and server.lines_run == 2  # found, not made twice
     assert set(delivered(hook).values()) == {1} and len(delivered(hook)) == 2
     assert table(db, "SELECT kind, articles FROM digest_batches") == [("adopted", 2)]
+
+
+def test_cli_batch_budget_with_a_price_provider(tmp_path: Path) -> None:
+    write_articles(tmp_path / "news", [UKRAINE])
+    with BatchServer(respond, tick_s=3600) as server:
+        args = ["digest", "run", "--batch", "-s", str(tmp_path / "news"), "--db",
+                str(tmp_path / "d.db"), "--base-url", server.base_url, "--model", PRICED_MODEL,
+                "--mode", "json_schema", "--price-provider", "openai"]  # fmt: skip
+        refused = CliRunner().invoke(app, [*args, "--max-cost", "0.000001"])
+        assert isinstance(refused.exception, BudgetExceededError) and not server.files
+        queued = CliRunner().invoke(app, [*args, "--max-cost", "0.5"])
+        assert queued.exit_code == 0, queued.output
+        assert queued.stdout.split() == list(server.batches)

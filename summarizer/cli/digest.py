@@ -77,6 +77,14 @@ BatchOpt = Annotated[
         show_default=False,
     ),
 ]
+PriceProviderOpt = Annotated[
+    str | None,
+    typer.Option(
+        metavar="PROVIDER",
+        help="Price the model as this genai-prices provider (e.g. openai) when it is served "
+        "from another base URL.",
+    ),
+]
 MaxCostOpt = Annotated[
     float | None,
     typer.Option(
@@ -245,6 +253,7 @@ def run(
         float | None, typer.Option(min=0.001, help="With --wait: seconds between polls [30].")
     ] = None,
     max_cost: MaxCostOpt = None,
+    price_provider: PriceProviderOpt = None,
 ) -> None:
     """Run one digest now: ingest, brief, group, render, deliver.
 
@@ -257,7 +266,7 @@ def run(
                 "max_cost": max_cost}  # fmt: skip
     cfg = _config(config, source, fmt, settings, since=since, out=out, concurrency=concurrency,
                   db=db, webhook=webhook, allow_private=allow_private, batch=batch,
-                  batch_wait=wait, batch_poll_s=poll)  # fmt: skip
+                  batch_wait=wait, batch_poll_s=poll, price_provider=price_provider)  # fmt: skip
     from summarizer.digest.run import RunControl
 
     control = RunControl()
@@ -292,6 +301,7 @@ def schedule(
     mode: ModeOpt = None,
     batch: BatchOpt = None,
     max_cost: MaxCostOpt = None,
+    price_provider: PriceProviderOpt = None,
 ) -> None:
     """Run digests on a schedule in the foreground until SIGTERM or Ctrl-C.
 
@@ -315,7 +325,7 @@ def schedule(
                 "max_cost": max_cost}  # fmt: skip
     cfg = _config(config, source, fmt, settings, since=since, out=out, concurrency=concurrency,
                   db=db, webhook=webhook, allow_private=allow_private,
-                  batch=batch)  # fmt: skip
+                  batch=batch, price_provider=price_provider)  # fmt: skip
     try:
         trigger = make_trigger(cron=cron, every=every)
     except ValueError as exc:
