@@ -96,7 +96,7 @@ def test_the_estimate_counts_the_request_that_is_then_sent(paid: FakeOpenAI) -> 
     usage = Usage(prompt_tokens=estimate.prompt_tokens, completion_tokens=500)
     assert estimate.cost == price(usage, model=MODEL, base_url=None, provider="openai")
     expected = (estimate.prompt_tokens * PER_M_IN + 500 * PER_M_OUT) / 1e6
-    assert estimate.cost is not None and estimate.cost.amount == pytest.approx(expected, rel=1e-3)
+    assert estimate.cost is not None and estimate.cost.amount == pytest.approx(expected, abs=1e-6)
 
 
 def test_batch_estimates_use_batch_rates_and_estimates_add_up(paid: FakeOpenAI) -> None:
@@ -104,7 +104,7 @@ def test_batch_estimates_use_batch_rates_and_estimates_add_up(paid: FakeOpenAI) 
     a, b = articles(2)
     live, batch = s.estimate(a), s.estimate(a, batch=True)
     assert batch.cost is not None and live.cost is not None
-    assert batch.cost.batch and batch.cost.amount == pytest.approx(live.cost.amount / 2, rel=1e-3)
+    assert batch.cost.batch and batch.cost.amount == pytest.approx(live.cost.amount / 2, abs=1e-6)
     both = live + s.estimate(b)
     assert both.requests == 2 and both.prompt_tokens > live.prompt_tokens
     assert (live + Estimate(1, 10, 10, None)).cost is None  # one unknown: no total price
