@@ -106,7 +106,9 @@ def _table(rows: list[Row], total: Row, since: str) -> str:
 def usage(
     since: Annotated[
         str | None,
-        typer.Option(help="Only briefs stored since: 7d, 24h, 30m, or an ISO date or time."),
+        typer.Option(
+            metavar="WHEN", help="Only briefs stored since: 7d, 24h, 30m, or an ISO date."
+        ),
     ] = None,
     fmt: Annotated[Table, typer.Option("--format", "-f", help="table or json.")] = Table.table,
     db: Annotated[
