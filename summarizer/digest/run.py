@@ -4,9 +4,10 @@
 
 1. takes the database's run lock (a second run meanwhile fails with :class:`RunLockedError`);
 2. ingests every source into the store (:func:`summarizer.digest.ingest.ingest`);
-3. briefs every article not yet in a delivered digest through
-   :meth:`Summarizer.summarize_many` with the store's brief cache, so each brief is
-   stored the moment it is made and a killed run loses none of them;
+3. briefs every article not yet in a delivered digest with bounded concurrency and the
+   store's brief cache, so each brief is stored the moment it is made and a killed run
+   loses none of them (an article waiting in a provider batch is collected from it, never
+   briefed twice);
 4. groups the briefs into stories and marks what is new since the previous digest
    (:func:`summarizer.digest.stories.build_digest`);
 5. renders and delivers (:mod:`summarizer.digest.deliver`); each delivery is recorded
@@ -42,10 +43,7 @@ from summarizer.digest.config import DigestConfig
 from summarizer.digest.control import Interrupted, RunControl, run_lock
 from summarizer.digest.models import Digest, DigestCounts, FailedArticle, RunUsage, WaitingBatch
 from summarizer.digest.stories import Briefed, DigestHeader, Item, build_digest
-from summarizer.errors import (
-    BudgetReachedError,
-    ConfigurationError,
-)
+from summarizer.errors import BudgetReachedError, ConfigurationError
 
 if TYPE_CHECKING:
     import httpx2
@@ -144,6 +142,7 @@ class _Run:
     waiting: list[WaitingBatch] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     run_id: int = 0
+    briefing: bool = False
 
     @property
     def since(self) -> datetime | None:
@@ -157,7 +156,9 @@ class _Run:
         self.run_id = run_id = self.store.start_run()
         try:
             await self.ingest()
+            self.briefing = True
             await (self.brief_batched() if self.config.batch else self.brief(progress))
+            self.briefing = False
             digest = self.assemble()
             if not self.items and not self.failed:
                 log.info("nothing new: no digest written")
@@ -168,16 +169,17 @@ class _Run:
                                       errors=[*self.errors, *problems])  # fmt: skip
                 return digest.model_copy(update={"partial": partial})
             return await self.deliver(digest, run_id)
-        except ConfigurationError as exc:  # over budget, no price, no batch endpoint: nothing sent
-            self.store.finish_run(run_id, "refused", errors=[*self.errors, str(exc)])
-            raise
         except (asyncio.CancelledError, KeyboardInterrupt) as exc:
             errors = [*self.errors, f"interrupted: {type(exc).__name__}"]
             self.store.finish_run(run_id, "interrupted", errors=errors)
             raise
         except BaseException as exc:
-            errors = [*self.errors, f"{type(exc).__name__}: {exc}"]
-            self.store.finish_run(run_id, "failed", errors=errors)
+            # A configuration error while briefing (over budget, no price, no Batch API)
+            # refuses the run before anything is sent for it.
+            refused = self.briefing and isinstance(exc, ConfigurationError)
+            error = str(exc) if refused else f"{type(exc).__name__}: {exc}"
+            self.store.finish_run(run_id, "refused" if refused else "failed",
+                                  errors=[*self.errors, error])  # fmt: skip
             raise
 
     async def ingest(self) -> None:
