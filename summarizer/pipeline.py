@@ -387,6 +387,7 @@ class Summarizer:
         plan, tokenizer_calls = None, 0
         if not planner.fits_offline(article):  # may ask the server: not on the event loop
             plan, tokenizer_calls = await asyncio.to_thread(planner.prepare, article, options)
+        options = planner.sized(options)  # max_tokens auto: what the plan reserved
         if plan is None and self.strategy == "choose":
             from summarizer.extract.run import choose
 
