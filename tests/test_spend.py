@@ -253,6 +253,9 @@ def test_dry_run_prints_the_estimate_and_calls_nothing(
     data = json.loads(as_json.stdout)
     assert [row["cost"] for row in data["sources"]] == [None, None, None]
     assert data["total"]["unknown_price"] == 3 and data["total"]["requests"] == 3
+    missing = cli(paid, "--dry-run", files[0], "no-such-file.txt", home=isolated)
+    assert missing.returncode == 3  # the unreadable source is said, the others estimated
+    assert "no-such-file.txt: " in missing.stdout and files[0] in missing.stdout
     table = cli(paid, "--dry-run", *files, home=isolated).stdout
     assert table.splitlines()[4].split()[3:5] == ["unknown", "total"]
     assert "(3 of 3 sources with an unknown price, not counted)" in table

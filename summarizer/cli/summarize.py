@@ -184,8 +184,9 @@ def summarize(
     )
     if dry_run:
         chosen = Format.json if fmt is Format.json else Format.text
-        _emit(_estimates(sources, settings, price_provider, chosen, no_cache), chosen, output)
-        return
+        text, worst = _estimates(sources, settings, price_provider, chosen, no_cache)
+        _emit(text, chosen, output)
+        raise typer.Exit(worst)
     worst, briefs = _brief_all(
         sources, settings, concurrency=concurrency, no_cache=no_cache, provider=price_provider
     )
@@ -281,16 +282,23 @@ def _total(
 
 def _estimates(
     sources: list[str], settings: Any, provider: str | None, fmt: Format, no_cache: bool
-) -> str:
-    """The dry run: each source's estimate and the total, as a table or JSON."""
+) -> tuple[str, int]:
+    """The dry run: each source's estimate and the total, as a table or JSON, and the exit
+    code (that of the worst source that could not be read or estimated, else 0)."""
+    from summarizer.cli.exits import exit_code
+    from summarizer.errors import SummarizerError
     from summarizer.spend import dollars
 
-    failed: list[str] = []
+    failed: list[tuple[str, SummarizerError]] = []
     with _summarizer(settings, no_cache, provider) as brief:
-        articles = _read_all(sources, settings, lambda s, e: failed.append(f"{s}: {e}"))
+        articles = _read_all(sources, settings, lambda s, e: failed.append((s, e)))
         total, each = _total(brief, articles)
     rows = [_row(a.label, e) for a, e in zip(articles, each, strict=True)]
-    rows += [{"source": f, "error": "unreadable"} for f in failed]
+    rows += [_row(source, exc) for source, exc in failed]
+    errors = [e for e in each if isinstance(e, SummarizerError)] + [e for _, e in failed]
+    for exc in errors:  # on stderr too, as a failed brief is
+        error_line(exc)
+    worst = max((exit_code(e) for e in errors), default=0)
     priced = [r["cost"] for r in rows if r.get("cost") is not None]
     unknown = sum(1 for r in rows if "error" not in r and r["cost"] is None)
     summed = {**_row("total", total), "unknown_price": unknown}
@@ -299,7 +307,7 @@ def _estimates(
         import json
 
         return json.dumps({"sources": rows, "total": summed, "currency": "USD",
-                           "max_cost": settings.max_cost}, indent=2)  # fmt: skip
+                           "max_cost": settings.max_cost}, indent=2), worst  # fmt: skip
     lines = ["requests  prompt tokens  completion tokens*  cost           source"]
     for r in [*rows, summed]:
         if "error" in r:
@@ -309,12 +317,13 @@ def _estimates(
         lines.append(f"{r['requests']:8}  {r['prompt_tokens']:13}  "
                      f"{r['completion_tokens']:18}  {cost:13}  {r['source']}")  # fmt: skip
     if unknown:
-        lines[-1] += f" ({unknown} of {len(rows)} sources with an unknown price, not counted)"
+        estimated = sum(1 for r in rows if "error" not in r)
+        lines[-1] += f" ({unknown} of {estimated} sources with an unknown price, not counted)"
     if settings.max_cost is not None and summed["cost"] is not None:
         verdict = "within it" if summed["cost"] <= settings.max_cost else "above it: refused"
         lines.append(f"budget {dollars(settings.max_cost)}: the estimate is {verdict}")
     lines.append("* estimated answer tokens; no model was called (docs/cost.md)")
-    return "\n".join(lines)
+    return "\n".join(lines), worst
 
 
 def _row(label: str, estimate: Estimate | SummarizerError) -> dict[str, Any]:
