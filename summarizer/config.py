@@ -120,6 +120,9 @@ class Settings(BaseModel):
     language: str | None = None
     # Money: a job whose estimate is above this (USD) is refused; one that reaches it stops.
     max_cost: float | None = Field(default=None, ge=0)
+    # Price the model as this genai-prices provider (e.g. "openai") when it is served from
+    # an address the price list does not know (a proxy, a gateway): see docs/cost.md.
+    price_provider: str | None = None
     backends: dict[str, BackendProfile] = Field(default_factory=dict)
 
     sources: dict[str, str] = Field(default_factory=dict, exclude=True)

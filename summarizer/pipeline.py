@@ -107,6 +107,7 @@ class Summarizer:
             "verify": verify,
             "language": language,
             "max_cost": max_cost,
+            "price_provider": price_provider,
         }
         self.settings = settings if settings is not None else load_settings(flags)
         if self.settings.language:  # an unknown code is a configuration error (exit 2), now
@@ -123,7 +124,8 @@ class Summarizer:
         self._start_lock = threading.Lock()
         self._local: LocalServer | None = None
         self._planner: Planner | None = None
-        self.price_provider = price_provider
+        # the keyword wins over settings made elsewhere (the CLI passes both)
+        self.price_provider = price_provider or self.settings.price_provider
         self.ledger = Ledger(self.settings.max_cost)
 
     def _options(self) -> Options:

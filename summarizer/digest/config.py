@@ -98,6 +98,7 @@ class SummarizerTable(BaseModel):
     verify: bool | None = None
     language: str | None = None
     max_cost: float | None = None
+    price_provider: str | None = None
     backends: dict[str, BackendProfile] | None = None
 
     def flags(self) -> dict[str, Any]:
