@@ -193,10 +193,14 @@ def brief_to_html(brief: Brief) -> str:
         meta.append(f'<a href="{esc(src.url, quote=True)}" rel="noopener">{esc(src.url)}</a>')
     if meta:
         body.append(f"<p><small>{' · '.join(meta)}</small></p>")
-    for heading, entries in sections.items():
+    if brief.method != "abstractive":
+        body.append(f"<p><em>{esc(label['quoted_note'])}</em></p>")
+    for key, entries in sections.items():
         if entries:
             body.append(
-                f"<h2>{heading}</h2><ul>" + "".join(f"<li>{e}</li>" for e in entries) + "</ul>"
+                f"<h2>{esc(label[key])}</h2><ul>"
+                + "".join(f"<li>{e}</li>" for e in entries)
+                + "</ul>"
             )
     body.append(f"<p><small>{esc(_grounding_line(brief))}.</small></p>")
     if notes.order:

@@ -10,6 +10,7 @@ defects that should be fixed, so they fail loudly once they are.
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -582,3 +583,44 @@ def test_labels_fallback_and_copy() -> None:
     mine = labels("fr")
     mine["summary"] = "x"
     assert labels("fr")["summary"] == "Résumé"
+
+
+# --- --language with the embedded default's choose strategy ---
+
+
+@pytest.mark.block_network()
+@pytest.mark.parametrize("fmt", ["markdown", "text", "html"])
+def test_language_on_the_choose_path_sets_labels_only(fmt: str) -> None:
+    """With the choose strategy nothing is written: every item is an article sentence, so
+    ``--language fr`` changes the rendered labels, never the Russian quotes, and the claims
+    are checked word by word in the article's language (none across languages)."""
+    from summarizer import Summarizer
+    from summarizer.article import load_article
+    from summarizer.config import load_settings
+    from summarizer.extract import TOOL_NAME
+    from summarizer.render import brief_to_html, brief_to_markdown, brief_to_text
+    from summarizer.testing import MockOpenAI, Reply, completion
+
+    mock = MockOpenAI()
+    mock.script(Reply(body=completion(tool_args="{}", tool_name=TOOL_NAME)))
+    values = {"base_url": mock.base_url, "model": "fake-model", "mode": "tools",
+              "strategy": "choose", "language": "fr", "timeout_s": 5.0}  # fmt: skip
+    path = FIXTURES / "ru-novosibirsk-tarif.txt"
+    with Summarizer(settings=load_settings(values, env={}), transport=mock.transport) as s:
+        brief = s.summarize(path)
+    text = load_article(path).text
+    render = {"markdown": brief_to_markdown, "text": brief_to_text, "html": brief_to_html}[fmt]
+    page = render(brief)
+    french, english = labels("fr"), labels("en")
+    assert brief.language == "fr" and brief.method == "extractive"
+    assert french["summary"] in page and english["summary"] not in page
+    shown = html.escape if fmt == "html" else str
+    if fmt != "text":
+        assert shown(french["quoted_note"]) in page
+    for item in brief.summary:
+        quote = item.evidence[0]
+        assert item.text == quote.quote == text[quote.start : quote.end]
+        assert re.search(r"[а-я]", item.text)  # still Russian: nothing is translated
+        assert shown(quote.quote) in page
+    g = brief.grounding
+    assert g.claims_cross_language == 0 and g.claims_checked == g.claims_supported > 0
