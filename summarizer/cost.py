@@ -68,3 +68,21 @@ def price(
         return None
     amount = usage.prompt_tokens * rate[0] + usage.completion_tokens * rate[1]
     return Cost(amount=round(amount, 6), batch=batch)
+
+
+@lru_cache(maxsize=64)
+def listed_by(model: str) -> str | None:
+    """The provider whose price list has a model of this name, whatever the address, or None.
+
+    Never used to price a brief: the same name on another server (an Ollama distil named
+    like a hosted model, a proxy with its own prices) is not that provider's model. It only
+    lets the program say which ``price_provider`` would apply.
+    """
+    from genai_prices import Usage as Tokens
+    from genai_prices import calc_price
+
+    try:
+        found = calc_price(Tokens(input_tokens=1, output_tokens=1), model)
+    except (LookupError, ValueError):
+        return None
+    return str(found.provider.id)

@@ -127,6 +127,7 @@ class Summarizer:
         # the keyword wins over settings made elsewhere (the CLI passes both)
         self.price_provider = price_provider or self.settings.price_provider
         self.ledger = Ledger(self.settings.max_cost)
+        self._price_hinted = False
 
     def _options(self) -> Options:
         """The request options, tuned for the embedded server (before it starts: the cache
@@ -304,7 +305,23 @@ class Summarizer:
         from summarizer.cost import price
 
         model, url = self.backend.model, self.backend.base_url
-        return price(usage, model=model, base_url=url, batch=batch, provider=self.price_provider)
+        cost = price(usage, model=model, base_url=url, batch=batch, provider=self.price_provider)
+        if cost is None and not self._price_hinted:
+            self._price_hinted = True
+            self._hint_price(model, url)
+        return cost
+
+    def _hint_price(self, model: str, url: str | None) -> None:
+        """Say once why a model that has a published price got none here."""
+        from summarizer.cost import listed_by
+
+        maker = None if self.price_provider else listed_by(model)
+        if maker is not None:
+            log.warning(
+                "no price for %s at %s: that address is not %s's; if it serves %s's %s at "
+                "its price, set --price-provider %s (config price_provider); cost stays null",
+                model, url, maker, maker, model, maker,
+            )  # fmt: skip
 
     @property
     def _priced(self) -> str:

@@ -146,6 +146,27 @@ def test_an_unknown_price_is_none_never_a_guess(paid: FakeOpenAI) -> None:
     assert make(paid, price_provider="no-such-provider").estimate(articles(1)[0]).cost is None
 
 
+def test_a_known_model_at_an_unknown_address_says_which_provider_would_price_it(
+    paid: FakeOpenAI, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SUMMARIZER_PRICE_PROVIDER", raising=False)
+    s = make(paid, price_provider=None)
+    with caplog.at_level("WARNING", logger="summarizer"):
+        first = s.summarize(articles(1)[0])
+        s.summarize(articles(2)[1])
+    assert first.usage.cost is None  # not priced by its name alone
+    hints = [r.getMessage() for r in caplog.records if "--price-provider openai" in r.getMessage()]
+    assert len(hints) == 1, hints  # said once per Summarizer
+
+
+def test_price_provider_from_the_environment(
+    paid: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SUMMARIZER_PRICE_PROVIDER", "openai")
+    brief = make(paid, price_provider=None).summarize(articles(1)[0])
+    assert brief.usage.cost is not None and brief.usage.cost.amount > 0
+
+
 # --- the spend limit -------------------------------------------------------------------------
 
 
