@@ -73,6 +73,7 @@ def _lines(
 ) -> dict[str, list[str]]:
     """Each section's entries as one line of text with its citation marks."""
     names = _names(brief)
+    label = labels(brief.language)
 
     def who(ids: list[str]) -> str:
         return ", ".join(esc(names.get(i, i)) for i in ids) or "—"
@@ -82,7 +83,7 @@ def _lines(
         f"{esc(_quoted(s.text, s.extractive))}{cite(s.evidence)}" for s in brief.summary
     ]
     sections["actors"] = [
-        f"{esc(a.name)} ({a.kind}){': ' + esc(a.role) if a.role else ''}{cite(a.evidence)}"
+        f"{esc(a.name)} ({label[a.kind]}){': ' + esc(a.role) if a.role else ''}{cite(a.evidence)}"
         for a in brief.actors
     ]
     sections["positions"] = [
@@ -96,7 +97,6 @@ def _lines(
         + cite(d.evidence)
         for d in brief.disputes
     ]
-    label = labels(brief.language)
     sections["next_steps"] = [
         f"{esc(_quoted(n.action, n.extractive))} ({label[n.certainty]}"
         f"{', ' + esc(n.when) if n.when else ''}; {who(n.actors)}){cite(n.evidence)}"

@@ -622,5 +622,8 @@ def test_language_on_the_choose_path_sets_labels_only(fmt: str) -> None:
         assert item.text == quote.quote == text[quote.start : quote.end]
         assert re.search(r"[а-я]", item.text)  # still Russian: nothing is translated
         assert shown(quote.quote) in page
+    assert brief.actors  # names the Cyrillic script shows, their kinds labelled in French
+    for actor in brief.actors:
+        assert f"({shown(french[actor.kind])})" in page and f"({actor.kind})" not in page
     g = brief.grounding
     assert g.claims_cross_language == 0 and g.claims_checked == g.claims_supported > 0
