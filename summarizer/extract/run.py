@@ -8,6 +8,7 @@ any brief. Every item is extractive (the cited sentence itself), and says so.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 
 __all__ = ["choose"]
 
+log = logging.getLogger(__name__)
+
 
 async def choose(article: Article, *, transport: Transport, model: str, strict: bool) -> Outcome:
     """A grounded, extractive brief of ``article`` from one choice call."""
@@ -37,6 +40,15 @@ async def choose(article: Article, *, transport: Transport, model: str, strict: 
             source=article.label,
             attempts=0,
             problems=["no summary candidates"],
+        )
+    empty = [
+        part for part in ("actors", "positions", "next_steps") if not getattr(candidates, part)
+    ]
+    if empty:  # fewer items, not an error: say which parts had nothing to choose from
+        log.info(
+            "%s: no candidates for %s (what each language gets: docs/languages.md)",
+            article.label,
+            ", ".join(empty),
         )
     usage = Usage()
     completion = await transport.acomplete(
