@@ -18,7 +18,9 @@ segments (sentences) it came from, and every string in it is the article's own w
   ranked.
 
 The heuristics are generic English news conventions (:mod:`.lexicon`), not tuned to any one
-article. :func:`baseline_draft` is the obvious no-model baseline, kept for comparison.
+article. Other languages get the summary (counted in characters where words are not spaced)
+and, in a cased script, names as runs of capitals (:mod:`.cased`); docs/languages.md.
+:func:`baseline_draft` is the obvious no-model baseline, kept for comparison.
 """
 
 from __future__ import annotations
