@@ -11,8 +11,10 @@ defects that should be fixed, so they fail loudly once they are.
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -627,3 +629,37 @@ def test_language_on_the_choose_path_sets_labels_only(fmt: str) -> None:
         assert f"({shown(french[actor.kind])})" in page and f"({actor.kind})" not in page
     g = brief.grounding
     assert g.claims_cross_language == 0 and g.claims_checked == g.claims_supported > 0
+
+
+@pytest.mark.parametrize("strategy", ["choose", "write"])
+def test_cli_says_once_that_language_sets_only_labels_on_the_choose_path(
+    strategy: str, tmp_path: Path
+) -> None:
+    """Nothing is silent: ``--language`` with the choose strategy cannot translate quoted
+    sentences, and the command says so on stderr (once), while stdout holds the brief."""
+    import os
+    import subprocess
+    import sys
+
+    from summarizer.extract import TOOL_NAME
+    from summarizer.testing import FakeOpenAI, Reply, completion
+
+    def respond(request: dict[str, Any]) -> Reply:
+        return Reply(body=completion(tool_args="{}", tool_name=TOOL_NAME))
+
+    with FakeOpenAI(responder=respond) as fake:
+        done = subprocess.run(
+            [sys.executable, "-c", "from summarizer.cli.app import main; main()", "summarize",
+             str(FIXTURES / "ru-novosibirsk-tarif.txt"), "--base-url", fake.base_url,
+             "--model", "fake-model", "--mode", "tools", "--strategy", strategy,
+             "--language", "fr", "--no-cache", "-f", "json"],
+            capture_output=True, text=True, timeout=60,
+            env={**os.environ, "SUMMARIZER_HOME": str(tmp_path)},
+        )  # fmt: skip
+    notice = "--language fr sets the labels only"
+    if strategy == "choose":
+        assert done.returncode == 0, done.stderr
+        assert done.stderr.count(notice) == 1
+        assert json.loads(done.stdout)["language"] == "fr"
+    else:  # the write path writes in French: no notice (the fake's answer is not a brief)
+        assert notice not in done.stderr

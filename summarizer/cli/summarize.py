@@ -241,6 +241,12 @@ def _summarizer(settings: Any, no_cache: bool, provider: str | None) -> Iterator
     ):
         if brief.backend.base_url is not None:  # OPENAI_BASE_URL is read by the resolution
             check_base_url(brief.backend.base_url, origin=brief.backend.reasons.get("base_url"))
+        if settings.language and brief.strategy == "choose":
+            print(
+                f"summarizer: --language {settings.language} sets the labels only: the choose "
+                "strategy quotes the article's own sentences, which are never translated.",
+                file=sys.stderr,
+            )
         yield brief
 
 
