@@ -37,7 +37,8 @@ def assert_grounded(brief: Brief, text: str) -> None:
     # The 135M model may get every item dropped: still a valid brief, and it says so.
     Brief.model_validate_json(brief.model_dump_json())  # schema-valid as serialized
     report = brief.grounding
-    assert report.quotes_checked > 0
+    # something was checked: quotes, or items dropped with their reasons (the 135M model's)
+    assert report.quotes_checked > 0 or report.items_dropped > 0
     assert all(item.reasons for item in report.dropped)
     for c in citations(brief):
         assert text[c.start : c.end] == c.quote, f"citation not at its offsets: {c!r}"
@@ -135,9 +136,10 @@ def test_auto_falls_back_to_tools(recorded: Recorded, vcr: Any, isolated: Path) 
         brief = summarizer.summarize(ARTICLE)
     assert_grounded(brief, load_article(ARTICLE).text)
 
-    statuses = [response["status"]["code"] for response in vcr.responses]
+    answers = [r for q, r in zip(vcr.requests, vcr.responses, strict=True) if q.method == "POST"]
+    statuses = [response["status"]["code"] for response in answers]  # not the window probes
     assert statuses[:2] == [500, 500]
-    assert all(b"response_format" in body_bytes(r) for r in vcr.responses[:2])
+    assert all(b"response_format" in body_bytes(r) for r in answers[:2])
     bodies = chat_bodies(vcr)
     assert bodies[0]["response_format"]["json_schema"]["strict"] is True  # strict first
     assert bodies[1]["response_format"]["json_schema"]["strict"] is False  # then json_schema

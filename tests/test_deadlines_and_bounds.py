@@ -114,8 +114,12 @@ def test_a_trickling_model_reply_ends_at_the_total_deadline(tmp_path: Path) -> N
     timeout_s, attempts = 1.0, 2
 
     async def brief(base_url: str) -> float:
-        settings = settings_for(
-            base_url, tmp_path, timeout_s=timeout_s, transport_attempts=attempts
+        settings = settings_for(  # the window set: no probe connection to count
+            base_url,
+            tmp_path,
+            timeout_s=timeout_s,
+            transport_attempts=attempts,
+            context_window=8192,
         )
         async with Summarizer(settings=settings) as s:
             started = time.monotonic()
