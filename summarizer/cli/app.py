@@ -28,7 +28,7 @@ __all__ = ["EXIT_CODES", "Format", "app", "fail", "main", "state"]
 
 EXIT_CODES = """Exit codes: 0 ok · 1 unexpected error · 2 usage or configuration error ·
 3 bad input · 4 backend or network failure · 5 validation failed (--strict, or no usable
-answer) · 6 digest only partly done."""
+answer) · 6 only partly done (a digest or batch with failures, or --max-cost reached)."""
 
 app = typer.Typer(
     name="summarizer",
