@@ -51,6 +51,9 @@ def test_an_ordinary_article_briefs_in_a_small_window_with_no_flags(n_ctx: int) 
     else:  # smaller chunks, each answer given 512 tokens
         assert brief.chunks >= 2
         assert {body["max_tokens"] for body in server.chats} == {512}
+        # the consolidating call fits too (its fixed part counted by the server's tokenizer)
+        assert len(server.chats) == brief.chunks + 1
+        assert not [d for d in brief.grounding.dropped if d.path == "reduce"]
 
 
 def test_an_explicit_max_tokens_is_honoured_and_too_much_is_a_clear_error() -> None:

@@ -1,7 +1,8 @@
 """Exit codes: the command line's mapping of the library's error tree (the library has none).
 
 0 ok · 1 unexpected error · 2 usage or configuration error · 3 bad input ·
-4 backend or network failure · 5 validation failed · 6 only partly done (a digest or batch with failures, or a budget reached).
+4 backend or network failure · 5 validation failed · 6 only partly done (a digest or batch
+with failures, or a budget reached).
 """
 
 from __future__ import annotations

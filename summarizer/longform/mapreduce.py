@@ -35,6 +35,7 @@ from summarizer.longform.budget import (
     schema_text,
 )
 from summarizer.longform.merge import merge
+from summarizer.longform.servers import count_posts
 from summarizer.longform.split import estimate_tokens
 from summarizer.model.conversation import Outcome
 from summarizer.model.options import Options
@@ -147,7 +148,7 @@ async def brief_chunks(
     map_options = options if plan.budget.chunk_reasks else replace(options, max_reasks=0)
     parts = await _map(plan, article, ask, map_options, concurrency)
     reducer = _Reducer(article, plan.budget, parts, options, prompts)
-    messages = reducer.messages()
+    messages = await asyncio.to_thread(reducer.counted_messages)  # may ask the tokenizer
     outcome = None
     if messages is not None:
         try:
@@ -227,11 +228,16 @@ class _Reducer:
 
     def _parts_for_prompt(self) -> list[dict[str, Any]]:
         """The parts' headlines and summaries that fit the reduce call's window."""
+        if not any(p.outcome and p.outcome.draft.summary for p in self.done):
+            return []  # nothing to consolidate: no window to count
         b = self.budget
         count = estimate_tokens  # an over-estimate; one server call per sentence is not worth it
+        # The fixed part (instructions and schema, ~1,000 tokens) is counted exactly when the
+        # server has a tokenizer: the over-estimate of it alone fills a 2,048-token window.
+        fixed = b.counter.count if b.counter.exact else count
         empty = self.prompts.merge_messages(self.article, [], total=len(self.parts))
-        room = b.window - sum(count(m["content"]) for m in empty) - b.reserved - TEMPLATE_TOKENS
-        room -= count(schema_text())
+        instructions = "\n".join(m["content"] for m in empty)
+        room = b.window - fixed(instructions) - fixed(schema_text()) - b.reserved - TEMPLATE_TOKENS
         if b.chunk_reasks:
             room -= b.reserved + REASK_TOKENS
         room = max(room, 0)
@@ -264,6 +270,14 @@ class _Reducer:
                     }
                 entry["summary"].append(item)
         return [chosen[i] for i in sorted(chosen)]
+
+    def counted_messages(self) -> list[dict[str, Any]] | None:
+        """:meth:`messages`, its tokenizer requests counted in the brief's usage (one thread)."""
+        count_posts(reset=True)
+        try:
+            return self.messages()
+        finally:
+            self.usage.requests += count_posts(reset=True)
 
     def messages(self) -> list[dict[str, Any]] | None:
         """The consolidating call's prompt, or None when there is nothing to consolidate."""
