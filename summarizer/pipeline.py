@@ -224,8 +224,7 @@ class Summarizer:
         self, article: Article, outcome: Outcome, started: float, *, batch: bool = False
     ) -> Brief:
         usage = outcome.usage
-        if not self.backend.embedded:  # the embedded model costs nothing but time
-            usage.cost = self.price(usage, batch=batch)
+        usage.cost = self.price(usage, batch=batch)  # the embedded model: $0, as estimated
         return Brief.model_validate(
             {
                 **outcome.draft.model_dump(),

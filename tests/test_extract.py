@@ -418,6 +418,7 @@ def test_live_embedded_model_chooses_a_supported_brief() -> None:
         brief = summarizer.summarize(article)
         seconds = time.monotonic() - started
     assert brief.method == "extractive" and brief.backend == "embedded"
+    assert brief.usage.cost is not None and brief.usage.cost.amount == 0  # nobody bills it
     assert len(brief.summary) >= 2 and len(brief.actors) >= 3
     assert len(brief.positions) >= 2 and len(brief.next_steps) >= 1
     g = brief.grounding

@@ -99,7 +99,8 @@ def _table(rows: list[Row], total: Row, since: str) -> str:
             f"{r.prompt_tokens:13}  {r.completion_tokens:10}  {cost}"
         )
     if total.unpriced:
-        lines[-1] += f" ({total.unpriced} briefs without a known price)"
+        noun = "brief" if total.unpriced == 1 else "briefs"
+        lines[-1] += f" ({total.unpriced} {noun} without a known price)"
     return "\n".join(lines)
 
 
