@@ -86,9 +86,10 @@ def _lines(
         f"{esc(a.name)} ({label[a.kind]}){': ' + esc(a.role) if a.role else ''}{cite(a.evidence)}"
         for a in brief.actors
     ]
-    sections["positions"] = [
-        f"{who([p.actor])} on {esc(p.topic)}: {esc(_quoted(p.stance, p.extractive))}"
-        f"{cite(p.evidence)}"
+    sections["positions"] = [  # an extractive stance speaks for itself: its topic is only
+        # a salient word the program picked, not worth a reader's trust as a label
+        f"{who([p.actor])}{'' if p.extractive else ' on ' + esc(p.topic)}: "
+        f"{esc(_quoted(p.stance, p.extractive))}{cite(p.evidence)}"
         for p in brief.positions
     ]
     sections["open_disputes"] = [

@@ -100,6 +100,11 @@ def test_choose_brief(recorded: Recorded, vcr: Any) -> None:
     assert len(brief.positions) >= 2 and len(brief.next_steps) >= 1
     assert all(s.extractive and s.text == s.evidence[0].quote for s in brief.summary)
     assert brief.grounding.claims_checked == brief.grounding.claims_supported > 0
+    # an extractive stance is shown as the actor's own sentence, with no program-made topic
+    names = {a.id: a.name for a in brief.actors}
+    page = brief.to_markdown()
+    for p in brief.positions:
+        assert p.extractive and f"{names[p.actor]} on {p.topic}:" not in page
 
 
 @pytest.mark.vcr
