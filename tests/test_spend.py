@@ -27,7 +27,6 @@ from summarizer.errors import BudgetExceededError, BudgetReachedError, Configura
 from summarizer.spend import EXPECTED_COMPLETION_TOKENS, Estimate, request_tokens
 from summarizer.testing import FakeOpenAI
 from summarizer.testing.digest import FAIL_MARK, article_text, brief_responder
-from summarizer.testing.replies import Reply
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 LONG = (FIXTURES / "long_cassette_article.txt").read_text(encoding="utf-8")
@@ -37,20 +36,7 @@ PER_M_IN, PER_M_OUT = 0.15, 0.60  # genai-prices' gpt-4o-mini rates, USD per mil
 
 def costing(prompt_tokens: int, completion_tokens: int = 0, delay_s: float = 0.0) -> Any:
     """A responder briefing every article and reporting this usage for each answer."""
-    inner = brief_responder()
-
-    def respond(request: dict[str, Any]) -> Reply:
-        reply = inner(request)
-        assert isinstance(reply.body, dict)
-        reply.body["usage"] = {
-            "prompt_tokens": prompt_tokens,
-            "completion_tokens": completion_tokens,
-            "total_tokens": prompt_tokens + completion_tokens,
-        }
-        reply.delay_s = delay_s
-        return reply
-
-    return respond
+    return brief_responder(usage=(prompt_tokens, completion_tokens), delay_s=delay_s)
 
 
 @pytest.fixture

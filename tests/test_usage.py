@@ -18,23 +18,6 @@ from summarizer.cli.app import app
 from summarizer.cli.usage import parse_since
 from summarizer.testing import FakeOpenAI
 from summarizer.testing.digest import article_text, brief_responder
-from summarizer.testing.replies import Reply
-
-
-def reporting(prompt_tokens: int, completion_tokens: int) -> Any:
-    inner = brief_responder()
-
-    def respond(request: dict[str, Any]) -> Reply:
-        reply = inner(request)
-        assert isinstance(reply.body, dict)
-        reply.body["usage"] = {
-            "prompt_tokens": prompt_tokens,
-            "completion_tokens": completion_tokens,
-            "total_tokens": prompt_tokens + completion_tokens,
-        }
-        return reply
-
-    return respond
 
 
 def brief(server: FakeOpenAI, model: str, texts: list[str], **kwargs: Any) -> None:
@@ -55,7 +38,7 @@ def run(*args: str) -> Any:
 def stored() -> Path:
     """Three gpt-4o-mini briefs (priced as OpenAI's) and two of a model without a price;
     one article briefed twice (the second time from the cache)."""
-    with FakeOpenAI(responder=reporting(1000, 200)) as server:
+    with FakeOpenAI(responder=brief_responder(usage=(1000, 200))) as server:
         texts = [article_text(i, ("Ana Ruiz", "Port Authority")) for i in range(5)]
         brief(server, "gpt-4o-mini", [*texts[:3], texts[0]], price_provider="openai")
         brief(server, "local-llama", texts[3:])

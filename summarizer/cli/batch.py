@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from summarizer.cli.options import PriceProviderOpt
+
 if TYPE_CHECKING:
     from summarizer.batch.runner import Batches
 
@@ -50,14 +52,6 @@ MaxCostOpt = Annotated[
         metavar="USD",
         help="submit: refuse (exit 2) a batch estimated above this, at batch rates; collect: "
         "send no re-ask batch once the batch's cost reaches it [config: max_cost].",
-    ),
-]
-PriceProviderOpt = Annotated[
-    str | None,
-    typer.Option(
-        metavar="PROVIDER",
-        help="Price the model as this genai-prices provider (e.g. openai) when it is served "
-        "from another base URL.",
     ),
 ]
 

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from summarizer.cli.options import PriceProviderOpt
+
 if TYPE_CHECKING:
     from collections.abc import Callable
     from datetime import datetime
@@ -75,14 +77,6 @@ BatchOpt = Annotated[
         help="Queue the articles as one provider batch (half price, results within 24 h); "
         "a later run collects it and delivers [no].",
         show_default=False,
-    ),
-]
-PriceProviderOpt = Annotated[
-    str | None,
-    typer.Option(
-        metavar="PROVIDER",
-        help="Price the model as this genai-prices provider (e.g. openai) when it is served "
-        "from another base URL.",
     ),
 ]
 MaxCostOpt = Annotated[

@@ -20,6 +20,7 @@ __all__ = [
     "MaxReasksOpt",
     "ModeOpt",
     "ModelOpt",
+    "PriceProviderOpt",
     "PromptsOpt",
     "StrictOpt",
 ]
@@ -56,4 +57,12 @@ MaxReasksOpt = Annotated[
 ]
 PromptsOpt = Annotated[
     Path | None, typer.Option("--prompts", help="Folder of your own prompt templates.")
+]
+PriceProviderOpt = Annotated[
+    str | None,
+    typer.Option(
+        metavar="PROVIDER",
+        help="Price the model as this genai-prices provider (e.g. openai) when it is served "
+        "from another base URL (a proxy, a gateway) [config: price_provider].",
+    ),
 ]

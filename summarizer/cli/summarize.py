@@ -25,6 +25,7 @@ from summarizer.cli.options import (
     MaxReasksOpt,
     ModelOpt,
     ModeOpt,
+    PriceProviderOpt,
     PromptsOpt,
     StrictOpt,
 )
@@ -112,14 +113,6 @@ DryRunOpt = Annotated[
     typer.Option(
         "--dry-run",
         help="Print per source the requests, prompt tokens and estimated cost; call nothing.",
-    ),
-]
-PriceProviderOpt = Annotated[
-    str | None,
-    typer.Option(
-        metavar="PROVIDER",
-        help="Price the model as this genai-prices provider (e.g. openai) when it is served "
-        "from another base URL (a proxy, a gateway).",
     ),
 ]
 

@@ -111,15 +111,24 @@ def draft_for(text: str) -> dict[str, Any]:
     }
 
 
-def brief_responder(*, delay_s: float = 0.0) -> Any:
+def brief_responder(*, delay_s: float = 0.0, usage: tuple[int, int] | None = None) -> Any:
     """Answer every request with a valid brief of its article; refuse articles that
-    contain FAIL-ME (a refusal is not retried, so a failure costs one request)."""
+    contain FAIL-ME (a refusal is not retried, so a failure costs one request).
+
+    ``usage``: the (prompt, completion) tokens each answer reports, so that a brief costs
+    what a test needs.
+    """
 
     def respond(request: dict[str, Any]) -> Reply:
         text = article_of(request)
         if FAIL_MARK in text:
-            return Reply(body=completion(None, refusal="I cannot brief this."), delay_s=delay_s)
-        return Reply(body=completion(json.dumps(draft_for(text))), delay_s=delay_s)
+            body = completion(None, refusal="I cannot brief this.")
+        else:
+            body = completion(json.dumps(draft_for(text)))
+        if usage is not None:
+            body["usage"] = {"prompt_tokens": usage[0], "completion_tokens": usage[1],
+                             "total_tokens": sum(usage)}  # fmt: skip
+        return Reply(body=body, delay_s=delay_s)
 
     return respond
 
