@@ -37,14 +37,14 @@ if TYPE_CHECKING:
     from summarizer.cache import Database
     from summarizer.pipeline import Summarizer
 
-__all__ = ["BatchOutcome", "Ledger", "collect_held", "run_batches"]
+__all__ = ["BatchOutcome", "BatchLedger", "collect_held", "run_batches"]
 
 log = logging.getLogger(__name__)
 
 _UNSETTLED = ("open", "reask", "failed", "expired", "cancelled")
 
 
-class Ledger:
+class BatchLedger:
     """``digest_batches``: the batches digest runs created or adopted, until they settle."""
 
     def __init__(self, db: Database) -> None:
@@ -120,7 +120,7 @@ def _retryable(batches: Batches, jobs: Sequence[Job]) -> dict[tuple[int, str], R
 class _Phase:
     summarizer: Summarizer
     batches: Batches
-    ledger: Ledger
+    ledger: BatchLedger
     run_id: int
     roots: list[Job] = field(default_factory=list)
 
@@ -222,7 +222,7 @@ def _unsent(unbriefed: dict[str, Article], busy: dict[str, str]) -> list[tuple[s
 
 def run_batches(
     summarizer: Summarizer,
-    ledger: Ledger,
+    ledger: BatchLedger,
     run_id: int,
     unbriefed: dict[str, Article],
     *,
@@ -262,7 +262,7 @@ def run_batches(
 
 def collect_held(
     summarizer: Summarizer,
-    ledger: Ledger,
+    ledger: BatchLedger,
     run_id: int,
     unbriefed: Sequence[str],
     *,

@@ -225,7 +225,7 @@ class _Run:
     async def brief(self, progress: Progress | None) -> None:
         """Brief every selected article with text (the cache first), in bounded concurrency;
         articles waiting in a provider batch are collected from it, not briefed again."""
-        from summarizer.digest.batched import Ledger, collect_held
+        from summarizer.digest.batched import BatchLedger, collect_held
 
         ready = [row for row in self.selected if row.text is not None]
         summarizer, cache = self.summarizer(), self.store.cache
@@ -233,7 +233,7 @@ class _Run:
             keys = [summarizer.cache_key(article_of(row))[0] for row in ready]
             self.cached_keys = {key for key in keys if cache.has_brief(key)}
             held, self.waiting = await asyncio.to_thread(
-                collect_held, summarizer, Ledger(self.store.db), self.run_id,
+                collect_held, summarizer, BatchLedger(self.store.db), self.run_id,
                 [k for k in keys if k not in self.cached_keys], is_briefed=cache.has_brief,
             )  # fmt: skip
             keep = [i for i, key in enumerate(keys) if key not in held]
@@ -267,7 +267,7 @@ class _Run:
     async def brief_batched(self) -> None:
         """The briefs through the provider's Batch API (:mod:`summarizer.digest.batched`):
         what is briefed now is in the cache; the rest waits in a batch or failed there."""
-        from summarizer.digest.batched import Ledger, run_batches
+        from summarizer.digest.batched import BatchLedger, run_batches
 
         ready = [row for row in self.selected if row.text is not None]
         cache = self.store.cache
@@ -279,7 +279,7 @@ class _Run:
             unbriefed = {k: a for k, a in zip(keys, articles, strict=True)
                          if k not in self.cached_keys}  # fmt: skip
             outcome = await asyncio.to_thread(
-                run_batches, summarizer, Ledger(self.store.db), self.run_id, unbriefed,
+                run_batches, summarizer, BatchLedger(self.store.db), self.run_id, unbriefed,
                 is_briefed=cache.has_brief,
                 check_budget=functools.partial(self.check_budget, summarizer, batch=True),
                 wait=self.config.batch_wait, poll_s=self.config.batch_poll_s,
