@@ -42,8 +42,8 @@ _KIND_FOR_FIELD = {"summary": "claim", "headline": "headline", "role": "role", "
                    "action": "action", "when": "when"}  # fmt: skip
 
 
-def _article_path(name: str) -> Path:
-    for folder in (ARTICLES, EXAMPLES, HELDOUT.parent):
+def _article_path(name: str, beside: Path | None = None) -> Path:
+    for folder in (*((beside,) if beside else ()), ARTICLES, EXAMPLES, HELDOUT.parent):
         if (folder / name).exists():
             return folder / name
     raise SystemExit(f"no article {name}")
@@ -52,7 +52,7 @@ def _article_path(name: str) -> Path:
 def load(path: Path) -> list[dict[str, Any]]:
     items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     for n, item in enumerate(items, 1):
-        article = _article_path(item["article"]).read_text(encoding="utf-8")
+        article = _article_path(item["article"], path.parent).read_text(encoding="utf-8")
         for quote in item["evidence"]:
             if quote not in article:
                 raise SystemExit(f"item {n}: quote not in {item['article']}: {quote!r}")
