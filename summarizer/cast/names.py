@@ -12,8 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from summarizer.extract.data import SegmentLike
-from summarizer.extract.lexicon import (
+from summarizer.cast.lexicon import (
     ABBREVS,
     CAP_TITLES,
     CONNECTORS,
@@ -28,6 +27,7 @@ from summarizer.extract.lexicon import (
     normalize,
     text_length,
 )
+from summarizer.cast.types import SegmentLike
 
 __all__ = ["CAP_WORD", "NAME_RE", "ArticleView", "NameSpan", "strip_dateline"]
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from summarizer.extract.data import Kind
-from summarizer.extract.lexicon import COUNTRIES, GOV_CUES, ORG_CUES, PRONOUNS, bare_word, has_cue
-from summarizer.extract.names import ArticleView
+from summarizer.cast.lexicon import COUNTRIES, GOV_CUES, ORG_CUES, PRONOUNS, bare_word, has_cue
+from summarizer.cast.names import ArticleView
+from summarizer.cast.types import Kind
 
 __all__ = ["ActorRegistry", "ActorState", "kind_of"]
 
@@ -29,6 +29,8 @@ class ActorState:
     mentions: int = 0
     first: int = 10**9
     aliases: set[str] = field(default_factory=set)
+    titles: list[str] = field(default_factory=list)  # capitalized titles written before the name
+    gender: str | None = None  # "m" / "f" once a pronoun or a gendered title says so
 
 
 def kind_of(name: str, *, title: str = "") -> Kind:

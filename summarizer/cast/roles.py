@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-from summarizer.extract.data import SegmentLike
-from summarizer.extract.lexicon import HONORIFICS, NOT_NAMES, QUOTES, STOP, TITLES, bare_word
-from summarizer.extract.names import CAP_WORD
-from summarizer.extract.registry import ActorRegistry, kind_of
+from summarizer.cast.lexicon import HONORIFICS, NOT_NAMES, QUOTES, STOP, TITLES, bare_word
+from summarizer.cast.names import CAP_WORD
+from summarizer.cast.registry import ActorRegistry, kind_of
+from summarizer.cast.types import SegmentLike
 
 __all__ = ["clean_role", "is_titled", "pre_appositive", "read_roles", "weak_role"]
 
@@ -75,6 +75,9 @@ def _titled_names(ex: ActorRegistry, seg: SegmentLike) -> None:
             key = ex.resolve_name(name.text) or ex.register(name.text, "person", seg.id)
             actor = ex.actors[key]
             actor.kind = "person"
+            for word in name.title.split():
+                if word not in actor.titles:
+                    actor.titles.append(word)
             if weak_role(actor.role) and not weak_role(title):
                 actor.role, actor.role_segment = title, seg.id
 

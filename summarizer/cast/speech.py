@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 
-from summarizer.extract.data import Kind, SegmentLike
-from summarizer.extract.lexicon import (
+from summarizer.cast.lexicon import (
     ACTION,
     AUX,
     GOV_HEADS,
@@ -24,8 +23,9 @@ from summarizer.extract.lexicon import (
     SPEECH,
     WORD_RE,
 )
-from summarizer.extract.names import NameSpan
-from summarizer.extract.registry import ActorRegistry, kind_of
+from summarizer.cast.names import NameSpan
+from summarizer.cast.registry import ActorRegistry, kind_of
+from summarizer.cast.types import Kind, SegmentLike
 
 __all__ = ["group_subject", "read_subjects", "subject_np", "subject_of"]
 

@@ -1,0 +1,196 @@
+"""Mentions: every place a segment refers to an actor, names and references resolved.
+
+Run after the actors are known (:mod:`.roles`, :mod:`.speech`), segment by segment in
+reading order, so that a reference resolves to what a reader has met so far:
+
+- a **name** or a **surname** (*Ana Ruiz*, *Ruiz*), an acronym (*ICES*);
+- a **pronoun**: *he*/*she*/*him*/*her*/*his* to the person last in focus whose gender does
+  not contradict it (the speaker or subject of the sentences just read first), *they*/*its*
+  /*their* to the last organization or group;
+- a **description**: *the governor*, *the union*, *the company's chief executive*, *its
+  chair*, *the two sides*: to the actor whose role or name holds the head noun (a person's
+  role: *the prosecutor* is the person introduced as a prosecutor; an organization's name:
+  *the union* is the Halden Dockworkers Union), the most recently met first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from summarizer.cast.lexicon import GROUP_HEADS, ORG_HEADS, QUOTES, TITLES, bare_word
+from summarizer.cast.names import ArticleView
+from summarizer.cast.registry import ActorRegistry, ActorState
+
+__all__ = ["FEMALE", "MALE", "Mention", "read_mentions"]
+
+MALE = frozenset({"he", "him", "his", "himself"})
+FEMALE = frozenset({"she", "her", "hers", "herself"})
+_PLURAL = frozenset({"they", "them", "their", "theirs", "its", "it"})
+_GENDERED_TITLES = {
+    "mr": "m", "mr.": "m", "sir": "m", "king": "m", "prince": "m", "spokesman": "m",
+    "chairman": "m", "councilman": "m", "congressman": "m", "father": "m", "lord": "m",
+    "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f", "miss": "f", "dame": "f", "queen": "f",
+    "princess": "f", "spokeswoman": "f", "chairwoman": "f", "councilwoman": "f",
+    "congresswoman": "f", "mother": "f", "lady": "f",
+}  # fmt: skip
+_REF = re.compile(
+    r"\b(?:(?P<desc>(?:the|its|their|his|her)\s+(?:[\w’'\-]+\s+){0,3}[\w\-]+)"
+    r"|(?P<pron>he|she|him|her|his|hers|they|them|their|its)\b)",
+    re.IGNORECASE,
+)
+_DET = re.compile(r"\b(?:the|its|their|his|her|he|she|him|hers|they|them)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One reference to an actor: where in the segment, as written, and how it refers."""
+
+    segment: int
+    start: int  # offset in the segment's text
+    end: int
+    text: str
+    actor: str  # the actor's registry key
+    how: str  # "name", "pronoun" or "description"
+
+
+def gender_of(actor: ActorState) -> str | None:
+    """'m' or 'f' from a title or role word (Mrs, spokeswoman), else what pronouns said."""
+    for word in (actor.role or "").split() + actor.titles:
+        found = _GENDERED_TITLES.get(word.lower())
+        if found:
+            return found
+    return actor.gender
+
+
+class _Focus:
+    """Who a reader has in mind: actors in the order last met, people and bodies apart."""
+
+    def __init__(self) -> None:
+        self.people: list[str] = []
+        self.bodies: list[str] = []
+
+    def met(self, key: str, actor: ActorState) -> None:
+        row = self.people if actor.kind == "person" else self.bodies
+        if key in row:
+            row.remove(key)
+        row.append(key)
+
+
+def read_mentions(ex: ActorRegistry) -> dict[int, list[Mention]]:
+    """Every mention of every segment, in reading order."""
+    art = ex.art
+    focus = _Focus()
+    out: dict[int, list[Mention]] = {}
+    for seg in art.segments:
+        found = _names(ex, art, seg.id)
+        taken = [(m.start, m.end) for m in found]
+        for start in _DET.finditer(seg.text):
+            m = _REF.match(seg.text, start.start())
+            if m is None or any(s <= start.start() < e for s, e in taken):
+                continue
+            if m.group("desc") and any(start.start() < s < m.end() for s, _ in taken):
+                continue  # "the Port Halden Authority": the name is the mention
+            mention = _reference(ex, focus, seg.id, m, found)
+            if mention is not None:
+                found.append(mention)
+                taken.append((mention.start, mention.end))
+        found.sort(key=lambda m: m.start)
+        for mention in found:
+            focus.met(mention.actor, ex.actors[mention.actor])
+        out[seg.id] = found
+    return out
+
+
+def _names(ex: ActorRegistry, art: ArticleView, seg_id: int) -> list[Mention]:
+    found = []
+    for name in art.names[seg_id]:
+        key = ex.resolve_name(name.text)
+        if key is not None:
+            found.append(Mention(seg_id, name.start, name.end, name.text, key, "name"))
+    return found
+
+
+def _inside_quote(text: str, at: int) -> bool:
+    return sum(text.count(q, 0, at) for q in '"“”') % 2 == 1
+
+
+def _reference(
+    ex: ActorRegistry, focus: _Focus, seg_id: int, m: re.Match[str], found: list[Mention]
+) -> Mention | None:
+    text = ex.art.texts[seg_id]
+    if _inside_quote(text, m.start()):
+        return None  # "we", "he" inside a quotation belong to the speaker's own story
+    if m.group("pron"):
+        word = m.group("pron").lower()
+        key = _pronoun(ex, focus, word, found, m.start())
+        if key is None:
+            return None
+        return Mention(seg_id, m.start(), m.end(), m.group(), key, "pronoun")
+    key, end = _description(ex, focus, m.group("desc"), found, m.start())
+    if key is not None:
+        return Mention(seg_id, m.start(), m.start() + end, m.group()[:end], key, "description")
+    word = m.group().split()[0]
+    if word.lower() not in ("its", "their", "his", "her"):
+        return None
+    key = _pronoun(ex, focus, word.lower(), found, m.start())  # a possessive on its own
+    if key is None:
+        return None
+    return Mention(seg_id, m.start(), m.start() + len(word), word, key, "pronoun")
+
+
+def _pronoun(
+    ex: ActorRegistry, focus: _Focus, word: str, found: list[Mention], at: int
+) -> str | None:
+    if word in _PLURAL:
+        # "its"/"their": the last body named before, in this sentence or earlier
+        here = [m.actor for m in found if m.end <= at and ex.actors[m.actor].kind != "person"]
+        return here[-1] if here else (focus.bodies[-1] if focus.bodies else None)
+    want = "m" if word in MALE else "f"
+    here = [m.actor for m in found if m.end <= at and ex.actors[m.actor].kind == "person"]
+    for key in [*reversed(here), *reversed(focus.people)]:
+        actor = ex.actors[key]
+        gender = gender_of(actor)
+        if gender is None or gender == want:
+            if gender is None:
+                actor.gender = want  # the first pronoun that refers to someone says it
+            return key
+    return None
+
+
+def _description(
+    ex: ActorRegistry, focus: _Focus, phrase: str, found: list[Mention], at: int
+) -> tuple[str | None, int]:
+    """The actor a description such as 'the union' or 'its chief executive' names, and
+    the length of the phrase that names it."""
+    words = phrase.split()
+    # the head noun: the longest prefix that ends in a title or an organization head
+    for n in range(len(words), 1, -1):
+        head = bare_word(words[n - 1])
+        if any(c in words[n - 1] for c in QUOTES):
+            break
+        if head in TITLES or head in ORG_HEADS or head in GROUP_HEADS:
+            written = " ".join(words[:n])
+            key = _by_head(ex, focus, head, words[0].lower(), found, at)
+            return key, len(written) if key else 0
+    return None, 0
+
+
+def _by_head(
+    ex: ActorRegistry, focus: _Focus, head: str, det: str, found: list[Mention], at: int
+) -> str | None:
+    order = [m.actor for m in found if m.end <= at]
+    recent = [*reversed(order), *reversed(focus.people), *reversed(focus.bodies)]
+    recent += [k for k in ex.actors if k not in recent]
+    for key in dict.fromkeys(recent):
+        actor = ex.actors[key]
+        if actor.kind == "person":
+            if head in TITLES and head in {bare_word(w) for w in (actor.role or "").split()}:
+                return key
+        elif head in {bare_word(w) for w in key.split()} or head == _kind_head(actor):
+            return key
+    return None
+
+
+def _kind_head(actor: ActorState) -> str:
+    return {"government": "government", "country": "country"}.get(actor.kind, "")

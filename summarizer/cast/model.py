@@ -1,0 +1,156 @@
+"""The cast of one article: who is who and who says what, built once per article.
+
+:func:`read_cast` runs the passes in order over the article's segments: roles (titles and
+appositives, every segment), subjects of speech and action verbs (the body), then the
+mentions of every segment with pronouns and descriptions resolved (:mod:`.mentions`), and
+the speakers of quotations that run on from an attributed sentence. The :class:`Cast` it
+returns is what the claim check, the extractive proposer and the digest ask: who is this
+name, whom does this sentence mention, who says it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from summarizer.cast.lexicon import QUOTES, STOP, TITLES, bare_word
+from summarizer.cast.mentions import Mention, gender_of, read_mentions
+from summarizer.cast.names import ArticleView
+from summarizer.cast.registry import ActorRegistry, ActorState
+from summarizer.cast.roles import read_roles
+from summarizer.cast.speech import read_subjects
+from summarizer.cast.types import SegmentLike
+from summarizer.names import acronym, name_key, name_tokens
+
+__all__ = ["Cast", "Speech", "read_cast", "read_view"]
+
+
+@dataclass(frozen=True, slots=True)
+class Speech:
+    """One attribution: ``actor`` says (or does, for action verbs) what ``segment`` reports.
+
+    ``attribution`` is the segment that names the actor (an earlier one when the speaker is
+    a pronoun or the quotation runs on); ``verb`` is the verb as written, or ``""`` for a
+    quotation that continues the previous sentence's speaker.
+    """
+
+    segment: int
+    actor: str
+    verb: str
+    attribution: int
+
+
+@dataclass
+class Cast:
+    """The actors of one article, their mentions, and who speaks in each segment."""
+
+    view: ArticleView
+    registry: ActorRegistry
+    mentions: dict[int, list[Mention]]
+    speech: dict[int, list[Speech]] = field(default_factory=dict)
+
+    @property
+    def actors(self) -> dict[str, ActorState]:
+        return self.registry.actors
+
+    def speakers(self, segment: int) -> list[str]:
+        """The actors who speak (or act) in a segment, in order, resolved."""
+        return list(dict.fromkeys(s.actor for s in self.speech.get(segment, [])))
+
+    def refers(self, segment: int) -> list[str]:
+        """Every actor a segment names, refers to or hears speak, in order, once each."""
+        keys = [m.actor for m in self.mentions.get(segment, [])] + self.speakers(segment)
+        return list(dict.fromkeys(keys))
+
+    def resolve(self, name: str) -> str | None:
+        """The actor a name as someone else writes it stands for: the full name, a
+        surname, a title and name ("Minister Maria Okafor"), or an acronym."""
+        if not name.strip():
+            return None
+        found = self.registry.resolve_name(name)
+        if found is not None:
+            return found
+        key = name_key(name)
+        tokens = key.split()
+        for k, actor in self.actors.items():
+            if name_key(actor.name) == key or key in {name_key(a) for a in actor.aliases}:
+                return k
+        persons = [k for k, a in self.actors.items() if a.kind == "person"]
+        if len(tokens) >= 2:  # "Maria Okafor" for "Minister Maria T. Okafor"
+            same = [k for k in persons if name_tokens(self.actors[k].name)[-1] == tokens[-1]
+                    and name_tokens(self.actors[k].name)[0] == tokens[0]]  # fmt: skip
+            if len(same) == 1:
+                return same[0]
+        if len(tokens) == 1:
+            surname = [k for k in persons if name_tokens(self.actors[k].name)[-1] == tokens[0]]
+            if len(surname) == 1:
+                return surname[0]
+            if name.strip().isupper():
+                short = [k for k, a in self.actors.items() if acronym(name_key(a.name)) == key]
+                if len(short) == 1:
+                    return short[0]
+        return None
+
+    def forms(self, key: str) -> frozenset[str]:
+        """Lower-case words a writer may use for the actor: the words of its name and of its
+        other written forms, and the head words of its role and titles."""
+        actor = self.actors[key]
+        words: set[str] = set()
+        for written in (actor.name, *actor.aliases):
+            words |= {bare_word(w) for w in written.split()}
+        for w in [*(actor.role or "").split(), *actor.titles]:
+            if bare_word(w) in TITLES:
+                words.add(bare_word(w))
+        return frozenset(w for w in words if w and w not in STOP)
+
+    def gender(self, key: str) -> str | None:
+        return gender_of(self.actors[key])
+
+
+def read_cast(text: str, segments: Sequence[SegmentLike], title: str | None = None) -> Cast:
+    """Read the cast of an article from its segments (see the module docstring)."""
+    return read_view(ArticleView(text, segments, title))
+
+
+def read_view(view: ArticleView) -> Cast:
+    """The cast of an article already prepared as an :class:`ArticleView`."""
+    ex = ActorRegistry(view)
+    for seg in view.segments:
+        read_roles(ex, seg)
+    for seg in view.body:
+        read_subjects(ex, seg)
+    ex.settle()
+    cast = Cast(view, ex, read_mentions(ex))
+    _attributions(cast)
+    return cast
+
+
+def _attributions(cast: Cast) -> None:
+    """Who speaks in each segment: the subjects of its speech and action verbs; a quotation
+    without a verb of its own continues the speaker of the sentence before it, in the same
+    paragraph."""
+    view = cast.view
+    previous: SegmentLike | None = None
+    for seg in view.segments:
+        found = [
+            Speech(seg.id, key, verb, attribution)
+            for key, attribution, verb in cast.registry.speech.get(seg.id, [])
+            if key in cast.actors
+        ]
+        if not found and previous is not None and _runs_on(view.text, previous, seg):
+            found = [
+                Speech(seg.id, s.actor, "", s.attribution) for s in cast.speech[previous.id][:1]
+            ]
+        if found:
+            cast.speech[seg.id] = found
+        previous = seg if found else None
+
+
+def _runs_on(text: str, before: SegmentLike, seg: SegmentLike) -> bool:
+    """Whether ``seg`` is a quotation that goes on from ``before`` (same paragraph, or a
+    new paragraph that opens with a quotation mark after an open one)."""
+    gap = text[before.end : seg.start]
+    stripped = seg.text.lstrip()
+    opens = stripped[:1] in QUOTES
+    inside = sum(before.text.count(q) for q in '"“”') % 2 == 1
+    return ("\n\n" not in gap and (opens or inside)) or (inside and opens)
