@@ -28,8 +28,8 @@ commit) to print the figures before a change.
 from __future__ import annotations
 
 import argparse
-import logging
 import json
+import logging
 import os
 import re
 import sys
@@ -155,8 +155,10 @@ def shown_whole(section: str, item: dict[str, Any], brief: Any) -> bool:
         if section == "actors" and out.id == item["id"]:
             role = (item.get("role") or "").strip() or None
             return _same(out.role, role) if role else True
-        if section == "positions" and out.actor == item["actor"] and _same(
-            out.stance, item["stance"]
+        if (
+            section == "positions"
+            and out.actor == item["actor"]
+            and _same(out.stance, item["stance"])
         ):
             return True
         if section == "disputes" and _same(out.issue, item["issue"]):
@@ -194,8 +196,8 @@ def _item_at(brief: dict[str, Any], path: str) -> tuple[str, Any]:
 def score_article(json_path: Path, misses: bool) -> dict[str, Any]:
     data = json.loads(json_path.read_text(encoding="utf-8"))
     article = json_path.with_suffix(".txt")
-    out: dict[str, Any] = {"kept": defaultdict(lambda: [0, 0]), "caught": defaultdict(lambda: [0, 0]),
-                           "caught_kind": defaultdict(lambda: [0, 0])}  # fmt: skip
+    parts = ("kept", "caught", "caught_kind")
+    out: dict[str, Any] = {k: defaultdict(lambda: [0, 0]) for k in parts}
     brief, error = run(article, data["faithful"], strict=False)
     for section, path, item in items(data["faithful"]):
         whole = shown_whole(section, item, brief)

@@ -30,7 +30,9 @@ __all__ = [
     "Side",
     "SourceInfo",
     "SummarySentence",
+    "SupportLevel",
     "Usage",
+    "Unestablished",
     "Verdict",
     "as_draft",
     "cite_range",
@@ -44,6 +46,7 @@ ActorKind = Literal["person", "organization", "government", "country", "group", 
 DisputeStatus = Literal["open", "stalled", "escalating", "easing"]
 Certainty = Literal["scheduled", "proposed", "possible"]
 Method = Literal["abstractive", "extractive", "mixed"]
+SupportLevel = Literal["supported", "not_established"]
 
 # Caps on lengths and counts keep answers finite: grammar-constrained servers (llama.cpp)
 # enforce them while decoding, which stops a small model from looping inside a list.
@@ -85,6 +88,12 @@ class Citation(BaseModel):
 
 
 Evidence = Annotated[list[Citation], Field(description="Where the article says this.")]
+_SUPPORT: Any = Field(
+    default="supported",
+    description="supported: the cited sentences state it (every claim checked); "
+    "not_established: shown, but the check could not establish it from the cited sentences "
+    "(no contradiction was found; see grounding.not_established for why).",
+)
 _EXTRACTIVE = Field(
     default=False,
     description="True when the text is the cited sentence itself (the article's words, shown "
@@ -173,6 +182,7 @@ class SummarySentence(BaseModel):
     text: str
     evidence: Evidence
     extractive: bool = _EXTRACTIVE
+    support: SupportLevel = _SUPPORT
 
 
 class Actor(BaseModel):
@@ -185,6 +195,7 @@ class Actor(BaseModel):
         default=None, description="The actor's role; null when the evidence did not support it."
     )
     evidence: Evidence
+    support: SupportLevel = _SUPPORT
 
 
 class Position(BaseModel):
@@ -195,6 +206,7 @@ class Position(BaseModel):
     stance: str
     evidence: Evidence
     extractive: bool = _EXTRACTIVE
+    support: SupportLevel = _SUPPORT
 
 
 class Dispute(BaseModel):
@@ -205,6 +217,7 @@ class Dispute(BaseModel):
     status: DisputeStatus
     evidence: Evidence
     extractive: bool = _EXTRACTIVE
+    support: SupportLevel = _SUPPORT
 
 
 class NextStep(BaseModel):
@@ -216,6 +229,7 @@ class NextStep(BaseModel):
     certainty: Certainty
     evidence: Evidence
     extractive: bool = _EXTRACTIVE
+    support: SupportLevel = _SUPPORT
 
 
 class BriefContent(BaseModel):
@@ -284,6 +298,13 @@ class DroppedItem(BaseModel):
     reasons: list[str]
 
 
+class Unestablished(BaseModel):
+    """An item shown as not established: which claim the check could not establish, and why."""
+
+    path: str = Field(description="Where it is in the brief, e.g. 'positions[2]'.")
+    reasons: list[str]
+
+
 class Verdict(BaseModel):
     """A judgement of one claim by a verifying model (``--verify``)."""
 
@@ -304,7 +325,14 @@ class GroundingReport(BaseModel):
     claims_checked: int = Field(default=0, description="Claims checked against their evidence.")
     claims_supported: int = 0
     claims_dropped: int = Field(
-        default=0, description="Claims the evidence did not support, removed (lenient mode)."
+        default=0,
+        description="Claims the evidence contradicts (a number, a date, negation, modality, "
+        "who says it): their items are removed (lenient mode) or the brief fails (--strict).",
+    )
+    claims_not_established: int = Field(
+        default=0,
+        description="Claims the evidence neither states nor contradicts: their items are "
+        "shown marked support: not_established (lenient) or withheld (--strict).",
     )
     claims_cross_language: int = Field(
         default=0,
@@ -313,6 +341,13 @@ class GroundingReport(BaseModel):
     )
     items_dropped: int = 0
     dropped: list[DroppedItem] = Field(default_factory=list)
+    not_established: list[Unestablished] = Field(
+        default_factory=list, description="The items shown as not established, and why."
+    )
+    headline_support: SupportLevel = Field(
+        default="supported",
+        description="Whether the summary's cited sentences establish the headline.",
+    )
     verification: list[Verdict] | None = Field(
         default=None,
         description="Verdicts of the verifying model (only with --verify): it may remove or "

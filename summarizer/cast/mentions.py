@@ -22,7 +22,7 @@ from summarizer.cast.lexicon import GROUP_HEADS, ORG_HEADS, QUOTES, TITLES, bare
 from summarizer.cast.names import ArticleView
 from summarizer.cast.registry import ActorRegistry, ActorState
 
-__all__ = ["FEMALE", "MALE", "Mention", "read_mentions"]
+__all__ = ["FEMALE", "MALE", "Mention", "lookup", "read_mentions"]
 
 MALE = frozenset({"he", "him", "his", "himself"})
 FEMALE = frozenset({"she", "her", "hers", "herself"})
@@ -102,10 +102,33 @@ def read_mentions(ex: ActorRegistry) -> dict[int, list[Mention]]:
     return out
 
 
+def lookup(ex: ActorRegistry, name: str) -> str | None:
+    """The actor a written name stands for, without changing the registry: the key itself,
+    a recorded alias, a person's surname, an organization's first word."""
+    key = name.lower()
+    if key in ex.actors:
+        return key
+    for k, actor in ex.actors.items():
+        if key in actor.aliases:
+            return k
+    words = key.split()
+    if len(words) != 1:
+        return None
+    people = [k for k, a in ex.actors.items() if a.kind == "person" and k.split()[-1] == key]
+    if len(people) == 1:
+        return people[0]
+    bodies = [
+        k for k, a in ex.actors.items()
+        if a.kind in ("organization", "government") and len(k.split()) > 1
+        and k.split()[0] == key
+    ]  # fmt: skip
+    return bodies[0] if len(bodies) == 1 else None
+
+
 def _names(ex: ActorRegistry, art: ArticleView, seg_id: int) -> list[Mention]:
     found = []
     for name in art.names[seg_id]:
-        key = ex.resolve_name(name.text)
+        key = lookup(ex, name.text)
         if key is not None:
             found.append(Mention(seg_id, name.start, name.end, name.text, key, "name"))
     return found
@@ -164,15 +187,16 @@ def _description(
     """The actor a description such as 'the union' or 'its chief executive' names, and
     the length of the phrase that names it."""
     words = phrase.split()
-    # the head noun: the longest prefix that ends in a title or an organization head
+    # the head noun: the longest prefix that ends in a title or an organization head and
+    # names a known actor ("the federation and the developer" -> "the federation")
     for n in range(len(words), 1, -1):
+        if any(c in w for w in words[1:n] for c in QUOTES):
+            continue
         head = bare_word(words[n - 1])
-        if any(c in words[n - 1] for c in QUOTES):
-            break
         if head in TITLES or head in ORG_HEADS or head in GROUP_HEADS:
-            written = " ".join(words[:n])
             key = _by_head(ex, focus, head, words[0].lower(), found, at)
-            return key, len(written) if key else 0
+            if key is not None:
+                return key, len(" ".join(words[:n]))
     return None, 0
 
 
@@ -184,12 +208,43 @@ def _by_head(
     recent += [k for k in ex.actors if k not in recent]
     for key in dict.fromkeys(recent):
         actor = ex.actors[key]
+        if is_description(actor.name):
+            continue  # "the company" registered as an actor is not a name to match
         if actor.kind == "person":
             if head in TITLES and head in {bare_word(w) for w in (actor.role or "").split()}:
                 return key
         elif head in {bare_word(w) for w in key.split()} or head == _kind_head(actor):
             return key
+    if head in GENERIC_BODIES:  # "the company": the last business named
+        for key in dict.fromkeys(recent):
+            actor = ex.actors[key]
+            words = {bare_word(w) for w in key.split()}
+            if (
+                actor.kind == "organization"
+                and not is_description(actor.name)
+                and not words & (ORG_HEADS - GENERIC_BODIES)
+            ):
+                return key
     return None
+
+
+GENERIC_BODIES = frozenset(
+    {
+        "company", "firm", "developer", "operator", "group", "business", "carrier", "lender",
+        "insurer", "retailer", "manufacturer", "utility", "employer", "airline", "bank",
+    }
+)  # fmt: skip
+"""Heads that name any business: "the company" is the last business the article named."""
+
+
+def is_description(name: str) -> bool:
+    """Whether a registered name is a description ("the company"), not a name."""
+    words = name.split()
+    return (
+        len(words) >= 2
+        and words[0].lower() in ("the", "its", "their")
+        and all(w.islower() for w in words[1:])
+    )
 
 
 def _kind_head(actor: ActorState) -> str:

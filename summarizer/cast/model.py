@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from summarizer.cast.lexicon import QUOTES, STOP, TITLES, bare_word
-from summarizer.cast.mentions import Mention, gender_of, read_mentions
+from summarizer.cast.mentions import Mention, gender_of, is_description, lookup, read_mentions
 from summarizer.cast.names import ArticleView
 from summarizer.cast.registry import ActorRegistry, ActorState
 from summarizer.cast.roles import read_roles
@@ -48,6 +48,8 @@ class Cast:
     registry: ActorRegistry
     mentions: dict[int, list[Mention]]
     speech: dict[int, list[Speech]] = field(default_factory=dict)
+    affiliation: dict[str, str] = field(default_factory=dict)  # person -> body it speaks for
+    same_as: dict[str, str] = field(default_factory=dict)  # "the company" -> its actor
 
     @property
     def actors(self) -> dict[str, ActorState]:
@@ -60,14 +62,14 @@ class Cast:
     def refers(self, segment: int) -> list[str]:
         """Every actor a segment names, refers to or hears speak, in order, once each."""
         keys = [m.actor for m in self.mentions.get(segment, [])] + self.speakers(segment)
-        return list(dict.fromkeys(keys))
+        return list(dict.fromkeys(self.same_as.get(k, k) for k in keys))
 
     def resolve(self, name: str) -> str | None:
         """The actor a name as someone else writes it stands for: the full name, a
         surname, a title and name ("Minister Maria Okafor"), or an acronym."""
         if not name.strip():
             return None
-        found = self.registry.resolve_name(name)
+        found = lookup(self.registry, name)
         if found is not None:
             return found
         key = name_key(name)
@@ -121,8 +123,45 @@ def read_view(view: ArticleView) -> Cast:
         read_subjects(ex, seg)
     ex.settle()
     cast = Cast(view, ex, read_mentions(ex))
+    _descriptions(cast)
     _attributions(cast)
+    _affiliations(cast)
     return cast
+
+
+def _descriptions(cast: Cast) -> None:
+    """An actor registered under a description ("the company said") is the actor that
+    description refers to where it first speaks, when the mentions resolved it."""
+    for key, actor in cast.actors.items():
+        if not is_description(actor.name):
+            continue
+        for seg in sorted({*actor.speaks, *actor.acts}):
+            text = cast.view.texts.get(seg, "").lower()
+            at = text.find(actor.name.lower())
+            for m in cast.mentions.get(seg, []):
+                if m.start == at and m.actor != key and m.how == "description":
+                    cast.same_as[key] = m.actor
+                    break
+            if key in cast.same_as:
+                break
+
+
+def _affiliations(cast: Cast) -> None:
+    """The body a person speaks for, from the mentions inside their role ("Its chief
+    executive, Liam Doherty" after the federation; "the company's project director")."""
+    for key, actor in cast.actors.items():
+        if actor.kind != "person" or not actor.role or actor.role_segment is None:
+            continue
+        text = cast.view.texts.get(actor.role_segment, "")
+        at = text.find(actor.role)
+        if at < 0:
+            continue
+        end = at + len(actor.role)
+        for m in cast.mentions.get(actor.role_segment, []):
+            other = cast.actors.get(cast.same_as.get(m.actor, m.actor))
+            if at <= m.start < end and other is not None and other.kind != "person":
+                cast.affiliation[key] = cast.same_as.get(m.actor, m.actor)
+                break
 
 
 def _attributions(cast: Cast) -> None:
@@ -133,7 +172,7 @@ def _attributions(cast: Cast) -> None:
     previous: SegmentLike | None = None
     for seg in view.segments:
         found = [
-            Speech(seg.id, key, verb, attribution)
+            Speech(seg.id, cast.same_as.get(key, key), verb, attribution)
             for key, attribution, verb in cast.registry.speech.get(seg.id, [])
             if key in cast.actors
         ]

@@ -62,6 +62,7 @@ SCOPE = 4  # content words a negator or hedge governs, within its clause
 
 _EN_NEGATORS = NEGATORS["en"]
 _OPENERS = frozenset('.!?:"“”(«') | {"--"}
+_QUOTE_MARKS = frozenset('"“”«»')
 # Words and numbers only (the items of TOKEN that are not punctuation), for counting.
 _COUNT = re.compile(
     r"(\d+(?:[.,]\d+)*)(?:st|nd|rd|th|[a-zA-Z]{1,2}\b)?|([^\W\d_]+(?:['’][^\W\d_]+)*)"
@@ -76,6 +77,7 @@ class Text:
         "raw", "lang", "text", "props", "low", "stem", "initial", "neg", "negcue",
         "syntactic", "hedge", "is_hedge", "negator", "keys", "lows", "numbers",
         "number_text", "days", "day_text", "bigrams", "cjk", "by_prefix", "by_length",
+        "by_sense",
     )  # fmt: skip
 
     def __init__(self, raw: str, lang: str, cjk: bool) -> None:
@@ -104,6 +106,7 @@ class Text:
         # of their stem, and words that can be near forms by length.
         self.by_prefix: dict[str, list[int]] | None = None
         self.by_length: dict[int, list[int]] | None = None
+        self.by_sense: dict[int, list[int]] | None = None  # content words by WordNet synset
 
 
 class _Items:
@@ -252,7 +255,12 @@ def _scopes(out: Text, it: _Items, claim: bool) -> None:
     claim_hedged = ""
     done = 0
     lows = it.low + ["", ""]  # room to look two items ahead
-    for start in it.triggers:
+    triggers = it.triggers
+    if "rather" in it.low or "instead" in it.low:  # "rather than X", "instead of X" negate X
+        pairs = (("rather", "than"), ("instead", "of"))
+        extra = [i for i in range(1, len(it.low)) if (it.low[i - 1], it.low[i]) in pairs]
+        triggers = sorted({*triggers, *extra})
+    for start in triggers:
         if start >= done:
             done, hedged = _scope_run(out, it, lows, start, claim)
             claim_hedged = hedged or claim_hedged
@@ -272,8 +280,10 @@ def _scope_run(out: Text, it: _Items, lows: list[str], i: int, claim: bool) -> t
     while i < end:
         j = iword[i]
         if j < 0:
-            if j == -2:
-                neg_left = hedge_left = 0  # quotation marks too: a quote is its own unit
+            if j == -2 and not (neg_left and neg_rank == 0 and it.low[i] in _QUOTE_MARKS):
+                # a quotation is its own unit, unless it opens right after its negator:
+                # 'but not "under pressure"'
+                neg_left = hedge_left = 0
                 neg_clause = False
             i += 1
             if not (neg_left or hedge_left or neg_clause):
@@ -287,7 +297,9 @@ def _scope_run(out: Text, it: _Items, lows: list[str], i: int, claim: bool) -> t
         elif neg_clause and (low == "or" or low == "nor"):
             neg_left, neg_rank = SCOPE, 0  # "not pass a budget or raise fares"
         nxt = lows[i + 1]
-        is_negator = p[SYNTACTIC] or p[NEGVERB] or (p[NEGVERB_TO] and nxt == "to")
+        prev = lows[i - 1] if i else ""
+        contrast = (low == "than" and prev == "rather") or (low == "of" and prev == "instead")
+        is_negator = p[SYNTACTIC] or p[NEGVERB] or (p[NEGVERB_TO] and nxt == "to") or contrast
         is_hedge = _is_hedge(p, lows, i, it.possessive, claim)
         content = p[CONTENT] and not is_negator
         counts = content and not (p[CAP] and j not in initial)
@@ -309,7 +321,8 @@ def _scope_run(out: Text, it: _Items, lows: list[str], i: int, claim: bool) -> t
             neg_left = 0 if (neg_left > 0 and neg_rank == 0) else SCOPE
             neg_rank = 0
             negcue = out.text[j]
-            neg_syntactic = p[SYNTACTIC]
+            # "declined to suspend", "did little to ease": the verb itself is negated
+            neg_syntactic = p[SYNTACTIC] or contrast or bool(p[NEGVERB_TO] and nxt == "to")
             neg_clause = True
         if is_hedge:
             hedge_left = SCOPE + 1

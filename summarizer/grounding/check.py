@@ -31,9 +31,12 @@ from summarizer.brief import (
     Position,
     Side,
     SummarySentence,
+    SupportLevel,
+    Unestablished,
 )
+from summarizer.grounding.context import Context
 from summarizer.grounding.quotes import ArticleIndex
-from summarizer.grounding.support import check_support, evidence_is_substantive
+from summarizer.grounding.support import Support, check_support, evidence_is_substantive
 
 __all__ = ["Claim", "Grounded", "Problem", "check"]
 
@@ -104,6 +107,17 @@ class _Checker:
     report: GroundingReport = field(default_factory=GroundingReport)
     problems: list[Problem] = field(default_factory=list)
 
+    def context(self, citations: Sequence[Citation]) -> Context | None:
+        """Who the cited segments are about and who says them (English articles)."""
+        if self.cross_language or (self.index.language or "en") != "en":
+            return None
+        ids: list[int] = []
+        for c in citations:
+            if c.segment is not None:
+                ids.append(c.segment)
+            ids += [s.id for s in self.index.holding(c)]
+        return Context(self.index.cast, tuple(dict.fromkeys(ids)))
+
     def problem(self, path: str, message: str) -> None:
         self.problems.append(Problem(path, message))
 
@@ -172,25 +186,36 @@ class _Checker:
 
     def support(
         self, claim: str, citations: Sequence[Citation], *, kind: str, subject: str | None = None
-    ) -> list[str]:
-        """Why ``claim`` is not supported by ``citations`` (empty: it is supported)."""
+    ) -> Support:
+        """The verdict on ``claim`` against ``citations``."""
         self.report.claims_checked += 1
         evidence = self.evidence_text(citations)
         if not evidence:
-            reasons = ["the evidence is too thin: a bare name or a few words support no claim"]
+            result = Support(
+                False,
+                ("the evidence is too thin: a bare name or a few words support no claim",),
+                contradicted=True,
+            )
         elif self.cross_language:
             self.report.claims_cross_language += 1
             reasons = _numbers_only(claim, evidence)
+            result = Support(not reasons, tuple(reasons), contradicted=bool(reasons))
         else:
             result = check_support(
-                claim, evidence, kind=kind, language=self.index.language or "en", subject=subject
+                claim,
+                evidence,
+                kind=kind,
+                language=self.index.language or "en",
+                subject=subject,
+                context=self.context(citations),
             )
-            reasons = list(result.reasons) if not result.supported else []
-        if reasons:
+        if result.supported:
+            self.report.claims_supported += 1
+        elif result.contradicted:
             self.report.claims_dropped += 1
         else:
-            self.report.claims_supported += 1
-        return reasons
+            self.report.claims_not_established += 1
+        return result
 
     def unsupported(
         self, path: str, what: str, citations: Sequence[Citation], reasons: list[str]
@@ -204,8 +229,9 @@ class _Checker:
 
     def grounded(
         self, path: str, item: Any, claims: Callable[[list[Citation]], list[Claim]]
-    ) -> list[Citation] | None:
-        """The item's citations when every claim is supported, else None (item dropped)."""
+    ) -> tuple[list[Citation], list[str]] | None:
+        """The item's citations and what the check could not establish (empty: every claim
+        is supported), or None when a claim is contradicted (the item is dropped)."""
         before = len(self.problems)
         citations = self.cite(path, item.evidence)
         if not citations:
@@ -216,25 +242,43 @@ class _Checker:
             self.drop(path, "item", item.model_dump(), missing)
             return None
         failed: list[str] = []
+        unsettled: list[str] = []
         for claim in claims(citations):
-            reasons = self.support(claim.text, citations, kind=claim.kind, subject=claim.subject)
-            if reasons:
+            result = self.support(claim.text, citations, kind=claim.kind, subject=claim.subject)
+            if result.supported:
+                continue
+            if result.contradicted:
                 what = f"{claim.label} {claim.text!r}"
-                self.unsupported(f"{path}.{claim.label}", what, citations, reasons)
-                failed += [f"{claim.label}: {r}" for r in reasons]
+                self.unsupported(f"{path}.{claim.label}", what, citations, list(result.reasons))
+                failed += [f"{claim.label}: {r}" for r in result.reasons]
+            else:
+                unsettled += [f"{claim.label}: {r}" for r in result.reasons]
         if failed:
             self.drop(path, "item", item.model_dump(), failed)
             return None
-        return citations
+        return citations, unsettled
+
+    def shown(self, path: str, unsettled: list[str]) -> SupportLevel:
+        """Record an item shown at ``path`` of the brief: not established when ``unsettled``."""
+        if not unsettled:
+            return "supported"
+        self.report.not_established.append(Unestablished(path=path, reasons=unsettled))
+        return "not_established"
 
 
 def _summary(c: _Checker, draft: BriefDraft) -> list[SummarySentence]:
     out: list[SummarySentence] = []
     for i, s in enumerate(draft.summary):
-        cited = c.grounded(f"summary[{i}]", s, _one(Claim("text", s.text, "summary")))
-        if cited is not None:
+        found = c.grounded(f"summary[{i}]", s, _one(Claim("text", s.text, "summary")))
+        if found is not None:
+            cited, unsettled = found
             out.append(
-                SummarySentence(text=s.text, evidence=cited, extractive=_same(s.text, cited))
+                SummarySentence(
+                    text=s.text,
+                    evidence=cited,
+                    extractive=_same(s.text, cited),
+                    support=c.shown(f"summary[{len(out)}]", unsettled),
+                )
             )
     return out
 
@@ -250,7 +294,9 @@ def _same(text: str, citations: Sequence[Citation]) -> bool:
     return any(" ".join(c.quote.split()) == flat for c in citations)
 
 
-def _actor(c: _Checker, i: int, a: DraftActor, seen: dict[str, str], ids: set[str]) -> Actor | None:
+def _actor(
+    c: _Checker, i: int, a: DraftActor, seen: dict[str, str], ids: set[str], position: int
+) -> Actor | None:
     path = f"actors[{i}]"
     name = c.index.find(a.name)
     reasons = []
@@ -272,14 +318,19 @@ def _actor(c: _Checker, i: int, a: DraftActor, seen: dict[str, str], ids: set[st
         found = c.index.cite_quote(name[0])
         citations = [found[0]] if found else []
     role: str | None = a.role.strip() or None
+    unsettled: list[str] = []
     if role is not None:
-        why = c.support(role, citations, kind="role", subject=name[0])
-        if why:
+        result = c.support(role, citations, kind="role", subject=name[0])
+        why = list(result.reasons)
+        if result.contradicted:
             c.unsupported(f"{path}.role", f"role {role!r}", citations, why)
             c.drop(f"{path}.role", "claim", role, why)
             role = None
+        elif not result.supported:
+            unsettled = [f"role: {r}" for r in why]
     seen[key] = a.id
-    return Actor(id=a.id, name=name[0], kind=a.kind, role=role, evidence=citations)
+    support = c.shown(f"actors[{position}]", unsettled)
+    return Actor(id=a.id, name=name[0], kind=a.kind, role=role, evidence=citations, support=support)
 
 
 def _positions(c: _Checker, draft: BriefDraft, names: dict[str, str]) -> list[Position]:
@@ -292,8 +343,9 @@ def _positions(c: _Checker, draft: BriefDraft, names: dict[str, str]) -> list[Po
             c.drop(path, "item", p.model_dump(), [reason])
             continue
         subject = names[p.actor]
-        cited = c.grounded(path, p, _one(Claim("stance", p.stance, "stance", subject)))
-        if cited is not None:
+        found = c.grounded(path, p, _one(Claim("stance", p.stance, "stance", subject)))
+        if found is not None:
+            cited, unsettled = found
             out.append(
                 Position(
                     actor=p.actor,
@@ -301,6 +353,7 @@ def _positions(c: _Checker, draft: BriefDraft, names: dict[str, str]) -> list[Po
                     stance=p.stance,
                     evidence=cited,
                     extractive=_same(p.stance, cited),
+                    support=c.shown(f"positions[{len(out)}]", unsettled),
                 )  # fmt: skip
             )
     return out
@@ -342,9 +395,15 @@ def _disputes(c: _Checker, draft: BriefDraft, names: dict[str, str]) -> list[Dis
                 listed.append(Claim(f"sides[{s}].claim", side.claim, "side", who))
             return listed
 
-        cited = c.grounded(path, d, claims)
-        if cited is not None:
-            out.append(Dispute(issue=d.issue, sides=sides, status=d.status, evidence=cited))
+        found = c.grounded(path, d, claims)
+        if found is not None:
+            cited, unsettled = found
+            support = c.shown(f"disputes[{len(out)}]", unsettled)
+            out.append(
+                Dispute(
+                    issue=d.issue, sides=sides, status=d.status, evidence=cited, support=support
+                )
+            )
     return out
 
 
@@ -368,8 +427,9 @@ def _next_steps(c: _Checker, draft: BriefDraft, names: dict[str, str]) -> list[N
     for i, step in enumerate(draft.next_steps):
         path = f"next_steps[{i}]"
         step_ids = _ids(c, f"{path}.actors", step.actors, names)
-        cited = c.grounded(path, step, _step_claims(c, step))
-        if cited is not None:
+        found = c.grounded(path, step, _step_claims(c, step))
+        if found is not None:
+            cited, unsettled = found
             out.append(
                 NextStep(
                     action=step.action,
@@ -378,6 +438,7 @@ def _next_steps(c: _Checker, draft: BriefDraft, names: dict[str, str]) -> list[N
                     certainty=step.certainty,
                     evidence=cited,
                     extractive=_same(step.action, cited),
+                    support=c.shown(f"next_steps[{len(out)}]", unsettled),
                 )  # fmt: skip
             )
     return out
@@ -386,24 +447,33 @@ def _next_steps(c: _Checker, draft: BriefDraft, names: dict[str, str]) -> list[N
 def _headline(
     c: _Checker, draft: BriefDraft, summary: list[SummarySentence], fallback: str | None
 ) -> str:
-    """The model's headline when the surviving summary supports it, else a stand-in."""
+    """The model's headline when the sentences its summary cites do not contradict it, else
+    a stand-in (the article's title, or the first summary sentence)."""
     headline = draft.headline.strip()
     stand_in = fallback or (summary[0].text if summary else headline)
-    if not summary:
+    if fallback is not None and " ".join(headline.split()) == " ".join(fallback.split()):
+        return headline  # the article's own title
+    cited = _summary_citations(c, draft)
+    if not summary and not cited:
         if headline != stand_in:
             reason = "no summary sentence survived grounding, so the headline is not trusted either"
             c.drop("headline", "item", headline, [reason])
         return stand_in
-    if fallback is not None and " ".join(headline.split()) == " ".join(fallback.split()):
-        return headline  # the article's own title
+    # Checked against every sentence the summary cites (a summary sentence dropped for its
+    # own wording does not take the headline down), in the brief's language.
     c.report.claims_checked += 1
-    evidence = [s.text for s in summary]
+    evidence = [s.text for s in summary] + [x.quote for x in cited]
     result = check_support(headline, evidence, kind="headline", language=c.written_in)
     if result.supported:
         c.report.claims_supported += 1
         return headline
-    c.report.claims_dropped += 1
     reasons = list(result.reasons)
+    if not result.contradicted:
+        c.report.claims_not_established += 1
+        c.report.headline_support = "not_established"
+        c.report.not_established.append(Unestablished(path="headline", reasons=reasons))
+        return headline
+    c.report.claims_dropped += 1
     c.problem(
         "headline",
         f"the headline {headline!r} is not supported by the summary: {'; '.join(reasons)}. "
@@ -411,6 +481,18 @@ def _headline(
     )
     c.drop("headline", "item", headline, reasons)
     return stand_in
+
+
+def _summary_citations(c: _Checker, draft: BriefDraft) -> list[Citation]:
+    """The whole segments every summary item of the draft cites (not counted as checks)."""
+    out: list[Citation] = []
+    for s in draft.summary:
+        for ref in s.evidence:
+            if isinstance(ref, int) or (isinstance(ref, str) and ref.strip("[] ").isdigit()):
+                found = c.index.cite_segment(int(str(ref).strip("[] ")))
+                if found is not None and found not in out:
+                    out.append(found)
+    return out
 
 
 def check(
@@ -435,7 +517,7 @@ def check(
     actors: list[Actor] = []
     seen: dict[str, str] = {}
     for i, a in enumerate(draft.actors):
-        actor = _actor(c, i, a, seen, {x.id for x in actors})
+        actor = _actor(c, i, a, seen, {x.id for x in actors}, len(actors))
         if actor is not None:
             actors.append(actor)
     names = {a.id: a.name for a in actors}

@@ -22,6 +22,7 @@ from summarizer.grounding.lexicon import (
     STOP,
     TITLES,
 )
+from summarizer.grounding.numbers import numbers_of
 from summarizer.grounding.words import TOKSTOP
 
 _CJK_COVERAGE = 0.5
@@ -164,20 +165,40 @@ def check_bounds(claim: str, quotes: list[str]) -> list[str]:
     return out
 
 
-def check_numbers_and_dates(c: Text, quotes: list[Text]) -> list[str]:
-    reasons: list[str] = []
-    ev_numbers: set[float] = set()
-    for q in quotes:
-        ev_numbers |= q.numbers
-    seen: set[float] = set()
-    for value, text in c.number_text:
-        if value not in ev_numbers and value not in seen:
-            seen.add(value)
-            reasons.append(f"number {quoted(text)} does not appear in the evidence")
+def check_numbers_and_dates(c: Text, quotes: list[Text], hard: list[str], soft: list[str]) -> None:
+    """Numbers by value and what they count (:mod:`.numbers`), weekdays and months.
+
+    A number is contradicted when the evidence counts the same thing with another number
+    ("five berths" for "four berths"), or gives another ordinal ("the fifth round" for "the
+    third"); it is only not established when the evidence does not count that at all. A
+    weekday or month is contradicted when the evidence names another one.
+    """
+    evidence = [n for q in quotes for n in numbers_of(q.raw)]
+    seen: set[str] = set()
+    for n in numbers_of(c.raw):
+        counted = [e for e in evidence if n.unit and e.unit == n.unit]
+        pool = counted or evidence
+        if any(n.matches(e) for e in pool) or n.text in seen:
+            continue
+        seen.add(n.text)
+        rivals = counted or [e for e in evidence if n.kind == "ord" and e.kind == "ord"]
+        if rivals:
+            hard.append(f"number {quoted(n.text)} is not supported: the evidence says "
+                        f"{quoted(rivals[0].text)}")  # fmt: skip
+        else:
+            soft.append(f"number {quoted(n.text)} does not appear in the evidence")
     ev_days: set[str] = set()
     for q in quotes:
         ev_days |= q.days
     for key, text in c.day_text:
-        if key not in ev_days:
-            reasons.append(f"{quoted(text)} does not appear in the evidence")
-    return reasons
+        if key in ev_days:
+            continue
+        kind = key.split(":")[0]
+        other = next((d for d in sorted(ev_days) if d.split(":")[0] == kind), None)
+        if other is not None:
+            hard.append(f"{quoted(text)} is not supported: the evidence says another {_DAY[kind]}")
+        else:
+            soft.append(f"{quoted(text)} does not appear in the evidence")
+
+
+_DAY = {"day": "day", "month": "month", "rel": "day"}

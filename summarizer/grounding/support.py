@@ -79,7 +79,9 @@ from summarizer.grounding.checks import (
     name_parts,
     quoted,
 )
+from summarizer.grounding.context import Context, claim_speakers
 from summarizer.grounding.lexicon import LIGHT, TITLES
+from summarizer.grounding.paraphrase import broader, phrases, senses
 from summarizer.grounding.words import CAP, DAY, KEY, STEM, TOKSTOP, class_keys
 
 __all__ = ["COVERAGE", "Support", "check_support", "evidence_is_substantive"]
@@ -87,6 +89,10 @@ __all__ = ["COVERAGE", "Support", "check_support", "evidence_is_substantive"]
 COVERAGE = 0.7
 """Share of the claim's content words that the evidence must contain (measured on
 ``benchmarks/faithfulness.py``)."""
+
+UNRELATED = 0.5
+"""Below this share of its content words covered, a claim is not about what it cites: it is
+dropped, not shown as not established."""
 
 _SHORT = 4  # a claim with this many content words or fewer must cover every heavy one
 
@@ -96,10 +102,31 @@ Occurrences = list[tuple[Text, list[int]]]  # words of analysed quotes, quote by
 
 @dataclass(frozen=True, slots=True)
 class Support:
-    """The verdict on one claim: ``supported`` and, when not, short reasons in English."""
+    """The verdict on one claim: ``supported`` and, when not, short reasons in English.
+
+    A claim that is not supported is either *contradicted* (a hard mismatch: a number, a
+    date, negation, modality, a near form, who says it) or *not established* (the evidence
+    does not cover it: a word or a name it does not have).
+    """
 
     supported: bool
     reasons: tuple[str, ...] = ()
+    contradicted: bool = False
+
+    @property
+    def verdict(self) -> str:
+        """``supported``, ``contradicted`` or ``not_established``."""
+        if self.supported:
+            return "supported"
+        return "contradicted" if self.contradicted else "not_established"
+
+
+def _verdict(hard: list[str], soft: list[str]) -> Support:
+    if hard:
+        return Support(False, tuple(dict.fromkeys(hard + soft)), contradicted=True)
+    if soft:
+        return Support(False, tuple(dict.fromkeys(soft)))
+    return Support(True)
 
 
 def _lang(language: str) -> str:
@@ -126,6 +153,35 @@ def _common_prefix(a: str, b: str) -> int:
             break
         n += 1
     return n
+
+
+def _by_sense(ev: Text) -> dict[int, list[int]]:
+    """Content words (and phrases, by their first word) of ``ev`` by the synsets they name
+    or are kinds of (:mod:`.paraphrase`)."""
+    if ev.by_sense is None:
+        index: dict[int, list[int]] = {}
+        multi = phrases()
+        for i, p in enumerate(ev.props):
+            keys = [ev.stem[i]] if not p[TOKSTOP] else []
+            if i + 1 < len(ev.stem) and f"{ev.stem[i]} {ev.stem[i + 1]}" in multi:
+                keys.append(f"{ev.stem[i]} {ev.stem[i + 1]}")
+            for k in keys:
+                for g in senses(k) | broader(k):
+                    index.setdefault(g, []).append(i)
+        ev.by_sense = index
+    return ev.by_sense
+
+
+def _synonyms(c: Text, j: int, ev: Text) -> list[int]:
+    """Words of ``ev`` that say what claim word ``j`` says (or a phrase it opens: "put
+    off"), by WordNet."""
+    wanted = senses(c.stem[j])
+    if j + 1 < len(c.stem) and f"{c.stem[j]} {c.stem[j + 1]}" in phrases():
+        wanted = wanted | senses(f"{c.stem[j]} {c.stem[j + 1]}")
+    if not wanted:
+        return []
+    index = _by_sense(ev)
+    return sorted({i for g in wanted for i in index.get(g, ())})
 
 
 def _occurrences(key: str, s: str, ev: Text, *, name: bool) -> list[int]:
@@ -219,28 +275,37 @@ def _uncovered_word(c: Text, j: int, quotes: list[Text]) -> str | None:
 class _Tally:
     """What the word-by-word pass has found so far."""
 
-    __slots__ = ("reasons", "uncovered", "heavy", "covered", "flagged")
+    __slots__ = ("reasons", "hard", "uncovered", "heavy", "covered", "flagged", "context")
 
-    def __init__(self, reasons: list[str]) -> None:
-        self.reasons = reasons
+    def __init__(self, reasons: list[str], hard: list[str], context: Context | None) -> None:
+        self.reasons = reasons  # not established
+        self.hard = hard  # contradicted
+        self.context = context
         self.uncovered: list[str] = []
         self.heavy: list[str] = []  # uncovered words that are not light/general
         self.covered = 0
         self.flagged = False
 
     def flag(self, reason: str) -> None:
-        self.reasons.append(reason)
+        self.hard.append(reason)
         self.flagged = True
 
 
-def _check_words(c: Text, quotes: list[Text], kind: str, reasons: list[str]) -> None:
+def _check_words(
+    c: Text,
+    quotes: list[Text],
+    kind: str,
+    reasons: list[str],
+    hard: list[str],
+    context: Context | None = None,
+) -> None:
     """Word by word: names, negation, modality, coverage."""
     words = [
         j for j, p in enumerate(c.props) if not p[TOKSTOP] and not c.negator[j] and p[DAY] is None
     ]
     caps = [j for j in words if c.props[j][CAP] and len(c.low[j]) > 3]
     title_case = kind == "headline" or (len(words) >= 4 and len(caps) / len(words) > 0.6)
-    tally = _Tally(reasons)
+    tally = _Tally(reasons, hard, context)
     for j in words:
         is_name = _is_name(c, j, title_case)
         key, stem = c.props[j][KEY], c.props[j][STEM]
@@ -249,6 +314,11 @@ def _check_words(c: Text, quotes: list[Text], kind: str, reasons: list[str]) -> 
             found = _occurrences(key, stem, q, name=is_name)
             if found:
                 occ.append((q, found))
+        if not occ and not is_name and not c.props[j][CAP]:
+            for q in quotes:
+                found = _synonyms(c, j, q)
+                if found:
+                    occ.append((q, found))
         if (
             not occ
             and is_name
@@ -270,7 +340,9 @@ def _check_words(c: Text, quotes: list[Text], kind: str, reasons: list[str]) -> 
         reasons.append(f"content words not covered by the evidence: {listed}")
     elif total and tally.covered / total < COVERAGE:
         listed = ", ".join(quoted(w) for w in dict.fromkeys(tally.uncovered))
-        reasons.append(f"content words not covered by the evidence: {listed}")
+        # most of the claim is elsewhere: the cited sentences do not state it at all
+        where = hard if tally.covered / total < UNRELATED else reasons
+        where.append(f"content words not covered by the evidence: {listed}")
 
 
 def _uncovered(c: Text, j: int, quotes: list[Text], is_name: bool, tally: _Tally) -> None:
@@ -294,6 +366,9 @@ def _uncovered(c: Text, j: int, quotes: list[Text], is_name: bool, tally: _Tally
             tally.covered += 1
         return
     text, low = c.text[j], c.low[j]
+    if is_name and tally.context is not None and low in tally.context.words:
+        tally.covered += 1  # a name of an actor the cited sentences refer to ("she")
+        return
     if is_name:
         tally.reasons.append(f"name {quoted(text)} is not in the evidence")
     elif not tally.flagged:
@@ -338,6 +413,7 @@ def check_support(
     kind: str = "claim",
     language: str = "en",
     subject: str | None = None,
+    context: Context | None = None,
 ) -> Support:
     """Whether ``evidence`` (the quotes or segments an item cites) supports ``claim``.
 
@@ -347,7 +423,8 @@ def check_support(
     checked only against hedges in the evidence), or ``name`` (a bare actor name: a quote
     that contains it is enough). ``subject`` is the actor a stance is attributed to (for a
     ``role``, the actor the role describes). See the module docstring for the checks and
-    their limits.
+    their limits. ``context`` (the article's cast and the cited segments) resolves who the
+    cited sentences refer to and who says them, for names and attribution.
     """
     lang = _lang(language)
     quotes_raw = [q for q in evidence if q and q.strip()]
@@ -366,24 +443,74 @@ def check_support(
 
     if not any(evidence_is_substantive(q, lang) for q in quotes_raw):
         return Support(
-            False, ("evidence is too thin (a bare name supports only that an actor exists)",)
+            False,
+            ("evidence is too thin (a bare name supports only that an actor exists)",),
+            contradicted=True,
         )
 
     if kind == "certainty":
-        reasons = check_certainty(claim, quotes)
-        return Support(not reasons, tuple(reasons))
+        return _verdict(check_certainty(claim, quotes), [])
 
-    reasons = check_numbers_and_dates(c, quotes)
-    reasons += check_bounds(c.raw, [q.raw for q in quotes])
+    hard: list[str] = []
+    reasons: list[str] = []
+    check_numbers_and_dates(c, quotes, hard, reasons)
+    hard += check_bounds(c.raw, [q.raw for q in quotes])
 
     if c.cjk:
-        reasons += check_cjk(c, quotes)
-        return Support(not reasons, tuple(reasons))
+        hard += check_cjk(c, quotes)
+        return _verdict(hard, reasons)
 
-    if subject and subject.strip() and kind in ("stance", "position", "role"):
-        why = attribution(subject.strip(), quotes, role=kind == "role")
+    if subject and subject.strip() and kind in ("stance", "position", "role", "side"):
+        _attribution(subject.strip(), quotes, kind, context, hard, reasons)
+    if context is not None and kind not in ("role", "when", "name"):
+        _claim_speakers(claim, context, hard)
+
+    _check_words(c, quotes, kind, reasons, hard, context)
+    return _verdict(hard, reasons)
+
+
+def _attribution(
+    subject: str,
+    quotes: list[Text],
+    kind: str,
+    context: Context | None,
+    hard: list[str],
+    reasons: list[str],
+) -> None:
+    """Whether the cited sentences give the claim to ``subject`` (see :mod:`.context`);
+    without the article's cast, by the speakers the quotes name."""
+    key = context.resolve(subject) if context is not None else None
+    if context is None or key is None:
+        if kind == "side":
+            return
+        why = attribution(subject, quotes, role=kind == "role")
         if why:
-            reasons.append(why)
+            (hard if why.startswith("the evidence attributes") else reasons).append(why)
+        return
+    name = context.name_of(key)
+    if kind == "role":
+        if key not in context.refers:
+            reasons.append(f"the evidence does not mention {quoted(name)}")
+        return
+    if context.attributes_to(key):
+        return
+    others = context.others(key)
+    if others:
+        who = context.name_of(others[0])
+        hard.append(f"the evidence attributes this to {quoted(who)}, not to {quoted(name)}")
+    else:
+        reasons.append(f"the evidence does not attribute this to {quoted(name)}")
 
-    _check_words(c, quotes, kind, reasons)
-    return Support(not reasons, tuple(dict.fromkeys(reasons)))
+
+def _claim_speakers(claim: str, context: Context, hard: list[str]) -> None:
+    """A claim that names its source ("Okafor says ...") against the cited sentences'
+    speakers."""
+    if not context.speakers:
+        return
+    for written in claim_speakers(claim):
+        key = context.resolve(written)
+        if key is None or context.attributes_to(key):
+            continue
+        who = context.name_of(context.speakers[0])
+        hard.append(f"the evidence attributes this to {quoted(who)}, not to {quoted(written)}")
+        return
