@@ -234,7 +234,12 @@ def _why(brief: Any, path: str, error: str | None) -> str:
         for d in brief.grounding.dropped
         if d.path == path or d.path.startswith(path + ".")
     ]
-    return " | ".join(reasons) or "shown changed, or marked not established"
+    unsettled = [
+        f"not established: {'; '.join(u.reasons)[:240]}"
+        for u in getattr(brief.grounding, "not_established", [])
+        if u.path == path
+    ]
+    return " | ".join(reasons + unsettled) or "shown changed"
 
 
 def score_set(folder: Path, misses: bool) -> tuple[list[int], list[int], list[int], list[int]]:

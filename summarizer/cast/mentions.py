@@ -64,11 +64,14 @@ def gender_of(actor: ActorState) -> str | None:
 
 
 class _Focus:
-    """Who a reader has in mind: actors in the order last met, people and bodies apart."""
+    """Who a reader has in mind: actors in the order last met, people and bodies apart, and
+    the people of the last sentences in the order each sentence names them (its subject
+    first)."""
 
     def __init__(self) -> None:
         self.people: list[str] = []
         self.bodies: list[str] = []
+        self.sentences: list[list[str]] = []
 
     def met(self, key: str, actor: ActorState) -> None:
         row = self.people if actor.kind == "person" else self.bodies
@@ -91,6 +94,8 @@ def read_mentions(ex: ActorRegistry) -> dict[int, list[Mention]]:
                 continue
             if m.group("desc") and any(start.start() < s < m.end() for s, _ in taken):
                 continue  # "the Port Halden Authority": the name is the mention
+            if m.group("desc") and any(w[:1].isupper() for w in m.group("desc").split()[1:3]):
+                continue  # "the 84-turbine Skerry Bank": a name, not a description
             mention = _reference(ex, focus, seg.id, m, found)
             if mention is not None:
                 found.append(mention)
@@ -98,6 +103,9 @@ def read_mentions(ex: ActorRegistry) -> dict[int, list[Mention]]:
         found.sort(key=lambda m: m.start)
         for mention in found:
             focus.met(mention.actor, ex.actors[mention.actor])
+        people = [m.actor for m in found if ex.actors[m.actor].kind == "person"]
+        if people:
+            focus.sentences = [list(dict.fromkeys(people)), *focus.sentences[:2]]
         out[seg.id] = found
     return out
 
@@ -150,7 +158,15 @@ def _reference(
         if key is None:
             return None
         return Mention(seg_id, m.start(), m.end(), m.group(), key, "pronoun")
-    key, end = _description(ex, focus, m.group("desc"), found, m.start())
+    desc = m.group("desc")
+    words = desc.split()
+    owner = next((k for k, w in enumerate(words) if w.endswith(("'s", "’s"))), None)
+    if owner is not None and owner >= 1:  # "the board's chief investigator": the board
+        phrase = " ".join(words[: owner + 1])
+        key, end = _description(ex, focus, phrase, found, m.start(), bodies_only=True)
+        if key is not None:
+            return Mention(seg_id, m.start(), m.start() + end, desc[:end], key, "description")
+    key, end = _description(ex, focus, desc, found, m.start())
     if key is not None:
         return Mention(seg_id, m.start(), m.start() + end, m.group()[:end], key, "description")
     word = m.group().split()[0]
@@ -171,7 +187,10 @@ def _pronoun(
         return here[-1] if here else (focus.bodies[-1] if focus.bodies else None)
     want = "m" if word in MALE else "f"
     here = [m.actor for m in found if m.end <= at and ex.actors[m.actor].kind == "person"]
-    for key in [*reversed(here), *reversed(focus.people)]:
+    # this sentence's people (the nearest first), then each earlier sentence's in the order
+    # it names them (its subject first), then anyone met before
+    earlier = [k for people in focus.sentences for k in people]
+    for key in dict.fromkeys([*reversed(here), *earlier, *reversed(focus.people)]):
         actor = ex.actors[key]
         gender = gender_of(actor)
         if gender is None or gender == want:
@@ -182,7 +201,13 @@ def _pronoun(
 
 
 def _description(
-    ex: ActorRegistry, focus: _Focus, phrase: str, found: list[Mention], at: int
+    ex: ActorRegistry,
+    focus: _Focus,
+    phrase: str,
+    found: list[Mention],
+    at: int,
+    *,
+    bodies_only: bool = False,
 ) -> tuple[str | None, int]:
     """The actor a description such as 'the union' or 'its chief executive' names, and
     the length of the phrase that names it."""
@@ -193,6 +218,8 @@ def _description(
         if any(c in w for w in words[1:n] for c in QUOTES):
             continue
         head = bare_word(words[n - 1])
+        if bodies_only and head not in ORG_HEADS and head not in GROUP_HEADS:
+            continue
         if head in TITLES or head in ORG_HEADS or head in GROUP_HEADS:
             key = _by_head(ex, focus, head, words[0].lower(), found, at)
             if key is not None:
@@ -213,7 +240,7 @@ def _by_head(
         if actor.kind == "person":
             if head in TITLES and head in {bare_word(w) for w in (actor.role or "").split()}:
                 return key
-        elif head in {bare_word(w) for w in key.split()} or head == _kind_head(actor):
+        elif head in {bare_word(w) for w in key.split()}:
             return key
     if head in GENERIC_BODIES:  # "the company": the last business named
         for key in dict.fromkeys(recent):
@@ -225,6 +252,10 @@ def _by_head(
                 and not words & (ORG_HEADS - GENERIC_BODIES)
             ):
                 return key
+    for key in dict.fromkeys(recent):  # "the government" as the article left it
+        actor = ex.actors[key]
+        if is_description(actor.name) and bare_word(actor.name.split()[-1]) == head:
+            return key
     return None
 
 
@@ -245,7 +276,3 @@ def is_description(name: str) -> bool:
         and words[0].lower() in ("the", "its", "their")
         and all(w.islower() for w in words[1:])
     )
-
-
-def _kind_head(actor: ActorState) -> str:
-    return {"government": "government", "country": "country"}.get(actor.kind, "")

@@ -59,6 +59,13 @@ class Cast:
         """The actors who speak (or act) in a segment, in order, resolved."""
         return list(dict.fromkeys(s.actor for s in self.speech.get(segment, [])))
 
+    def agents(self, segment: int) -> list[str]:
+        """The actors who speak or act in a segment (subjects of its speech and action
+        verbs), resolved."""
+        keys = self.speakers(segment)
+        keys += [self.same_as.get(k, k) for k, a in self.actors.items() if segment in a.acts]
+        return list(dict.fromkeys(keys))
+
     def refers(self, segment: int) -> list[str]:
         """Every actor a segment names, refers to or hears speak, in order, once each."""
         keys = [m.actor for m in self.mentions.get(segment, [])] + self.speakers(segment)
@@ -92,6 +99,24 @@ class Cast:
                 if len(short) == 1:
                     return short[0]
         return None
+
+    def describe(self, phrase: str) -> str | None:
+        """The one actor a description stands for anywhere in the article ("the union",
+        "the university", "the company's chief executive"): an organization whose name has
+        its head noun, or a person whose role has it; None when none or several do."""
+        words = [bare_word(w) for w in phrase.split()]
+        if len(words) < 2 or words[0] not in ("the", "its", "their"):
+            return None
+        head = words[-1]
+        found = [
+            k for k, a in self.actors.items()
+            if not is_description(a.name) and (
+                (a.kind != "person" and head in {bare_word(w) for w in a.name.split()})
+                or (a.kind == "person" and head in TITLES
+                    and head in {bare_word(w) for w in (a.role or "").split()})
+            )
+        ]  # fmt: skip
+        return found[0] if len(found) == 1 else None
 
     def forms(self, key: str) -> frozenset[str]:
         """Lower-case words a writer may use for the actor: the words of its name and of its

@@ -63,6 +63,8 @@ SCOPE = 4  # content words a negator or hedge governs, within its clause
 _EN_NEGATORS = NEGATORS["en"]
 _OPENERS = frozenset('.!?:"“”(«') | {"--"}
 _QUOTE_MARKS = frozenset('"“”«»')
+# "not yet", "has yet to", "neither has yet agreed": "yet" goes on with the clause
+_NOT_A_BREAK_BEFORE_YET = NEGATORS["en"] | {"has", "have", "had", "is", "are", "was", "were"}
 # Words and numbers only (the items of TOKEN that are not punctuation), for counting.
 _COUNT = re.compile(
     r"(\d+(?:[.,]\d+)*)(?:st|nd|rd|th|[a-zA-Z]{1,2}\b)?|([^\W\d_]+(?:['’][^\W\d_]+)*)"
@@ -75,7 +77,7 @@ class Text:
 
     __slots__ = (
         "raw", "lang", "text", "props", "low", "stem", "initial", "neg", "negcue",
-        "syntactic", "hedge", "is_hedge", "negator", "keys", "lows", "numbers",
+        "syntactic", "hedge", "hedge_rank", "is_hedge", "negator", "keys", "lows", "numbers",
         "number_text", "days", "day_text", "bigrams", "cjk", "by_prefix", "by_length",
         "by_sense",
     )  # fmt: skip
@@ -93,6 +95,7 @@ class Text:
         self.negcue: list[str] = []  # the negator governing the word
         self.syntactic: list[bool] = []  # governed by not/no/never/without (meaningful if neg)
         self.hedge: list[str] = []  # the hedge governing the word ('' when none)
+        self.hedge_rank: list[int] = []  # 1 for the first content word a hedge governs
         self.is_hedge: list[bool] = []
         self.negator: list[bool] = []
         self.keys: dict[str, list[int]] = {}
@@ -252,9 +255,10 @@ def _scopes(out: Text, it: _Items, claim: bool) -> None:
     n = len(out.text)
     out.neg, out.negcue, out.syntactic = [0] * n, [""] * n, [False] * n
     out.hedge, out.is_hedge, out.negator = [""] * n, [False] * n, [False] * n
+    out.hedge_rank = [0] * n
     claim_hedged = ""
     done = 0
-    lows = it.low + ["", ""]  # room to look two items ahead
+    lows = it.low + ["", "", "", ""]  # room to look four items ahead
     triggers = it.triggers
     if "rather" in it.low or "instead" in it.low:  # "rather than X", "instead of X" negate X
         pairs = (("rather", "than"), ("instead", "of"))
@@ -265,15 +269,28 @@ def _scopes(out: Text, it: _Items, claim: bool) -> None:
             done, hedged = _scope_run(out, it, lows, start, claim)
             claim_hedged = hedged or claim_hedged
     if claim and claim_hedged:
-        # A claim that hedges anywhere ("is possible", "may") asserts none of its words.
-        out.hedge = [h or claim_hedged for h in out.hedge]
+        # A clause of a claim that hedges ("a deal is possible", "may") asserts none of its
+        # words; its other clauses still do ("plans to write and will call her").
+        clause, clauses = 0, [0] * n
+        by_clause: dict[int, str] = {}
+        for i, j in enumerate(it.word):
+            low = it.low[i]
+            if j < 0:
+                clause += it.low[i] in ",;:"
+                continue
+            if low in ("and", "but", "while", "whereas") or out.props[j][CLAUSE]:
+                clause += 1
+            clauses[j] = clause
+            if out.is_hedge[j] and low not in CONDITIONALS:
+                by_clause.setdefault(clause, out.text[j])
+        out.hedge = [h or by_clause.get(clauses[j], "") for j, h in enumerate(out.hedge)]
 
 
 def _scope_run(out: Text, it: _Items, lows: list[str], i: int, claim: bool) -> tuple[int, str]:
     """Run the scope state from item ``i`` (a trigger) until no scope is open; return the
     next item and the last claim-side hedge seen."""
     iword, props, initial = it.word, out.props, out.initial
-    neg_left = neg_rank = hedge_left = 0
+    neg_left = neg_rank = hedge_left = hedge_rank = 0
     negcue = hedge = claim_hedged = ""
     neg_syntactic = neg_clause = False
     end = len(it.low)
@@ -291,7 +308,7 @@ def _scope_run(out: Text, it: _Items, lows: list[str], i: int, claim: bool) -> t
             continue
         p = props[j]
         low = p[LOW]
-        if p[CLAUSE] and not (low == "yet" and i > 0 and lows[i - 1] in _EN_NEGATORS):
+        if p[CLAUSE] and not (low == "yet" and i > 0 and lows[i - 1] in _NOT_A_BREAK_BEFORE_YET):
             neg_left = hedge_left = 0
             neg_clause = False
         elif neg_clause and (low == "or" or low == "nor"):
@@ -299,7 +316,8 @@ def _scope_run(out: Text, it: _Items, lows: list[str], i: int, claim: bool) -> t
         nxt = lows[i + 1]
         prev = lows[i - 1] if i else ""
         contrast = (low == "than" and prev == "rather") or (low == "of" and prev == "instead")
-        is_negator = p[SYNTACTIC] or p[NEGVERB] or (p[NEGVERB_TO] and nxt == "to") or contrast
+        to_follows = bool(p[NEGVERB_TO]) and "to" in lows[i + 1 : i + 5]  # "little on its own to"
+        is_negator = p[SYNTACTIC] or p[NEGVERB] or to_follows or contrast
         is_hedge = _is_hedge(p, lows, i, it.possessive, claim)
         content = p[CONTENT] and not is_negator
         counts = content and not (p[CAP] and j not in initial)
@@ -309,6 +327,7 @@ def _scope_run(out: Text, it: _Items, lows: list[str], i: int, claim: bool) -> t
             out.syntactic[j] = neg_syntactic
         if hedge_left > 0:
             out.hedge[j] = hedge
+            out.hedge_rank[j] = hedge_rank + 1 if content else 0
         out.is_hedge[j] = is_hedge
         out.negator[j] = is_negator
         if counts and neg_left > 0:
@@ -316,16 +335,19 @@ def _scope_run(out: Text, it: _Items, lows: list[str], i: int, claim: bool) -> t
             neg_rank += 1
         if content and hedge_left > 0 and not is_hedge:
             hedge_left -= 1
+            hedge_rank += 1
+        if is_negator and nxt == "by":
+            is_negator = False  # "a claim rejected by the airport": the claim is denied
         if is_negator:
             # A double negation ("not deny", "never failed to") cancels out.
             neg_left = 0 if (neg_left > 0 and neg_rank == 0) else SCOPE
             neg_rank = 0
             negcue = out.text[j]
             # "declined to suspend", "did little to ease": the verb itself is negated
-            neg_syntactic = p[SYNTACTIC] or contrast or bool(p[NEGVERB_TO] and nxt == "to")
+            neg_syntactic = p[SYNTACTIC] or contrast or to_follows
             neg_clause = True
         if is_hedge:
-            hedge_left = SCOPE + 1
+            hedge_left, hedge_rank = SCOPE + 1, 0
             hedge = out.text[j] if low not in HEDGES_BEFORE_TO else f"{out.text[j]} {nxt}"
             if claim and low not in CONDITIONALS:
                 claim_hedged = hedge
@@ -349,6 +371,8 @@ def _is_hedge(p: Props, lows: list[str], i: int, possessive: set[int], claim: bo
                                 and nxt not in ("to", "for", "that")))
         or (hedge_to and ("to" in (nxt, nxt2) or nxt in ("for", "on")))
         or (claim_hedge and not after_determiner)
+        # a claim's "Halcyon's offer of compensation": the compensation is offered, not given
+        or (claim_hedge and p[NOUNHEDGE] and nxt in ("of", "to", "for"))
     )  # fmt: skip
 
 

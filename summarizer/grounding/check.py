@@ -391,7 +391,7 @@ def _disputes(c: _Checker, draft: BriefDraft, names: dict[str, str]) -> list[Dis
         ) -> list[Claim]:
             listed = [Claim("issue", d.issue, "issue")]
             for s, side in enumerate(sides):
-                who = names[side.actors[0]]
+                who = "\n".join(names[a] for a in side.actors)  # any of them may say it
                 listed.append(Claim(f"sides[{s}].claim", side.claim, "side", who))
             return listed
 
@@ -413,13 +413,26 @@ def _step_claims(c: _Checker, step: DraftNextStep) -> Callable[[list[Citation]],
         said = " ".join(c.evidence_text(citations))
         # ``when`` states a time, not an event: the article's own words for it are enough
         # (how certain the step is, is ``certainty``'s claim).
-        if step.when and ArticleIndex(said).locate(step.when) is None:
+        if step.when and not _says_when(said, step.when):
             listed.append(Claim("when", step.when, "when"))
         if step.certainty == "scheduled":  # "proposed" and "possible" hedge: always allowed
-            listed.append(Claim("certainty", step.certainty, "certainty"))
+            # checked against the words that state the action, not every hedge nearby
+            listed.append(Claim("certainty", step.certainty, "certainty", step.action))
         return listed
 
     return claims
+
+
+def _says_when(said: str, when: str) -> bool:
+    """Whether the evidence has ``when`` as written (whole words: "9 March" is not in
+    "19 March")."""
+    found = ArticleIndex(said).locate(when)
+    if found is None:
+        return False
+    start, end, _ = found
+    before = said[start - 1 : start] if start else ""
+    after = said[end : end + 1]
+    return not (before.isalnum() or after.isalnum())
 
 
 def _next_steps(c: _Checker, draft: BriefDraft, names: dict[str, str]) -> list[NextStep]:

@@ -51,9 +51,10 @@ class Context:
 
     @cached_property
     def speakers(self) -> tuple[str, ...]:
+        """Actors who speak or act in the cited segments."""
         keys: list[str] = []
         for s in self.segments:
-            keys += self.cast.speakers(s)
+            keys += self.cast.agents(s)
         return tuple(dict.fromkeys(keys))
 
     @cached_property
@@ -70,6 +71,18 @@ class Context:
         words = set(self.cast.forms(key))
         words |= {bare_word(w) for w in (actor.role or "").split() if w[:1].isupper()}
         return frozenset(words)
+
+    def in_article(self, word: str) -> bool:
+        """Whether a capitalized word occurs anywhere in the article."""
+        return re.search(rf"\b{re.escape(word)}\b", self.cast.view.text) is not None
+
+    def forms_of_subject(self, name: str) -> frozenset[str]:
+        """The words of an actor and of the body it speaks for (what its role may say)."""
+        key = self.resolve(name)
+        if key is None:
+            return frozenset()
+        body = self.cast.affiliation.get(key)
+        return self.forms(key) | (self.forms(body) if body else frozenset())
 
     def resolve(self, name: str) -> str | None:
         return self.cast.resolve(name)
@@ -109,7 +122,7 @@ class Context:
         speaker, is its first actor; or it is the subject of what a speaker reports
         ("Brandt said the authority was willing ...")."""
         for s in self.segments:
-            speakers = self.cast.speakers(s)
+            speakers = self.cast.agents(s)
             mentions = self.cast.mentions.get(s, [])
             if any(self.linked(key, k) for k in speakers):
                 return True
@@ -127,7 +140,8 @@ class Context:
         for sp in speech:
             if not sp.verb:
                 continue
-            m = re.search(rf"\b{re.escape(sp.verb)}\b", text)
+            own = [x.end for x in mentions if x.actor == sp.actor]
+            m = re.compile(rf"\b{re.escape(sp.verb)}\b").search(text, own[0] if own else 0)
             if m is None:
                 continue
             after = [x for x in mentions if x.start >= m.end() and x.actor != sp.actor]

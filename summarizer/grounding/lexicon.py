@@ -72,7 +72,7 @@ NEGATORS: dict[str, frozenset[str]] = {
 }
 # Verbs that negate their object ("denied the report"), stems; and verbs that negate only
 # before "to" ("failed to agree", "refused to sign", "declined to say").
-NEG_VERBS = _words("deni deny reject dismiss rebuff refut")
+NEG_VERBS = _words("deni deny reject dismiss rebuff refut refus declin")
 NEG_VERBS_BEFORE_TO = _words("fail refus declin unabl littl")
 
 # Evidence-side hedges: what follows them is not asserted as a fact.

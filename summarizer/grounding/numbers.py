@@ -125,10 +125,14 @@ def numbers_of(text: str) -> tuple[Num, ...]:
                 value = _word_value(low)
             elif low in _ORDINALS and (low not in ("first", "second") or prev in _DET):
                 value, kind = float(_ORDINALS[low]), "ord"
-            if low in _FRACTIONS and prev in ("a", "one", "half", *_UNITS) and low != "second":
-                share = _UNITS.get(prev, 1) if prev not in ("a", "one") else 1
+            shared = _next(tokens, i) in _AFTER_FRACTION or not _next(tokens, i)
+            share = _UNITS.get(prev, 1) if prev not in ("a", "one") else 1
+            proper = share < _FRACTIONS.get(low, 0)  # "six quarters" is a count
+            if low in _FRACTIONS and prev in ("a", "one", *_UNITS) and shared and proper:
                 value, kind = share / _FRACTIONS[low], "frac"
                 start = tokens[i - 1][0].start()
+                if out and out[-1].text.lower() == prev:  # "two thirds": not also a 2
+                    out.pop()
             elif low == "half" and (
                 prev in ("a", "one", "by", "than", "in", "") or _next(tokens, i) == "of"
             ):
@@ -152,6 +156,14 @@ def numbers_of(text: str) -> tuple[Num, ...]:
 
 
 _HALF_AFTER = frozenset({"a", "one", "by", "than", "in", ""})
+# What follows a fraction ("a third of", "a third fewer"); before a noun it is an ordinal
+# ("a third day") or a count ("six quarters").
+_AFTER_FRACTION = frozenset(
+    {"of", "fewer", "more", "less", "lower", "higher", "smaller", "larger", "bigger",
+     "cheaper", "%", "percent", "the", "to", "than", "and", "or", "in", "since", "from",
+     "during", "over", "across", "on", "at", "by", "within", "under", "per", "between",
+     "after", "before", "compared", "last", "this", "next", "each", "a", "an", "its", "their"}
+)  # fmt: skip
 _DET = frozenset({"the", "a", "its", "their", "his", "her", "for", "this", "that"})
 
 

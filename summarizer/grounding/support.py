@@ -68,6 +68,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from summarizer.cast.lexicon import TITLES as ROLE_TITLES
+from summarizer.grounding.agents import agent_mismatch
 from summarizer.grounding.analysis import Text, analyze, word_count
 from summarizer.grounding.checks import (
     attribution,
@@ -80,9 +82,9 @@ from summarizer.grounding.checks import (
     quoted,
 )
 from summarizer.grounding.context import Context, claim_speakers
-from summarizer.grounding.lexicon import LIGHT, TITLES
+from summarizer.grounding.lexicon import CERTAIN_VALUES, LIGHT, TITLES
 from summarizer.grounding.paraphrase import broader, phrases, senses
-from summarizer.grounding.words import CAP, DAY, KEY, STEM, TOKSTOP, class_keys
+from summarizer.grounding.words import CAP, CONTENT, DAY, KEY, STEM, TOKSTOP, class_keys
 
 __all__ = ["COVERAGE", "Support", "check_support", "evidence_is_substantive"]
 
@@ -253,8 +255,13 @@ def _near_candidates(q: Text, length: int) -> list[int]:
     return sorted(found)
 
 
-def _uncovered_word(c: Text, j: int, quotes: list[Text]) -> str | None:
-    """A reason when an uncovered claim word is contradicted or is an added qualifier."""
+_NEGATIVE_PREFIXES = ("dis", "un", "non", "in", "im", "il", "ir", "mis", "de")
+
+
+def _uncovered_word(c: Text, j: int, quotes: list[Text]) -> tuple[str, bool] | None:
+    """A reason when an uncovered claim word is a near form of an evidence word or an added
+    qualifier, and whether it contradicts (a negative prefix: agree/disagree) or only is
+    not established (end/extend, pay/repay, an added "narrowly")."""
     low, stem, text = c.low[j], c.stem[j], c.text[j]
     n = len(low)
     for q in quotes:
@@ -266,16 +273,22 @@ def _uncovered_word(c: Text, j: int, quotes: list[Text]) -> str | None:
             elif not (other.endswith(low) if len(other) > n else low.endswith(other)):
                 continue
             if _near_form(low, other) and _near_form(stem, q.stem[i]):
-                return f"{quoted(text)} is not supported: the evidence says {quoted(q.text[i])}"
+                longer, shorter = (other, low) if len(other) > n else (low, other)
+                negative = longer.removesuffix(shorter) in _NEGATIVE_PREFIXES
+                why = f"{quoted(text)} is not supported: the evidence says {quoted(q.text[i])}"
+                return why, negative
     if low.endswith("ly") and len(low) > 5 and not c.props[j][CAP]:
-        return f"{quoted(text)} is not supported: the evidence does not say so"
+        return f"{quoted(text)} is not supported: the evidence does not say so", False
     return None
 
 
 class _Tally:
     """What the word-by-word pass has found so far."""
 
-    __slots__ = ("reasons", "hard", "uncovered", "heavy", "covered", "flagged", "context")
+    __slots__ = (
+        "reasons", "hard", "uncovered", "heavy", "acts", "covered", "flagged", "context",
+        "forms", "anywhere",
+    )  # fmt: skip
 
     def __init__(self, reasons: list[str], hard: list[str], context: Context | None) -> None:
         self.reasons = reasons  # not established
@@ -283,12 +296,20 @@ class _Tally:
         self.context = context
         self.uncovered: list[str] = []
         self.heavy: list[str] = []  # uncovered words that are not light/general
+        self.acts: list[str] = []  # of those, verbs in the past tense
+        self.forms: frozenset[str] = frozenset()  # the words of the actor a role is about
+        self.anywhere = False  # a name may come from anywhere in the article (an issue)
         self.covered = 0
         self.flagged = False
 
     def flag(self, reason: str) -> None:
         self.hard.append(reason)
         self.flagged = True
+
+
+def _past(word: str) -> bool:
+    low = word.lower()
+    return len(low) >= 5 and low.endswith("ed") and not low.endswith(("eed", "need"))
 
 
 def _check_words(
@@ -298,6 +319,7 @@ def _check_words(
     reasons: list[str],
     hard: list[str],
     context: Context | None = None,
+    context_forms: frozenset[str] | None = None,
 ) -> None:
     """Word by word: names, negation, modality, coverage."""
     words = [
@@ -306,6 +328,8 @@ def _check_words(
     caps = [j for j in words if c.props[j][CAP] and len(c.low[j]) > 3]
     title_case = kind == "headline" or (len(words) >= 4 and len(caps) / len(words) > 0.6)
     tally = _Tally(reasons, hard, context)
+    tally.forms = context_forms or frozenset()
+    tally.anywhere = kind in ("issue", "headline")
     for j in words:
         is_name = _is_name(c, j, title_case)
         key, stem = c.props[j][KEY], c.props[j][STEM]
@@ -334,6 +358,32 @@ def _check_words(
                 _polarity(c, j, occ, tally)
 
     total = tally.covered + len(tally.uncovered)
+    if kind == "role" and not tally.flagged:
+        known = context_forms or frozenset()
+        titles = [
+            w for w in dict.fromkeys(tally.uncovered)
+            if (w.lower() in ROLE_TITLES or w.lower() in _ROLE_WORDS)
+            and w.lower() not in known and w.lower() not in _GENERIC_TITLES
+        ]  # fmt: skip
+        if titles:
+            listed = ", ".join(quoted(w) for w in titles)
+            reasons.append(f"the evidence does not give the title {listed}")
+            return
+    if kind not in ("role", "issue", "headline") and not tally.flagged:
+        # an uncovered verb in the past tense carries a claim of its own ("acknowledged",
+        # "ordered" where the evidence says "rejected", "proposed")
+        acts = list(dict.fromkeys(tally.acts))
+        if acts:
+            listed = ", ".join(quoted(w) for w in acts)
+            reasons.append(f"the evidence does not say {listed}")
+            return
+    if kind == "issue":
+        # what a dispute is about is the writer's synthesis of its sides (which are checked
+        # on their own): half its words are enough
+        if total and tally.covered / total < UNRELATED:
+            listed = ", ".join(quoted(w) for w in dict.fromkeys(tally.uncovered))
+            reasons.append(f"content words not covered by the evidence: {listed}")
+        return
     if tally.heavy and total <= _SHORT and not tally.flagged and kind not in ("role", "stance"):
         # A short claim has no slack: each of its few content words carries meaning.
         listed = ", ".join(quoted(w) for w in dict.fromkeys(tally.heavy))
@@ -341,7 +391,8 @@ def _check_words(
     elif total and tally.covered / total < COVERAGE:
         listed = ", ".join(quoted(w) for w in dict.fromkeys(tally.uncovered))
         # most of the claim is elsewhere: the cited sentences do not state it at all
-        where = hard if tally.covered / total < UNRELATED else reasons
+        unrelated = tally.covered / total < UNRELATED and kind != "role"
+        where = hard if unrelated else reasons
         where.append(f"content words not covered by the evidence: {listed}")
 
 
@@ -366,19 +417,29 @@ def _uncovered(c: Text, j: int, quotes: list[Text], is_name: bool, tally: _Tally
             tally.covered += 1
         return
     text, low = c.text[j], c.low[j]
-    if is_name and tally.context is not None and low in tally.context.words:
-        tally.covered += 1  # a name of an actor the cited sentences refer to ("she")
+    context = tally.context
+    if context is not None and (low in context.words or low in tally.forms):
+        # a word for an actor the cited sentences refer to ("Governor Ana Ruiz" for "she",
+        # "the university" for the body "its vice-chancellor" speaks for)
+        tally.covered += 1
+        return
+    if is_name and context is not None and tally.anywhere and context.in_article(text):
+        tally.covered += 1  # what a dispute is about may be named elsewhere in the article
         return
     if is_name:
         tally.reasons.append(f"name {quoted(text)} is not in the evidence")
     elif not tally.flagged:
-        why = _uncovered_word(c, j, quotes)
-        if why:
-            tally.flag(why)
+        found = _uncovered_word(c, j, quotes)
+        if found and found[1]:
+            tally.flag(found[0])
+        elif found:
+            tally.reasons.append(found[0])
     tally.uncovered.append(text)
     cap = c.props[j][CAP]
     if not is_name and not cap and low not in LIGHT and c.props[j][KEY] not in LIGHT:
         tally.heavy.append(text)
+        if _past(text) and (j + 1 >= len(c.props) or c.props[j + 1][TOKSTOP]):
+            tally.acts.append(text)  # a verb, not "the disputed penalty"
 
 
 def _polarity(c: Text, j: int, occ: Occurrences, tally: _Tally) -> None:
@@ -387,23 +448,93 @@ def _polarity(c: Text, j: int, occ: Occurrences, tally: _Tally) -> None:
     # evidence only ever negates (not, no, never, without) must not be asserted.
     q0, i0 = occ[0][0], occ[0][1][0]
     if c.neg[j] == 1 and not any(q.neg[i] or q.negator[i] for q, found in occ for i in found):
-        tally.flag(
+        why = (
             f"{quoted(c.negcue[j] + ' ' + c.text[j])} is not supported: "
             f"the evidence says {quoted(q0.text[i0])}"
         )
-    elif not c.neg[j] and all(
-        0 < q.neg[i] <= 2 and q.syntactic[i] for q, found in occ for i in found
+        if c.syntactic[j]:
+            tally.flag(why)  # "did not agree" for "agreed"
+        else:
+            tally.reasons.append(why)  # "rejects the demand": the evidence may say so otherwise
+    elif _modal_contrast(c, j, occ):
+        tally.flag(_modal_contrast(c, j, occ))
+    elif (
+        not c.neg[j]
+        and not _negated_after(c, j)
+        and all(_only_negated(c, j, q, i) for q, found in occ for i in found)
     ):
         tally.flag(
             f"{quoted(certainty_word(c, j))} is not supported: "
             f"the evidence says {quoted(q0.negcue[i0] + ' ' + q0.text[i0])}"
         )
-    # Modality: asserted in the claim, only hedged in the evidence.
-    elif not c.hedge[j] and all(q.hedge[i] for q, found in occ for i in found):
+    # Modality: asserted in the claim, only hedged in the evidence, where the hedge governs
+    # it (the verb after "could", and its object; not every word of the clause).
+    elif not c.hedge[j] and all(_hedged(q, i) for q, found in occ for i in found):
         tally.flag(
             f"{quoted(certainty_word(c, j))} is not supported: "
             f"the evidence says {quoted(q0.hedge[i0])}"
         )
+
+
+_DETERMINER_NEGATORS = frozenset({"no", "without", "none", "nobody", "nothing", "neither"})
+_HEAD_NEGATORS = frozenset({"not", "n't", "never", "cannot", "no", "without", "than", "of"})
+_LIGHT_VERBS = frozenset(
+    {"give", "gave", "given", "make", "made", "take", "took", "offer", "offered", "provide",
+     "provided", "reach", "reached", "grant", "granted", "issue", "issued", "set"}
+)  # fmt: skip
+_GENERIC_TITLES = frozenset({"member", "members", "official", "representative", "leader"})
+_ROLE_WORDS = frozenset(
+    {"senior", "junior", "deputy", "acting", "interim", "former", "assistant", "associate",
+     "vice", "executive", "principal", "lead", "founding", "co-founder", "founder"}
+)  # fmt: skip
+
+
+def _only_negated(c: Text, j: int, q: Text, i: int) -> bool:
+    """Whether evidence word ``i`` is negated in a way the claim's asserted word ``j``
+    contradicts: the head a negator governs ("did not sign" for "signed"; only the verb
+    after "declined to"), not a noun that "no" merely counts ("no jobs would be lost" does
+    not deny the "job guarantee" a claim speaks of)."""
+    if not (0 < q.neg[i] <= 2 and q.syntactic[i]):
+        return False
+    cue = q.negcue[i].lower()
+    light_before = any(q.neg[k] == 1 and q.low[k] in _LIGHT_VERBS for k in range(max(0, i - 2), i))
+    if cue not in _HEAD_NEGATORS and q.neg[i] > 1 and not light_before:
+        # "declined to meet the occupiers": only "meet" is denied; but "declined to give
+        # that guarantee" denies the guarantee
+        return False
+    # not when the claim's word modifies the next one ("job guarantee")
+    return not (cue in _DETERMINER_NEGATORS and j + 1 < len(c.props) and c.props[j + 1][CONTENT])
+
+
+_SURE = frozenset({"will", "shall"})
+_MAYBE = frozenset({"could", "may", "might"})
+
+
+def _modal_contrast(c: Text, j: int, occ: Occurrences) -> str:
+    """A verb the claim says will happen ("will call her") where every occurrence in the
+    evidence is modal ("could call her"); "" when not."""
+    if j == 0 or c.low[j - 1] not in _SURE or c.hedge[j]:
+        return ""
+    said = [(q, i) for q, found in occ for i in found]
+    if said and all(i > 0 and q.low[i - 1] in _MAYBE for q, i in said):
+        q, i = said[0]
+        return (
+            f"{quoted(c.text[j - 1] + ' ' + c.text[j])} is not supported: the evidence says "
+            + quoted(q.text[i - 1] + " " + q.text[i])
+        )
+    return ""
+
+
+def _hedged(q: Text, i: int) -> bool:
+    return bool(q.hedge[i]) and (q.is_hedge[i] or 0 < q.hedge_rank[i] <= _HEDGE_REACH)
+
+
+_HEDGE_REACH = 2
+
+
+def _negated_after(c: Text, j: int) -> bool:
+    """A claim word negated by what follows it: "taking nothing", "said none"."""
+    return j + 1 < len(c.low) and c.low[j + 1] in ("nothing", "none", "nobody")
 
 
 def check_support(
@@ -449,7 +580,7 @@ def check_support(
         )
 
     if kind == "certainty":
-        return _verdict(check_certainty(claim, quotes), [])
+        return _verdict(_certainty(claim, subject or "", quotes, lang), [])
 
     hard: list[str] = []
     reasons: list[str] = []
@@ -464,8 +595,14 @@ def check_support(
         _attribution(subject.strip(), quotes, kind, context, hard, reasons)
     if context is not None and kind not in ("role", "when", "name"):
         _claim_speakers(claim, context, hard)
+        swapped = agent_mismatch(claim, context)
+        if swapped:
+            hard.append(swapped)
 
-    _check_words(c, quotes, kind, reasons, hard, context)
+    forms: frozenset[str] | None = None
+    if kind == "role" and context is not None and subject:
+        forms = context.forms_of_subject(subject)
+    _check_words(c, quotes, kind, reasons, hard, context, forms)
     return _verdict(hard, reasons)
 
 
@@ -477,29 +614,67 @@ def _attribution(
     hard: list[str],
     reasons: list[str],
 ) -> None:
-    """Whether the cited sentences give the claim to ``subject`` (see :mod:`.context`);
-    without the article's cast, by the speakers the quotes name."""
-    key = context.resolve(subject) if context is not None else None
-    if context is None or key is None:
+    """Whether the cited sentences give the claim to ``subject`` (one actor, or for a
+    dispute side its actors one per line; see :mod:`.context`): it speaks or acts in them,
+    or is what a speaker there reports on. Contradicted when the sentences do not refer to
+    it at all and someone else speaks; not established when they mention it but do not
+    give it the claim. Without the article's cast, by the speakers the quotes name."""
+    names = [n.strip() for n in subject.split("\n") if n.strip()]
+    keys = [context.resolve(n) for n in names] if context is not None else []
+    known = [k for k in keys if k is not None]
+    if context is None or not known:
         if kind == "side":
             return
-        why = attribution(subject, quotes, role=kind == "role")
+        why = attribution(names[0], quotes, role=kind == "role")
         if why:
             (hard if why.startswith("the evidence attributes") else reasons).append(why)
         return
-    name = context.name_of(key)
+    assert context is not None
+    name = context.name_of(known[0])
+    mentioned = any(k in context.refers for k in known) or any(
+        name_parts(n) & q.lows for n in names for q in quotes
+    )
     if kind == "role":
-        if key not in context.refers:
+        if not mentioned:
             reasons.append(f"the evidence does not mention {quoted(name)}")
         return
-    if context.attributes_to(key):
+    if any(context.attributes_to(k) for k in known):
         return
-    others = context.others(key)
-    if others:
+    others = [o for o in context.speakers if not any(context.linked(k, o) for k in known)]
+    if others and not mentioned:
         who = context.name_of(others[0])
         hard.append(f"the evidence attributes this to {quoted(who)}, not to {quoted(name)}")
+    elif others:
+        who = context.name_of(others[0])
+        reasons.append(f"the evidence gives this to {quoted(who)}, not clearly to {quoted(name)}")
     else:
         reasons.append(f"the evidence does not attribute this to {quoted(name)}")
+
+
+def _certainty(value: str, action: str, quotes: list[Text], lang: str) -> list[str]:
+    """``scheduled`` against the evidence: contradicted when the words that state the
+    action are hedged there ("is expected to", "could", "proposed"); a hedge elsewhere in
+    the sentence ("the audit, expected to take ten weeks, will be carried out") does not
+    count. Without the action, any hedge in the evidence counts."""
+    if not action.strip():
+        return check_certainty(value, quotes)
+    c = analyze(action, lang, True)
+    hedged = asserted = 0
+    said = ""
+    for j, p in enumerate(c.props):
+        if p[TOKSTOP] or p[CAP] or c.negator[j] or p[DAY] is not None:
+            continue
+        occ = [(q, i) for q in quotes for i in _occurrences(p[KEY], p[STEM], q, name=False)]
+        if not occ or c.hedge[j] or c.is_hedge[j]:
+            continue  # the claim hedges this word itself ("the proposed landing site")
+        if all(_hedged(q, i) for q, i in occ):
+            hedged += 1
+            said = said or occ[0][0].hedge[occ[0][1]]
+        else:
+            asserted += 1
+    if value.strip().lower() in CERTAIN_VALUES and hedged and hedged >= asserted:
+        return [f"{quoted(value.strip())} is not supported: the evidence says {quoted(said)}"]
+    return []
 
 
 def _claim_speakers(claim: str, context: Context, hard: list[str]) -> None:
