@@ -39,6 +39,7 @@ _REF = re.compile(
     r"|(?P<pron>he|she|him|her|his|hers|they|them|their|its)\b)",
     re.IGNORECASE,
 )
+_OF = re.compile(r"\s+of\s+(?:the\s+)?")
 _DET = re.compile(r"\b(?:the|its|their|his|her|he|she|him|hers|they|them)\b", re.IGNORECASE)
 
 
@@ -136,6 +137,15 @@ def lookup(ex: ActorRegistry, name: str) -> str | None:
 def _names(ex: ActorRegistry, art: ArticleView, seg_id: int) -> list[Mention]:
     found = []
     for name in art.names[seg_id]:
+        of = _OF.search(name.text)
+        if of and lookup(ex, name.text[: of.start()]) and lookup(ex, name.text[of.end() :]):
+            # "Ana Ruiz of the Harbour Trust": the person, and the body she speaks for
+            left, right = name.text[: of.start()], name.text[of.end() :]
+            person, body = lookup(ex, left), lookup(ex, right)
+            assert person is not None and body is not None
+            found.append(Mention(seg_id, name.start, name.start + len(left), left, person, "name"))
+            found.append(Mention(seg_id, name.end - len(right), name.end, right, body, "name"))
+            continue
         key = lookup(ex, name.text)
         if key is not None:
             found.append(Mention(seg_id, name.start, name.end, name.text, key, "name"))
@@ -218,13 +228,23 @@ def _description(
         if any(c in w for w in words[1:n] for c in QUOTES):
             continue
         head = bare_word(words[n - 1])
-        if bodies_only and head not in ORG_HEADS and head not in GROUP_HEADS:
+        named = head in _last_words(ex)  # "the forum": the Rail Users Forum
+        if bodies_only and head not in ORG_HEADS and head not in GROUP_HEADS and not named:
             continue
-        if head in TITLES or head in ORG_HEADS or head in GROUP_HEADS:
+        if head in TITLES or head in ORG_HEADS or head in GROUP_HEADS or named:
             key = _by_head(ex, focus, head, words[0].lower(), found, at)
             if key is not None:
                 return key, len(" ".join(words[:n]))
     return None, 0
+
+
+def _last_words(ex: ActorRegistry) -> frozenset[str]:
+    """The last words of the bodies' names ("forum", "trust", "accord")."""
+    return frozenset(
+        bare_word(a.name.split()[-1])
+        for a in ex.actors.values()
+        if a.kind != "person" and len(a.name.split()) > 1 and not is_description(a.name)
+    )
 
 
 def _by_head(

@@ -10,13 +10,14 @@ name, whom does this sentence mention, who says it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from summarizer.cast.lexicon import QUOTES, STOP, TITLES, bare_word
+from summarizer.cast.lexicon import GOV_CUES, ORG_CUES, QUOTES, STOP, TITLES, bare_word, has_cue
 from summarizer.cast.mentions import Mention, gender_of, is_description, lookup, read_mentions
 from summarizer.cast.names import ArticleView
-from summarizer.cast.registry import ActorRegistry, ActorState
+from summarizer.cast.registry import ActorRegistry, ActorState, kind_of
 from summarizer.cast.roles import read_roles
 from summarizer.cast.speech import read_subjects
 from summarizer.cast.types import SegmentLike
@@ -147,11 +148,46 @@ def read_view(view: ArticleView) -> Cast:
     for seg in view.body:
         read_subjects(ex, seg)
     ex.settle()
+    _split_affiliated(ex)
     cast = Cast(view, ex, read_mentions(ex))
     _descriptions(cast)
     _attributions(cast)
     _affiliations(cast)
     return cast
+
+
+_PERSON_OF_BODY = re.compile(
+    r"^(?P<person>[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){1,2})\s+of\s+(?:the\s+)?(?P<body>[A-Z].+)$"
+)
+
+
+def _split_affiliated(ex: ActorRegistry) -> None:
+    """ "Ana Ruiz of the Harbour Trust" read as one name is two actors: the person, and the
+    body she speaks for (when the body's name has an organization's cue word)."""
+    for key in list(ex.actors):
+        actor = ex.actors[key]
+        m = _PERSON_OF_BODY.match(actor.name)
+        if m is None or not has_cue(m.group("body").split(), ORG_CUES | GOV_CUES):
+            continue
+        person = lookup(ex, m.group("person")) or ex.register(
+            m.group("person"), "person", actor.first
+        )
+        body = lookup(ex, m.group("body")) or ex.register(
+            m.group("body"), kind_of(m.group("body")), actor.first
+        )
+        if key in (person, body):
+            continue
+        p = ex.actors[person]
+        p.kind = "person"
+        p.role = p.role or f"of the {m.group('body')}"
+        p.role_segment = p.role_segment if p.role_segment is not None else actor.role_segment
+        p.acts = sorted({*p.acts, *actor.acts})
+        p.speaks = sorted({*p.speaks, *actor.speaks})
+        p.aliases.add(key)
+        ex.actors[body].aliases.discard(key)
+        del ex.actors[key]
+        for found in ex.speech.values():
+            found[:] = [(person if k == key else k, a, v) for k, a, v in found]
 
 
 def _descriptions(cast: Cast) -> None:

@@ -175,8 +175,9 @@ def _evidence_agents(verb: str, context: Context) -> list[str | None]:
     for seg in context.segments:
         text = context.cast.view.texts.get(seg, "")
         tokens = _tokens(text)
-        spans = [(m.start, m.end, context.cast.same_as.get(m.actor, m.actor))
-                 for m in context.cast.mentions.get(seg, [])]  # fmt: skip
+        # names and descriptions only: a pronoun's reading is too uncertain to contradict by
+        mentions = [m for m in context.cast.mentions.get(seg, []) if m.how != "pronoun"]
+        spans = [(m.start, m.end, context.cast.same_as.get(m.actor, m.actor)) for m in mentions]
         for i, t in enumerate(tokens):
             s = _stem(t.low)
             if s != stem and not (wanted and senses(s) & wanted):

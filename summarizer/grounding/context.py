@@ -30,7 +30,7 @@ __all__ = ["Context", "claim_speakers"]
 _NAME = r"[A-Z][\w'’.\-]*(?:\s+(?:of\s+(?:the\s+)?|de\s+|van\s+|von\s+)?[A-Z][\w'’.\-]*)*"
 _SPEECH = "|".join(sorted(SPEECH | {"wants", "demands", "argues", "believes", "says"}))
 _CLAIM_BEFORE = re.compile(rf"({_NAME})(?:'s?)?\s+(?:\w+ly\s+)?(?:{_SPEECH})\b")
-_CLAIM_AFTER = re.compile(rf"\b(?:{_SPEECH}),?\s+({_NAME})")
+_CLAIM_AFTER = re.compile(rf"[,\"”]\s*(?:{_SPEECH}),?\s+({_NAME})")
 _ACCORDING = re.compile(rf"\b[Aa]ccording to\s+(?:the\s+)?({_NAME})")
 
 

@@ -57,7 +57,7 @@ STOP: dict[str, frozenset[str]] = {
         أو او ثم قد كان كانت يكون بعد قبل عند كل"""),
 }
 NEGATORS: dict[str, frozenset[str]] = {
-    "en": _words("not no never none nobody nothing neither nor without cannot n't"),
+    "en": _words("not no never none nobody nothing neither nor without cannot n't unless"),
     "fr": _words("ne pas jamais non sans aucun aucune rien personne"),
     "de": _words("nicht kein keine keinen keiner nie niemals ohne nichts"),
     "es": _words("no nunca ni sin ningún ninguna nada jamás"),
@@ -170,7 +170,7 @@ ANTONYMS = [
     ("admit", "deny"), ("win", "lose"), ("increase", "decrease"), ("open", "close"),
     ("keep", "close"), ("support", "oppose"), ("guilty", "innocent"), ("convict", "acquit"),
     ("uphold", "overturn"), ("allow", "ban"), ("allow", "forbid"), ("gain", "lose"),
-    ("above", "below"), ("before", "after"), ("more", "less"), ("higher", "lower"),
+    ("above", "below"), ("more", "less"), ("higher", "lower"),
     ("include", "exclude"), ("attend", "skip"), ("rule", "rule"),
 ]  # fmt: skip
 

@@ -44,6 +44,9 @@ _SKIP_UNIT = frozenset(
         "a", "an", "the", "of", "and", "or", "to", "in", "on", "at", "for", "from", "by",
         "with", "per", "cent", "than", "about", "around", "nearly", "almost", "some", "more",
         "less", "over", "under", "up", "its", "their", "his", "her", "who", "which", "that",
+        "after", "before", "during", "since", "until", "when", "while", "if", "into", "out",
+        "as", "is", "are", "was", "were", "be", "been", "has", "have", "had", "will", "would",
+        "could", "this", "these", "those", "each", "between", "across", "within",
     }
 )  # fmt: skip
 _NUMBER_WORD = "|".join(sorted({*_UNITS, "hundred", "thousand", "million", "billion"}, key=len,
@@ -121,8 +124,16 @@ def numbers_of(text: str) -> tuple[Num, ...]:
                 value = None if value is None else value * _SCALES[suffix]
         elif m.group("word"):
             prev = tokens[i - 1][1] if i else ""
-            if _word_value(low) is not None and not (low == "one" and prev in ("no", "any")):
+            nxt = _next(tokens, i)
+            ratio = nxt == "in" and i + 2 < len(tokens) and _is_number(tokens[i + 2][1])
+            pronoun = low == "one" and not ratio and (
+                prev in ("no", "any", "each", "every", "this", "that") or nxt in _SKIP_UNIT
+                or not nxt
+            )  # fmt: skip
+            if _word_value(low) is not None and not pronoun:
                 value = _word_value(low)
+            elif low == "a" and nxt in _SCALES and len(nxt) > 2:
+                value = 1.0  # "a million homes"
             elif low in _ORDINALS and (low not in ("first", "second") or prev in _DET):
                 value, kind = float(_ORDINALS[low]), "ord"
             shared = _next(tokens, i) in _AFTER_FRACTION or not _next(tokens, i)
@@ -142,6 +153,20 @@ def numbers_of(text: str) -> tuple[Num, ...]:
                 value, kind = _UNITS[num] / _FRACTIONS[den], "frac"
         if value is None:
             i += 1
+            continue
+        # "one in eight" is a share: 12.5 percent
+        if (
+            kind == "card"
+            and _next(tokens, i) == "in"
+            and i + 2 < len(tokens)
+            and (_word_value(tokens[i + 2][1]) or _digits(tokens[i + 2][1]) or 0) > value
+        ):
+            whole = _word_value(tokens[i + 2][1]) or _digits(tokens[i + 2][1]) or 1.0
+            written = text[start : tokens[i + 2][0].end()]
+            out.append(
+                Num(value / whole, written, "frac", "percent", round(100 * value / whole, 3))
+            )
+            i += 3
             continue
         # scale words after the number: "3 million", "two hundred thousand"
         while j < len(tokens) and tokens[j][1] in _SCALES and len(tokens[j][1]) > 2:
@@ -183,6 +208,8 @@ def _unit(tokens: list[tuple[re.Match[str], str]], j: int) -> str:
     k = j
     while k < len(tokens) and k < j + 3:
         low = tokens[k][1]
+        if low in _SKIP_UNIT and low not in _DETERMINERS and low not in ("than", "about"):
+            return ""  # a preposition or a verb: the number counts nothing named here
         if tokens[k][0].group("word") and low not in _SKIP_UNIT and not low.endswith("ly"):
             if _word_value(low) is not None or low in _SCALES:
                 return ""
@@ -194,7 +221,13 @@ def _unit(tokens: list[tuple[re.Match[str], str]], j: int) -> str:
 
 
 def _stem(word: str) -> str:
-    for suffix in ("ies", "es", "s"):
-        if word.endswith(suffix) and len(word) > len(suffix) + 2:
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return word
+    from summarizer.grounding.words import STEM, word_props
+
+    return str(word_props("en", word)[STEM])
+
+
+def _is_number(word: str) -> bool:
+    return _word_value(word) is not None or _digits(word) is not None
+
+
+_DETERMINERS = frozenset({"a", "an", "the", "its", "their", "his", "her", "of", "some", "more"})

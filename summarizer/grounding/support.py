@@ -312,6 +312,28 @@ def _past(word: str) -> bool:
     return len(low) >= 5 and low.endswith("ed") and not low.endswith(("eed", "need"))
 
 
+def _named_thing(c: Text, j: int, quotes: list[Text], context: Context) -> bool:
+    """Whether claim word ``j`` is part of a proper name ("Ostra Accord", "Skerry Bank wind
+    farm") that the article writes in full and the evidence calls by its head noun ("the
+    accord", "the wind farm")."""
+    k = j
+    while k + 1 < len(c.text) and c.props[k + 1][CAP] and not c.props[k + 1][TOKSTOP]:
+        k += 1
+    start = j
+    while start > 0 and c.props[start - 1][CAP] and not c.props[start - 1][TOKSTOP]:
+        start -= 1
+    name = " ".join(c.text[start : k + 1])
+    heads = [c.low[k]] if c.props[k][CAP] else []
+    heads += [c.low[x] for x in range(k + 1, min(k + 3, len(c.low))) if not c.props[x][TOKSTOP]]
+    for head in heads:
+        if not any(head in q.lows for q in quotes):
+            continue
+        written = f"{name} {head}" if head != c.low[k] else name
+        if context.in_article(written) or context.in_article(name):
+            return True
+    return False
+
+
 def _check_words(
     c: Text,
     quotes: list[Text],
@@ -425,6 +447,9 @@ def _uncovered(c: Text, j: int, quotes: list[Text], is_name: bool, tally: _Tally
         return
     if is_name and context is not None and tally.anywhere and context.in_article(text):
         tally.covered += 1  # what a dispute is about may be named elsewhere in the article
+        return
+    if is_name and context is not None and _named_thing(c, j, quotes, context):
+        tally.covered += 1  # "the Ostra Accord" where the evidence says "the accord"
         return
     if is_name:
         tally.reasons.append(f"name {quoted(text)} is not in the evidence")
@@ -594,7 +619,7 @@ def check_support(
     if subject and subject.strip() and kind in ("stance", "position", "role", "side"):
         _attribution(subject.strip(), quotes, kind, context, hard, reasons)
     if context is not None and kind not in ("role", "when", "name"):
-        _claim_speakers(claim, context, hard)
+        _claim_speakers(claim, context, hard, reasons)
         swapped = agent_mismatch(claim, context)
         if swapped:
             hard.append(swapped)
@@ -677,7 +702,7 @@ def _certainty(value: str, action: str, quotes: list[Text], lang: str) -> list[s
     return []
 
 
-def _claim_speakers(claim: str, context: Context, hard: list[str]) -> None:
+def _claim_speakers(claim: str, context: Context, hard: list[str], soft: list[str]) -> None:
     """A claim that names its source ("Okafor says ...") against the cited sentences'
     speakers."""
     if not context.speakers:
@@ -687,5 +712,10 @@ def _claim_speakers(claim: str, context: Context, hard: list[str]) -> None:
         if key is None or context.attributes_to(key):
             continue
         who = context.name_of(context.speakers[0])
-        hard.append(f"the evidence attributes this to {quoted(who)}, not to {quoted(written)}")
+        if key in context.refers:  # named there, but not as the one who says it
+            soft.append(
+                f"the evidence gives this to {quoted(who)}, not clearly to {quoted(written)}"
+            )
+        else:
+            hard.append(f"the evidence attributes this to {quoted(who)}, not to {quoted(written)}")
         return
