@@ -165,7 +165,9 @@ def _split_affiliated(ex: ActorRegistry) -> None:
     """ "Ana Ruiz of the Harbour Trust" read as one name is two actors: the person, and the
     body she speaks for (when the body's name has an organization's cue word)."""
     for key in list(ex.actors):
-        actor = ex.actors[key]
+        actor = ex.actors.get(key)
+        if actor is None:
+            continue  # merged into a person found earlier
         m = _PERSON_OF_BODY.match(actor.name)
         if m is None or not has_cue(m.group("body").split(), ORG_CUES | GOV_CUES):
             continue
@@ -186,6 +188,15 @@ def _split_affiliated(ex: ActorRegistry) -> None:
         p.aliases.add(key)
         ex.actors[body].aliases.discard(key)
         del ex.actors[key]
+        surname = m.group("person").split()[-1].lower()
+        alone = ex.actors.get(surname)
+        if alone is not None and surname != person:  # "Ruiz said" met before the full name
+            p.acts = sorted({*p.acts, *alone.acts})
+            p.speaks = sorted({*p.speaks, *alone.speaks})
+            p.aliases.add(surname)
+            del ex.actors[surname]
+            for found in ex.speech.values():
+                found[:] = [(person if k == surname else k, a, v) for k, a, v in found]
         for found in ex.speech.values():
             found[:] = [(person if k == key else k, a, v) for k, a, v in found]
 

@@ -151,6 +151,9 @@ def agent_mismatch(claim: str, context: Context) -> str | None:
     for v in _verbs(c_tokens, c_spans):
         agent = _agent_before(claim, c_tokens, v, c_spans)
         if agent is None:
+            swapped = _object_swap(claim, c_tokens, v, c_spans, context)
+            if swapped:
+                return swapped
             continue
         found = _evidence_agents(c_tokens[v].low, context)
         known = [a for a in found if a is not None]
@@ -164,6 +167,30 @@ def agent_mismatch(claim: str, context: Context) -> str | None:
             f"not {context.name_of(agent)!r}"
         )
     return None
+
+
+def _object_swap(
+    claim: str,
+    tokens: list[_Token],
+    v: int,
+    spans: list[tuple[int, int, str]],
+    context: Context,
+) -> str | None:
+    """A verb whose agent the claim does not name but whose object is the one the evidence
+    gives the verb to ("the occupiers declined to meet Whitlock" for "Whitlock declined to
+    meet the occupiers")."""
+    after = [s for s in spans if s[0] >= tokens[v].end]
+    if not after or after[0][0] - tokens[v].end > 6:
+        return None  # "meet Whitlock": the object right after the verb
+    obj = after[0][2]
+    found = _evidence_agents(tokens[v].low, context)
+    known = [a for a in found if a is not None]
+    if not found or len(known) < len(found) or not all(context.linked(obj, a) for a in known):
+        return None
+    verb = tokens[v].text
+    return (
+        f"{verb!r}: the evidence says {context.name_of(obj)!r} did it, not that it was done to them"
+    )
 
 
 def _evidence_agents(verb: str, context: Context) -> list[str | None]:

@@ -260,8 +260,9 @@ def _scopes(out: Text, it: _Items, claim: bool) -> None:
     done = 0
     lows = it.low + ["", "", "", ""]  # room to look four items ahead
     triggers = it.triggers
-    if "rather" in it.low or "instead" in it.low:  # "rather than X", "instead of X" negate X
-        pairs = (("rather", "than"), ("instead", "of"))
+    if "rather" in it.low or "instead" in it.low or "yet" in it.low:
+        # "rather than X", "instead of X" negate X; "has yet to X" denies X
+        pairs = (("rather", "than"), ("instead", "of"), ("has", "yet"), ("have", "yet"))
         extra = [i for i in range(1, len(it.low)) if (it.low[i - 1], it.low[i]) in pairs]
         triggers = sorted({*triggers, *extra})
     for start in triggers:
@@ -292,7 +293,7 @@ def _scope_run(out: Text, it: _Items, lows: list[str], i: int, claim: bool) -> t
     iword, props, initial = it.word, out.props, out.initial
     neg_left = neg_rank = hedge_left = hedge_rank = 0
     negcue = hedge = claim_hedged = ""
-    neg_syntactic = neg_clause = False
+    neg_syntactic = neg_clause = urging = False  # urging: a hedge that opens at "to"/"for"
     end = len(it.low)
     while i < end:
         j = iword[i]
@@ -301,22 +302,23 @@ def _scope_run(out: Text, it: _Items, lows: list[str], i: int, claim: bool) -> t
                 # a quotation is its own unit, unless it opens right after its negator:
                 # 'but not "under pressure"'
                 neg_left = hedge_left = 0
-                neg_clause = False
+                neg_clause = urging = False
             i += 1
-            if not (neg_left or hedge_left or neg_clause):
+            if not (neg_left or hedge_left or neg_clause or urging):
                 break
             continue
         p = props[j]
         low = p[LOW]
         if p[CLAUSE] and not (low == "yet" and i > 0 and lows[i - 1] in _NOT_A_BREAK_BEFORE_YET):
             neg_left = hedge_left = 0
-            neg_clause = False
+            neg_clause = urging = False
         elif neg_clause and (low == "or" or low == "nor"):
             neg_left, neg_rank = SCOPE, 0  # "not pass a budget or raise fares"
         nxt = lows[i + 1]
         prev = lows[i - 1] if i else ""
         contrast = (low == "than" and prev == "rather") or (low == "of" and prev == "instead")
         to_follows = bool(p[NEGVERB_TO]) and "to" in lows[i + 1 : i + 5]  # "little on its own to"
+        to_follows = to_follows or (low == "yet" and nxt == "to")  # "has yet to reply"
         is_negator = p[SYNTACTIC] or p[NEGVERB] or to_follows or contrast
         is_hedge = _is_hedge(p, lows, i, it.possessive, claim)
         content = p[CONTENT] and not is_negator
@@ -346,15 +348,31 @@ def _scope_run(out: Text, it: _Items, lows: list[str], i: int, claim: bool) -> t
             # "declined to suspend", "did little to ease": the verb itself is negated
             neg_syntactic = p[SYNTACTIC] or contrast or to_follows
             neg_clause = True
+        if urging and low in ("to", "for"):
+            urging, hedge_left, hedge_rank = False, SCOPE + 1, 0  # "asked the agency to step in"
         if is_hedge:
-            hedge_left, hedge_rank = SCOPE + 1, 0
             hedge = out.text[j] if low not in HEDGES_BEFORE_TO else f"{out.text[j]} {nxt}"
+            if p[URGE] and not p[HEDGE]:
+                urging = True  # what is urged is hedged, not whom: it opens at "to"/"for"
+            else:
+                hedge_left, hedge_rank = SCOPE + 1, 0
             if claim and low not in CONDITIONALS:
                 claim_hedged = hedge
         i += 1
-        if not (neg_left or hedge_left or neg_clause):
+        if not (neg_left or hedge_left or neg_clause or urging):
             break
     return i, claim_hedged
+
+
+def _urged(window: list[str]) -> bool:
+    """Whether "to"/"for" follows an urging verb as what it urges ("told the union to
+    accept"), not after a reported clause ("told MPs that Westline had failed to")."""
+    for w in window:
+        if w in ("that", "whether", "if", "how", "why", "what"):
+            return False
+        if w in ("to", "for"):
+            return True
+    return False
 
 
 def _is_hedge(p: Props, lows: list[str], i: int, possessive: set[int], claim: bool) -> bool:
@@ -366,10 +384,10 @@ def _is_hedge(p: Props, lows: list[str], i: int, possessive: set[int], claim: bo
     nxt, nxt2 = lows[i + 1], lows[i + 2]
     after_determiner = i > 0 and (lows[i - 1] in DETERMINERS or (i - 1) in possessive)
     return bool(
-        (urging and any(w in ("to", "for") for w in lows[i + 1 : i + 1 + URGING_REACH]))
+        (urging and _urged(lows[i + 1 : i + 1 + URGING_REACH]))
         or (hedge_word and not (p[NOUNHEDGE] and after_determiner
                                 and nxt not in ("to", "for", "that")))
-        or (hedge_to and ("to" in (nxt, nxt2) or nxt in ("for", "on")))
+        or (hedge_to and "to" in (nxt, nxt2))
         or (claim_hedge and not after_determiner)
         # a claim's "Halcyon's offer of compensation": the compensation is offered, not given
         or (claim_hedge and p[NOUNHEDGE] and nxt in ("of", "to", "for"))

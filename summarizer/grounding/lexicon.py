@@ -57,7 +57,7 @@ STOP: dict[str, frozenset[str]] = {
         أو او ثم قد كان كانت يكون بعد قبل عند كل"""),
 }
 NEGATORS: dict[str, frozenset[str]] = {
-    "en": _words("not no never none nobody nothing neither nor without cannot n't unless"),
+    "en": _words("not no never none nobody nothing neither nor without cannot n't"),
     "fr": _words("ne pas jamais non sans aucun aucune rien personne"),
     "de": _words("nicht kein keine keinen keiner nie niemals ohne nichts"),
     "es": _words("no nunca ni sin ningún ninguna nada jamás"),
@@ -91,7 +91,7 @@ HEDGES = _words(
 # name a thing and hedge nothing, unless "to"/"for"/"that" follows ("a proposal to cut").
 NOUN_HEDGES = _words(
     "proposal proposals suspicion promise promises pledge pledges fear fears demand demands "
-    "hope hopes aim aims"
+    "hope hopes aim aims offer offers"
 )
 DETERMINERS = _words("the a an this that these those its his her their our my your any")
 # Hedges that need "to"/"for"/"on" after them ("plans to", "called for", "asked ... to").
