@@ -196,7 +196,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, action="append", help="labeled set(s); default: both")
     parser.add_argument("--misses", action="store_true", help="print every misjudged item")
     parser.add_argument("--no-timing", action="store_true")
+    parser.add_argument("--no-wordnet", action="store_true", help="without the WordNet table")
     args = parser.parse_args(argv)
+    if args.no_wordnet:
+        from summarizer.grounding import paraphrase
+
+        paraphrase.ENABLED = False
     paths = args.data or [DATA, PROBES, HELDOUT]
     for path in paths:
         score(path, misses=args.misses)

@@ -282,10 +282,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", action="append", help="set name(s) under benchmarks/data/strong")
     parser.add_argument("--misses", action="store_true", help="print every lost or missed item")
     parser.add_argument("--code", type=Path, help="import summarizer from this checkout")
+    parser.add_argument("--no-wordnet", action="store_true", help="without the WordNet table")
     args = parser.parse_args(argv)
     if args.code:
         sys.path.insert(0, str(args.code.resolve()))
     import summarizer
+
+    if args.no_wordnet:
+        from summarizer.grounding import paraphrase
+
+        paraphrase.ENABLED = False
 
     logging.getLogger("summarizer").setLevel(logging.ERROR)  # the per-brief notes
     print(f"summarizer from {Path(summarizer.__file__).parent.parent}")

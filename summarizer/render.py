@@ -59,11 +59,20 @@ def _names(brief: Brief) -> dict[str, str]:
     return {a.id: a.name for a in brief.actors}
 
 
+def _headline_unsure(brief: Brief) -> bool:
+    return getattr(brief.grounding, "headline_support", "supported") == "not_established"
+
+
 def _grounding_line(brief: Brief) -> str:
     g = brief.grounding
+    unsure = (
+        f"{g.claims_not_established} not established (shown marked); "
+        if g.claims_not_established
+        else ""
+    )
     return (
         f"{g.claims_supported} of {g.claims_checked} claims supported by their evidence; "
-        f"{g.quotes_checked} citations checked ({g.quotes_dropped} not found); "
+        f"{unsure}{g.quotes_checked} citations checked ({g.quotes_dropped} not found); "
         f"{g.items_dropped} item(s) dropped"
     )
 
@@ -78,29 +87,36 @@ def _lines(
     def who(ids: list[str]) -> str:
         return ", ".join(esc(names.get(i, i)) for i in ids) or "—"
 
+    def mark(item: object) -> str:
+        """An item the check could not establish says so, right after its citations."""
+        unsure = getattr(item, "support", "supported") == "not_established"
+        return f" ({esc(label['not_established'])})" if unsure else ""
+
     sections: dict[str, list[str]] = {}
     sections["summary"] = [
-        f"{esc(_quoted(s.text, s.extractive))}{cite(s.evidence)}" for s in brief.summary
+        f"{esc(_quoted(s.text, s.extractive))}{cite(s.evidence)}{mark(s)}" for s in brief.summary
     ]
     sections["actors"] = [
-        f"{esc(a.name)} ({label[a.kind]}){': ' + esc(a.role) if a.role else ''}{cite(a.evidence)}"
+        f"{esc(a.name)} ({label[a.kind]}){': ' + esc(a.role) if a.role else ''}"
+        f"{cite(a.evidence)}{mark(a)}"
         for a in brief.actors
     ]
     sections["positions"] = [  # an extractive stance speaks for itself: its topic is only
         # a salient word the program picked, not worth a reader's trust as a label
         f"{who([p.actor])}{'' if p.extractive else ' on ' + esc(p.topic)}: "
-        f"{esc(_quoted(p.stance, p.extractive))}{cite(p.evidence)}"
+        f"{esc(_quoted(p.stance, p.extractive))}{cite(p.evidence)}{mark(p)}"
         for p in brief.positions
     ]
     sections["open_disputes"] = [
         f"{esc(d.issue)} ({d.status}) — "
         + "; ".join(f"{who(s.actors)}: {esc(s.claim)}" for s in d.sides)
         + cite(d.evidence)
+        + mark(d)
         for d in brief.disputes
     ]
     sections["next_steps"] = [
         f"{esc(_quoted(n.action, n.extractive))} ({label[n.certainty]}"
-        f"{', ' + esc(n.when) if n.when else ''}; {who(n.actors)}){cite(n.evidence)}"
+        f"{', ' + esc(n.when) if n.when else ''}; {who(n.actors)}){cite(n.evidence)}{mark(n)}"
         for n in brief.next_steps
     ]
     return sections
@@ -113,6 +129,8 @@ def brief_to_markdown(brief: Brief) -> str:
         return "".join(f"[^{n}]" for n in notes.numbers(evidence))
 
     out = [f"# {_md(brief.headline)}", ""]
+    if _headline_unsure(brief):
+        out += [f"*({_md(labels(brief.language)['not_established'])})*", ""]
     src = brief.source
     title = src.title if src.title != brief.headline else None  # the headline may be the title
     meta = [x for x in (title, src.site, src.published, src.url) if x]
@@ -158,6 +176,8 @@ def brief_to_text(brief: Brief) -> str:
 
     label = labels(brief.language)
     out = [_plain(brief.headline), "=" * min(len(brief.headline), 78)]
+    if _headline_unsure(brief):
+        out += [f"({label['not_established']})"]
     for key, entries in _lines(brief, cite, _plain).items():
         if entries:
             out += ["", f"{label[key]}:", *(f"  - {e}" for e in entries)]
@@ -188,6 +208,8 @@ def brief_to_html(brief: Brief) -> str:
     label = labels(brief.language)
     sections = _lines(brief, cite, lambda t: esc(_plain(t)))
     body = [f"<h1>{esc(brief.headline)}</h1>"]
+    if _headline_unsure(brief):
+        body.append(f"<p><em>({esc(label['not_established'])})</em></p>")
     src = brief.source
     meta = [esc(x) for x in (src.site, src.published) if x]
     if src.url:

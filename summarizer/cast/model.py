@@ -61,11 +61,26 @@ class Cast:
         return list(dict.fromkeys(s.actor for s in self.speech.get(segment, [])))
 
     def agents(self, segment: int) -> list[str]:
-        """The actors who speak or act in a segment (subjects of its speech and action
-        verbs), resolved."""
+        """The actors who speak in a segment or, when no one speaks in it, act in it
+        (subjects of its speech or action verbs), resolved."""
         keys = self.speakers(segment)
-        keys += [self.same_as.get(k, k) for k, a in self.actors.items() if segment in a.acts]
-        return list(dict.fromkeys(keys))
+        acting = [self.same_as.get(k, k) for k, a in self.actors.items() if segment in a.acts]
+        if keys:  # what a speaker reports others doing is their report, not their acts
+            acting = [k for k in acting if self._own_clause(segment, k)]
+        return list(dict.fromkeys(keys + acting))
+
+    def _own_clause(self, segment: int, key: str) -> bool:
+        """Whether ``key`` is first named before anyone speaks in the segment, or in a
+        clause of its own after what they say ("..., but Rhys has declined to comment")."""
+        text = self.view.texts.get(segment, "")
+        first = next((m.start for m in self.mentions.get(segment, []) if m.actor == key), None)
+        if first is None:
+            return False
+        said = [text.find(f" {s.verb}") for s in self.speech.get(segment, []) if s.verb]
+        said = [p for p in said if p >= 0]
+        if not said or first < min(said):
+            return True
+        return bool(_CLAUSE_BREAK.search(text, min(said), first))
 
     def refers(self, segment: int) -> list[str]:
         """Every actor a segment names, refers to or hears speak, in order, once each."""
@@ -156,6 +171,7 @@ def read_view(view: ArticleView) -> Cast:
     return cast
 
 
+_CLAUSE_BREAK = re.compile(r";|,\s*(?:but|while|whereas|although)\b|\b(?:but|while|whereas)\s")
 _PERSON_OF_BODY = re.compile(
     r"^(?P<person>[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){1,2})\s+of\s+(?:the\s+)?(?P<body>[A-Z].+)$"
 )

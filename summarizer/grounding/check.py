@@ -38,7 +38,7 @@ from summarizer.grounding.context import Context
 from summarizer.grounding.quotes import ArticleIndex
 from summarizer.grounding.support import Support, check_support, evidence_is_substantive
 
-__all__ = ["Claim", "Grounded", "Problem", "check"]
+__all__ = ["Claim", "Grounded", "Problem", "check", "withhold_unestablished"]
 
 
 @dataclass(frozen=True)
@@ -254,7 +254,7 @@ class _Checker:
             else:
                 unsettled += [f"{claim.label}: {r}" for r in result.reasons]
         if failed:
-            self.drop(path, "item", item.model_dump(), failed)
+            self.drop(path, "item", item.model_dump(), failed + unsettled)
             return None
         return citations, unsettled
 
@@ -543,3 +543,58 @@ def check(
         next_steps=_next_steps(c, draft, names),
     )
     return Grounded(content=content, problems=c.problems, report=c.report)
+
+
+def withhold_unestablished(grounded: Grounded, fallback_headline: str | None) -> Grounded:
+    """The grounded brief with every item the check could not establish removed and listed
+    as dropped (``--strict`` shows only what the cited sentences state); a headline that is
+    not established gives way to the article's title, or the first summary sentence."""
+    report = grounded.report.model_copy(deep=True)
+    content = grounded.content
+    reasons = {u.path: u.reasons for u in report.not_established}
+    report.not_established = []
+
+    def keep(section: str, items: list[Any]) -> list[Any]:
+        kept = []
+        for i, item in enumerate(items):
+            path = f"{section}[{i}]"
+            if getattr(item, "support", "supported") != "not_established":
+                kept.append(item)
+                continue
+            why = [f"not established, so withheld under --strict: {r}" for r in reasons[path]]
+            report.dropped.append(
+                DroppedItem(path=path, kind="item", content=item.model_dump(), reasons=why)
+            )
+            report.items_dropped += 1
+        return kept
+
+    summary = keep("summary", list(content.summary))
+    headline = content.headline
+    if report.headline_support == "not_established":
+        stand_in = fallback_headline or (summary[0].text if summary else headline)
+        why = [f"not established, so withheld under --strict: {r}" for r in reasons["headline"]]
+        report.dropped.append(
+            DroppedItem(path="headline", kind="item", content=headline, reasons=why)
+        )
+        report.headline_support = "supported"
+        headline = stand_in
+    kept_actors = keep("actors", list(content.actors))
+    ids = {a.id for a in kept_actors}
+    positions = [p for p in keep("positions", list(content.positions)) if p.actor in ids]
+    disputes = keep("disputes", list(content.disputes))
+    steps = keep("next_steps", list(content.next_steps))
+    new = BriefContent.model_construct(
+        headline=headline,
+        summary=summary,
+        actors=kept_actors,
+        positions=positions,
+        disputes=[
+            d.model_copy(update={"sides": [s for s in d.sides if set(s.actors) & ids]})
+            for d in disputes
+            if any(set(s.actors) & ids for s in d.sides)
+        ],
+        next_steps=[
+            s.model_copy(update={"actors": [a for a in s.actors if a in ids]}) for s in steps
+        ],
+    )
+    return Grounded(content=new, problems=grounded.problems, report=report)

@@ -198,11 +198,8 @@ def check_numbers_and_dates(c: Text, quotes: list[Text], hard: list[str], soft: 
         if key in ev_days:
             continue
         kind = key.split(":")[0]
-        other = next((d for d in sorted(ev_days) if d.split(":")[0] == kind), None)
-        if other is not None:
-            hard.append(f"{quoted(text)} is not supported: the evidence says another {_DAY[kind]}")
+        said = [t for q in quotes for k, t in q.day_text if k.split(":")[0] == kind]
+        if said:
+            hard.append(f"{quoted(text)} is not supported: the evidence says {quoted(said[0])}")
         else:
             soft.append(f"{quoted(text)} does not appear in the evidence")
-
-
-_DAY = {"day": "day", "month": "month", "rel": "day"}

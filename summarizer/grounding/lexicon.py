@@ -126,7 +126,14 @@ IRREGULAR = dict(
     led:lead felt:feel heard:hear meant:mean stood:stand sought:seek struck:strike
     saw:see seen:see grew:grow grown:grow drew:draw drawn:draw threw:throw thrown:throw
     shown:show hid:hide lent:lend understood:understand withdrew:withdraw
-    withdrawn:withdraw fought:fight caught:catch taught:teach sat:sit"""
+    withdrawn:withdraw fought:fight caught:catch taught:teach sat:sit stole:steal
+    stolen:steal froze:freeze frozen:freeze forgave:forgive forgiven:forgive bore:bear
+    borne:bear swore:swear sworn:swear tore:tear torn:tear wore:wear worn:wear shook:shake
+    shaken:shake forbade:forbid forbidden:forbid undertook:undertake undertaken:undertake
+    overtook:overtake overtaken:overtake arose:arise arisen:arise fled:flee sped:speed
+    sank:sink sunk:sink sprang:spring sprung:spring struck:strike stricken:strike
+    hung:hang dealt:deal meant:mean bound:bind wound:wind upheld:uphold overturned:overturn
+    oversaw:oversee overseen:oversee"""
     )
 )
 # General paraphrase classes of news prose (not tuned to any article): each set maps to

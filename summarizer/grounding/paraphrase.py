@@ -14,9 +14,13 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["antonym_pairs", "broader", "phrases", "senses"]
+__all__ = ["ENABLED", "antonym_pairs", "broader", "phrases", "senses"]
 
 _EMPTY: frozenset[int] = frozenset()
+
+ENABLED = True
+"""Whether the check uses the table (``benchmarks/faithfulness.py --no-wordnet`` measures
+what it adds)."""
 
 
 def _lines(name: str) -> list[str]:

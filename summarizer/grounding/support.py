@@ -69,6 +69,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from summarizer.cast.lexicon import TITLES as ROLE_TITLES
+from summarizer.grounding import paraphrase
 from summarizer.grounding.agents import agent_mismatch
 from summarizer.grounding.analysis import Text, analyze, word_count
 from summarizer.grounding.checks import (
@@ -177,6 +178,8 @@ def _by_sense(ev: Text) -> dict[int, list[int]]:
 def _synonyms(c: Text, j: int, ev: Text) -> list[int]:
     """Words of ``ev`` that say what claim word ``j`` says (or a phrase it opens: "put
     off"), by WordNet."""
+    if not paraphrase.ENABLED:
+        return []
     wanted = senses(c.stem[j])
     if j + 1 < len(c.stem) and f"{c.stem[j]} {c.stem[j + 1]}" in phrases():
         wanted = wanted | senses(f"{c.stem[j]} {c.stem[j + 1]}")
@@ -203,7 +206,13 @@ def _occurrences(key: str, s: str, ev: Text, *, name: bool) -> list[int]:
         t = ev.stem[i]
         pre = _common_prefix(s, t)
         shorter = min(len(s), len(t))
-        if (name and pre >= 4 and pre >= shorter - 3) or (pre >= 5 and pre >= shorter - 2):
+        # a four-letter stem that opens a longer one names the same thing: fail/failure
+        derived = pre == shorter == 4 and len(t) - len(s) in (1, 2, 3) and t.startswith(s)
+        if (
+            (name and pre >= 4 and pre >= shorter - 3)
+            or (pre >= 5 and pre >= shorter - 2)
+            or derived
+        ):
             out.append(i)
     return out
 
@@ -365,6 +374,11 @@ def _check_words(
                 found = _synonyms(c, j, q)
                 if found:
                     occ.append((q, found))
+            near = _uncovered_word(c, j, quotes) if occ else None
+            if near and not near[0].endswith("does not say so"):
+                # a synonym elsewhere, and a near form here ("end" for "extend"): the
+                # near form is what the claim changed
+                tally.reasons.append(near[0])
         if (
             not occ
             and is_name
@@ -389,7 +403,12 @@ def _check_words(
         ]  # fmt: skip
         if titles:
             listed = ", ".join(quoted(w) for w in titles)
-            reasons.append(f"the evidence does not give the title {listed}")
+            known_titles = sorted(w for w in known if w in ROLE_TITLES)
+            if known_titles:  # the article gives this actor another title
+                said = ", ".join(quoted(w) for w in known_titles)
+                hard.append(f"the title {listed} is not supported: the article says {said}")
+            else:
+                reasons.append(f"the evidence does not give the title {listed}")
             return
     if kind not in ("role", "issue", "headline") and not tally.flagged:
         # an uncovered verb in the past tense carries a claim of its own ("acknowledged",
@@ -398,7 +417,17 @@ def _check_words(
         if acts:
             listed = ", ".join(quoted(w) for w in acts)
             reasons.append(f"the evidence does not say {listed}")
-            return
+    if (
+        kind == "headline"
+        and not tally.flagged
+        and len(set(tally.heavy)) >= 2
+        and tally.covered < 0.75 * total
+    ):
+        # a headline is a few words: two it does not share with the summary's sentences are
+        # what it says ("strike ends as union accepts")
+        listed = ", ".join(quoted(w) for w in dict.fromkeys(tally.heavy))
+        reasons.append(f"content words not covered by the evidence: {listed}")
+        return
     if kind == "issue":
         # what a dispute is about is the writer's synthesis of its sides (which are checked
         # on their own): half its words are enough
