@@ -181,7 +181,7 @@ def submit(
 def _read(batches: Batches, args: list[str]) -> tuple[list[Any], list[Any]]:
     from summarizer.batch import adapter
     from summarizer.errors import SummarizerError
-    from summarizer.pipeline import BriefResult
+    from summarizer.results import BriefResult
 
     articles, rejected = [], []
     for index, arg in enumerate(args):

@@ -148,7 +148,7 @@ def summarize(
     warnings and errors go to stderr. A source that fails is reported and the others
     still come out.
     """
-    from summarizer.cli.app import fail
+    from summarizer.cli.state import fail
     from summarizer.config import load_settings
 
     if sources.count("-") > 1:
@@ -194,8 +194,8 @@ def _brief_all(
     sources: list[str], settings: Any, *, concurrency: int, no_cache: bool, provider: str | None
 ) -> tuple[int, list[Brief]]:
     """Read and brief every source; the worst exit code of the failures, and the briefs."""
-    from summarizer.cli.app import state
     from summarizer.cli.exits import exit_code
+    from summarizer.cli.state import state
     from summarizer.errors import SummarizerError
 
     worst = 0
@@ -391,7 +391,7 @@ def _render(briefs: list[Brief], fmt: Format) -> str:
 
 def _check_output(output: Path) -> None:
     """Refuse, before any model call, an ``-o`` that cannot be written (exit 2)."""
-    from summarizer.cli.app import fail
+    from summarizer.cli.state import fail
 
     if output.is_dir():
         fail(f"cannot write {output}: is a directory", 2)
@@ -407,7 +407,7 @@ def _check_output(output: Path) -> None:
 def _emit(text: str, fmt: Format, output: Path | None) -> None:
     """The rendered briefs to the terminal, stdout or ``output``; a failed write is one
     line and exit 1, and leaves no partial or temporary file."""
-    from summarizer.cli.app import fail
+    from summarizer.cli.state import fail
     from summarizer.fileio import atomic_write
 
     text = text if text.endswith("\n") else text + "\n"
