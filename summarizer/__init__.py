@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         SummarizerError,
         TruncatedOutputError,
     )
+    from summarizer.formats import render, render_many
     from summarizer.pipeline import Summarizer, SummarizerOptions, asummarize, summarize
     from summarizer.plan import BriefPlan
     from summarizer.results import BriefResult, Source
@@ -66,6 +67,8 @@ __all__ = [
     "VerifiedItem",
     "__version__",
     "asummarize",
+    "render",
+    "render_many",
     "summarize",
     "verify",
 ]
@@ -87,6 +90,8 @@ _WHERE = {
     "BudgetReachedError": "summarizer.errors",
     "ConfigurationError": "summarizer.errors",
     "DeliveryError": "summarizer.errors",
+    "render": "summarizer.formats",
+    "render_many": "summarizer.formats",
     "InputError": "summarizer.errors",
     "RefusalError": "summarizer.errors",
     "SummarizerError": "summarizer.errors",

@@ -381,24 +381,6 @@ class Brief(BriefContent):
     chunks: int = Field(default=1, description="Parts the article was briefed in (1: whole).")
     grounding: GroundingReport
 
-    def to_markdown(self) -> str:
-        """Render the brief as Markdown."""
-        from summarizer.render import brief_to_markdown
-
-        return brief_to_markdown(self)
-
-    def to_text(self) -> str:
-        """Render the brief as plain text."""
-        from summarizer.render import brief_to_text
-
-        return brief_to_text(self)
-
-    def to_html(self) -> str:
-        """Render the brief as a self-contained HTML page (citations show on hover)."""
-        from summarizer.render import brief_to_html
-
-        return brief_to_html(self)
-
 
 @lru_cache(maxsize=1)
 def draft_json_schema() -> dict[str, Any]:

@@ -17,7 +17,6 @@ import typer
 from summarizer.cli.batch import batch_app  # typer only: --help stays fast
 from summarizer.cli.digest import digest_app  # typer only: --help stays fast
 from summarizer.cli.models import models_app  # typer only: --help stays fast
-from summarizer.cli.options import Format
 from summarizer.cli.report import error_line
 from summarizer.cli.state import fail, state
 from summarizer.cli.summarize import summarize
@@ -25,7 +24,7 @@ from summarizer.cli.tools import backends, schema, serve_local
 from summarizer.cli.usage import usage
 from summarizer.cli.verify import verify_command
 
-__all__ = ["EXIT_CODES", "Format", "app", "fail", "main", "state"]
+__all__ = ["EXIT_CODES", "app", "fail", "main", "state"]
 
 EXIT_CODES = """Exit codes: 0 ok · 1 unexpected error · 2 usage or configuration error ·
 3 bad input · 4 backend or network failure · 5 validation failed (--strict, or no usable

@@ -6,16 +6,17 @@ so every command module can use them without slowing ``summarizer --help``.
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+import summarizer.formats as formats
+
 __all__ = [
     "BackendOpt",
     "BaseUrlOpt",
-    "Format",
+    "FormatOpt",
     "LocalModelOpt",
     "MaxReasksOpt",
     "ModeOpt",
@@ -26,11 +27,24 @@ __all__ = [
 ]
 
 
-class Format(StrEnum):
-    json = "json"
-    markdown = "markdown"
-    text = "text"
-    html = "html"
+def _known_format(value: str | None) -> str | None:
+    if value is not None and value not in formats.names():
+        raise typer.BadParameter(f"{value!r}: use one of {', '.join(formats.names())}")
+    return value
+
+
+# The formats of summarizer/formats/ (one module each; listed without importing them).
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="|".join(formats.names()),
+        callback=_known_format,
+        help="Output format [default: markdown on a terminal, json otherwise].",
+        show_default=False,
+    ),
+]
 
 
 ModelOpt = Annotated[str | None, typer.Option(help="Model name.")]

@@ -20,7 +20,7 @@ import typer
 from summarizer.cli.options import (
     BackendOpt,
     BaseUrlOpt,
-    Format,
+    FormatOpt,
     LocalModelOpt,
     MaxReasksOpt,
     ModelOpt,
@@ -44,15 +44,6 @@ log = logging.getLogger("summarizer")
 
 SourcesArg = Annotated[
     list[str], typer.Argument(help="Files, http(s) URLs, or - for stdin.", show_default=False)
-]
-FormatOpt = Annotated[
-    Format | None,
-    typer.Option(
-        "--format",
-        "-f",
-        help="Output format [default: markdown on a terminal, json otherwise].",
-        show_default=False,
-    ),
 ]
 OutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
@@ -176,7 +167,7 @@ def summarize(
         }
     )
     if dry_run:
-        chosen = Format.json if fmt is Format.json else Format.text
+        chosen = "json" if fmt in ("json", "jsonl") else "text"  # the estimate's own table
         text, worst = _estimates(sources, settings, price_provider, chosen, no_cache)
         _emit(text, chosen, output)
         raise typer.Exit(worst)
@@ -184,8 +175,10 @@ def summarize(
         sources, settings, concurrency=concurrency, no_cache=no_cache, provider=price_provider
     )
     if briefs:
-        chosen = fmt or (Format.markdown if sys.stdout.isatty() else Format.json)
-        _emit(_render(briefs, chosen), chosen, output)
+        from summarizer.formats import render_many
+
+        chosen = fmt or ("markdown" if sys.stdout.isatty() else "json")
+        _emit(render_many(briefs, chosen), chosen, output)
     if worst:
         raise typer.Exit(worst)
 
@@ -280,7 +273,7 @@ def _total(
 
 
 def _estimates(
-    sources: list[str], settings: Any, provider: str | None, fmt: Format, no_cache: bool
+    sources: list[str], settings: Any, provider: str | None, fmt: str, no_cache: bool
 ) -> tuple[str, int]:
     """The dry run: each source's estimate and the total, as a table or JSON, and the exit
     code (that of the worst source that could not be read or estimated, else 0)."""
@@ -302,7 +295,7 @@ def _estimates(
     unknown = sum(1 for r in rows if "error" not in r and r["cost"] is None)
     summed = {**_row("total", total), "unknown_price": unknown}
     summed["cost"] = round(sum(priced), 6) if priced else None  # of the known prices
-    if fmt is Format.json:
+    if fmt == "json":
         import json
 
         return json.dumps({"sources": rows, "total": summed, "currency": "USD",
@@ -377,18 +370,6 @@ def _summarize_many(
     return asyncio.run(go())
 
 
-def _render(briefs: list[Brief], fmt: Format) -> str:
-    if fmt is Format.json:
-        if len(briefs) == 1:
-            return briefs[0].model_dump_json(indent=2)
-        return "[\n" + ",\n".join(b.model_dump_json(indent=2) for b in briefs) + "\n]"
-    if fmt is Format.text:
-        return "\n\n".join(b.to_text() for b in briefs)
-    if fmt is Format.html:
-        return "\n".join(b.to_html() for b in briefs)
-    return "\n---\n\n".join(b.to_markdown() for b in briefs)
-
-
 def _check_output(output: Path) -> None:
     """Refuse, before any model call, an ``-o`` that cannot be written (exit 2)."""
     from summarizer.cli.state import fail
@@ -404,9 +385,10 @@ def _check_output(output: Path) -> None:
         fail(f"cannot write {output}: permission denied in {ancestor}", 2)
 
 
-def _emit(text: str, fmt: Format, output: Path | None) -> None:
+def _emit(text: str, fmt: str, output: Path | None) -> None:
     """The rendered briefs to the terminal, stdout or ``output``; a failed write is one
     line and exit 1, and leaves no partial or temporary file."""
+    import summarizer.formats as formats
     from summarizer.cli.state import fail
     from summarizer.fileio import atomic_write
 
@@ -415,7 +397,7 @@ def _emit(text: str, fmt: Format, output: Path | None) -> None:
         if output is not None:
             output.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(output, text)
-        elif fmt is Format.markdown and sys.stdout.isatty():
+        elif sys.stdout.isatty() and formats.get(fmt).terminal:
             from rich.console import Console
             from rich.markdown import Markdown
 
