@@ -137,6 +137,11 @@ class Settings(BaseModel):
     def source_of(self, name: str) -> str:
         return self.sources.get(name, "default")
 
+    @classmethod
+    def names(cls) -> frozenset[str]:
+        """Every setting's name (``sources`` is the provenance of the others)."""
+        return frozenset(cls.model_fields) - {"sources"}
+
 
 class SettingsOptions(TypedDict, total=False):
     """Every setting as a keyword (``None``: unset), for ``Summarizer(**options)``.

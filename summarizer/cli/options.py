@@ -6,8 +6,9 @@ so every command module can use them without slowing ``summarizer --help``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -24,7 +25,21 @@ __all__ = [
     "PriceProviderOpt",
     "PromptsOpt",
     "StrictOpt",
+    "settings_flags",
 ]
+
+# Options named otherwise than the setting they give (--prompts sets prompts_dir).
+RENAMED = {"prompts": "prompts_dir", "max_requests": "max_requests_per_brief"}
+
+
+def settings_flags(options: Mapping[str, Any]) -> dict[str, Any]:
+    """The command's options that are settings, under the settings' names (``None``:
+    unset), for :func:`summarizer.config.load_settings`. The names come from
+    :class:`~summarizer.config.Settings`: an option named like a setting is that setting."""
+    from summarizer.config import Settings
+
+    named = {RENAMED.get(name, name): value for name, value in options.items()}
+    return {name: value for name, value in named.items() if name in Settings.names()}
 
 
 def _known_format(value: str | None) -> str | None:

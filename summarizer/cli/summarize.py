@@ -139,41 +139,22 @@ def summarize(
     warnings and errors go to stderr. A source that fails is reported and the others
     still come out.
     """
+    from summarizer.cli.options import settings_flags
     from summarizer.cli.state import fail
     from summarizer.config import load_settings
 
+    flags = settings_flags(locals())  # every option that is a setting, by its setting's name
     if sources.count("-") > 1:
         fail("stdin (-) can be given only once", 2)
     if output is not None:
         _check_output(output)
-    settings = load_settings(
-        {
-            "model": model,
-            "base_url": base_url,
-            "backend": backend,
-            "mode": mode,
-            "local_model": local_model,
-            "strict": strict,
-            "max_reasks": max_reasks,
-            "prompts_dir": prompts,
-            "max_input_tokens": max_input_tokens,
-            "chunk_tokens": chunk_tokens,
-            "chunk_overlap": chunk_overlap,
-            "max_requests_per_brief": max_requests,
-            "strategy": strategy,
-            "verify": verify,
-            "language": language,
-            "max_cost": max_cost,
-        }
-    )
+    settings = load_settings(flags)
     if dry_run:
         chosen = "json" if fmt in ("json", "jsonl") else "text"  # the estimate's own table
-        text, worst = _estimates(sources, settings, price_provider, chosen, no_cache)
+        text, worst = _estimates(sources, settings, chosen, no_cache)
         _emit(text, chosen, output)
         raise typer.Exit(worst)
-    worst, briefs = _brief_all(
-        sources, settings, concurrency=concurrency, no_cache=no_cache, provider=price_provider
-    )
+    worst, briefs = _brief_all(sources, settings, concurrency=concurrency, no_cache=no_cache)
     if briefs:
         from summarizer.formats import render_many
 
@@ -184,7 +165,7 @@ def summarize(
 
 
 def _brief_all(
-    sources: list[str], settings: Any, *, concurrency: int, no_cache: bool, provider: str | None
+    sources: list[str], settings: Any, *, concurrency: int, no_cache: bool
 ) -> tuple[int, list[Brief]]:
     """Read and brief every source; the worst exit code of the failures, and the briefs."""
     from summarizer.cli.exits import exit_code
@@ -201,7 +182,7 @@ def _brief_all(
         worst = max(worst, exit_code(exc))
 
     briefs: list[Brief] = []
-    with _summarizer(settings, no_cache, provider) as brief:
+    with _summarizer(settings, no_cache) as brief:
         articles = _read_all(sources, settings, report)
         if settings.max_cost is not None:  # the whole job first: refused before any call
             brief.check_budget(_total(brief, articles)[0])
@@ -216,14 +197,14 @@ def _brief_all(
 
 
 @contextlib.contextmanager
-def _summarizer(settings: Any, no_cache: bool, provider: str | None) -> Iterator[Summarizer]:
+def _summarizer(settings: Any, no_cache: bool) -> Iterator[Summarizer]:
     """The Summarizer of the command, with its cache; its base URL checked before a call."""
     from summarizer.config import check_base_url
     from summarizer.pipeline import Summarizer
 
     with (
         _cache(settings, no_cache) as cache,
-        Summarizer(settings=settings, cache=cache, price_provider=provider) as brief,
+        Summarizer(settings=settings, cache=cache) as brief,
     ):
         if brief.backend.base_url is not None:  # OPENAI_BASE_URL is read by the resolution
             check_base_url(brief.backend.base_url, origin=brief.backend.reasons.get("base_url"))
@@ -272,9 +253,7 @@ def _total(
     return total, each
 
 
-def _estimates(
-    sources: list[str], settings: Any, provider: str | None, fmt: str, no_cache: bool
-) -> tuple[str, int]:
+def _estimates(sources: list[str], settings: Any, fmt: str, no_cache: bool) -> tuple[str, int]:
     """The dry run: each source's estimate and the total, as a table or JSON, and the exit
     code (that of the worst source that could not be read or estimated, else 0)."""
     from summarizer.cli.exits import exit_code
@@ -282,7 +261,7 @@ def _estimates(
     from summarizer.spend import dollars
 
     failed: list[tuple[str, SummarizerError]] = []
-    with _summarizer(settings, no_cache, provider) as brief:
+    with _summarizer(settings, no_cache) as brief:
         articles = _read_all(sources, settings, lambda s, e: failed.append((s, e)))
         total, each = _total(brief, articles)
     rows = [_row(a.label, e) for a, e in zip(articles, each, strict=True)]
