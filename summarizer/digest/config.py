@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Optional
@@ -105,8 +106,10 @@ class DigestConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    sources: list[str] = Field(
-        default_factory=list, description="Digest sources: folders, files, URLs, feed:URLs."
+    sources: list[str | dict[str, Any]] = Field(
+        default_factory=list,
+        description="Digest sources: folders, files, URLs, feed:URLs, or tables with a type "
+        'and its options ({type = "feed", url = "..."}; summarizer/digest/sources/).',
     )
     out: Path | None = Field(default=None, description="Output folder [data dir/digests].")
     formats: list[OutputFormat] = Field(default_factory=lambda: list(ALL_FORMATS))
@@ -161,6 +164,22 @@ class DigestConfig(BaseModel):
             data["summarizer"] = table
         return data
 
+    @field_validator("sources")
+    @classmethod
+    def _tables(cls, sources: list[str | dict[str, Any]]) -> list[str | dict[str, Any]]:
+        """A source given as a table is checked now (its type and options); a string is
+        read at each run (a folder or a feed may come and go)."""
+        from summarizer.digest.sources import parse_source
+        from summarizer.errors import InputError
+
+        for source in sources:
+            if isinstance(source, dict):
+                try:
+                    parse_source(source)
+                except InputError as exc:
+                    raise ValueError(exc.message) from exc
+        return sources
+
     @field_validator("since", mode="before")
     @classmethod
     def _duration(cls, value: Any) -> Any:
@@ -168,7 +187,10 @@ class DigestConfig(BaseModel):
 
 
 def load_digest_config(
-    path: Path | None = None, *, add_sources: list[str] | None = None, **overrides: Any
+    path: Path | None = None,
+    *,
+    add_sources: Sequence[str | dict[str, Any]] | None = None,
+    **overrides: Any,
 ) -> DigestConfig:
     """The config file at ``path`` (if any) with ``overrides`` (``None`` values ignored);
     ``add_sources`` are added to the file's sources (the CLI's ``--source``)."""
