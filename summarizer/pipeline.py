@@ -20,12 +20,13 @@ from typing import TYPE_CHECKING, Any, Unpack
 from summarizer.article import Article, Limits, load_article
 from summarizer.brief import Brief, Cost, Usage
 from summarizer.config import Settings, SettingsOptions, settings_with
+from summarizer.cost import Pricer
 from summarizer.errors import SummarizerError
 from summarizer.execute import Labels, assemble, execute, source_info
 from summarizer.model import portal
 from summarizer.model.backends import OPENAI_BASE_URL, Backend, resolve_backend
 from summarizer.model.options import Options
-from summarizer.plan import BriefPlan, cache_key, plan, strategy_of
+from summarizer.plan import BriefPlan, cache_key, key_parts, plan, strategy_of
 from summarizer.prompts import Prompts, load_prompts
 from summarizer.results import BriefResult, Source
 from summarizer.session import Session
@@ -82,7 +83,9 @@ class Summarizer:
             self.settings, self.backend, self._request_options, self.prompts, http=transport
         )
         self.ledger = Ledger(self.settings.max_cost)
-        self._price_hinted = False
+        b = self.backend
+        self._pricer = Pricer(b.model, b.base_url, embedded=b.embedded,
+                              provider=self.settings.price_provider)  # fmt: skip
         self._key_parts = self._parts()
 
     def _options(self) -> Options:
@@ -192,25 +195,9 @@ class Summarizer:
     # --- the cache ---
 
     def _parts(self) -> dict[str, Any]:
-        o, s = self.options, self.settings
-        return {
-            "model": self.backend.model,
-            "backend": self.backend_label,
-            "prompt_version": self.prompts.version,
-            "mode": self.backend.mode,
-            "max_reasks": o.max_reasks,
-            "max_tokens": o.max_tokens,
-            "temperature": o.temperature,
-            "seed": o.seed,
-            # how a long article is cut changes the brief as much as the model does
-            "context_window": s.context_window,
-            "max_input_tokens": s.max_input_tokens,
-            "chunk_tokens": s.chunk_tokens,
-            "chunk_overlap": s.chunk_overlap,
-            "strategy": self.strategy,
-            "verify": s.verify,
-            "language": s.language,
-        }
+        return key_parts(self.settings, self.options, model=self.backend.model,
+                         backend=self.backend_label, mode=self.backend.mode,
+                         prompt_version=self.prompts.version, strategy=self.strategy)  # fmt: skip
 
     def cache_key(self, article: Article, strict: bool | None = None) -> tuple[str, dict[str, Any]]:
         """The brief cache key of ``article``, and what it hashes (the versions of the
@@ -236,29 +223,8 @@ class Summarizer:
 
     def price(self, usage: Usage, *, batch: bool = False) -> Cost | None:
         """What ``usage`` costs with this backend (the embedded model: nothing; unknown:
-        None)."""
-        if self.backend.embedded:
-            return Cost(amount=0.0, batch=batch)
-        from summarizer.cost import price
-
-        model, url = self.backend.model, self.backend.base_url
-        cost = price(usage, model=model, base_url=url, batch=batch, provider=self.price_provider)
-        if cost is None and not self._price_hinted:
-            self._price_hinted = True
-            self._hint_price(model, url)
-        return cost
-
-    def _hint_price(self, model: str, url: str | None) -> None:
-        """Say once why a model that has a published price got none here."""
-        from summarizer.cost import listed_by
-
-        maker = None if self.price_provider else listed_by(model)
-        if maker is not None:
-            log.warning(
-                "no price for %s at %s: that address is not %s's; if it serves %s's %s at "
-                "its price, set --price-provider %s (config price_provider); cost stays null",
-                model, url, maker, maker, model, maker,
-            )  # fmt: skip
+        None, and said once why when a price provider would give one)."""
+        return self._pricer(usage, batch=batch)
 
     @property
     def priced(self) -> str:

@@ -53,6 +53,7 @@ __all__ = [
     "PlanContext",
     "Strategy",
     "cache_key",
+    "key_parts",
     "plan",
     "strategy_of",
 ]
@@ -212,3 +213,36 @@ def cache_key(article: Article, parts: dict[str, Any]) -> tuple[str, dict[str, A
     }
     blob = json.dumps(hashed, sort_keys=True, default=str).encode("utf-8")
     return hashlib.sha256(blob).hexdigest(), hashed
+
+
+def key_parts(
+    settings: Settings,
+    options: Options,
+    *,
+    model: str,
+    backend: str,
+    mode: str,
+    prompt_version: str,
+    strategy: str,
+) -> dict[str, Any]:
+    """What makes a brief differ besides its text (the cache key's parts, but ``strict``,
+    which each call may set)."""
+    o, s = options, settings
+    return {
+        "model": model,
+        "backend": backend,
+        "prompt_version": prompt_version,
+        "mode": mode,
+        "max_reasks": o.max_reasks,
+        "max_tokens": o.max_tokens,
+        "temperature": o.temperature,
+        "seed": o.seed,
+        # how a long article is cut changes the brief as much as the model does
+        "context_window": s.context_window,
+        "max_input_tokens": s.max_input_tokens,
+        "chunk_tokens": s.chunk_tokens,
+        "chunk_overlap": s.chunk_overlap,
+        "strategy": strategy,
+        "verify": s.verify,
+        "language": s.language,
+    }

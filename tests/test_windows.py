@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 from fakeopenai import WindowedLlama, citing_answer
 
-from summarizer.brief import BriefDraft, draft_json_schema
+from summarizer.brief import BriefDraft
 from summarizer.config import Settings, load_settings
 from summarizer.errors import ConfigurationError
 from summarizer.longform.budget import Planner, reserve
 from summarizer.longform.servers import OLLAMA_SOURCE
 from summarizer.model.backends import resolve_backend
-from summarizer.model.request import wire_schema
+from summarizer.model.request import draft_json_schema, wire_schema
 from summarizer.pipeline import Summarizer
 
 pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
