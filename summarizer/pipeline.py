@@ -309,7 +309,7 @@ class Summarizer:
         hit, entry = self._cached(article, strict)
         if hit is not None:
             return hit
-        return self._remember(portal.call(self._fresh(article, strict, started)), entry)
+        return self._remember(portal.run(self._fresh(article, strict, started)), entry)
 
     async def asummarize(self, source: Source, *, strict: bool | None = None) -> Brief:
         """Async twin of :meth:`summarize`."""
