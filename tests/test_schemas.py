@@ -76,6 +76,8 @@ def test_public_api_is_pinned() -> None:
         "VerifiedItem",
         "__version__",
         "asummarize",
+        "render",
+        "render_many",
         "summarize",
         "verify",
     ]
