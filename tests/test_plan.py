@@ -193,3 +193,24 @@ def test_a_batch_rejects_an_article_its_plan_cuts_into_chunks(tmp_path: Path) ->
             assert len(job.ids) == 1  # the short one was sent
         finally:
             job.close()
+
+
+def test_a_digest_batch_lists_an_article_too_long_for_a_batch_as_failed(tmp_path: Path) -> None:
+    from summarizer.digest.config import DigestConfig
+    from summarizer.digest.run import run_digest
+    from summarizer.testing.digest import PORT, write_articles
+
+    write_articles(tmp_path / "news", [PORT])
+    (tmp_path / "news" / "long.txt").write_text(long_report(3_000), encoding="utf-8")
+    with BatchServer(answer, tick_s=0.01) as server:
+        cfg = DigestConfig.model_validate({
+            "sources": [str(tmp_path / "news")], "out": tmp_path / "out",
+            "db": tmp_path / "d.db", "formats": ["json"], "batch": True, "batch_wait": True,
+            "batch_poll_s": 0.01,
+            "summarizer": {"base_url": server.base_url, "model": MODEL, "mode": "json_schema",
+                           "context_window": 2048, "transport_attempts": 1},
+        })  # fmt: skip
+        digest = run_digest(cfg)
+    assert digest.counts.briefed == 1 and digest.partial
+    (failed,) = digest.failed
+    assert "not sent in a batch" in failed.error and "brief it live" in failed.error
