@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import copy
 from datetime import datetime
-from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -35,9 +33,7 @@ __all__ = [
     "Unestablished",
     "Verdict",
     "as_draft",
-    "cite_range",
     "method_of",
-    "draft_json_schema",
 ]
 
 SCHEMA_VERSION = 2
@@ -415,50 +411,3 @@ class Brief(BriefContent):
     created_at: datetime
     chunks: int = Field(default=1, description="Parts the article was briefed in (1: whole).")
     grounding: GroundingReport
-
-    def to_markdown(self) -> str:
-        """Render the brief as Markdown."""
-        from summarizer.render import brief_to_markdown
-
-        return brief_to_markdown(self)
-
-    def to_text(self) -> str:
-        """Render the brief as plain text."""
-        from summarizer.render import brief_to_text
-
-        return brief_to_text(self)
-
-    def to_html(self) -> str:
-        """Render the brief as a self-contained HTML page (citations show on hover)."""
-        from summarizer.render import brief_to_html
-
-        return brief_to_html(self)
-
-
-@lru_cache(maxsize=1)
-def draft_json_schema() -> dict[str, Any]:
-    """The JSON Schema sent to the model for :class:`BriefDraft`, built once (it costs
-    milliseconds a call): evidence entries are segment numbers only (the model cites, the
-    program quotes; validation still accepts a quoted string from an older prompt).
-
-    Shared: callers that change it must copy it first (see :func:`cite_range`).
-    """
-    schema = BriefDraft.model_json_schema()
-    for definition in schema.get("$defs", {}).values():
-        evidence = definition.get("properties", {}).get("evidence")
-        if evidence is not None:
-            evidence["items"] = {"type": "integer", "minimum": 1}
-    return schema
-
-
-def cite_range(schema: dict[str, Any], segments: int) -> dict[str, Any]:
-    """A copy of a draft schema whose segment numbers run from 1 to ``segments``.
-
-    Grammar-constrained servers (llama.cpp) then cannot emit a segment that does not exist.
-    """
-    out = copy.deepcopy(schema)
-    for definition in out.get("$defs", {}).values():
-        items = definition.get("properties", {}).get("evidence", {}).get("items")
-        if isinstance(items, dict) and items.get("type") == "integer":
-            items["maximum"] = max(1, segments)
-    return out
