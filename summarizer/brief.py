@@ -8,33 +8,12 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
-    "SCHEMA_VERSION",
-    "Actor",
-    "Brief",
-    "BriefContent",
-    "BriefDraft",
-    "Citation",
-    "Cost",
-    "Dispute",
-    "DraftActor",
-    "DraftDispute",
-    "DraftNextStep",
-    "DraftPosition",
-    "DraftSummarySentence",
-    "DroppedItem",
-    "GroundingReport",
-    "NextStep",
-    "Position",
-    "Side",
-    "SourceInfo",
-    "SummarySentence",
-    "SupportLevel",
-    "Usage",
-    "Unestablished",
-    "Verdict",
-    "as_draft",
-    "method_of",
-]
+    "SCHEMA_VERSION", "Actor", "Brief", "BriefContent", "BriefDraft", "Citation", "Cost",
+    "Dispute", "DraftActor", "DraftDispute", "DraftNextStep", "DraftPosition",
+    "DraftSummarySentence", "DroppedItem", "GroundingReport", "NextStep", "Position", "Side",
+    "SourceInfo", "SummarySentence", "SupportLevel", "Usage", "Unestablished", "Verdict",
+    "as_draft", "method_of",
+]  # fmt: skip
 
 SCHEMA_VERSION = 2
 

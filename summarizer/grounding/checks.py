@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 
-from summarizer.grounding.analysis import Text
 from summarizer.grounding.lexicon import (
     ACCORDING,
     BOUND_HIGH,
@@ -23,6 +22,7 @@ from summarizer.grounding.lexicon import (
     TITLES,
 )
 from summarizer.grounding.numbers import numbers_of
+from summarizer.grounding.text import Text
 from summarizer.grounding.words import TOKSTOP
 
 _CJK_COVERAGE = 0.5
