@@ -18,6 +18,7 @@ __all__ = ["attribution_of", "certainty", "claim_sources"]
 
 def attribution_of(
     subject: str,
+    claim: str,
     quotes: list[Text],
     kind: str,
     context: Context | None,
@@ -41,8 +42,9 @@ def attribution_of(
         return
     assert context is not None
     name = context.name_of(known[0])
+    texts = [context.cast.view.texts.get(s, "").lower() for s in context.segments]
     mentioned = any(k in context.refers for k in known) or any(
-        name_parts(n) & q.lows for n in names for q in quotes
+        part in text for n in names for part in name_parts(n) for text in texts
     )
     if kind == "role":
         if not mentioned:

@@ -96,7 +96,8 @@ NOUN_HEDGES = _words(
 DETERMINERS = _words("the a an this that these those its his her their our my your any")
 # Hedges that need "to"/"for"/"on" after them ("plans to", "called for", "asked ... to").
 HEDGES_BEFORE_TO = _words(
-    "plan plans planned planning call calls called ask asks asked ready willing prepared"
+    "plan plans planned planning call calls called ask asks asked ready willing prepared "
+    "prepare prepares preparing"
 )
 # Urging frames: "pressing Moscow and Kyiv to agree", "pushed the board to accept",
 # "lobbying Brussels for a harder line". What follows is wanted, not done: a hedge when

@@ -144,9 +144,7 @@ def numbers_of(text: str) -> tuple[Num, ...]:
                 start = tokens[i - 1][0].start()
                 if out and out[-1].text.lower() == prev:  # "two thirds": not also a 2
                     out.pop()
-            elif low == "half" and (
-                prev in ("a", "one", "by", "than", "in", "") or _next(tokens, i) == "of"
-            ):
+            elif low == "half" and (prev in _HALF_AFTER or nxt in ("of", *_DET)):
                 value, kind = 0.5, "frac"
             elif "-" in low and low.split("-")[1] in _FRACTIONS and low.split("-")[0] in _UNITS:
                 num, den = low.split("-")

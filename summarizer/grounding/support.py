@@ -183,7 +183,7 @@ def check_support(
         return _verdict(hard, reasons)
 
     if subject and subject.strip() and kind in ("stance", "position", "role", "side"):
-        attribution_of(subject.strip(), quotes, kind, context, hard, reasons)
+        attribution_of(subject.strip(), claim, quotes, kind, context, hard, reasons)
     if context is not None and kind not in ("role", "when", "name"):
         claim_sources(claim, context, hard, reasons)
         swapped = agent_mismatch(claim, context)
