@@ -264,7 +264,11 @@ def _polarity(c: Text, j: int, occ: Occurrences, tally: Tally) -> None:
         )
     # Modality: asserted in the claim, only hedged in the evidence, where the hedge governs
     # it (the verb after "could", and its object; not every word of the clause).
-    elif not c.hedge[j] and all(hedged(q, i) for q, found in occ for i in found):
+    elif (
+        not c.hedge[j]
+        and not _gerund(c, j)
+        and all(hedged(q, i) for q, found in occ for i in found)
+    ):
         tally.flag(
             f"{quoted(certainty_word(c, j))} is not supported: "
             f"the evidence says {quoted(q0.hedge[i0])}"
@@ -318,6 +322,18 @@ def _modal_contrast(c: Text, j: int, occ: Occurrences) -> str:
             + quoted(q.text[i - 1] + " " + q.text[i])
         )
     return ""
+
+
+_BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "am"})
+
+
+def _gerund(c: Text, j: int) -> bool:
+    """A claim word in -ing that no form of "be" makes a verb, or its object: it names an
+    act, asserts none ("says taking the case to court would only delay a solution")."""
+    for k in range(max(0, j - 3), j + 1):
+        if c.low[k].endswith("ing") and len(c.low[k]) > 4 and (k == 0 or c.low[k - 1] not in _BE):
+            return True
+    return False
 
 
 def hedged(q: Text, i: int) -> bool:
