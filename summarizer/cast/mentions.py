@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from summarizer.cast.lexicon import GROUP_HEADS, ORG_HEADS, QUOTES, TITLES, bare_word
 from summarizer.cast.names import ArticleView
@@ -73,6 +74,7 @@ class _Focus:
         self.people: list[str] = []
         self.bodies: list[str] = []
         self.sentences: list[list[str]] = []
+        self.last_words: frozenset[str] = frozenset()  # of the bodies' names
 
     def met(self, key: str, actor: ActorState) -> None:
         row = self.people if actor.kind == "person" else self.bodies
@@ -85,6 +87,7 @@ def read_mentions(ex: ActorRegistry) -> dict[int, list[Mention]]:
     """Every mention of every segment, in reading order."""
     art = ex.art
     focus = _Focus()
+    focus.last_words = _last_words(ex)
     out: dict[int, list[Mention]] = {}
     for seg in art.segments:
         found = _names(ex, art, seg.id)
@@ -228,7 +231,7 @@ def _description(
         if any(c in w for w in words[1:n] for c in QUOTES):
             continue
         head = bare_word(words[n - 1])
-        named = head in _last_words(ex)  # "the forum": the Rail Users Forum
+        named = head in focus.last_words  # "the forum": the Rail Users Forum
         if bodies_only and head not in ORG_HEADS and head not in GROUP_HEADS and not named:
             continue
         if head in TITLES or head in ORG_HEADS or head in GROUP_HEADS or named:
@@ -288,6 +291,7 @@ GENERIC_BODIES = frozenset(
 """Heads that name any business: "the company" is the last business the article named."""
 
 
+@lru_cache(maxsize=4096)
 def is_description(name: str) -> bool:
     """Whether a registered name is a description ("the company"), not a name."""
     words = name.split()

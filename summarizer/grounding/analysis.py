@@ -21,7 +21,6 @@ from summarizer.grounding.lexicon import (
     CJK_CHAR,
     FOLD,
     NEGATORS,
-    NUMBER_WORDS,
     SCALES,
     TOKEN,
 )
@@ -156,26 +155,6 @@ def _add_matches(
     return initial
 
 
-def _word_numbers(text: Text, it: Items, english: bool) -> list[tuple[float, str]]:
-    """Numbers written in words: "nine", "3 million", "twelve thousand"."""
-    found: list[tuple[float, str]] = []
-    for i in it.specials:
-        low, txt = it.low[i], text.text[it.word[i]]
-        if english and low in NUMBER_WORDS:
-            found.append((float(NUMBER_WORDS[low]), txt))
-        if low in SCALES and len(low) > 2 and i > 0:
-            w = it.word[i - 1]
-            prev = text.text[w] if w >= 0 else it.num_text.get(i - 1, it.low[i - 1])
-            prev_value: float | None = None
-            if it.word[i - 1] == -1:
-                prev_value = num_value(prev)
-            elif prev.lower() in NUMBER_WORDS:
-                prev_value = float(NUMBER_WORDS[prev.lower()])
-            if prev_value is not None:
-                found.append((prev_value * SCALES[low], prev + " " + txt))
-    return found
-
-
 def _fold(text: str) -> tuple[str, int]:
     """NFKC-normalised text with curly quotes folded, and its number of CJK characters."""
     if text.isascii():
@@ -191,9 +170,6 @@ def analyze(text: str, lang: str, claim_side: bool) -> Text:
     out = Text(raw, lang, lang in BIGRAM_LANGS or cjk_count > len(raw) / 4)
     it = _tokenize(out, raw, claim_side)
     scopes(out, it, claim_side)
-    numbers = it.numbers + _word_numbers(out, it, lang == "en") if it.specials else it.numbers
-    out.numbers = frozenset(round(v, 6) for v, _ in numbers)
-    out.number_text = [(round(v, 6), s) for v, s in numbers]
     out.low = [p[LOW] for p in out.props]
     out.stem = [p[STEM] for p in out.props]
     out.lows = frozenset(out.low)

@@ -7,12 +7,12 @@ from __future__ import annotations
 from summarizer.grounding import paraphrase
 from summarizer.grounding.checks import quoted
 from summarizer.grounding.lexicon import TITLES
-from summarizer.grounding.paraphrase import broader, phrases, senses
+from summarizer.grounding.paraphrase import phrases, related, senses
 from summarizer.grounding.text import Text
 from summarizer.grounding.words import CAP, DAY, STEM, TOKSTOP
 
 __all__ = [
-    "Occurrence", "Occurrences", "by_sense", "has_initials", "is_name", "near_candidates",
+    "Occurrence", "Occurrences", "has_initials", "is_name", "near_candidates",
     "near_form", "occurrences", "synonyms", "uncovered_word",
 ]  # fmt: skip
 
@@ -29,26 +29,25 @@ def common_prefix(a: str, b: str) -> int:
     return n
 
 
-def by_sense(ev: Text) -> dict[int, list[int]]:
-    """Content words (and phrases, by their first word) of ``ev`` by the synsets they name
-    or are kinds of (:mod:`.paraphrase`)."""
+def _keyed(ev: Text) -> list[tuple[int, str]]:
+    """``ev``'s content words and phrases ("put off", by their first word) as table keys,
+    built once per analysed text."""
     if ev.by_sense is None:
-        index: dict[int, list[int]] = {}
         multi = phrases()
+        keyed: list[tuple[int, str]] = []
+        stems = ev.stem
         for i, p in enumerate(ev.props):
-            keys = [ev.stem[i]] if not p[TOKSTOP] else []
-            if i + 1 < len(ev.stem) and f"{ev.stem[i]} {ev.stem[i + 1]}" in multi:
-                keys.append(f"{ev.stem[i]} {ev.stem[i + 1]}")
-            for k in keys:
-                for g in senses(k) | broader(k):
-                    index.setdefault(g, []).append(i)
-        ev.by_sense = index
+            if not p[TOKSTOP]:
+                keyed.append((i, stems[i]))
+            if i + 1 < len(stems) and f"{stems[i]} {stems[i + 1]}" in multi:
+                keyed.append((i, f"{stems[i]} {stems[i + 1]}"))
+        ev.by_sense = keyed
     return ev.by_sense
 
 
 def synonyms(c: Text, j: int, ev: Text) -> list[int]:
     """Words of ``ev`` that say what claim word ``j`` says (or a phrase it opens: "put
-    off"), by WordNet."""
+    off"), by WordNet: they share one of its synsets, or are kinds of one."""
     if not paraphrase.ENABLED:
         return []
     wanted = senses(c.stem[j])
@@ -56,8 +55,7 @@ def synonyms(c: Text, j: int, ev: Text) -> list[int]:
         wanted = wanted | senses(f"{c.stem[j]} {c.stem[j + 1]}")
     if not wanted:
         return []
-    index = by_sense(ev)
-    return sorted({i for g in wanted for i in index.get(g, ())})
+    return sorted({i for i, key in _keyed(ev) if not related(key).isdisjoint(wanted)})
 
 
 def occurrences(key: str, s: str, ev: Text, *, name: bool) -> list[int]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["ENABLED", "antonym_pairs", "broader", "phrases", "senses"]
+__all__ = ["ENABLED", "antonym_pairs", "broader", "phrases", "related", "senses"]
 
 _EMPTY: frozenset[int] = frozenset()
 
@@ -33,11 +33,11 @@ def _table() -> tuple[dict[str, frozenset[int]], dict[str, frozenset[int]], froz
     groups: dict[str, frozenset[int]] = {}
     wider: dict[str, frozenset[int]] = {}
     for line in _lines("synonyms.txt"):
-        parts = line.split("\t")
-        key = parts[0]
-        groups[key] = frozenset(int(g) for g in parts[1].split()) if parts[1] else _EMPTY
-        if len(parts) > 2:
-            wider[key] = frozenset(int(g) for g in parts[2].split())
+        key, _, rest = line.partition("\t")
+        own, _, hyper = rest.partition("\t")
+        groups[key] = frozenset(map(int, own.split())) if own else _EMPTY
+        if hyper:
+            wider[key] = frozenset(map(int, hyper.split()))
     multi = frozenset(k for k in groups if " " in k)
     return groups, wider, multi
 
@@ -50,6 +50,12 @@ def senses(key: str) -> frozenset[int]:
 def broader(key: str) -> frozenset[int]:
     """The synsets its senses are kinds of (their direct hypernyms)."""
     return _table()[1].get(key, _EMPTY)
+
+
+@lru_cache(maxsize=65536)
+def related(key: str) -> frozenset[int]:
+    """Its senses and what they are kinds of: what an evidence word can stand for."""
+    return senses(key) | broader(key)
 
 
 def phrases() -> frozenset[str]:

@@ -14,8 +14,8 @@ class Text:
 
     __slots__ = (
         "raw", "lang", "text", "props", "low", "stem", "initial", "neg", "negcue",
-        "syntactic", "hedge", "hedge_rank", "is_hedge", "negator", "keys", "lows", "numbers",
-        "number_text", "days", "day_text", "bigrams", "cjk", "by_prefix", "by_length",
+        "syntactic", "hedge", "hedge_rank", "is_hedge", "negator", "keys", "lows",
+        "days", "day_text", "bigrams", "cjk", "by_prefix", "by_length",
         "by_sense",
     )  # fmt: skip
 
@@ -37,8 +37,6 @@ class Text:
         self.negator: list[bool] = []
         self.keys: dict[str, list[int]] = {}
         self.lows: frozenset[str] = frozenset()
-        self.numbers: frozenset[float] = frozenset()
-        self.number_text: list[tuple[float, str]] = []
         self.days: frozenset[str] = frozenset()
         self.day_text: list[tuple[str, str]] = []
         self.bigrams: frozenset[str] = frozenset()
@@ -46,7 +44,7 @@ class Text:
         # of their stem, and words that can be near forms by length.
         self.by_prefix: dict[str, list[int]] | None = None
         self.by_length: dict[int, list[int]] | None = None
-        self.by_sense: dict[int, list[int]] | None = None  # content words by WordNet synset
+        self.by_sense: list[tuple[int, str]] | None = None  # content words as WordNet keys
 
 
 class Items:
