@@ -37,7 +37,7 @@ class Tally:
 
     __slots__ = (
         "reasons", "hard", "uncovered", "heavy", "acts", "covered", "flagged", "context",
-        "forms", "anywhere",
+        "forms", "anywhere", "stance",
     )  # fmt: skip
 
     def __init__(self, reasons: list[str], hard: list[str], context: Context | None) -> None:
@@ -49,6 +49,7 @@ class Tally:
         self.acts: list[str] = []  # of those, verbs in the past tense
         self.forms: frozenset[str] = frozenset()  # the words of the actor a role is about
         self.anywhere = False  # a name may come from anywhere in the article (an issue)
+        self.stance = False  # the claim is a position's stance or a dispute side's claim
         self.covered = 0
         self.flagged = False
 
@@ -102,6 +103,7 @@ def check_words(
     tally = Tally(reasons, hard, context)
     tally.forms = context_forms or frozenset()
     tally.anywhere = kind in ("issue", "headline")
+    tally.stance = kind in ("stance", "side", "position")
     for j in words:
         name = is_name(c, j, title_case)
         key, stem = c.props[j][KEY], c.props[j][STEM]
@@ -268,6 +270,8 @@ def _polarity(c: Text, j: int, occ: Occurrences, tally: Tally) -> None:
         not c.hedge[j]
         and not _gerund(c, j)
         and all(hedged(q, i) for q, found in occ for i in found)
+        and not (tally.stance and all(_stance_hedge(q, i) for q, found in occ for i in found))
+        and not (_reported(c, j) and all(_belief(q, i) for q, found in occ for i in found))
     ):
         tally.flag(
             f"{quoted(certainty_word(c, j))} is not supported: "
@@ -325,6 +329,51 @@ def _modal_contrast(c: Text, j: int, occ: Occurrences) -> str:
 
 
 _BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "am"})
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# What a position or a dispute side *is*: a demand, a want, a proposal, a belief. Under these
+# the evidence states the stance, not a fact the stance would need ("the pilots' union is
+# demanding a 9 percent raise" states the side "a 9 percent raise").
+_STANCE_HEDGES = _words(
+    """want wants wanted wanting demand demands demanded demanding seek seeks sought seeking
+    propose proposes proposed proposing urge urges urged urging call calls called ask asks
+    asked offer offers offered offering believe believes believed hope hopes hoped expect
+    expects expected fear fears feared pledge pledges pledged promise promises promised
+    plan plans planned planning insist insists insisted argue argues argued say says
+    said suggest suggests suggested"""
+)
+# What a claim that reports someone's words ("says the decision ignores ...") may rest on.
+_BELIEF = _words(
+    """believe believes believed think thinks thought allege alleges alleged claim claims
+    claimed suspect suspects suspected accuse accuses accused argue argues argued insist
+    insists insisted fear fears feared"""
+)
+_REPORTING = _words(
+    """says said say argues argued claims claimed believes believed insists insisted
+    maintains maintained contends contended alleges alleged accuses accused warns warned
+    thinks thought"""
+)
+
+
+def _hedge_word(q: Text, i: int) -> str:
+    return (q.hedge[i] or "").split()[0].lower() if q.hedge[i] else ""
+
+
+def _stance_hedge(q: Text, i: int) -> bool:
+    return _hedge_word(q, i) in _STANCE_HEDGES
+
+
+def _belief(q: Text, i: int) -> bool:
+    return _hedge_word(q, i) in _BELIEF
+
+
+def _reported(c: Text, j: int) -> bool:
+    """Whether the claim reports this word as someone's words ("X says ... ")."""
+    return any(c.low[k] in _REPORTING for k in range(j))
 
 
 def _gerund(c: Text, j: int) -> bool:

@@ -131,6 +131,13 @@ def _scope_run(out: Text, it: Items, lows: list[str], i: int, claim: bool) -> tu
         if is_negator:
             # A double negation ("not deny", "never failed to") cancels out.
             neg_left = 0 if (neg_left > 0 and neg_rank == 0) else SCOPE
+            if (
+                low in _OBJECT_NEGATORS
+                and i > 0
+                and iword[i - 1] >= 0
+                and props[iword[i - 1]][CONTENT]
+            ):
+                neg_left = 0  # "owes nothing and has agreed": it denies what comes before
             neg_rank = 0
             negcue = out.text[j]
             # "declined to suspend", "did little to ease": the verb itself is negated
@@ -142,6 +149,8 @@ def _scope_run(out: Text, it: Items, lows: list[str], i: int, claim: bool) -> tu
             hedge = out.text[j] if low not in HEDGES_BEFORE_TO else f"{out.text[j]} {nxt}"
             if p[URGE] and not p[HEDGE]:
                 urging = True  # what is urged is hedged, not whom: it opens at "to"/"for"
+            elif low in _ADJECTIVAL and i > 0 and lows[i - 1] in DETERMINERS:
+                hedge_left, hedge_rank = 1, 0  # "the proposed pipeline": the pipeline only
             else:
                 hedge_left, hedge_rank = SCOPE + 1, 0
             if claim and low not in CONDITIONALS:
@@ -150,6 +159,14 @@ def _scope_run(out: Text, it: Items, lows: list[str], i: int, claim: bool) -> tu
         if not (neg_left or hedge_left or neg_clause or urging):
             break
     return i, claim_hedged
+
+
+_OBJECT_NEGATORS = frozenset({"nothing", "none", "nobody", "noone"})
+_ADJECTIVAL = frozenset(
+    {"proposed", "planned", "expected", "alleged", "suspected", "possible", "potential",
+     "likely", "offered", "promised", "feared", "intended"}
+)  # fmt: skip
+_OPENING = frozenset({".", "!", "?", ":", '"', "“", "”", "(", "--"})
 
 
 def _urged(window: list[str]) -> bool:
@@ -169,6 +186,8 @@ def _is_hedge(p: Props, lows: list[str], i: int, possessive: set[int], claim: bo
     claim_hedge = claim and p[CLAIMHEDGE]
     if not (hedge_word or hedge_to or urging or claim_hedge):
         return False
+    if p[LOW] == "may" and p[CAP] and i > 0 and lows[i - 1] not in _OPENING:
+        return False  # "in May", "on 5 May": the month
     nxt, nxt2 = lows[i + 1], lows[i + 2]
     after_determiner = i > 0 and (lows[i - 1] in DETERMINERS or (i - 1) in possessive)
     return bool(
