@@ -211,9 +211,22 @@ def test_duplicate_actors_by_id_and_by_name() -> None:
     d.actors = [*d.actors, twin, same_id]
     result = check(d, INDEX)
     messages = [str(p) for p in result.problems]
-    assert "actors[2]: duplicate of actor 'union'" in messages
+    # the same actor under another id is merged: not a fault to re-ask, but listed
+    (merged,) = [d for d in result.report.dropped if d.path == "actors[2]"]
+    assert merged.reasons == ["the same actor as 'union' (merged)"]
     assert "actors[3]: id 'brandt' is used by an earlier actor" in messages
     assert [a.id for a in result.content.actors] == ["union", "brandt"]
+
+
+def test_an_actor_named_twice_is_one_and_keeps_what_is_said_of_it() -> None:
+    d = draft()
+    d.actors.append(d.actors[1].model_copy(update={"id": "ceo", "name": "Brandt"}))
+    d.positions[0] = d.positions[0].model_copy(update={"actor": "union"})
+    ceo_says = d.positions[0].model_copy(update={"actor": "ceo"})
+    result = check(d.model_copy(update={"positions": [d.positions[0]]}), INDEX)
+    assert [a.id for a in result.content.actors] == ["union", "brandt"]
+    brief = check(d.model_copy(update={"positions": [ceo_says]}), INDEX)
+    assert [p.actor for p in brief.content.positions] in ([], ["brandt"])  # never "ceo"
 
 
 def test_actor_name_is_repaired_to_the_article_spelling() -> None:

@@ -50,6 +50,7 @@ def check(
         if actor is not None:
             actors.append(actor)
     names = {a.id: a.name for a in actors}
+    names |= {alias: names[kept] for alias, kept in c.same_actor.items() if kept in names}
     content = BriefContent.model_construct(
         headline=items.headline(c, draft, summary, fallback_headline),
         summary=summary,

@@ -20,6 +20,7 @@ from summarizer.brief import (
 from summarizer.grounding.context import Context
 from summarizer.grounding.quotes import ArticleIndex
 from summarizer.grounding.support import Support, check_support, evidence_is_substantive
+from summarizer.names import name_key
 
 __all__ = ["Checker", "Claim", "Grounded", "Problem"]
 
@@ -89,6 +90,26 @@ class Checker:
     written_in: str = "en"  # the brief's language: the headline is checked in it
     report: GroundingReport = field(default_factory=GroundingReport)
     problems: list[Problem] = field(default_factory=list)
+    same_actor: dict[str, str] = field(default_factory=dict)  # a merged id -> the one kept
+
+    def identity(self, name: str) -> str:
+        """Who a name is: the cast's actor when the article's reading knows it, else the
+        name's normalised key (titles dropped: "Minister Maria Okafor" is "maria okafor")."""
+        own = name_key(name)
+        if not self.cross_language and (self.index.language or "en") == "en":
+            cast = self.index.cast
+            key = cast.resolve(name)
+            actor = cast.actors.get(key) if key is not None else None
+            # only a reading that names the same one: the full name with or without its
+            # title, a recorded alias, a person's surname ("Dravan" is not the Dravan
+            # Farmers' Association)
+            if actor is not None and (
+                own == name_key(actor.name)
+                or own in {name_key(a) for a in actor.aliases if " " in a.strip()}
+                or (actor.kind == "person" and own == name_key(actor.name).split()[-1])
+            ):
+                return "cast:" + str(key)
+        return own
 
     def context(self, citations: Sequence[Citation]) -> Context | None:
         """Who the cited segments are about and who says them (English articles)."""

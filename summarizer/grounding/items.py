@@ -64,9 +64,13 @@ def actor(
         reasons.append(f"name {a.name!r} does not occur in the article")
     if a.id in ids:
         reasons.append(f"id {a.id!r} is used by an earlier actor")
-    key = " ".join(a.name.casefold().split())
-    if key in seen:
-        reasons.append(f"duplicate of actor {seen[key]!r}")
+    key = c.identity(name[0] if name else a.name)
+    if key in seen and not reasons:
+        # "Minister Maria Okafor" and "Maria Okafor": one actor; what the brief says of the
+        # second is said of the first
+        c.same_actor[a.id] = seen[key]
+        c.drop(path, "item", a.model_dump(), [f"the same actor as {seen[key]!r} (merged)"])
+        return None
     if reasons:
         for reason in reasons:
             c.problem(path, reason)
@@ -103,6 +107,7 @@ def positions(c: Checker, draft: BriefDraft, names: dict[str, str]) -> list[Posi
             c.drop(path, "item", p.model_dump(), [reason])
             continue
         subject = names[p.actor]
+        p = p.model_copy(update={"actor": c.same_actor.get(p.actor, p.actor)})
         found = c.grounded(path, p, _one(Claim("stance", p.stance, "stance", subject)))
         if found is not None:
             cited, unsettled = found
@@ -120,10 +125,12 @@ def positions(c: Checker, draft: BriefDraft, names: dict[str, str]) -> list[Posi
 
 
 def _ids(c: Checker, path: str, ids: Sequence[str], names: dict[str, str]) -> list[str]:
-    kept = []
+    kept: list[str] = []
     for k, actor_id in enumerate(ids):
         if actor_id in names:
-            kept.append(actor_id)
+            canon = c.same_actor.get(actor_id, actor_id)
+            if canon not in kept:
+                kept.append(canon)
             continue
         reason = f"actor id {actor_id!r} is not the id of any grounded actor"
         c.problem(f"{path}[{k}]", reason)

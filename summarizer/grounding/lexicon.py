@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from summarizer.names import TITLES as NAME_TITLES
+
 
 def _split(text: str) -> list[str]:
     return text.split()
@@ -207,8 +209,8 @@ SCALES = {
     "thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "mln": 1e6,
     "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12,
 }  # fmt: skip
-TITLES = _words("""mr mrs ms dr st sir lord lady dame prof professor president minister councillor
-    councilor senator judge justice mayor governor general sgt capt""")
+TITLES = NAME_TITLES | _words("professor councillor councilor sgt")
+"""Titles before a name (the one list of :mod:`summarizer.names`, and a few spellings)."""
 PRONOUNS = _words("he she they we i it his her their our its him them us")
 SPEECH = (
     r"said|says|told|tells|warned|warns|added|stated|wrote|argued|insisted|urged|denied|"
