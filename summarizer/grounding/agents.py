@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from summarizer.cast.lexicon import GROUP_HEADS, ORG_HEADS, TITLES
 from summarizer.grounding.context import Context
 from summarizer.grounding.paraphrase import senses
 
@@ -133,11 +134,14 @@ def _claim_spans(claim: str, context: Context) -> list[tuple[int, int, str]]:
 
 
 def _verbs(tokens: list[_Token], spans: list[tuple[int, int, str]]) -> list[int]:
+    """The claim's words that may be verbs: lower-case content words that are not a title or
+    a body's head noun ("barrister Richard Osei", "the union")."""
     inside = {i for i, t in enumerate(tokens) for s, e, _ in spans if s <= t.start < e}
     return [
         i for i, t in enumerate(tokens)
         if i not in inside and t.low not in _STOP and t.low not in _BRIDGE and t.text.islower()
-        and len(t.low) > 2
+        and len(t.low) > 2 and t.low not in TITLES and t.low not in ORG_HEADS
+        and t.low not in GROUP_HEADS
     ]  # fmt: skip
 
 

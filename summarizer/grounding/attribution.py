@@ -53,7 +53,7 @@ def attribution_of(
     if any(context.attributes_to(k) for k in known):
         return
     others = [o for o in context.speakers if not any(context.linked(k, o) for k in known)]
-    if others and not mentioned:
+    if others and not mentioned and kind != "side":
         who = context.name_of(others[0])
         hard.append(f"the evidence attributes this to {quoted(who)}, not to {quoted(name)}")
     elif others:

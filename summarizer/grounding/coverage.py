@@ -37,7 +37,7 @@ class Tally:
 
     __slots__ = (
         "reasons", "hard", "uncovered", "heavy", "acts", "covered", "flagged", "context",
-        "forms", "anywhere", "stance",
+        "forms", "anywhere", "stance", "issue",
     )  # fmt: skip
 
     def __init__(self, reasons: list[str], hard: list[str], context: Context | None) -> None:
@@ -50,6 +50,7 @@ class Tally:
         self.forms: frozenset[str] = frozenset()  # the words of the actor a role is about
         self.anywhere = False  # a name may come from anywhere in the article (an issue)
         self.stance = False  # the claim is a position's stance or a dispute side's claim
+        self.issue = False  # the claim is what a dispute is about
         self.covered = 0
         self.flagged = False
 
@@ -104,6 +105,7 @@ def check_words(
     tally.forms = context_forms or frozenset()
     tally.anywhere = kind in ("issue", "headline")
     tally.stance = kind in ("stance", "side", "position")
+    tally.issue = kind == "issue"
     for j in words:
         name = is_name(c, j, title_case)
         key, stem = c.props[j][KEY], c.props[j][STEM]
@@ -133,7 +135,8 @@ def check_words(
             _uncovered(c, j, quotes, name, tally)
         else:
             tally.covered += 1
-            if not (name or c.props[j][CAP] or tally.flagged):
+            # what a dispute is about asserts neither side: no polarity to check there
+            if not (name or c.props[j][CAP] or tally.flagged or tally.issue):
                 _polarity(c, j, occ, tally)
 
     total = tally.covered + len(tally.uncovered)
@@ -201,7 +204,8 @@ def _uncovered(c: Text, j: int, quotes: list[Text], is_name: bool, tally: Tally)
     if opposite is not None:
         q, i = opposite
         # Same polarity on both sides means the two say opposite things.
-        if bool(c.neg[j]) == bool(q.neg[i]):
+        denied = bool(q.neg[i]) or (i + 1 < len(q.low) and q.low[i + 1] in ("no", "none"))
+        if bool(c.neg[j]) == denied:  # "lack" is "have no"
             if not tally.flagged:
                 tally.flag(
                     f"{quoted(certainty_word(c, j))} is not supported: "
@@ -249,7 +253,10 @@ def _polarity(c: Text, j: int, occ: Occurrences, tally: Tally) -> None:
             f"{quoted(c.negcue[j] + ' ' + c.text[j])} is not supported: "
             f"the evidence says {quoted(q0.text[i0])}"
         )
-        if c.syntactic[j]:
+        determiner = c.negcue[j].lower() in ("no", "none", "nobody", "neither")
+        if determiner and any(True in q.negator for q, _ in occ):
+            pass  # "no pilot has been forced" is "pilots have not been forced"
+        elif c.syntactic[j]:
             tally.flag(why)  # "did not agree" for "agreed"
         else:
             tally.reasons.append(why)  # "rejects the demand": the evidence may say so otherwise

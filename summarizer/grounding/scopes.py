@@ -48,10 +48,11 @@ def scopes(out: Text, it: Items, claim: bool) -> None:
     done = 0
     lows = it.low + ["", "", "", ""]  # room to look four items ahead
     triggers = it.triggers
-    if "rather" in it.low or "instead" in it.low or "yet" in it.low:
+    if "rather" in it.low or "instead" in it.low or "yet" in it.low or "few" in it.low:
         # "rather than X", "instead of X" negate X; "has yet to X" denies X
         pairs = (("rather", "than"), ("instead", "of"), ("has", "yet"), ("have", "yet"))
         extra = [i for i in range(1, len(it.low)) if (it.low[i - 1], it.low[i]) in pairs]
+        extra += [i for i, low in enumerate(it.low) if low == "few"]
         triggers = sorted({*triggers, *extra})
     for start in triggers:
         if start >= done:
@@ -107,7 +108,13 @@ def _scope_run(out: Text, it: Items, lows: list[str], i: int, claim: bool) -> tu
         contrast = (low == "than" and prev == "rather") or (low == "of" and prev == "instead")
         to_follows = bool(p[NEGVERB_TO]) and "to" in lows[i + 1 : i + 5]  # "little on its own to"
         to_follows = to_follows or (low == "yet" and nxt == "to")  # "has yet to reply"
-        is_negator = p[SYNTACTIC] or p[NEGVERB] or to_follows or contrast
+        few = (
+            low in ("little", "few")
+            and i + 1 < len(iword)
+            and iword[i + 1] >= 0
+            and bool(props[iword[i + 1]][CONTENT])
+        )  # "little encouragement", "few details": none to speak of
+        is_negator = p[SYNTACTIC] or p[NEGVERB] or to_follows or contrast or few
         is_hedge = _is_hedge(p, lows, i, it.possessive, claim)
         content = p[CONTENT] and not is_negator
         counts = content and not (p[CAP] and j not in initial)
@@ -141,7 +148,7 @@ def _scope_run(out: Text, it: Items, lows: list[str], i: int, claim: bool) -> tu
             neg_rank = 0
             negcue = out.text[j]
             # "declined to suspend", "did little to ease": the verb itself is negated
-            neg_syntactic = p[SYNTACTIC] or contrast or to_follows
+            neg_syntactic = p[SYNTACTIC] or contrast or to_follows or few
             neg_clause = True
         if urging and low in ("to", "for"):
             urging, hedge_left, hedge_rank = False, SCOPE + 1, 0  # "asked the agency to step in"
