@@ -232,6 +232,15 @@ def _descriptions(cast: Cast) -> None:
                     break
             if key in cast.same_as:
                 break
+        if key not in cast.same_as:  # "the union" when the article names one union only
+            head = bare_word(actor.name.split()[-1])
+            bodies = [
+                k for k, a in cast.actors.items()
+                if a.kind != "person" and not is_description(a.name)
+                and head in {bare_word(w) for w in a.name.split()}
+            ]  # fmt: skip
+            if len(bodies) == 1:
+                cast.same_as[key] = bodies[0]
 
 
 def _affiliations(cast: Cast) -> None:

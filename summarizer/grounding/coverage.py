@@ -37,7 +37,7 @@ class Tally:
 
     __slots__ = (
         "reasons", "hard", "uncovered", "heavy", "acts", "covered", "flagged", "context",
-        "forms", "anywhere", "stance", "issue",
+        "forms", "anywhere", "stance", "issue", "action",
     )  # fmt: skip
 
     def __init__(self, reasons: list[str], hard: list[str], context: Context | None) -> None:
@@ -51,6 +51,7 @@ class Tally:
         self.anywhere = False  # a name may come from anywhere in the article (an issue)
         self.stance = False  # the claim is a position's stance or a dispute side's claim
         self.issue = False  # the claim is what a dispute is about
+        self.action = False  # the claim is a next step's action
         self.covered = 0
         self.flagged = False
 
@@ -106,6 +107,7 @@ def check_words(
     tally.anywhere = kind in ("issue", "headline")
     tally.stance = kind in ("stance", "side", "position")
     tally.issue = kind == "issue"
+    tally.action = kind == "hedged_action"
     for j in words:
         name = is_name(c, j, title_case)
         key, stem = c.props[j][KEY], c.props[j][STEM]
@@ -206,7 +208,7 @@ def _uncovered(c: Text, j: int, quotes: list[Text], is_name: bool, tally: Tally)
         # Same polarity on both sides means the two say opposite things.
         denied = bool(q.neg[i]) or (i + 1 < len(q.low) and q.low[i + 1] in ("no", "none"))
         if bool(c.neg[j]) == denied:  # "lack" is "have no"
-            if not tally.flagged:
+            if not tally.flagged and not tally.issue:
                 tally.flag(
                     f"{quoted(certainty_word(c, j))} is not supported: "
                     f"the evidence says {quoted(q.text[i])}"
@@ -262,6 +264,8 @@ def _polarity(c: Text, j: int, occ: Occurrences, tally: Tally) -> None:
             tally.reasons.append(why)  # "rejects the demand": the evidence may say so otherwise
     elif _modal_contrast(c, j, occ):
         tally.flag(_modal_contrast(c, j, occ))
+    elif tally.action and "will" not in c.low and "shall" not in c.low:
+        return  # a step the item itself calls proposed or possible: its words need no "will"
     elif (
         not c.neg[j]
         and not _negated_after(c, j)
@@ -351,7 +355,8 @@ _STANCE_HEDGES = _words(
     asked offer offers offered offering believe believes believed hope hopes hoped expect
     expects expected fear fears feared pledge pledges pledged promise promises promised
     plan plans planned planning insist insists insisted argue argues argued say says
-    said suggest suggests suggested"""
+    said suggest suggests suggested accuse accuses accused allege alleges alleged suspect
+    suspects suspected think thinks thought claim claims claimed"""
 )
 # What a claim that reports someone's words ("says the decision ignores ...") may rest on.
 _BELIEF = _words(
@@ -360,7 +365,8 @@ _BELIEF = _words(
     insists insisted fear fears feared"""
 )
 _REPORTING = _words(
-    """says said say argues argued claims claimed believes believed insists insisted
+    """saying arguing claiming insisting warning adding maintaining accusing
+    says said say argues argued claims claimed believes believed insists insisted
     maintains maintained contends contended alleges alleged accuses accused warns warned
     thinks thought"""
 )

@@ -176,7 +176,10 @@ def disputes(c: Checker, draft: BriefDraft, names: dict[str, str]) -> list[Dispu
 
 def _step_claims(c: Checker, step: DraftNextStep) -> Callable[[list[Citation]], list[Claim]]:
     def claims(citations: list[Citation]) -> list[Claim]:
-        listed = [Claim("action", step.action, "action")]
+        # a step the item calls proposed or possible says so itself: its action is read as
+        # hedged (a "will" in it is still checked)
+        kind = "action" if step.certainty == "scheduled" else "hedged_action"
+        listed = [Claim("action", step.action, kind)]
         said = " ".join(c.evidence_text(citations))
         # ``when`` states a time, not an event: the article's own words for it are enough
         # (how certain the step is, is ``certainty``'s claim).

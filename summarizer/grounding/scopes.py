@@ -48,9 +48,12 @@ def scopes(out: Text, it: Items, claim: bool) -> None:
     done = 0
     lows = it.low + ["", "", "", ""]  # room to look four items ahead
     triggers = it.triggers
-    if "rather" in it.low or "instead" in it.low or "yet" in it.low or "few" in it.low:
+    if any(w in it.low for w in ("rather", "instead", "yet", "few", "out")):
         # "rather than X", "instead of X" negate X; "has yet to X" denies X
-        pairs = (("rather", "than"), ("instead", "of"), ("has", "yet"), ("have", "yet"))
+        pairs = (
+            ("rather", "than"), ("instead", "of"), ("has", "yet"), ("have", "yet"),
+            ("rule", "out"), ("rules", "out"), ("ruled", "out"), ("ruling", "out"),
+        )  # fmt: skip
         extra = [i for i in range(1, len(it.low)) if (it.low[i - 1], it.low[i]) in pairs]
         extra += [i for i, low in enumerate(it.low) if low == "few"]
         triggers = sorted({*triggers, *extra})
@@ -114,7 +117,8 @@ def _scope_run(out: Text, it: Items, lows: list[str], i: int, claim: bool) -> tu
             and iword[i + 1] >= 0
             and bool(props[iword[i + 1]][CONTENT])
         )  # "little encouragement", "few details": none to speak of
-        is_negator = p[SYNTACTIC] or p[NEGVERB] or to_follows or contrast or few
+        ruled_out = low == "out" and prev in ("rule", "rules", "ruled", "ruling")
+        is_negator = p[SYNTACTIC] or p[NEGVERB] or to_follows or contrast or few or ruled_out
         is_hedge = _is_hedge(p, lows, i, it.possessive, claim)
         content = p[CONTENT] and not is_negator
         counts = content and not (p[CAP] and j not in initial)
@@ -148,7 +152,7 @@ def _scope_run(out: Text, it: Items, lows: list[str], i: int, claim: bool) -> tu
             neg_rank = 0
             negcue = out.text[j]
             # "declined to suspend", "did little to ease": the verb itself is negated
-            neg_syntactic = p[SYNTACTIC] or contrast or to_follows or few
+            neg_syntactic = p[SYNTACTIC] or contrast or to_follows or few or ruled_out
             neg_clause = True
         if urging and low in ("to", "for"):
             urging, hedge_left, hedge_rank = False, SCOPE + 1, 0  # "asked the agency to step in"
@@ -173,6 +177,10 @@ _ADJECTIVAL = frozenset(
     {"proposed", "planned", "expected", "alleged", "suspected", "possible", "potential",
      "likely", "offered", "promised", "feared", "intended"}
 )  # fmt: skip
+_NOT_URGED = frozenset(
+    {"that", "whether", "if", "how", "why", "what", "he", "she", "they", "we", "i", "it",
+     "would", "will", "could", "should", "had", "has", "was", "were"}
+)  # fmt: skip
 _OPENING = frozenset({".", "!", "?", ":", '"', "“", "”", "(", "--"})
 
 
@@ -180,8 +188,8 @@ def _urged(window: list[str]) -> bool:
     """Whether "to"/"for" follows an urging verb as what it urges ("told the union to
     accept"), not after a reported clause ("told MPs that Westline had failed to")."""
     for w in window:
-        if w in ("that", "whether", "if", "how", "why", "what"):
-            return False
+        if w in _NOT_URGED:
+            return False  # "told reporters she would not try to": a report, not an order
         if w in ("to", "for"):
             return True
     return False
