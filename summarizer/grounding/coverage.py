@@ -37,7 +37,7 @@ class Tally:
 
     __slots__ = (
         "reasons", "hard", "uncovered", "heavy", "acts", "covered", "flagged", "context",
-        "forms", "anywhere", "stance", "issue", "action",
+        "forms", "anywhere", "stance", "issue", "action", "hedged",
     )  # fmt: skip
 
     def __init__(self, reasons: list[str], hard: list[str], context: Context | None) -> None:
@@ -52,6 +52,7 @@ class Tally:
         self.stance = False  # the claim is a position's stance or a dispute side's claim
         self.issue = False  # the claim is what a dispute is about
         self.action = False  # the claim is a next step's action
+        self.hedged: list[str] = []  # claim words the evidence only hedges
         self.covered = 0
         self.flagged = False
 
@@ -141,6 +142,14 @@ def check_words(
             if not (name or c.props[j][CAP] or tally.flagged or tally.issue):
                 _polarity(c, j, occ, tally)
 
+    if tally.hedged and not tally.flagged:
+        # A claim that asserts what the evidence only proposes: two or more of its words
+        # hedged there (or a third of what it covers) is a contradiction; a single one may
+        # be a word the hedge does not really govern, so it is only not established.
+        if len(tally.hedged) >= 2 or 3 * len(tally.hedged) >= max(tally.covered, 1):
+            tally.flag(tally.hedged[0])
+        else:
+            reasons.append(tally.hedged[0])
     total = tally.covered + len(tally.uncovered)
     if kind == "role" and not tally.flagged:
         known = context_forms or frozenset()
@@ -284,7 +293,8 @@ def _polarity(c: Text, j: int, occ: Occurrences, tally: Tally) -> None:
         and not (tally.stance and all(_stance_hedge(q, i) for q, found in occ for i in found))
         and not (_reported(c, j) and all(_belief(q, i) for q, found in occ for i in found))
     ):
-        tally.flag(
+        # held until the pass ends: one hedged word is not established, more contradict
+        tally.hedged.append(
             f"{quoted(certainty_word(c, j))} is not supported: "
             f"the evidence says {quoted(q0.hedge[i0])}"
         )

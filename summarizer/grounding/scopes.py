@@ -90,7 +90,8 @@ def _scope_run(out: Text, it: Items, lows: list[str], i: int, claim: bool) -> tu
     while i < end:
         j = iword[i]
         if j < 0:
-            if j == -2 and not (neg_left and neg_rank == 0 and it.low[i] in _QUOTE_MARKS):
+            opening = it.low[i] in _QUOTE_MARKS or it.low[i] == ","
+            if j == -2 and not (neg_left and neg_rank == 0 and opening):
                 # a quotation is its own unit, unless it opens right after its negator:
                 # 'but not "under pressure"'
                 neg_left = hedge_left = 0
@@ -162,6 +163,8 @@ def _scope_run(out: Text, it: Items, lows: list[str], i: int, claim: bool) -> tu
                 urging = True  # what is urged is hedged, not whom: it opens at "to"/"for"
             elif low in _ADJECTIVAL and i > 0 and lows[i - 1] in DETERMINERS:
                 hedge_left, hedge_rank = 1, 0  # "the proposed pipeline": the pipeline only
+            elif low in _PREDICATIVE and i > 0 and lows[i - 1] in _BE:
+                hedge_left = 0  # "whether a cut was likely at the next meeting": the cut
             else:
                 hedge_left, hedge_rank = SCOPE + 1, 0
             if claim and low not in CONDITIONALS:
@@ -177,6 +180,8 @@ _ADJECTIVAL = frozenset(
     {"proposed", "planned", "expected", "alleged", "suspected", "possible", "potential",
      "likely", "offered", "promised", "feared", "intended"}
 )  # fmt: skip
+_PREDICATIVE = frozenset({"likely", "unlikely", "possible", "expected", "probable"})
+_BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "seems", "seemed"})
 _NOT_URGED = frozenset(
     {"that", "whether", "if", "how", "why", "what", "he", "she", "they", "we", "i", "it",
      "would", "will", "could", "should", "had", "has", "was", "were"}
@@ -187,11 +192,11 @@ _OPENING = frozenset({".", "!", "?", ":", '"', "“", "”", "(", "--"})
 def _urged(window: list[str]) -> bool:
     """Whether "to"/"for" follows an urging verb as what it urges ("told the union to
     accept"), not after a reported clause ("told MPs that Westline had failed to")."""
-    for w in window:
+    for k, w in enumerate(window):
         if w in _NOT_URGED:
             return False  # "told reporters she would not try to": a report, not an order
-        if w in ("to", "for"):
-            return True
+        if w == "for" or (w == "to" and (window[k + 1 : k + 2] or [""])[0] not in DETERMINERS):
+            return True  # "asked them to meet", not "called both sides to a first session"
     return False
 
 
