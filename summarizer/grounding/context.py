@@ -66,6 +66,30 @@ class Context:
             out |= self.forms(key)
         return frozenset(out)
 
+    @cached_property
+    def nearby(self) -> tuple[str, ...]:
+        """The sentences right before and after the cited ones, in the same paragraph: the
+        context a reader reads them in ("He added that ..." after the sentence that says
+        what he was talking about)."""
+        view = self.cast.view
+        order = [s.id for s in view.segments]
+        spans = {s.id: (s.start, s.end) for s in view.segments}
+        out: list[str] = []
+        for seg in self.segments:
+            if seg not in spans:
+                continue
+            at = order.index(seg)
+            for other in (
+                order[at - 1] if at else None,
+                order[at + 1] if at + 1 < len(order) else None,
+            ):
+                if other is None or other in self.segments:
+                    continue
+                a, b = sorted((spans[seg], spans[other]))
+                if "\n\n" not in view.text[a[1] : b[0]]:
+                    out.append(view.texts[other])
+        return tuple(dict.fromkeys(out))
+
     def forms(self, key: str) -> frozenset[str]:
         actor = self.cast.actors[key]
         words = set(self.cast.forms(key))

@@ -4,6 +4,7 @@ of each content word of a claim against the evidence (see :mod:`.support`)."""
 from __future__ import annotations
 
 from summarizer.cast.lexicon import TITLES as ROLE_TITLES
+from summarizer.grounding.analysis import analyze
 from summarizer.grounding.checks import certainty_word, quoted
 from summarizer.grounding.context import Context
 from summarizer.grounding.lexicon import LIGHT
@@ -64,6 +65,15 @@ class Tally:
 def _past(word: str) -> bool:
     low = word.lower()
     return len(low) >= 5 and low.endswith("ed") and not low.endswith(("eed", "need"))
+
+
+def _said_nearby(c: Text, j: int, context: Context) -> bool:
+    key, stem = c.props[j][KEY], c.props[j][STEM]
+    for raw in context.nearby:
+        near = analyze(raw, "en", False)
+        if occurrences(key, stem, near, name=False):
+            return True
+    return False
 
 
 def _named_thing(c: Text, j: int, quotes: list[Text], context: Context) -> bool:
@@ -227,6 +237,9 @@ def _uncovered(c: Text, j: int, quotes: list[Text], is_name: bool, tally: Tally)
         return
     text, low = c.text[j], c.low[j]
     context = tally.context
+    if not is_name and not c.props[j][CAP] and context is not None and _said_nearby(c, j, context):
+        tally.covered += 1  # a word of the sentence next to the cited one, same paragraph
+        return
     if context is not None and (low in context.words or low in tally.forms):
         # a word for an actor the cited sentences refer to ("Governor Ana Ruiz" for "she",
         # "the university" for the body "its vice-chancellor" speaks for)
