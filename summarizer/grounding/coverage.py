@@ -38,7 +38,7 @@ class Tally:
 
     __slots__ = (
         "reasons", "hard", "uncovered", "heavy", "acts", "covered", "flagged", "context",
-        "forms", "anywhere", "stance", "issue", "action", "hedged",
+        "forms", "anywhere", "stance", "issue", "action", "hedged", "role",
     )  # fmt: skip
 
     def __init__(self, reasons: list[str], hard: list[str], context: Context | None) -> None:
@@ -54,6 +54,7 @@ class Tally:
         self.issue = False  # the claim is what a dispute is about
         self.action = False  # the claim is a next step's action
         self.hedged: list[str] = []  # claim words the evidence only hedges
+        self.role = False  # the claim is an actor's role
         self.covered = 0
         self.flagged = False
 
@@ -119,6 +120,7 @@ def check_words(
     tally.stance = kind in ("stance", "side", "position")
     tally.issue = kind == "issue"
     tally.action = kind == "hedged_action"
+    tally.role = kind == "role"
     for j in words:
         name = is_name(c, j, title_case)
         key, stem = c.props[j][KEY], c.props[j][STEM]
@@ -240,9 +242,11 @@ def _uncovered(c: Text, j: int, quotes: list[Text], is_name: bool, tally: Tally)
     if not is_name and not c.props[j][CAP] and context is not None and _said_nearby(c, j, context):
         tally.covered += 1  # a word of the sentence next to the cited one, same paragraph
         return
-    if context is not None and (low in context.words or low in tally.forms):
+    others = context is not None and not tally.role and low in context.words
+    if others or low in tally.forms:
         # a word for an actor the cited sentences refer to ("Governor Ana Ruiz" for "she",
-        # "the university" for the body "its vice-chancellor" speaks for)
+        # "the university" for the body "its vice-chancellor" speaks for); a role may use
+        # only its own actor's words (not the title of another person in the sentence)
         tally.covered += 1
         return
     if is_name and context is not None and tally.anywhere and context.in_article(text):
@@ -319,7 +323,7 @@ _LIGHT_VERBS = frozenset(
     {"give", "gave", "given", "make", "made", "take", "took", "offer", "offered", "provide",
      "provided", "reach", "reached", "grant", "granted", "issue", "issued", "set"}
 )  # fmt: skip
-_GENERIC_TITLES = frozenset({"member", "members", "official", "representative", "leader"})
+_GENERIC_TITLES = frozenset({"member", "members", "representative"})
 _ROLE_WORDS = frozenset(
     {"senior", "junior", "deputy", "acting", "interim", "former", "assistant", "associate",
      "vice", "executive", "principal", "lead", "founding", "co-founder", "founder"}
