@@ -50,7 +50,7 @@ def attribution_of(
         if not mentioned:
             reasons.append(f"the evidence does not mention {quoted(name)}")
         return
-    if any(context.attributes_to(k) for k in known):
+    if any(context.attributes_to(k, claim) for k in known):
         return
     others = [o for o in context.speakers if not any(context.linked(k, o) for k in known)]
     if others and not mentioned and kind != "side":
@@ -96,7 +96,7 @@ def claim_sources(claim: str, context: Context, hard: list[str], soft: list[str]
         return
     for written in claim_speakers(claim):
         key = context.resolve(written)
-        if key is None or context.attributes_to(key):
+        if key is None or context.attributes_to(key, claim):
             continue
         who = context.name_of(context.speakers[0])
         if key in context.refers:  # named there, but not as the one who says it

@@ -140,14 +140,22 @@ class Context:
             return same_head == [body]
         return False
 
-    def attributes_to(self, key: str) -> bool:
+    def attributes_to(self, key: str, claim: str = "") -> bool:
         """Whether the cited segments give what they say to ``key``: it (or one it speaks
         for, or who speaks for it) speaks in one of them, or, in a segment without a
         speaker, is its first actor; or it is the subject of what a speaker reports
-        ("Brandt said the authority was willing ...")."""
+        ("Brandt said the authority was willing ..."). In a sentence where two speak
+        ("Ashby said ..., while Kerr said ..."), it must speak the part that says
+        ``claim``."""
         for s in self.segments:
             speakers = self.cast.agents(s)
             mentions = self.cast.mentions.get(s, [])
+            if claim and len(set(self.cast.speakers(s))) > 1:
+                owner = self._clause_speaker(s, claim)
+                if owner is not None:
+                    if self.linked(key, owner):
+                        return True
+                    continue
             if any(self.linked(key, k) for k in speakers):
                 return True
             if not speakers and mentions and self.linked(key, mentions[0].actor):
@@ -155,6 +163,39 @@ class Context:
             if speakers and self._reported_subject(s, key):
                 return True
         return False
+
+    def _clause_speaker(self, segment: int, claim: str) -> str | None:
+        """Who speaks the part of a two-speaker sentence that the claim's words are from:
+        each speaker's part runs from their name to the next speaker's; None when no part
+        has clearly more of the claim's words."""
+        from summarizer.grounding.analysis import analyze
+        from summarizer.grounding.words import STEM, TOKSTOP
+
+        text = self.cast.view.texts.get(segment, "")
+        starts: list[tuple[int, str]] = []
+        for sp in self.cast.speech.get(segment, []):
+            at = [m.start for m in self.cast.mentions.get(segment, []) if m.actor == sp.actor]
+            if at and sp.actor not in [k for _, k in starts]:
+                starts.append((min(at), sp.actor))
+        starts.sort()
+        if len(starts) < 2:
+            return None
+        names = {w for _, k in starts for w in self.forms(k)}
+        wanted = {
+            p[STEM] for p, low in zip(analyze(claim, "en", True).props,
+                                      analyze(claim, "en", True).low, strict=True)
+            if not p[TOKSTOP] and low not in names
+        }  # fmt: skip
+        scores = []
+        for n, (start, key) in enumerate(starts):
+            end = starts[n + 1][0] if n + 1 < len(starts) else len(text)
+            begin = 0 if n == 0 else start
+            part = analyze(text[begin:end], "en", False)
+            scores.append((len(wanted & {p[STEM] for p in part.props if not p[TOKSTOP]}), key))
+        scores.sort(reverse=True)
+        if scores[0][0] >= 2 and scores[0][0] > scores[1][0]:
+            return scores[0][1]
+        return None
 
     def _reported_subject(self, segment: int, key: str) -> bool:
         """Whether ``key`` is the first actor mentioned after the speaker's verb."""
