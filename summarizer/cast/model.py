@@ -171,6 +171,7 @@ def read_view(view: ArticleView) -> Cast:
     return cast
 
 
+_OF_BODY = re.compile(r"\s+of\s+(?:the\s+)?")
 _CLAUSE_BREAK = re.compile(r";|,\s*(?:but|while|whereas|although)\b|\b(?:but|while|whereas)\s")
 _PERSON_OF_BODY = re.compile(
     r"^(?P<person>[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){1,2})\s+of\s+(?:the\s+)?(?P<body>[A-Z].+)$"
@@ -245,7 +246,16 @@ def _descriptions(cast: Cast) -> None:
 
 def _affiliations(cast: Cast) -> None:
     """The body a person speaks for, from the mentions inside their role ("Its chief
-    executive, Liam Doherty" after the federation; "the company's project director")."""
+    executive, Liam Doherty" after the federation; "the company's project director"), or
+    a body named right after them ("Hana Bekele of the International Crisis Monitor")."""
+    for seg, found in cast.mentions.items():
+        text = cast.view.texts.get(seg, "")
+        for a, b in zip(found, found[1:], strict=False):
+            person, body = cast.actors.get(a.actor), cast.actors.get(b.actor)
+            if person is None or body is None or person.kind != "person" or body.kind == "person":
+                continue
+            if _OF_BODY.fullmatch(text[a.end : b.start]):
+                cast.affiliation.setdefault(a.actor, cast.same_as.get(b.actor, b.actor))
     for key, actor in cast.actors.items():
         if actor.kind != "person" or not actor.role or actor.role_segment is None:
             continue

@@ -227,7 +227,11 @@ def _uncovered(c: Text, j: int, quotes: list[Text], is_name: bool, tally: Tally)
     if opposite is not None:
         q, i = opposite
         # Same polarity on both sides means the two say opposite things.
-        denied = bool(q.neg[i]) or (i + 1 < len(q.low) and q.low[i + 1] in ("no", "none"))
+        denied = (
+            bool(q.neg[i])
+            or (i + 1 < len(q.low) and q.low[i + 1] in ("no", "none"))
+            or any(q.negator[k] for k in range(max(0, i - 2), i))  # "not have" ("have": stop)
+        )
         if bool(c.neg[j]) == denied:  # "lack" is "have no"
             if not tally.flagged and not tally.issue:
                 tally.flag(

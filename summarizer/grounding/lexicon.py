@@ -87,13 +87,13 @@ HEDGES = _words(
     expected expecting suspect suspects suspected suspicion allege alleges alleged
     allegedly accuse accuses accused reportedly believe believes believed if unless
     whether intend intends intended promise promises promised pledge pledged pledges fear fears
-    feared aim aims aiming"""
+    feared aim aims aiming suggestion suggestions"""
 )
 # Hedge words that are also nouns: after a determiner ("the proposal needs approval") they
 # name a thing and hedge nothing, unless "to"/"for"/"that" follows ("a proposal to cut").
 NOUN_HEDGES = _words(
     "proposal proposals suspicion promise promises pledge pledges fear fears demand demands "
-    "hope hopes aim aims offer offers"
+    "hope hopes aim aims offer offers suggestion suggestions claim claims"
 )
 DETERMINERS = _words("the a an this that these those its his her their our my your any")
 # Hedges that need "to"/"for"/"on" after them ("plans to", "called for", "asked ... to").

@@ -107,11 +107,13 @@ def _scope_run(out: Text, it: Items, lows: list[str], i: int, claim: bool) -> tu
             neg_clause = urging = False
         elif neg_clause and (low == "or" or low == "nor"):
             neg_left, neg_rank = SCOPE, 0  # "not pass a budget or raise fares"
+        elif low == "and" and neg_rank >= 1:
+            neg_left = 0  # "was not independent and the average ... has not changed"
         nxt = lows[i + 1]
         prev = lows[i - 1] if i else ""
         contrast = (low == "than" and prev == "rather") or (low == "of" and prev == "instead")
         to_follows = bool(p[NEGVERB_TO]) and "to" in lows[i + 1 : i + 5]  # "little on its own to"
-        to_follows = to_follows or (low == "yet" and nxt == "to")  # "has yet to reply"
+        to_follows = to_follows or (low == "yet" and nxt == "to" and prev in _HAS)  # has yet to
         few = (
             low in ("little", "few")
             and i + 1 < len(iword)
@@ -143,12 +145,9 @@ def _scope_run(out: Text, it: Items, lows: list[str], i: int, claim: bool) -> tu
         if is_negator:
             # A double negation ("not deny", "never failed to") cancels out.
             neg_left = 0 if (neg_left > 0 and neg_rank == 0) else SCOPE
-            if (
-                low in _OBJECT_NEGATORS
-                and i > 0
-                and iword[i - 1] >= 0
-                and props[iword[i - 1]][CONTENT]
-            ):
+            before = iword[i - 1] if i > 0 else -1
+            verb_before = before >= 0 and (bool(props[before][CONTENT]) or prev in _DO)
+            if low in _OBJECT_NEGATORS and verb_before and nxt != "to":
                 neg_left = 0  # "owes nothing and has agreed": it denies what comes before
             neg_rank = 0
             negcue = out.text[j]
@@ -180,6 +179,8 @@ _ADJECTIVAL = frozenset(
     {"proposed", "planned", "expected", "alleged", "suspected", "possible", "potential",
      "likely", "offered", "promised", "feared", "intended"}
 )  # fmt: skip
+_HAS = frozenset({"has", "have", "had", "is", "are", "was", "were"})
+_DO = frozenset({"do", "does", "did", "doing", "done"})
 _PREDICATIVE = frozenset({"likely", "unlikely", "possible", "expected", "probable"})
 _BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "seems", "seemed"})
 _NOT_URGED = frozenset(
