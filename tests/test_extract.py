@@ -93,7 +93,10 @@ def test_positions_resolve_pronouns_and_quotes(cands: Any, segs: list[Any]) -> N
 def test_next_steps_with_time_and_certainty(cands: Any, segs: list[Any]) -> None:
     best = cands.next_steps[0]
     assert best.segment == seg_id(segs, "The board will meet again")
-    assert (best.when, best.certainty) == ("on Friday", "scheduled")
+    # "to consider" hedges the meeting's outcome: the claim check would not let "scheduled"
+    # stand, so the program says "proposed" rather than propose a step that is dropped
+    assert (best.when, best.certainty) == ("on Friday", "proposed")
+    assert not check_support("scheduled", [cands.texts[best.segment]], kind="certainty").supported
 
 
 def test_summary_leads_with_the_lead_not_the_title(cands: Any, segs: list[Any]) -> None:
@@ -165,8 +168,14 @@ def test_parse_answer_maps_choices_to_the_cited_segments(cands: Any, segs: list[
     assert [a["id"] for a in draft["actors"]][:3] == answer["actors"]
     position = next(p for p in draft["positions"] if p["evidence"][0] == she)
     assert position["actor"] == "lina-moravec" and len(position["evidence"]) == 2
-    assert draft["next_steps"][0]["when"] == "on Friday"
-    assert draft["disputes"] == [] and draft["headline"] == cands.headline
+    step = next(n for n in draft["next_steps"] if n["evidence"] == answer["next_steps"])
+    assert step["when"] == "on Friday" and draft["headline"] == cands.headline
+    # the union rejects the plan the transport secretary defends: a dispute the program
+    # read, each side its own sentence, the issue in the words of the rejection
+    (dispute,) = draft["disputes"]
+    assert [s["actors"] for s in dispute["sides"]] == [["lina-moravec"], ["seafarers-union"]]
+    assert [s["claim"] for s in dispute["sides"]] == [texts[i] for i in dispute["evidence"][:2]]
+    assert dispute["issue"] == "plan"
     assert_extractive_and_supported(draft, texts)
 
 

@@ -30,9 +30,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from summarizer.cast import read_view
 from summarizer.cast.lexicon import NOT_NAMES
 from summarizer.cast.names import ArticleView
-from summarizer.extract.actors import actor_candidates, actor_ids, find_actors
+from summarizer.extract.actors import actor_candidates, actor_ids
 from summarizer.extract.cased import cased_actors
 from summarizer.extract.data import (
     SENTENCE_CHARS,
@@ -42,6 +43,7 @@ from summarizer.extract.data import (
     PositionCandidate,
     SegmentLike,
 )
+from summarizer.extract.disputes import dispute_candidates
 from summarizer.extract.lexicon import content_words, looks_english, slug
 from summarizer.extract.positions import position_candidates
 from summarizer.extract.steps import next_step_candidates
@@ -83,17 +85,25 @@ def propose(text: str, segments: Sequence[SegmentLike], *, title: str | None = N
     )
     if not looks_english(text):
         return replace(base, actors=tuple(cased_actors(art)))
-    ex = find_actors(art)
+    cast = read_view(art)
+    ex = cast.registry
     actors = actor_candidates(ex)
     ids = actor_ids(ex, actors)
     title_words = frozenset(content_words(title or ""))
+    speech = {
+        seg: [(s.actor, s.attribution, s.verb) for s in said] for seg, said in cast.speech.items()
+    }
+    positions = [
+        p for p in position_candidates(ex, ids, salience, title_words, speech) if p.segment in fits
+    ]
+    keys = {ident: key for key, ident in ids.items()}
+    refers = {seg.id: cast.refers(seg.id) for seg in art.segments}
     return replace(
         base,
         actors=tuple(actors),
-        positions=tuple(
-            p for p in position_candidates(ex, ids, salience, title_words) if p.segment in fits
-        ),
+        positions=tuple(positions),
         next_steps=tuple(n for n in next_step_candidates(ex, ids) if n.segment in fits),
+        disputes=tuple(dispute_candidates(ex, positions, keys, refers)),
     )
 
 

@@ -19,14 +19,15 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from summarizer.extract.data import ActorCandidate, Candidates, SegmentLike
+from summarizer.extract.data import ActorCandidate, Candidates, PositionCandidate, SegmentLike
 
 __all__ = ["FIELDS", "TOOL_NAME", "Limits", "build_request", "parse_answer"]
 
 TOOL_NAME = "choose"
 FIELDS = ("summary", "actors", "positions", "next_steps")
 
-# (fewest, most) items per field: the goal's minimums, and a cap that keeps briefs short.
+# (fewest, most) items per field the model chooses: the goal's minimums, and a cap that keeps
+# its answer short (a few dozen tokens).
 Limits = Mapping[str, tuple[int, int]]
 DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "summary": (2, 3),
@@ -34,6 +35,9 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "positions": (2, 4),
     "next_steps": (1, 2),
 }
+# How many items a brief holds at most: the model's picks first, then the program's ranking
+# up to these caps (every actor the story names, the stances it attributes, its disputes).
+CAPS: dict[str, int] = {"actors": 12, "positions": 8, "next_steps": 4, "disputes": 3}
 # How many of each ranked candidate list the model may choose from: the tiny model picks
 # within the program's best few, so a poor pick still lands on a plausible item.
 CHOICES = {"summary": 5, "positions": 6, "next_steps": 3, "actors": 8}
@@ -234,21 +238,34 @@ def _fill(chosen: list[Any], ranked: Sequence[Any], lo: int, hi: int, avoid: set
 
 
 def _choose_positions(
-    args: Mapping[str, Any], candidates: Candidates, used: set[int], limits: Limits
-) -> list[int]:
-    """One position per segment, the model's picks first, a second speaker preferred."""
-    by_segment = {p.segment: p for p in candidates.positions}
+    args: Mapping[str, Any], candidates: Candidates, used: set[int], limits: Limits, cap: int
+) -> list[PositionCandidate]:
+    """The positions of the model's chosen segments (every speaker of each), then the
+    ranking's best up to ``cap``, a speaker not yet heard preferred over a second stance of
+    one already heard."""
+    ranked_pos = list(dict.fromkeys(p.segment for p in candidates.positions))
     lo, hi = limits["positions"]
-    ranked_pos = [p.segment for p in candidates.positions]
-    # a segment already quoted in the summary is not quoted again when others are left
-    picked_pos = [s for s in _picked(args.get("positions"), ranked_pos) if s not in used]
-    # a speaker heard twice is worth less than a second speaker: prefer new actors
-    seen_actors: set[str] = {by_segment[s].actor for s in picked_pos}
-    diverse = sorted(ranked_pos, key=lambda s: by_segment[s].actor in seen_actors)
-    if len(seen_actors) == 1 and len({p.actor for p in candidates.positions}) > 1:
-        picked_pos = picked_pos[: hi - 1]
-        lo = max(lo, len(picked_pos) + 1)
-    return _fill(picked_pos, diverse, lo, hi, used)
+    picked_segments = _picked(args.get("positions"), ranked_pos)[:hi]
+    out: list[PositionCandidate] = []
+    for seg in picked_segments:
+        out += [p for p in candidates.positions if p.segment == seg]
+    heard = {p.actor for p in out}
+    rest = [p for p in candidates.positions if p not in out]
+    # a segment already quoted in the summary comes after the others; new speakers first
+    rest.sort(key=lambda p: (p.actor in heard, p.segment in used))
+    for p in rest:
+        if len(out) >= cap:
+            break
+        if p.actor in heard and len(out) >= max(lo, cap // 2):
+            continue
+        out.append(p)
+        heard.add(p.actor)
+    for p in rest:  # room left: second stances of speakers already heard
+        if len(out) >= cap:
+            break
+        if p not in out:
+            out.append(p)
+    return out[:cap]
 
 
 def _actor_items(candidates: Candidates, actor_ids: list[str]) -> list[dict[str, Any]]:
@@ -270,12 +287,10 @@ def _actor_items(candidates: Candidates, actor_ids: list[str]) -> list[dict[str,
 
 
 def _position_items(
-    candidates: Candidates, position_ids: list[int], texts: Mapping[int, str]
+    chosen: list[PositionCandidate], texts: Mapping[int, str]
 ) -> list[dict[str, Any]]:
-    by_segment = {p.segment: p for p in candidates.positions}
     positions = []
-    for seg in sorted(position_ids):
-        p = by_segment[seg]
+    for p in sorted(chosen, key=lambda p: p.segment):
         evidence = [p.segment] + ([p.attribution] if p.attribution != p.segment else [])
         positions.append(
             {
@@ -287,6 +302,30 @@ def _position_items(
             }
         )
     return positions
+
+
+def _dispute_items(
+    candidates: Candidates, texts: Mapping[int, str], cap: int
+) -> list[dict[str, Any]]:
+    """The program's disputes, best first: each side the sentence of one actor."""
+    out = []
+    for d in candidates.disputes[:cap]:
+        evidence: list[int] = []
+        for p in d.sides:  # each side's sentence, then a segment that names a pronoun's actor
+            if p.segment not in evidence:
+                evidence.append(p.segment)
+        for p in d.sides:
+            if p.attribution not in evidence and len(evidence) < 3:
+                evidence.append(p.attribution)
+        out.append(
+            {
+                "issue": d.issue,
+                "sides": [{"actors": [p.actor], "claim": texts[p.segment]} for p in d.sides],
+                "status": "open",
+                "evidence": evidence,
+            }
+        )
+    return out
 
 
 def _next_step_items(
@@ -315,6 +354,7 @@ def parse_answer(
     candidates: Candidates,
     *,
     limits: Limits | None = None,
+    caps: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
     """A v2 brief draft from the model's choices; every item cites and quotes its segment.
 
@@ -323,6 +363,7 @@ def parse_answer(
     from the candidates' ranking.
     """
     limits = {**DEFAULT_LIMITS, **(limits or {})}
+    caps = {**CAPS, **(caps or {})}
     args = _arguments(answer_json)
     texts = {**candidates.texts, **{s.id: s.text for s in segments}}
 
@@ -332,20 +373,24 @@ def parse_answer(
     )
     summary_ids.sort()
     used = set(summary_ids)
-    position_ids = _choose_positions(args, candidates, used, limits)
-    used |= set(position_ids)
+    chosen_positions = _choose_positions(args, candidates, used, limits, caps["positions"])
+    used |= {p.segment for p in chosen_positions}
     lo, hi = limits["next_steps"]
     ranked_next = [n.segment for n in candidates.next_steps]
     next_ids = _fill(_picked(args.get("next_steps"), ranked_next), ranked_next, lo, hi, used)
+    next_ids = _fill(next_ids, ranked_next, caps["next_steps"], caps["next_steps"], used)
+    disputes = _dispute_items(candidates, texts, caps["disputes"])
 
-    # actors: the model's picks, plus everyone a position names
+    # actors: the model's picks, everyone a position or a dispute names, then the ranking
     lo, hi = limits["actors"]
     ranked_actors = [a.id for a in candidates.actors]
     actor_ids = _fill(_picked(args.get("actors"), ranked_actors), ranked_actors, lo, hi, set())
-    speakers = {p.segment: p.actor for p in candidates.positions}
-    for seg in position_ids:
-        if speakers[seg] not in actor_ids:
-            actor_ids.append(speakers[seg])
+    needed = [p.actor for p in chosen_positions]
+    needed += [x for d in disputes for side in d["sides"] for x in side["actors"]]
+    for actor_id in needed:
+        if actor_id not in actor_ids:
+            actor_ids.append(actor_id)
+    actor_ids = _fill(actor_ids, ranked_actors, caps["actors"], caps["actors"], set())
     return {
         "headline": candidates.headline,
         "summary": [
@@ -354,7 +399,7 @@ def parse_answer(
             if i in texts
         ],
         "actors": _actor_items(candidates, actor_ids),
-        "positions": _position_items(candidates, position_ids, texts),
-        "disputes": [],
+        "positions": _position_items(chosen_positions, texts),
+        "disputes": disputes,
         "next_steps": _next_step_items(candidates, next_ids, set(actor_ids), texts),
     }
