@@ -406,14 +406,20 @@ class Summarizer:
         if not planner.fits_offline(article):  # may ask the server: not on the event loop
             plan, tokenizer_calls = await asyncio.to_thread(planner.prepare, article, options)
         options = planner.sized(options)  # max_tokens auto: what the plan reserved
-        if plan is None and self.strategy == "choose":
+        if self.strategy == "choose":  # a long article too: one choice per part
             from summarizer.extract.run import choose
 
+            parts = plan.chunks if plan is not None else None
             outcome = await choose(
-                article, transport=transport, model=self.backend.model, strict=options.strict
+                article,
+                transport=transport,
+                model=self.backend.model,
+                strict=options.strict,
+                parts=parts,
             )
             outcome.usage.requests += tokenizer_calls
-            return self._assemble(article, await self._judged(outcome, transport), started)
+            brief = self._assemble(article, await self._judged(outcome, transport), started)
+            return brief.model_copy(update={"chunks": len(parts)}) if parts else brief
         if plan is None:
             outcome = await self._judged(await self._ask(article, options), transport)
             outcome.usage.requests += tokenizer_calls
@@ -437,7 +443,7 @@ class Summarizer:
         estimate = partial(estimate_article, self, article)  # computed only under a budget
         with self.ledger.hold(estimate, what=self._priced, label=article.label) as held:
             try:
-                brief = await self._brief(article, strict, started)
+                brief = _not_empty(await self._brief(article, strict, started), article)
             except SummarizerError as exc:  # a failed brief's calls were paid for too
                 held.cost = self.price(exc.usage) if isinstance(exc.usage, Usage) else None
                 raise
@@ -496,6 +502,24 @@ class Summarizer:
         finally:
             for task in tasks:
                 task.cancel()
+
+
+def _not_empty(brief: Brief, article: Article) -> Brief:
+    """``brief``, unless nothing is in it: then BriefValidationError (exit 5) saying why."""
+    if brief.summary or brief.actors or brief.positions or brief.disputes or brief.next_steps:
+        return brief
+    from summarizer.errors import BriefValidationError
+
+    dropped = brief.grounding.dropped
+    why = f"; first: {dropped[0].path}: {dropped[0].reasons[0]}" if dropped else ""
+    raise BriefValidationError(
+        "the brief is empty: no summary sentence, actor, position, dispute or next step "
+        f"survived validation ({len(dropped)} items dropped{why})",
+        source=article.label,
+        attempts=brief.attempts,
+        usage=brief.usage,
+        problems=[f"{d.path}: {'; '.join(d.reasons)}" for d in dropped],
+    )
 
 
 class SummarizerOptions(TypedDict, total=False):

@@ -154,6 +154,22 @@ def test_exit_5_under_strict_and_debug_shows_traceback(backend: FakeOpenAI) -> N
     assert "Traceback" in debug.stderr
 
 
+def test_an_empty_brief_is_exit_5_with_one_line(backend: FakeOpenAI) -> None:
+    """Issue 20: nothing of the answer survived grounding; that is no brief, and says why
+    (never exit 0 with nothing)."""
+    bad = draft()
+    for part in (bad.summary, bad.actors, bad.positions, bad.disputes, bad.next_steps):
+        for item in part:
+            item.evidence = ["words that are not in the article at all"]
+    bad.actors = []
+    backend.default = Reply(body=completion(bad.model_dump_json()))
+    result = cli("summarize", str(EXAMPLE), "--max-reasks", "0")
+    assert result.returncode == 5
+    lines = result.stderr.strip().splitlines()
+    assert any("the brief is empty" in line and "items dropped" in line for line in lines)
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
 def test_many_sources_one_bad_keeps_the_others(backend: FakeOpenAI, tmp_path: Path) -> None:
     second = tmp_path / "second.txt"
     second.write_text(ARTICLE)

@@ -374,15 +374,22 @@ def test_uncased_scripts_offer_no_names_but_a_summary() -> None:
 )
 @pytest.mark.block_network()
 def test_odd_articles_give_a_brief_not_an_error(mock: MockOpenAI, text: str) -> None:
-    """Whatever the article, the choose path proposes a summary and returns a brief: its
-    sentence is kept, or dropped with a reason (a lone "…" is no evidence of anything)."""
+    """Whatever the article, the choose path proposes a summary, and gives a brief whose
+    sentence is kept, or, when every item is dropped (a lone "…" is no evidence of
+    anything), a BriefValidationError (exit 5) that says what was dropped and why: an empty
+    brief is a failure, never a brief with nothing in it (issue 20)."""
     from summarizer.article import Article
+    from summarizer.errors import BriefValidationError
 
     segs = list(segment(text))
     assert propose(text, segs, title=None).summary, "a sentence is always a candidate"
-    brief = _choose_brief(mock, Article(text=text))
-    assert len(brief.summary) + len(brief.grounding.dropped) >= 1
-    assert all(item.reasons for item in brief.grounding.dropped)
+    try:
+        brief = _choose_brief(mock, Article(text=text))
+    except BriefValidationError as exc:
+        assert exc.message.startswith("the brief is empty") and exc.problems
+        assert all(":" in problem for problem in exc.problems)  # path: reasons
+        return
+    assert brief.summary or brief.actors or brief.positions or brief.next_steps
     for item in [*brief.summary, *brief.actors]:
         for c in item.evidence:
             assert text[c.start : c.end] == c.quote

@@ -69,7 +69,7 @@ _FUTURE_RE = re.compile(
     r"\b(?:will|would|shall|is due|are due|due to|scheduled|plans? to|planned to|"
     r"intends? to|is to|are to|set to|expected to|expects to|going to|next|tomorrow|"
     r"upcoming|coming|later this|ready to|willing to|could|(?-i:may)|might|threatened to|"
-    r"called on|urged|proposed|proposes|offered to|invited|agreed to)\b",
+    r"called on|urged|has proposed|have proposed|proposed to|proposes|offered to|invited)\b",
     re.I,
 )
 _SPEECH_NEAR_RE = re.compile(
@@ -80,6 +80,7 @@ _SPEECH_NEAR_RE = re.compile(
 _SPEECH_AFTER_RE = re.compile(
     r"^\s*(?:said|says|told|announced|added|stated|wrote|confirmed)\b", re.I
 )
+_AGREED_RE = re.compile(r"\bagreed to\b", re.I)
 _SAID_RE = re.compile(r"\b(?:said|says|told|added|warned|reported|announced)\b", re.I)
 _VAGUE = frozenset(["in the future", "in future"])
 
@@ -143,9 +144,9 @@ def next_step_candidates(ex: ActorRegistry, ids: dict[str, str]) -> list[NextSte
     for seg in ex.art.body:
         body = seg.text
         when = when_of(body)
-        future = _FUTURE_RE.search(body)
+        future = _FUTURE_RE.search(body) or (when and _AGREED_RE.search(body))
         if not future:
-            continue
+            continue  # "agreed to" is a step only with a time of its own ("for 30 days")
         certainty = certainty_of(body)
         score = 1.0 + (1.5 if when else 0.0) + (1.0 if _SCHEDULED_RE.search(body) else 0.0)
         if not _SAID_RE.search(body, 0, future.start()):
