@@ -130,6 +130,14 @@ CAP_TITLES = frozenset(
     Home State of"""
     )
 )
+# Words that begin the name of a body, never a person's: "National Track", "United Nations".
+BODY_FIRST = frozenset(
+    _words(
+        """National United International Federal Royal Central Global Northern Southern
+    Eastern Western New Great First General Public State City County Regional Metro
+    Greater Grand Imperial Republic Democratic Popular People's Peoples Islamic Free"""
+    )
+)
 # Words that name a place when they end a name (*Stanley Road*, *Black Sea*), or begin one
 # (*Saint Petersburg*, *Mount Kenya*): a place is where something happens, not an actor.
 PLACE_WORDS = frozenset(
@@ -247,7 +255,8 @@ ORG_CUES = frozenset(
     Buses Accountants Associates Brands Foods Mills Works Logistics Solutions Resources
     Enterprises Properties Investments Communications Entertainment Electronics Chemicals
     Mining Metals Steel Shipping Lines Telecom Bancorp Securities Markets Tribune Herald
-    Gazette Courier Daily Broadcasting Television Radio Forces"""
+    Gazette Courier Daily Broadcasting Television Radio Forces Express Airways Trains
+    Rail Logistics Freight Motors"""
     )
 )
 ORG_HEADS = frozenset(

@@ -102,6 +102,7 @@ class ArticleView:
                     before = seg.text[skip : m.start()].rstrip()
                     if before and before[-1] not in QUOTES + ":":
                         self.midcaps.add(w)
+                        self.midcaps.add(re.sub(r"['’]s$", "", w))  # "Okoye's" names Okoye
                 else:
                     self.lower_words.add(w.lower())
         text = self.text
@@ -172,6 +173,9 @@ class ArticleView:
                 words = span.split()
             if span.endswith(("'s", "’s")):
                 span = span[:-2]
+                words = span.split()
+            elif span.endswith(("s'", "s’")) and len(words) > 1:  # "Westline Trains' parent"
+                span = span[:-1]
                 words = span.split()
             if not words:
                 continue

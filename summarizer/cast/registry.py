@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from summarizer.cast.lexicon import (
+    BODY_FIRST,
     CAPITALS,
     COMPANY_HEADS,
     COUNTRIES,
@@ -72,6 +73,8 @@ def kind_of(name: str, *, title: str = "", head: str = "") -> Kind:
         # news introduces people by full name and shortens them to a surname, which
         # resolves to the person; a single name acting on its own is most often a body
         return "organization"
+    if words[0] in BODY_FIRST:
+        return "organization"  # "National Track", "United Nations": a body's first word
     if (
         2 <= len(words) <= 4
         and words[0][:1].isupper()

@@ -35,6 +35,8 @@ _APPOSITIVE_RE = re.compile(
 def clean_role(role: str) -> str:
     role = role.strip(" ,;:")
     role = re.sub(r"^(?:who|which)\s+(?:is|was|are|were)\s+", "", role)
+    if re.match(r"(?:who|which)\b", role):
+        return ""  # "which enforces privacy law": what it does, not a role
     return role
 
 
@@ -74,7 +76,7 @@ def _named(ex: ActorRegistry, seg: SegmentLike) -> None:
         kind = kind_of(name.text, title=name.title, head=name.head)
         # "in Geneva", "at Stanley Road" are places; "drivers at Northgate Metro Buses" stays
         placed = name.place and kind != "government" and not name.head
-        if placed and (kind != "organization" or len(words) == 1):
+        if placed and (kind != "organization" or not has_cue(words[-1:], ORG_CUES)):
             continue
         if len(words) == 1 and not name.head and not has_cue(words, ORG_CUES | GOV_CUES):
             continue  # a lone word acts before it counts (speech), or is someone's surname

@@ -42,6 +42,11 @@ _TIME_TAIL_RE = re.compile(
 )
 # Where reported speech ends and a new clause with its own speaker begins.
 _NEW_CLAUSE_RE = re.compile(r",\s*(?:while|but|whereas|and)\b|;|[.!?][\"“”]?\s|—|–")
+_OFFICE_RE = re.compile(
+    r"^(?P<holder>his|her|(?:the|its|their)\s+\w+['’]s)\s+(?:office|spokesman|spokeswoman|"
+    r"spokesperson|aides)$",
+    re.IGNORECASE,
+)
 _DIGIT_COMMA_RE = re.compile(r"(\d),(?=\d)")
 _ACCORDING_RE = re.compile(r"\b[Aa]ccording to\s+(?:the\s+)?")
 _BOUNDARY_RE = re.compile(
@@ -190,11 +195,14 @@ def subjects_of(
 
 
 def _coordinated(ex: ActorRegistry, seg: SegmentLike, np_start: int) -> str | None:
-    """'Kyiv and several of its allies suspect': the name before 'and' is a subject too."""
+    """'Kyiv and several of its allies suspect', 'She and five other councillors have said':
+    the name (or person) before 'and' is a subject too."""
     before = seg.text[:np_start]
     m = re.search(r"(?:^|[,;:—–]\s*|\b(?:while|but|that)\s+)([^,;:]{1,60}?)\s+and\s*$", before)
     if not m:
         return None
+    if m.group(1).lower() in ("he", "she"):
+        return ex.resolve_description(m.group(1), seg.id)
     names = [n for n in ex.art.names[seg.id] if n.start == m.start(1) and n.end == m.end(1)]
     return ex.resolve_name(names[0].text) if names and not names[0].place else None
 
@@ -258,8 +266,10 @@ def _phrase_subject(
         if before and before[-1].lower() in PREPOSITIONS:
             # "Ana Ruiz of the Harbour Trust said": the name that begins the phrase
             lead = seg.text[np_start : inside[0].start].split()
-            if inside[0] is not name and all(w.lower() in ("the", "a", "an") for w in lead):
-                name = inside[0]
+            first = inside[0]
+            known = " " in first.text or ex.resolve_name(first.text) is not None
+            if first is not name and known and all(w.lower() in ("the", "a", "an") for w in lead):
+                name = first
             else:
                 return group_subject(ex, seg, np, verb), seg.id
         key = ex.resolve_name(name.text)
@@ -269,6 +279,15 @@ def _phrase_subject(
                 return None, seg.id
             key = ex.register(name.text, kind, seg.id)
         return key, seg.id
+    office = _OFFICE_RE.match(np)
+    if office:  # "his office said", "the mayor's office said": the office's holder speaks
+        holder = office.group("holder")
+        if holder.lower() in ("his", "her"):
+            key = ex.resolve_description("he" if holder.lower() == "his" else "she", seg.id)
+        else:
+            key = ex.resolve_description(holder.removesuffix("'s").removesuffix("’s"), seg.id)
+        if key is not None and ex.actors[key].kind == "person":
+            return key, ex.attribution_segment(key, seg.id)
     described = ex.resolve_description(np, seg.id)
     if described is None and verb in NOUNLIKE:
         return None, seg.id

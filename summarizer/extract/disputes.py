@@ -61,19 +61,24 @@ _BACK_RE = re.compile(
     re.IGNORECASE,
 )
 _ACCUSED_RE = re.compile(
-    r"\b(?:accus\w+|suspect\w*|blam\w+)\s+(?P<who>[^,.;]{1,60}?)\s+(?:of|for)\s+"
-    r"(?P<what>[^,.;\"“”]{4,120})",
+    r"\b(?:accus\w+|suspect\w*|blam\w+)\s+(?P<who>[^,.;\"“”]{1,60}?)\s+(?:of|for)\s+"
+    r"[\"“]?(?P<what>[^,.;\"“”]{4,120})",
     re.IGNORECASE,
 )
 _OBJECT_RE = re.compile(
-    r"\b(?:demand\w*|wants?|wanted|seeks?|sought|offered|offers|proposed|rejected|rejects|"
+    r"\b(?:vot\w+ against|demand\w*|wants?|wanted|seeks?|sought|offered|offers|proposed|"
+    r"rejected|rejects|"
     r"refused|refuses|opposed|opposes|called for|calls for|pushed for|pushes for|"
     r"pressing for|insists on|insisted on)\s+(?P<what>[^,.;:\"“”]{4,140})",
     re.IGNORECASE,
 )
+_PLACE_WORDS = frozenset(
+    _words("at in on outside inside from to after before during by with without")
+)
 _GENERIC = frozenset(
     _words(
-        "claim claims charge charges accusation accusations allegation allegations report reports"
+        "claim claims charge charges accusation accusations allegation allegations report reports "
+        "account accounts"
     )
 )
 _SAID_RE = re.compile(
@@ -86,7 +91,9 @@ _CUT_RE = re.compile(
     r"until|and\s+\w+ed|and only|saying|arguing|adding)\b|\s+\d"
     r"|\s+(?:this|last|next)\s+(?:year|week|month)"
 )
-_DETERMINER_RE = re.compile(r"^(?:a|an|the|its|their|his|her)\s+", re.IGNORECASE)
+_DETERMINER_RE = re.compile(
+    r"^(?:a|an|the|its|their|his|her|that|this|these|those)\s+", re.IGNORECASE
+)
 _MAX_ISSUE_WORDS = 10
 _NOT_ISSUES = frozenset(
     _words(
@@ -164,14 +171,23 @@ def issue_phrases(first: str, second: str) -> list[str]:
                 out.append(" ".join(words))
     for text, pattern in (
         (first, _ACCUSED_RE),
+        (second, _ACCUSED_RE),
         (second, _OBJECT_RE),
         (first, _OBJECT_RE),
         (first, _SAID_RE),
     ):
-        for m in pattern.finditer(_unquoted(text)):
+        # an allegation may be quoted ("accused the mayor of "using the memo ...""); what
+        # else is demanded or reported is read outside quotations
+        for m in pattern.finditer(text if pattern is _ACCUSED_RE else _unquoted(text)):
             if pattern is _OBJECT_RE and _BACK_RE.search(m.group(0)):
                 continue  # "rejected the demand": the other sentence says what
+            if pattern is _SAID_RE and text[: m.start()].rstrip()[-1:] in ",\"”":
+                continue  # '"...," said the group's chief executive': who, not what
             what = _clip(_DETERMINER_RE.sub("", m.group("what").strip(" ,;:-—")))
+            if what and what[0].lower() in _PLACE_WORDS:
+                continue  # "said at a news conference": where, not what
+            if what and what[0][:1].isupper():
+                continue  # '"...," said Stefan Ilic, the chief executive': who, not what
             if len(what) >= 2 or (what and len(what[0]) > 5):
                 out.append(" ".join(what))
                 # with its verb: a thing demanded or alleged is not stated as a fact
@@ -191,6 +207,14 @@ def _clip(what: str) -> list[str]:
     while words and (words[-1].lower() in STOP or not words[-1][:1].isalnum()):
         words.pop()
     return words
+
+
+def _names_other(
+    a: _Side, b: _Side, keys: Mapping[str, str], refers: Mapping[int, Sequence[str]]
+) -> bool:
+    """Whether one side's sentence names the other side's actor."""
+    ka, kb = keys.get(a.position.actor), keys.get(b.position.actor)
+    return kb in refers.get(a.position.segment, ()) or ka in refers.get(b.position.segment, ())
 
 
 def _after_verb(text: str, verb: str) -> str:
@@ -266,20 +290,23 @@ def dispute_candidates(
             distance = abs(b.position.segment - a.position.segment)
             if back and distance <= 2:
                 score += 3.5 - 0.5 * distance  # "X denied the claim" right after the claim
-            elif score < _MIN_SHARED:
-                continue  # two stances share no specific word: not one issue
+            elif score < _MIN_SHARED and not (oppose and _names_other(a, b, keys, refers)):
+                continue  # no word in common, and no denial of the other: not one issue
             elif back:
                 score += 1.5
             addressed = keys.get(b.position.actor) in refers.get(a.position.segment, ()) or (
                 keys.get(a.position.actor) in refers.get(b.position.segment, ())
             )
             score += 1.5 if addressed else 0.0
-            answered = bool(answer and _DEMAND_RE.search(_unquoted(a.text)) and shared)
+            demand = bool(_DEMAND_RE.search(_unquoted(a.text)))
+            answered = answer and demand and bool(shared)
             score += 1.5 if answered else 0.0
+            if demand and verb in _OPPOSE_VERBS:
+                score += 0.5  # an accusation or a demand, denied or refused
             if not (addressed or answered or (back and distance <= 2)):
                 continue  # an opposition must be to the other: named, answered, or denied
             if oppose:
-                score += 1.0
+                score += 1.5 if verb in _OPPOSE_VERBS else 1.0
             score -= 0.05 * distance
             if score >= _THRESHOLD:
                 scored.append((score, a, b))

@@ -148,7 +148,7 @@ async def _choose_in_parts(
     caps = {  # a longer article holds more: the best of each part, within the schema's caps
         "positions": min(15, max(CAPS["positions"], n)),
         "next_steps": min(8, max(CAPS["next_steps"], (n + 1) // 2)),
-        "actors": min(15, CAPS["actors"] + n // 3),
+        "actors": CAPS["actors"],
     }
     log.info("%s: chose in %d parts", article.label, n)
     return merge_parts(answers, segments, candidates, caps=caps), max(n, 1)

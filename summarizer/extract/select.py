@@ -47,7 +47,7 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
 }
 # How many items a brief holds at most: the model's picks first, then the program's ranking
 # up to these caps (every actor the story names, the stances it attributes, its disputes).
-CAPS: dict[str, int] = {"actors": 12, "positions": 10, "next_steps": 6, "disputes": 3}
+CAPS: dict[str, int] = {"actors": 15, "positions": 10, "next_steps": 6, "disputes": 3}
 # How many of each ranked candidate list the model may choose from: the tiny model picks
 # within the program's best few, so a poor pick still lands on a plausible item.
 CHOICES = {"summary": 5, "positions": 6, "next_steps": 3, "actors": 8}
