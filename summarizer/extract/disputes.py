@@ -186,8 +186,6 @@ def issue_phrases(first: str, second: str) -> list[str]:
             what = _clip(_DETERMINER_RE.sub("", m.group("what").strip(" ,;:-—")))
             if what and what[0].lower() in _PLACE_WORDS:
                 continue  # "said at a news conference": where, not what
-            if what and what[0][:1].isupper():
-                continue  # '"...," said Stefan Ilic, the chief executive': who, not what
             if len(what) >= 2 or (what and len(what[0]) > 5):
                 out.append(" ".join(what))
                 # with its verb: a thing demanded or alleged is not stated as a fact
