@@ -38,6 +38,9 @@ _DATELINE_RE = re.compile(
     r"^(?P<dateline>[A-Z][A-Z .'’\-]{1,40}(?:\([^)\n]{1,60}\))?(?:,[^:—–\n]{1,60}?)?)"
     r"\s*(?::|—|–|\s-)\s+"
 )
+_ISO_RE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
+)
 _YEAR_RE = re.compile(r"\b(?:1[89]|2\d)\d\d\b")
 _TIME_RE = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])[\"”’»)]?\s+(?=[\"“‘«(]?[A-Z0-9])")
@@ -51,6 +54,9 @@ _CLAUSE_RE = re.compile(
     r"according|leaving|without|as)\b)"
 )
 _COMMA_RE = re.compile(r",\s+")
+_CLAUSE_WORD_END_RE = re.compile(
+    r"\b(?:moments|hours|days|weeks|shortly|just|only|even|long|soon)$", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -71,7 +77,10 @@ def parse_date(value: str) -> str | None:
     if not _YEAR_RE.search(value) or len(value) > 60:
         return None
     try:
-        when = dateparser.parse(value, dayfirst=not re.match(r"^[A-Za-z]+\s+\d", value))
+        if _ISO_RE.match(value):  # never day-first: 2026-06-03 is the third of June
+            when = dateparser.isoparse(value)
+        else:  # "14 May 2026", "May 14, 2026", "14/05/2026" (day first, as news writes it)
+            when = dateparser.parse(value, dayfirst=not re.match(r"^[A-Za-z]+\s+\d", value))
     except (ValueError, OverflowError):
         return None
     if _TIME_RE.search(value) or "T" in value[8:12]:
@@ -206,7 +215,12 @@ def shorten_headline(sentence: str, limit: int = HEADLINE_CHARS) -> str:
     text = " ".join(sentence.split())
     if len(text) <= limit:
         return text.rstrip(".")
-    clauses = [m.start() for m in _CLAUSE_RE.finditer(text) if m.start() >= 40]
+    # a clause begins at its first clause word: "hours before" is cut before "hours"
+    clauses = [
+        m.start()
+        for m in _CLAUSE_RE.finditer(text)
+        if m.start() >= 40 and not _CLAUSE_WORD_END_RE.search(text, 0, m.start())
+    ]
     commas = [
         m.start()
         for m in _COMMA_RE.finditer(text)

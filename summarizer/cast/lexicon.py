@@ -149,7 +149,9 @@ PLACE_WORDS = frozenset(
     Centre Center Stadium Arena"""
     )
 )
-PLACE_FIRST = frozenset(_words("""Saint St St. San Santa Sao Mount Mt Mt. Lake Cape Fort Gulf"""))
+PLACE_FIRST = frozenset(
+    _words("""Saint St St. San Santa Sao Mount Mt Mt. Lake Cape Fort Gulf Palais Palazzo""")
+)
 # Before a name, these words make it a place ("in Geneva", "at the Palais des Nations").
 LOCATIVE = frozenset(
     _words(
@@ -351,6 +353,14 @@ _SOUTHEAST = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
 _HAN_KANA_RE = re.compile(f"[{_HAN_KANA}]")
 _SOUTHEAST_RE = re.compile(f"[{_SOUTHEAST}]")
 UNSPACED_RE = re.compile(f"[{_HAN_KANA}{_SOUTHEAST}]+")
+
+
+def demonym_forms(name: str) -> set[str]:
+    """The adjectives a country's name takes by rule (Russia -> Russian, Ukraine ->
+    Ukrainian, Belmark -> Belmarkian, Japan -> Japanese, Israel -> Israeli)."""
+    stem = name[:-1] if name[-1:] in "aeiouy" else name
+    return {name + "n", name + "ian", stem + "ian", name + "ese", stem + "ese", name + "i",
+            name + "ish", stem + "an"} - {name}  # fmt: skip
 
 
 def text_length(text: str) -> int:

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from summarizer.cast.lexicon import (
     ABBREVS,
     CAP_TITLES,
+    CAPITALS,
     CONNECTORS,
     COUNTRIES,
+    COUNTRY_NAMES,
     GOV_CUES,
     LOCATIVE,
     NAME_HEADS,
@@ -27,6 +29,7 @@ from summarizer.cast.lexicon import (
     QUOTES,
     SENTENCE_ENDS,
     WORD_RE,
+    demonym_forms,
     has_cue,
     normalize,
     text_length,
@@ -94,6 +97,9 @@ class ArticleView:
         # Capitalized words seen somewhere other than a sentence start: real names.
         self.midcaps: set[str] = set()
         self.lower_words: set[str] = set()
+        self.capitalized = {
+            w for seg in self.segments for w in WORD_RE.findall(seg.text) if w[:1].isupper()
+        }
         for seg in self.segments:
             skip = strip_dateline(seg.text)
             for m in WORD_RE.finditer(seg.text):
@@ -120,6 +126,13 @@ class ArticleView:
             seg.id: [] if seg.id in self.subheads else self._names(seg.text)
             for seg in self.segments
         }
+
+    def _countryish(self, word: str) -> bool:
+        """A country, a capital or another name of one, or a word whose demonym the article
+        writes ("Tarmenia" when "Tarmenian" occurs): a name even first in a sentence."""
+        if word in COUNTRIES or word in CAPITALS or word in COUNTRY_NAMES:
+            return True
+        return bool(demonym_forms(word) & self.capitalized)
 
     @staticmethod
     def _runs(text: str) -> list[tuple[int, str]]:
@@ -156,7 +169,7 @@ class ArticleView:
                 or (
                     initial
                     and words[0] not in self.midcaps
-                    and words[0] not in COUNTRIES
+                    and not self._countryish(words[0])
                     and (len(words) == 1 or words[0].lower() in self.lower_words)
                 )
             ):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from summarizer.cast.lexicon import (
     BODY_FIRST,
@@ -27,6 +28,7 @@ from summarizer.cast.lexicon import (
     TITLES,
     WORD_RE,
     bare_word,
+    demonym_forms,
     has_cue,
 )
 from summarizer.cast.names import ArticleView
@@ -80,16 +82,22 @@ def kind_of(name: str, *, title: str = "", head: str = "") -> Kind:
         and words[0][:1].isupper()
         and all(w[:1].isupper() or w in PARTICLES for w in words)
     ):
-        return "person"
+        return name_kind(name)
     return "other"
 
 
-def demonym_forms(name: str) -> set[str]:
-    """The adjectives a country's name takes by rule (Russia -> Russian, Ukraine ->
-    Ukrainian, Belmark -> Belmarkian, Japan -> Japanese, Israel -> Israeli)."""
-    stem = name[:-1] if name[-1:] in "aeiouy" else name
-    return {name + "n", name + "ian", stem + "ian", name + "ese", stem + "ese", name + "i",
-            name + "ish", stem + "an"} - {name}  # fmt: skip
+@lru_cache(maxsize=4096)
+def name_kind(name: str) -> Kind:
+    """A person's name or a company's, for two to four capitalized words with no title and
+    no cue word ("Ana Ruiz", "Bayline Coaches"): probablepeople's CRF, trained on names;
+    a person when it cannot tell."""
+    import probablepeople
+
+    try:
+        _, kind = probablepeople.tag(name)
+    except probablepeople.RepeatedLabelError:
+        return "person"
+    return "organization" if kind == "Corporation" else "person"
 
 
 class ActorRegistry:

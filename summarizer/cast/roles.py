@@ -20,7 +20,7 @@ from summarizer.cast.lexicon import (
     bare_word,
     has_cue,
 )
-from summarizer.cast.names import CAP_WORD
+from summarizer.cast.names import CAP_WORD, is_place
 from summarizer.cast.registry import ActorRegistry, kind_of
 from summarizer.cast.types import SegmentLike
 
@@ -75,9 +75,15 @@ def _named(ex: ActorRegistry, seg: SegmentLike) -> None:
             continue
         kind = kind_of(name.text, title=name.title, head=name.head)
         # "in Geneva", "at Stanley Road" are places; "drivers at Northgate Metro Buses" stays
+        if is_place(words):
+            continue  # "Stanley Road", "Saint Petersburg", "the Palais des Nations"
         placed = name.place and kind != "government" and not name.head
-        if placed and (kind != "organization" or not has_cue(words[-1:], ORG_CUES)):
-            continue
+        workplace = re.search(r"\bat\s+(?:the\s+)?$", ex.art.texts[seg.id][: name.start])
+        if placed and (
+            kind != "organization"
+            or not (has_cue(words[-1:], ORG_CUES) or (workplace and not has_cue(words, ORG_CUES)))
+        ):
+            continue  # "in Geneva", "at the Port Halden"; "drivers at Bayline Coaches" stays
         if len(words) == 1 and not name.head and not has_cue(words, ORG_CUES | GOV_CUES):
             continue  # a lone word acts before it counts (speech), or is someone's surname
         if kind == "other":

@@ -51,7 +51,9 @@ _DIGIT_COMMA_RE = re.compile(r"(\d),(?=\d)")
 _ACCORDING_RE = re.compile(r"\b[Aa]ccording to\s+(?:the\s+)?")
 _BOUNDARY_RE = re.compile(
     r"[\"“”«»,;:()\[\]—–]|\s-\s|\b(?:and|but|that|while|as|after|when|because|which|who|"
-    r"where|although|though|whereas|if|so)\b",
+    r"where|although|though|whereas|if|so"
+    # a verb of speech ends a subject: in "Okafor said Altura had rejected", Altura's
+    r"|said|says|told|added|argued|warned|insisted|claimed|stated|wrote|noted)\b",
 )
 
 
@@ -103,6 +105,8 @@ def read_subjects(ex: ActorRegistry, seg: SegmentLike) -> None:
             continue  # inside a quotation: the quoted words, not an attribution
         keys, attribution, subject_at = subjects_of(ex, seg, m.start(), m.end(), verb)
         if not keys:
+            if speech and reported_from is None and subject_np(text, m.start())[0]:
+                reported_from = m.end()  # someone unknown speaks: what follows is reported
             continue
         if (
             reported_from is not None
@@ -374,7 +378,7 @@ def group_subject(ex: ActorRegistry, seg: SegmentLike, np: str, verb: str) -> st
         kind = "government" if head in GOV_HEADS else "organization"
     else:
         return None
-    if kind == "group" and head in COUNTRY_GROUPS and len(head_words) == 2:
+    if head in COUNTRY_GROUPS | {"government"} and len(head_words) == 2:
         # "Tarvanian officials", "Swiss negotiators": the country speaks through them
         country = ex.country_of(head_words[0]) if head_words[0][:1].isupper() else None
         if country is None and head_words[0] in DEMONYMS:

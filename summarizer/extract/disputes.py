@@ -181,7 +181,7 @@ def issue_phrases(first: str, second: str) -> list[str]:
         for m in pattern.finditer(text if pattern is _ACCUSED_RE else _unquoted(text)):
             if pattern is _OBJECT_RE and _BACK_RE.search(m.group(0)):
                 continue  # "rejected the demand": the other sentence says what
-            if pattern is _SAID_RE and text[: m.start()].rstrip()[-1:] in ",\"”":
+            if pattern is _SAID_RE and text[: m.start()].rstrip()[-1:] in ',"”':
                 continue  # '"...," said the group's chief executive': who, not what
             what = _clip(_DETERMINER_RE.sub("", m.group("what").strip(" ,;:-—")))
             if what and what[0].lower() in _PLACE_WORDS:
