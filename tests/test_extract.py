@@ -444,3 +444,88 @@ def test_live_embedded_model_chooses_a_supported_brief() -> None:
     for item in [*brief.summary, *brief.positions, *brief.next_steps]:
         assert item.extractive  # the article's own sentence, shown as a quotation
     assert seconds < 120, f"model time {seconds:.1f}s"  # ~10-30 s here; generous under load
+
+
+# --- issue 20: disputes, every attributed position, the time of a step, long articles ---
+
+DISPUTED = """\
+Bus drivers to strike as pay talks fail
+
+The Coastline Drivers union, which represents 900 drivers at Bayline Coaches, is demanding a \
+pay rise of 8 percent this year. The company has offered 3 percent.
+
+Bayline's chief executive, Olu Hart, accused the union of misleading drivers about the \
+company's accounts. Union secretary Mia Lund denied the charge.
+
+The Kremlin denied the claim, while Beijing warned against "irresponsible remarks".
+
+Lund said Friday that the union would discuss further action in the future. A meeting with \
+the mediator would take place in Leeds from 2 to 6 March, the mediator said.
+"""
+
+
+def test_disputes_pair_opposed_stances_each_side_its_own_sentence(mock: MockOpenAI) -> None:
+    segs = list(segment(DISPUTED))
+    cands = propose(DISPUTED, segs, title=DISPUTED.splitlines()[0])
+    pairs = {
+        (cands.texts[d.sides[0].segment][:20], cands.texts[d.sides[1].segment][:20]): d.issue
+        for d in cands.disputes
+    }
+    # a demand and an offer; an accusation and its denial
+    assert pairs[("The Coastline Driver", "The company has offe")] == "demanding a pay rise"
+    accused = pairs[("Bayline's chief exec", "Union secretary Mia ")]
+    assert accused.startswith("accused the union of misleading drivers")
+    # through the whole pipeline: the disputes survive the claim check, in the article's words
+    brief = _choose_brief(mock, DISPUTED)
+    names = {a.id: a.name for a in brief.actors}
+    sides = [[names[s.actors[0]] for s in d.sides] for d in brief.disputes]
+    assert ["Coastline Drivers", "Bayline Coaches"] in sides
+    assert ["Olu Hart", "Mia Lund"] in sides
+    for d in brief.disputes:
+        assert d.extractive and [s.claim for s in d.sides] == [c.quote for c in d.evidence[:2]]
+        assert d.issue in d.evidence[0].quote or d.issue in d.evidence[1].quote
+    assert brief.method == "extractive"
+
+
+def test_a_sentence_with_two_speakers_gives_two_positions() -> None:
+    segs = list(segment(DISPUTED))
+    cands = propose(DISPUTED, segs, title=None)
+    both = next(s.id for s in segs if s.text.startswith("The Kremlin denied"))
+    assert sorted(p.actor for p in cands.positions if p.segment == both) == ["beijing", "kremlin"]
+
+
+def test_when_is_the_time_of_the_step_not_of_the_statement() -> None:
+    segs = list(segment(DISPUTED))
+    steps = {cands_text[:20]: n for n in propose(DISPUTED, segs, title=None).next_steps
+             for cands_text in [next(s.text for s in segs if s.id == n.segment)]}  # fmt: skip
+    # "said Friday that ... would discuss ... in the future": only the statement is dated
+    assert steps["Lund said Friday tha"].when is None
+    # a range stays whole, and "would take place" is scheduled
+    meeting = steps["A meeting with the m"]
+    assert (meeting.when, meeting.certainty) == ("from 2 to 6 March", "scheduled")
+
+
+def test_a_long_article_is_chosen_part_by_part(mock: MockOpenAI) -> None:
+    """Issue 20: a chunked article takes the choose path too: one short request per part
+    (no actors in it: they are the whole article's), the best of every part merged, every
+    item still the article's own sentence and supported."""
+    from summarizer import verify
+
+    parts = [
+        DISPUTED.split("\n\n", 1)[1].replace("Bayline", name).replace("Olu Hart", person)
+        for name, person in (("Bayline", "Olu Hart"), ("Harlow", "Ada Voss"), ("Tamsin", "Ed Roe"))
+    ]
+    text = "Strikes spread across the region\n\n" + "\n\n".join(parts)
+    mock.default = Reply(body=completion(tool_args="{}", tool_name=TOOL_NAME))
+    brief = _choose_brief(mock, text, max_input_tokens=300, chunk_tokens=300, chunk_overlap=0)
+    chats = mock.chat_requests
+    assert brief.chunks == len(chats) >= 3
+    for chat in chats:  # each part asks only for its own segments, never for actors
+        schema = chat["json"]["tools"][0]["function"]["parameters"]["properties"]
+        assert "actors" not in schema and "summary" in schema
+    # one answer per part; usage.requests adds the planner's tokenizer probes
+    assert brief.attempts == len(chats) and brief.usage.requests >= len(chats)
+    # the whole article's actors, from every part
+    assert {"Olu Hart", "Ada Voss", "Ed Roe"} <= {a.name for a in brief.actors}
+    assert len(brief.summary) >= 2 and len(brief.positions) >= 2 and brief.next_steps
+    assert brief.method == "extractive" and verify(brief, text).ok

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from summarizer.cast.lexicon import ACTION, SPEECH, STANCE, STOP, WORD_RE, bare_word
 from summarizer.cast.registry import ActorRegistry
 from summarizer.extract.data import DisputeCandidate, PositionCandidate
-from summarizer.extract.lexicon import NOT_TOPICS, stem_word
+from summarizer.extract.lexicon import stem_word
 from summarizer.grounding.support import check_support
 
 
@@ -95,10 +95,15 @@ _DETERMINER_RE = re.compile(
     r"^(?:a|an|the|its|their|his|her|that|this|these|those)\s+", re.IGNORECASE
 )
 _MAX_ISSUE_WORDS = 10
+# Words two sentences share without sharing an issue: who said it, where and when.
 _NOT_ISSUES = frozenset(
     _words(
         """leader leaders official officials spokesman spokeswoman statement reporters
-    conference news interview earlier later today yesterday tomorrow"""
+    conference news interview earlier later today yesterday tomorrow time times year years
+    day days week weeks month months last next first second third think thinks told
+    telling want wants wanted need needs needed thing things part lot way ways really well
+    good better best something nothing anything everyone everything whether however
+    because therefore meanwhile including people person"""
     )
 )
 _THRESHOLD = 3.0
@@ -119,7 +124,7 @@ def _content(text: str, exclude: set[str]) -> frozenset[str]:
         low = w.lower()
         if low in STOP or low in SPEECH or low in STANCE or low in ACTION or len(low) < 4:
             continue
-        if not w.islower() or low in NOT_TOPICS or low in _NOT_ISSUES:
+        if not w.islower() or low in _NOT_ISSUES:
             continue  # names say who is involved, not what about; "month" says neither
         stem = stem_word(w)
         if stem not in exclude:
@@ -184,8 +189,8 @@ def issue_phrases(first: str, second: str) -> list[str]:
             if pattern is _SAID_RE and text[: m.start()].rstrip()[-1:] in ',"”':
                 continue  # '"...," said the group's chief executive': who, not what
             what = _clip(_DETERMINER_RE.sub("", m.group("what").strip(" ,;:-—")))
-            if what and what[0].lower() in _PLACE_WORDS:
-                continue  # "said at a news conference": where, not what
+            if what and (what[0].lower() in _PLACE_WORDS or what[0][:1].isdigit()):
+                continue  # "said at a news conference", "offered 3 percent": not what about
             if len(what) >= 2 or (what and len(what[0]) > 5):
                 out.append(" ".join(what))
                 # with its verb: a thing demanded or alleged is not stated as a fact
@@ -286,18 +291,16 @@ def dispute_candidates(
             shared = a.words & b.words
             score = sum(min(idf(w), 3.0) for w in shared if df.get(w, 0) < 0.4 * n)
             distance = abs(b.position.segment - a.position.segment)
+            demand = bool(_DEMAND_RE.search(_unquoted(a.text)))
+            answered = answer and demand and bool(shared)  # a demand, and an offer on it
+            addressed = _names_other(a, b, keys, refers)
             if back and distance <= 2:
                 score += 3.5 - 0.5 * distance  # "X denied the claim" right after the claim
-            elif score < _MIN_SHARED and not (oppose and _names_other(a, b, keys, refers)):
-                continue  # no word in common, and no denial of the other: not one issue
+            elif score < _MIN_SHARED and not answered and not (oppose and addressed):
+                continue  # no word in common, and no answer to the other: not one issue
             elif back:
                 score += 1.5
-            addressed = keys.get(b.position.actor) in refers.get(a.position.segment, ()) or (
-                keys.get(a.position.actor) in refers.get(b.position.segment, ())
-            )
             score += 1.5 if addressed else 0.0
-            demand = bool(_DEMAND_RE.search(_unquoted(a.text)))
-            answered = answer and demand and bool(shared)
             score += 1.5 if answered else 0.0
             if demand and verb in _OPPOSE_VERBS:
                 score += 0.5  # an accusation or a demand, denied or refused
