@@ -17,7 +17,7 @@ import vcr as vcrpy
 from conftest import CASSETTES, FIXTURES, REDACTED, Recorded
 from vcr.errors import CannotOverwriteExistingCassetteException
 
-from summarizer import BackendError, Brief, verify
+from summarizer import BackendError, Brief, BriefValidationError, verify
 from summarizer.article import load_article
 from summarizer.model.backends import ModeMemory
 from summarizer.testing import FakeOpenAI, Reply, completion
@@ -138,8 +138,15 @@ def test_reask_fixes_or_drops(recorded: Recorded, vcr: Any) -> None:
 def test_auto_falls_back_to_tools(recorded: Recorded, vcr: Any, isolated: Path) -> None:
     """llama.cpp answers 500 to json_schema: mode auto steps down to tools and remembers it."""
     with recorded.summarizer(mode="auto") as summarizer:
-        brief = summarizer.summarize(ARTICLE)
-    assert_grounded(brief, load_article(ARTICLE).text)
+        try:
+            brief: Brief | None = summarizer.summarize(ARTICLE)
+        except BriefValidationError as exc:  # the 135M model's own brief: nothing survived
+            assert exc.message.startswith("the brief is empty") and exc.problems
+            assert recorded.tuned, exc
+            brief, usage, attempts = None, exc.usage, exc.attempts
+    if brief is not None:
+        assert_grounded(brief, load_article(ARTICLE).text)
+        usage, attempts = brief.usage, brief.attempts
 
     answers = [r for q, r in zip(vcr.requests, vcr.responses, strict=True) if q.method == "POST"]
     statuses = [response["status"]["code"] for response in answers]  # not the window probes
@@ -149,7 +156,7 @@ def test_auto_falls_back_to_tools(recorded: Recorded, vcr: Any, isolated: Path) 
     assert bodies[0]["response_format"]["json_schema"]["strict"] is True  # strict first
     assert bodies[1]["response_format"]["json_schema"]["strict"] is False  # then json_schema
     assert all("tools" in body and "response_format" not in body for body in bodies[2:])
-    assert brief.usage.requests == len(bodies) == 2 + brief.attempts
+    assert usage.requests == len(bodies) == 2 + attempts
 
     memory_file = isolated / "cache" / "modes.json"
     assert json.loads(memory_file.read_text()) == {recorded.base_url.rstrip("/"): "tools"}
@@ -261,3 +268,29 @@ def test_long_article_in_chunks(recorded: Recorded, vcr: Any) -> None:
         numbered = [re.sub(r"^\[\d+\] ", "", line) for line in user.splitlines()[3:6]]
         assert any(line and line in text for line in numbered)
     assert brief.source.content_hash == load_article(LONG_ARTICLE).content_hash
+
+
+@pytest.mark.vcr
+@pytest.mark.needs_server("llama.cpp")
+def test_long_article_chosen_in_parts(recorded: Recorded, vcr: Any) -> None:
+    """Issue 20: the embedded default's choose strategy on a long article: the program reads
+    it whole, the real model chooses part by part (one short request each, no actors in
+    it), and the merged brief has the goal's minimums, every item the article's own
+    sentence and supported."""
+    with recorded.summarizer(
+        strategy="choose", max_input_tokens=300, chunk_tokens=300, chunk_overlap=30
+    ) as s:
+        brief = s.summarize(LONG_ARTICLE)
+    text = load_article(LONG_ARTICLE).text
+    assert brief.chunks >= 3
+    assert_grounded(brief, text)
+    chats = chat_bodies(vcr)
+    assert 2 <= len(chats) <= brief.chunks and brief.attempts == len(chats)
+    for body in chats:
+        schema = body["tools"][0]["function"]["parameters"]["properties"]
+        assert "actors" not in schema and "summary" in schema
+        assert body["tool_choice"]["function"]["name"] == "choose"
+    assert brief.method == "extractive"
+    assert len(brief.summary) >= 2 and len(brief.actors) >= 3
+    assert len(brief.positions) >= 2 and len(brief.next_steps) >= 1
+    assert brief.grounding.claims_checked == brief.grounding.claims_supported > 0

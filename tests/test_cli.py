@@ -16,6 +16,7 @@ from briefs import ARTICLE, draft, draft_json
 from fakeopenai import FakeOpenAI, Reply, completion
 
 from summarizer import Brief
+from summarizer.article import load_article
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "port-strike.txt"
 
@@ -65,8 +66,11 @@ def test_json_on_stdout_only_and_valid_against_the_published_schema(
     jsonschema.validate(json.loads(result.stdout), schema)
     brief = Brief.model_validate_json(result.stdout)
     assert brief.headline == draft().headline
+    # offsets are into the article as loaded (its dateline read apart: issue 20)
+    text = load_article(EXAMPLE).text
+    assert ARTICLE.startswith(text.split("\n")[0]) and "HALDEN, 3 March:" not in text
     for item in [*brief.summary, *brief.actors, *brief.positions, *brief.disputes]:
-        assert all(ARTICLE[c.start : c.end] == c.quote for c in item.evidence)
+        assert all(text[c.start : c.end] == c.quote for c in item.evidence)
     assert "{" not in result.stderr
 
 
