@@ -77,8 +77,10 @@ async def choose(
             article, segments, candidates, parts, transport=transport, model=model, usage=usage
         )
     else:
+        # the actors are the program's reading, ranked: the model chooses the sentences
+        # (an actor list and its ids would double the prompt's tail and the answer)
         completion = await transport.acomplete(
-            build_request(article, segments, candidates, model=model), usage
+            build_request(article, segments, candidates, model=model, with_actors=False), usage
         )
         _count(usage, completion)
         answer = parse_answer(completion, segments, candidates)

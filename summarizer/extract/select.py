@@ -136,7 +136,8 @@ def _prompt(
     actors: list[ActorCandidate],
     fields: Iterable[str],
 ) -> str:
-    lines = ["Choose from this news article. Answer only with segment numbers and actor ids."]
+    answer = "segment numbers and actor ids" if actors else "segment numbers"
+    lines = [f"Choose from this news article. Answer only with {answer}."]
     if headline:
         lines += ["", f"Title: {_clip(headline)}"]
     lines += ["", "Segments:"]
