@@ -3,6 +3,7 @@
     python benchmarks/local_model.py [ARTICLE ...] [--show NAME] [--json PATH]
     python benchmarks/local_model.py --gold [--no-model] [--save PATH] [--before PATH]
                                      [--only dev|heldout] [--misses]
+    python benchmarks/local_model.py --long 8000 30000
 
 For each fixture article (tests/fixtures/articles/*.txt of every kind, plus examples/*.txt)
 it makes three drafts and checks every item against the segments it cites with the
@@ -16,7 +17,8 @@ claim-support check:
   (``build_request`` -> llama.cpp server -> ``parse_answer``).
 
 With ``--gold`` it scores briefs against the hand-annotated gold set instead (see
-:func:`gold_main`).
+:func:`gold_main`); with ``--long N ...`` it briefs live blogs of N words with the embedded
+default and prints the time and what the brief holds (see :func:`long_main`).
 
 Per article and path: items kept per field (summary/actors/positions/next_steps), items
 dropped (unsupported), seconds (model time: the HTTP call; the program's own work is
@@ -189,9 +191,18 @@ def main() -> int:
         action="store_true",
         help="--gold: list what each dev article missed (never the held-out)",
     )
+    parser.add_argument(
+        "--long",
+        type=int,
+        nargs="+",
+        metavar="WORDS",
+        help="brief live blogs of these many words with the embedded default",
+    )
     args = parser.parse_args()
     if args.gold:
         return gold_main(args)
+    if args.long:
+        return long_main(args.long)
 
     from summarizer.extract import check_support, segment
     from summarizer.model.backends import embedded_model_path
@@ -371,6 +382,62 @@ def gold_main(args: argparse.Namespace) -> int:
           "date: published = gold")  # fmt: skip
     if args.save:
         args.save.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+    return 0
+
+
+# --- long articles ---------------------------------------------------------------------------
+
+
+def live_blog(words: int) -> str:
+    """A live blog of about ``words`` words: the paragraphs of the seed article (when this
+    machine has it), the tuning set and the fixture articles, as timestamped updates."""
+    sources = [SHARED_SEED] if SHARED_SEED.exists() else []
+    sources += sorted((ROOT / "benchmarks" / "data" / "strong" / "tune").glob("*.txt"))
+    sources += [p for p in default_articles() if p.parent.name == "articles"]
+    paragraphs = []
+    for path in sources:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        paragraphs += [p.strip() for p in text.split("\n\n") if len(p.split()) > 12]
+    out = ["Live: the day's talks, strikes and trials, as they happened", ""]
+    count, minute = 0, 0
+    while count < words:
+        paragraph = paragraphs[(minute // 7) % len(paragraphs)]
+        out += [f"{8 + minute // 60:02d}:{minute % 60:02d} GMT \u2014 {paragraph}", ""]
+        count += len(paragraph.split())
+        minute += 7
+    return "\n".join(out)
+
+
+def long_main(sizes: list[int]) -> int:
+    """Brief a live blog of each size with the embedded default (no flags): seconds,
+    parts, requests, items per part of the brief, and whether ``summarizer verify`` passes."""
+    import tempfile
+
+    from summarizer import Summarizer
+    from summarizer.article import load_article
+    from summarizer.errors import SummarizerError
+    from summarizer.verification import verify
+
+    print(f"{'words':>7} {'sec':>6} {'parts':>5} {'req':>4}  sum act pos disp nxt  verify")
+    with Summarizer() as summarizer, tempfile.TemporaryDirectory() as tmp:
+        for words in sizes:
+            path = Path(tmp) / f"live-{words}.txt"
+            path.write_text(live_blog(words), encoding="utf-8")
+            t0 = time.perf_counter()
+            try:
+                brief = summarizer.summarize(path)
+            except SummarizerError as exc:
+                print(f"{words:>7} {time.perf_counter() - t0:>6.0f}  failed: {exc}")
+                continue
+            seconds = time.perf_counter() - t0
+            n = [len(brief.summary), len(brief.actors), len(brief.positions),
+                 len(brief.disputes), len(brief.next_steps)]  # fmt: skip
+            ok = verify(brief, load_article(path)).ok
+            items = " ".join(f"{x:>3}" for x in n)
+            print(
+                f"{words:>7} {seconds:>6.0f} {brief.chunks:>5} {brief.usage.requests:>4}  "
+                f"{items}  {'ok' if ok else 'NO'}"
+            )
     return 0
 
 
