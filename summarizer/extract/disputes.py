@@ -122,7 +122,7 @@ def _content(text: str, exclude: set[str]) -> frozenset[str]:
     for m in WORD_RE.finditer(text):
         w = m.group()
         low = w.lower()
-        if low in STOP or low in SPEECH or low in STANCE or low in ACTION or len(low) < 4:
+        if low in STOP or low in SPEECH or low in STANCE or low in ACTION or len(low) < 3:
             continue
         if not w.islower() or low in _NOT_ISSUES:
             continue  # names say who is involved, not what about; "month" says neither
