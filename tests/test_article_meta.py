@@ -115,3 +115,30 @@ def test_a_lead_without_any_clause_boundary_is_cut_between_words() -> None:
     shortened = shorten_headline(sentence)
     assert shortened.endswith("\u2026") and len(shortened) <= 112
     assert sentence.startswith(shortened[:-1])  # whole words only
+
+
+@pytest.mark.parametrize(
+    ("lead", "dateline"),
+    [
+        ("TROMSØ: The council voted on Monday to close the mine for good.", "TROMSØ"),
+        (
+            "SÃO PAULO, 3 May (Wire) — The council voted on Monday to close it.",
+            "SÃO PAULO, 3 May (Wire)",
+        ),
+        (
+            "LONDON (Reuters) - Britain said on Monday that it would act at once.",
+            "LONDON (Reuters)",
+        ),
+    ],
+)
+def test_datelines_in_any_script_s_capitals(tmp_path: Path, lead: str, dateline: str) -> None:
+    article = _load(tmp_path, f"Mine to close\n\n{lead}\n")
+    assert article.dateline == dateline
+    assert article.text == "Mine to close\n\n" + lead[
+        lead.index(dateline) + len(dateline) :
+    ].lstrip(" :—-")
+
+
+def test_a_sentence_with_a_colon_is_no_dateline(tmp_path: Path) -> None:
+    article = _load(tmp_path, "Title\n\nThe minister: we will act on Monday, she told reporters.\n")
+    assert article.dateline is None and article.text.endswith("she told reporters.")

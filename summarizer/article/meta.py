@@ -20,7 +20,14 @@ from dataclasses import dataclass
 
 from dateutil import parser as dateparser
 
-__all__ = ["Head", "headline_of_text", "parse_date", "read_head", "shorten_headline"]
+__all__ = [
+    "Head",
+    "dateline_match",
+    "headline_of_text",
+    "parse_date",
+    "read_head",
+    "shorten_headline",
+]
 
 MAX_TITLE_CHARS = 200
 HEADLINE_CHARS = 110  # a lead sentence longer than this is shortened at a clause boundary
@@ -33,10 +40,11 @@ _FIELD_RE = re.compile(
 )
 _BYLINE_RE = re.compile(r"^by\s+(?P<rest>[A-Z][^\n]{1,160})$", re.IGNORECASE)
 # "MOSCOW:", "HALDEN, 3 March:", "KOUROU, 9 September (Orbital News Service) —",
-# "LONDON (Reuters) -", "BERGEN, Norway —": a capitalized place, then a colon or a dash.
+# "LONDON (Reuters) -", "BERGEN, Norway —", "TROMSØ:", "SÃO PAULO —": a place in capitals
+# (any script's: checked with str.isupper), then a colon or a dash.
 _DATELINE_RE = re.compile(
-    r"^(?P<dateline>[A-Z][A-Z .'’\-]{1,40}(?:\([^)\n]{1,60}\))?(?:,[^:—–\n]{1,60}?)?)"
-    r"\s*(?::|—|–|\s-)\s+"
+    r"^(?P<dateline>(?P<place>[^\W\d_][^\W\d_ .'’\-]*(?:[ .'’\-]+[^\W\d_]+){0,4})"
+    r"\s*(?:\([^)\n]{1,60}\))?(?:,[^:—–\n]{1,60}?)?)\s*(?::|—|–|\s-)\s+"
 )
 _ISO_RE = re.compile(
     r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
@@ -189,7 +197,7 @@ def read_head(text: str, *, markdown: bool = False) -> Head:
     dateline = None
     if body_index is not None:
         lead = lines[body_index]
-        m = _DATELINE_RE.match(lead.lstrip())
+        m = dateline_match(lead.lstrip())
         if m and len(lead) > m.end() + 20:
             dateline = m.group("dateline").strip()
             lines[body_index] = lead.lstrip()[m.end() :]
@@ -200,6 +208,15 @@ def read_head(text: str, *, markdown: bool = False) -> Head:
     # blank lines left where metadata was: at most one between paragraphs
     body = re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", body)
     return Head(text=body, title=title, published=published, site=site, dateline=dateline)
+
+
+def dateline_match(text: str) -> re.Match[str] | None:
+    """The dateline that opens ``text`` (its place in capitals, 2 to 40 characters)."""
+    m = _DATELINE_RE.match(text)
+    if m is None:
+        return None
+    place = m.group("place")
+    return m if place.isupper() and 2 <= len(place) <= 40 else None
 
 
 def _date_in(dateline: str) -> str | None:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from summarizer.article.meta import dateline_match
 from summarizer.cast.lexicon import (
     ABBREVS,
     CAP_TITLES,
@@ -52,12 +53,11 @@ NAME_RE = re.compile(
     rf"(?<![\w'’-]){CAP_WORD}(?:\s+(?:(?:of|for|on|de|del|der|des|di|van|von|bin|al|da|du|la|le)"
     rf"(?:\s+the)?\s+|&\s+)?{CAP_WORD})*"
 )
-_DATELINE_RE = re.compile(r"^[A-Z][A-Z .'\-]{2,40}(?:\([^)]*\))?(?:,[^:—–]{0,40})?\s*[:—–]\s+")
 
 
 def strip_dateline(text: str) -> int:
-    """Length of a leading dateline ("HALDEN, 3 March: "), or 0."""
-    m = _DATELINE_RE.match(text)
+    """Length of a leading dateline ("HALDEN, 3 March: ", "TROMSØ: "), or 0."""
+    m = dateline_match(text)
     return m.end() if m else 0
 
 

@@ -176,6 +176,13 @@ def _according(ex: ActorRegistry, seg: SegmentLike) -> list[str]:
             key = ex.resolve_name(after[0].text)
             if key is not None:
                 out.append(key)
+            continue
+        # "According to the trust": a description of a body already named
+        described = re.match(r"(the\s+\w+(?:\s+\w+)?)\b", seg.text[m.start() :][13:])
+        phrase = re.match(r"[Aa]ccording to\s+(the\s+[a-z]+)\b", seg.text[m.start() :])
+        key = ex.resolve_description(phrase.group(1), seg.id) if phrase else None
+        if key is not None and described is not None:
+            out.append(key)
     return out
 
 

@@ -48,16 +48,18 @@ _OPPOSE_RE = re.compile(
 # A demand and an answer to it: the two figures of a negotiation.
 _DEMAND_RE = re.compile(
     r"\b(?:demand\w*|wants?|wanted|seeks?|sought|call(?:s|ed)? (?:on|for)|urg\w+|insist\w*|"
-    r"press(?:es|ed|ing)|push(?:es|ed|ing)|proposed|accus\w+|alleg\w+|suspect\w*)\b",
+    r"press(?:es|ed|ing)|push(?:es|ed|ing)|(?<!the )(?<!a )proposed|accus\w+|alleg\w+|"
+    r"suspect\w*)\b",
     re.IGNORECASE,
 )
-_ANSWER_RE = re.compile(r"\b(?:offered|offers|offer|proposed|has proposed|counter\w*)\b", re.I)
+_ANSWER_RE = re.compile(r"\b(?:offered|offers|offer|(?<!the )(?<!a )proposed|counter\w*)\b", re.I)
 # A denial that points back at what another actor said.
 _BACK_RE = re.compile(
     r"\b(?:denied|denies|rejected|rejects|dismissed|disputed|disputes)\s+(?:\w+['’]s\s+)?"
     r"(?:the\s+|this\s+|that\s+|these\s+|those\s+)?(?:\w+\s+)?(?P<what>claims?|charges?|"
     r"accusations?|allegations?|reports?|demands?|offers?|proposals?|plans?|figures?|"
-    r"suggestions?|account)\b",
+    r"suggestions?|account|estimates?|warnings?|criticism|concerns?|findings?|decision|"
+    r"ruling|bids?|approach|terms|requests?|conclusions?|assessment|version|idea)\b",
     re.IGNORECASE,
 )
 _ACCUSED_RE = re.compile(
@@ -189,7 +191,8 @@ def issue_phrases(first: str, second: str) -> list[str]:
             if pattern is _SAID_RE and text[: m.start()].rstrip()[-1:] in ',"”':
                 continue  # '"...," said the group's chief executive': who, not what
             what = _clip(_DETERMINER_RE.sub("", m.group("what").strip(" ,;:-—")))
-            if what and (what[0].lower() in _PLACE_WORDS or what[0][:1].isdigit()):
+            where = pattern is _SAID_RE and what and what[0].lower() in _PLACE_WORDS
+            if where or (what and what[0][:1].isdigit()):
                 continue  # "said at a news conference", "offered 3 percent": not what about
             if len(what) >= 2 or (what and len(what[0]) > 5):
                 out.append(" ".join(what))
@@ -210,6 +213,44 @@ def _clip(what: str) -> list[str]:
     while words and (words[-1].lower() in STOP or not words[-1][:1].isalnum()):
         words.pop()
     return words
+
+
+_REFUSAL_RE = re.compile(
+    r"\b(?:will|would|could|does|do|did)\s+not\s+(?:accept|agree|allow|support|back|sign|"
+    r"approve|pay|move|tolerate|withdraw|drop)|won't\s+\w+|\b(?:refus|reject)\w*",
+    re.IGNORECASE,
+)
+_FIGURE_RE = re.compile(
+    r"\b(\d+(?:[.,]\d+)?)\s*(?:per\s*cent|percent|%|(?:million|billion|thousand)?\s*"
+    r"(?:euros?|dollars?|pounds?|tonnes?|tons|kilometres?|kilometers?|km|metres?|years?|"
+    r"months?|weeks?|days?|jobs|seats|units|troops|barrels)\b)",
+    re.IGNORECASE,
+)
+
+
+def _figures_clash(first: str, second: str) -> bool:
+    """Two different figures of one unit ("20 percent" and "12 percent")."""
+
+    def figures(text: str) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for m in _FIGURE_RE.finditer(_unquoted(text)):
+            unit = re.sub(r"[^a-z%]", "", m.group(0)[len(m.group(1)) :].lower())
+            out.setdefault(unit.replace("percent", "%").replace("percent", "%"), set()).add(
+                m.group(1)
+            )
+        return out
+
+    a, b = figures(first), figures(second)
+    return any(a[u] != b[u] and not a[u] & b[u] for u in a.keys() & b.keys())
+
+
+def _owner_named(back: re.Match[str], a: _Side, ex: ActorRegistry, keys: Mapping[str, str]) -> bool:
+    """Whether a denial's object names the first side's actor ("De Vries's claim")."""
+    owner = re.search(r"(\w+)['’]s\s", back.group(0))
+    actor = ex.actors.get(keys.get(a.position.actor, ""))
+    if owner is None or actor is None:
+        return False
+    return owner.group(1).lower() in {w.lower() for w in actor.name.split()}
 
 
 def _names_other(
@@ -289,17 +330,23 @@ def dispute_candidates(
             if _same_side(ex, keys, a.position.actor, b.position.actor):
                 continue
             shared = a.words & b.words
-            score = sum(min(idf(w), 3.0) for w in shared if df.get(w, 0) < 0.4 * n)
+            # rare words weigh more; the story's own topic words (in most sentences) a little
+            score = sum(min(idf(w), 3.0) if df.get(w, 0) < 0.4 * n else 0.5 for w in shared)
             distance = abs(b.position.segment - a.position.segment)
             demand = bool(_DEMAND_RE.search(_unquoted(a.text)))
-            answered = answer and demand and bool(shared)  # a demand, and an offer on it
+            # a demand, and an offer or a refusal of it; or two figures of one thing
+            refused = verb in _OPPOSE_VERBS or bool(_REFUSAL_RE.search(_after_verb(b.text, verb)))
+            answered = (answer or refused) and demand and bool(shared)
+            answered = answered or _figures_clash(a.text, b.text)
             addressed = _names_other(a, b, keys, refers)
+            if back and distance > 3 and not _owner_named(back, a, ex, keys):
+                continue  # "disputes the figure": a figure stated just before, not far back
             if back and distance <= 2:
                 score += 3.5 - 0.5 * distance  # "X denied the claim" right after the claim
             elif score < _MIN_SHARED and not answered and not (oppose and addressed):
                 continue  # no word in common, and no answer to the other: not one issue
-            elif back:
-                score += 1.5
+            elif back and _owner_named(back, a, ex, keys):
+                score += 1.5  # "denied De Vries's claim": a claim of that actor, far back
             score += 1.5 if addressed else 0.0
             score += 1.5 if answered else 0.0
             if demand and verb in _OPPOSE_VERBS:
