@@ -4,16 +4,19 @@ A tiny model cannot write faithful prose, but it can choose among numbered optio
 package proposes the options: pure, deterministic, no I/O. Every candidate points at the
 segments (sentences) it came from, and every string in it is the article's own words.
 
-- **actors** (:mod:`.actors`, from :mod:`.names`, :mod:`.roles`, :mod:`.speech`): people,
-  organizations, governments, countries and groups that the article shows acting (the
-  subjects of *said, told, warned, urged, rejected, voted...*, names after titles such as
-  *spokesman Dmitry Peskov*, appositives such as *Peskov, the Kremlin spokesman,*), with a
-  kind guessed from cues and a role in the article's words;
-- **positions** (:mod:`.positions`): segments of reported speech whose speaker resolves to
-  an actor (a name, a surname, *he/she* after a named person, *the union* for the *Halden
-  Dockworkers Union*);
+Who is who and who says what is the cast's reading (:mod:`summarizer.cast`, read once):
+
+- **actors** (:mod:`.actors`): every person, organization, government, country and group
+  the cast found speaking, acting or acted on (titles such as *US President* split off,
+  appositives, capitals and demonyms for countries; places are not actors), with a kind and
+  a role in the article's words, ranked by how much they do and whether the lead names them;
+- **positions** (:mod:`.positions`): every (sentence, speaker) the cast reads a stance in
+  (speech and stance verbs; a name, a surname, *he/she*, *the union*, *the company*;
+  quotations that run on);
+- **disputes** (:mod:`.disputes`): pairs of positions of two sides that oppose, each side
+  its own sentence, the issue in the words of one of them;
 - **next steps** (:mod:`.steps`): segments with a future cue (*will, is due to, plans to,
-  next week, on Thursday*), with the time expression and a certainty read from the wording;
+  next week, on Thursday*), with the step's own time and a certainty read from the wording;
 - **summary** (:mod:`.summary`): the lead and the segments most central to the article,
   ranked.
 
