@@ -23,7 +23,7 @@ from functools import cached_property
 
 from summarizer.cast import Cast
 from summarizer.cast.lexicon import ORG_HEADS, SPEECH, TITLES, bare_word
-from summarizer.names import fold
+from summarizer.names import acronym, fold, name_key
 
 __all__ = ["Context", "claim_speakers"]
 
@@ -115,9 +115,26 @@ class Context:
         """Whether actor ``a`` speaks for or belongs to ``b`` (or is ``b``): a person whose
         role names the body ("the authority's chief executive", "chair of the Harbour
         Trust"), or a body whose only such person it is."""
-        if a == b:
+        if a == b or self.same(a, b):
             return True
         return self._member(a, b) or self._member(b, a)
+
+    def same(self, a: str, b: str) -> bool:
+        """Whether two of the cast's actors are one: a description the cast tied to a name
+        ("the union"), or an acronym and the name it stands for ("NUE", "National Union of
+        Educators")."""
+        same_as = self.cast.same_as
+        if same_as.get(a, a) == same_as.get(b, b):
+            return True
+        x, y = self.cast.actors[a], self.cast.actors[b]
+        for short, long in ((x, y), (y, x)):
+            written = short.name.strip()
+            initials = written.isupper() and len(written) >= 2 and " " not in written
+            if initials and acronym(name_key(long.name)) == written.lower():
+                return True
+            if written.lower() in {w.lower() for w in long.aliases}:
+                return True
+        return False
 
     def _member(self, person: str, body: str) -> bool:
         p, o = self.cast.actors[person], self.cast.actors[body]
