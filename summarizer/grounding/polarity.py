@@ -11,7 +11,7 @@ from summarizer.grounding.text import Text
 from summarizer.grounding.words import CONTENT
 
 if TYPE_CHECKING:
-    from summarizer.grounding.coverage import Tally
+    from summarizer.grounding.tally import Tally
 
 __all__ = ["BE", "DETERMINERS", "REPORTING", "hedged", "negated_after", "polarity"]
 
