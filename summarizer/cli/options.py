@@ -31,6 +31,7 @@ class Format(StrEnum):
     markdown = "markdown"
     text = "text"
     html = "html"
+    review = "review"  # the article beside its brief (summarizer/review.py)
 
 
 ModelOpt = Annotated[str | None, typer.Option(help="Model name.")]

@@ -153,8 +153,11 @@ def summarize(
 
     if sources.count("-") > 1:
         fail("stdin (-) can be given only once", 2)
+    pages = fmt is Format.review and len(sources) > 1  # one review page per article: a folder
+    if pages and (output is None or output.is_file()):
+        fail("--format review with several sources writes one page each: give -o FOLDER", 2)
     if output is not None:
-        _check_output(output)
+        _check_output(output.parent / "page.html" if pages else output)
     settings = load_settings(
         {
             "model": model,
@@ -180,20 +183,23 @@ def summarize(
         text, worst = _estimates(sources, settings, price_provider, chosen, no_cache)
         _emit(text, chosen, output)
         raise typer.Exit(worst)
-    worst, briefs = _brief_all(
+    worst, briefs, articles = _brief_all(
         sources, settings, concurrency=concurrency, no_cache=no_cache, provider=price_provider
     )
-    if briefs:
+    if briefs and pages and output is not None:
+        _review_pages(briefs, articles, output)
+    elif briefs:
         chosen = fmt or (Format.markdown if sys.stdout.isatty() else Format.json)
-        _emit(_render(briefs, chosen), chosen, output)
+        _emit(_render(briefs, chosen, articles), chosen, output)
     if worst:
         raise typer.Exit(worst)
 
 
 def _brief_all(
     sources: list[str], settings: Any, *, concurrency: int, no_cache: bool, provider: str | None
-) -> tuple[int, list[Brief]]:
-    """Read and brief every source; the worst exit code of the failures, and the briefs."""
+) -> tuple[int, list[Brief], list[Article]]:
+    """Read and brief every source; the worst exit code of the failures, the briefs, and the
+    articles read (a review page shows each brief beside its article)."""
     from summarizer.cli.app import state
     from summarizer.cli.exits import exit_code
     from summarizer.errors import SummarizerError
@@ -208,6 +214,7 @@ def _brief_all(
         worst = max(worst, exit_code(exc))
 
     briefs: list[Brief] = []
+    articles: list[Article] = []
     with _summarizer(settings, no_cache, provider) as brief:
         articles = _read_all(sources, settings, report)
         if settings.max_cost is not None:  # the whole job first: refused before any call
@@ -219,7 +226,7 @@ def _brief_all(
                 report(articles[0].label, exc)
         elif articles:
             briefs = _summarize_many(brief, articles, concurrency, report)
-    return worst, briefs
+    return worst, briefs, articles
 
 
 @contextlib.contextmanager
@@ -377,7 +384,11 @@ def _summarize_many(
     return asyncio.run(go())
 
 
-def _render(briefs: list[Brief], fmt: Format) -> str:
+def _render(briefs: list[Brief], fmt: Format, articles: list[Article]) -> str:
+    if fmt is Format.review:  # one brief (several sources write a folder: _review_pages)
+        from summarizer.review import review_page
+
+        return review_page(briefs[0], _article_of(briefs[0], articles)).html
     if fmt is Format.json:
         if len(briefs) == 1:
             return briefs[0].model_dump_json(indent=2)
@@ -387,6 +398,34 @@ def _render(briefs: list[Brief], fmt: Format) -> str:
     if fmt is Format.html:
         return "\n".join(b.to_html() for b in briefs)
     return "\n---\n\n".join(b.to_markdown() for b in briefs)
+
+
+def _article_of(brief: Brief, articles: list[Article]) -> Article:
+    """The article ``brief`` was made from (by its text's SHA-256)."""
+    return next(a for a in articles if a.content_hash == brief.source.content_hash)
+
+
+def _review_pages(briefs: list[Brief], articles: list[Article], folder: Path) -> None:
+    """One review page per brief in ``folder``, named after its source."""
+    import re
+
+    from summarizer.cli.app import fail
+    from summarizer.fileio import atomic_write
+    from summarizer.review import review_page
+
+    used: set[str] = set()
+    for i, brief in enumerate(briefs, 1):
+        article = _article_of(brief, articles)
+        stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(article.label.rstrip("/")).stem)[:60]
+        name = f"{stem.strip('.-') or 'article'}.review.html"
+        name = f"{i}-{name}" if name in used else name
+        used.add(name)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            atomic_write(folder / name, review_page(brief, article).html)
+        except OSError as exc:
+            fail(f"cannot write {folder / name}: {exc.strerror or exc}", 1)
+        print(f"summarizer: wrote {folder / name}", file=sys.stderr)
 
 
 def _check_output(output: Path) -> None:

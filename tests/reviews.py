@@ -1,0 +1,137 @@
+"""Briefs for the review page's tests, made by the real pipeline against a scripted model.
+
+:func:`audited_brief` briefs examples/port-strike.txt with a model that writes some faithful
+items and some that grounding drops (an actor the article never names, a role its evidence
+does not state, a stance its evidence negates, a wrong day), then, with ``--verify``, judges
+one summary sentence not entailed and another partly: every kind of verdict the page shows,
+each produced by the program's own checks.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from summarizer import Brief, Summarizer
+from summarizer.article import load_article
+from summarizer.config import load_settings
+from summarizer.testing import MockOpenAI, Reply, completion
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "port-strike.txt"
+ARTICLE = load_article(EXAMPLE).text  # as the program reads it (no final newline)
+I18N = Path(__file__).resolve().parent / "fixtures" / "i18n"
+
+GOOD_ROLE = "authority chief executive"
+
+
+def audited_draft() -> dict[str, Any]:
+    """Faithful and unfaithful items; the segment numbers ([n]) are port-strike.txt's."""
+    return {
+        "headline": "Port Halden dockworkers extend their strike",
+        "summary": [
+            {"text": "Dockworkers at Port Halden voted to extend their strike for another week.",
+             "evidence": [2]},
+            {"text": "Talks are due to resume on Thursday.", "evidence": [13]},
+            {"text": "The union accepted the offer of retraining.", "evidence": [8]},
+        ],
+        "actors": [
+            {"id": "ghost", "name": "Olaf Nobody", "kind": "person", "role": "mediator",
+             "evidence": [11]},
+            {"id": "union", "name": "Halden Dockworkers Union", "kind": "organization",
+             "role": "the government's appointed mediator", "evidence": [3]},
+            {"id": "brandt", "name": "Daniel Brandt", "kind": "person", "role": GOOD_ROLE,
+             "evidence": [6]},
+        ],
+        "positions": [
+            {"actor": "brandt", "topic": "the cranes",
+             "stance": "The authority will drop the plan for the cranes altogether.",
+             "evidence": [15]},
+            {"actor": "union", "topic": "automation",
+             "stance": "Its members will not return to work until the Port Halden Authority "
+                       "withdraws its plan to install automated cranes.",
+             "evidence": [3]},
+        ],
+        "disputes": [
+            {"issue": "The plan to install automated cranes at the container terminal",
+             "sides": [{"actors": ["union"], "claim": "Members will not return to work until "
+                                                     "the plan to install automated cranes is "
+                                                     "withdrawn."},
+                       {"actors": ["brandt"], "claim": "Without automation, shipping lines "
+                                                      "will move their business to other "
+                                                      "ports."}],
+             "status": "stalled", "evidence": [3, 6]},
+        ],
+        "next_steps": [
+            {"action": "Talks resume at the offices of the regional labour board",
+             "actors": ["union", "brandt"], "when": "Friday", "certainty": "scheduled",
+             "evidence": [13]},
+            {"action": "Talks resume at the offices of the regional labour board",
+             "actors": ["union", "brandt"], "when": "Thursday", "certainty": "scheduled",
+             "evidence": [13]},
+        ],
+    }  # fmt: skip
+
+
+JUDGED = {1: ("not_entailed", "the vote is not in the cited sentence"),
+          2: ("partly", "the place of the talks is left out")}  # fmt: skip
+
+
+def _respond(request: dict[str, Any]) -> Reply:
+    schema = request.get("response_format", {}).get("json_schema", {})
+    if schema.get("name") != "verdicts":
+        return Reply(body=completion(json.dumps(audited_draft())))
+    claims = len(re.findall(r"^Claim \d+:", request["messages"][1]["content"], re.M))
+    verdicts = [
+        {"claim": n, "verdict": JUDGED.get(n, ("entailed", ""))[0],
+         "reason": JUDGED.get(n, ("", "stated"))[1]}
+        for n in range(1, claims + 1)
+    ]  # fmt: skip
+    return Reply(body=completion(json.dumps({"verdicts": verdicts})))
+
+
+def summarizer_for(mock: MockOpenAI, **flags: Any) -> Summarizer:
+    values = {"base_url": mock.base_url, "model": "fake-model", "mode": "json_schema",
+              "retry_max_wait_s": 0, "max_reasks": 0, "cache": False, **flags}  # fmt: skip
+    return Summarizer(settings=load_settings(values, env={}), transport=mock.transport)
+
+
+def audited_brief() -> Brief:
+    """The brief of port-strike.txt with drops, a role taken away and --verify verdicts."""
+    mock = MockOpenAI(responder=_respond)
+    with summarizer_for(mock, verify=True) as s:
+        return s.summarize(EXAMPLE)
+
+
+def first_sentences(request: dict[str, Any], count: int = 3) -> Reply:
+    """A model whose brief of any article is its first ``count`` sentences, cited."""
+    user = request["messages"][1]["content"]
+    cited: list[tuple[Any, str]] = [
+        (int(n), t) for n, t in re.findall(r"^\[(\d+)\] (.+)$", user, re.M)[:count]
+    ]
+    if not cited:  # the reduce call of a long article: the parts' summaries, quoted
+        cited = [(int(n), q) for n, q in re.findall(r'^ +\[(\d+)\] "(.*)"$', user, re.M)[:count]]
+    draft = {"headline": cited[0][1][:200],
+             "summary": [{"text": t, "evidence": [n]} for n, t in cited],
+             "actors": [], "positions": [], "disputes": [], "next_steps": []}  # fmt: skip
+    return Reply(body=completion(json.dumps(draft)))
+
+
+def first_sentences_brief(text: str) -> Brief:
+    """A brief whose summary is the article's first three sentences (any language)."""
+    with summarizer_for(MockOpenAI(responder=first_sentences)) as s:
+        return s.summarize(text)
+
+
+def long_article(words: int = 30_000) -> str:
+    """A deterministic news-like article of at least ``words`` words, in paragraphs."""
+    sys_path = str(ROOT / "benchmarks")
+    import sys
+
+    if sys_path not in sys.path:
+        sys.path.insert(0, sys_path)
+    from chunking import make_article  # benchmarks/chunking.py: the long-article generator
+
+    return str(make_article(words))
