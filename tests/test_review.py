@@ -414,3 +414,36 @@ def test_summarize_format_review(tmp_path: Path) -> None:
     ]  # fmt: skip
     assert refused.returncode == 2 and "-o FOLDER" in refused.stderr
     assert calls == 2  # port-strike once (then from the cache), the nurses once; the refusal none
+
+
+# --- the digest ----------------------------------------------------------------------------
+
+
+@pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+def test_digest_cards_link_to_each_articles_review_page(tmp_path: Path) -> None:
+    from summarizer.digest.run import run_digest
+    from summarizer.testing import FakeOpenAI
+    from summarizer.testing.digest import PORT, UKRAINE, brief_responder, make_config
+    from summarizer.testing.digest import write_articles as write
+
+    news = tmp_path / "news"
+    write(news, [UKRAINE, UKRAINE[:2], PORT])
+    with FakeOpenAI(responder=brief_responder()) as server:
+        digest = run_digest(make_config(server, tmp_path, sources=[str(news)]))
+    out = tmp_path / "out"
+    (digest_html,) = out.glob("digest-*.html")
+    cards = Page(digest_html.read_text(encoding="utf-8"))
+    linked = [v for n, v in cards.attrs if n == "href" and v and v.startswith("reviews/")]
+    stories = {uid for story in digest.stories for uid in story.sources}
+    assert len(linked) == len(stories) == 3  # every article of every card
+    by_id = {a.id: a for a in digest.articles}
+    for name in linked:
+        uid = name.split("/")[1].split("-")[0]
+        page = Page((out / name).read_text(encoding="utf-8"))  # beside the digest files
+        origin = by_id[uid].origin
+        assert origin is not None
+        assert "".join(page.article) == load_article(Path(origin)).text
+        assert "SHA-256 matches" in (out / name).read_text(encoding="utf-8")
+        assert page.pieces  # its citations highlighted
+    markdown = next(out.glob("digest-*.md")).read_text(encoding="utf-8")
+    assert "reviews/" not in markdown  # only the HTML digest links to the pages

@@ -369,7 +369,10 @@ class _Run:
         store = self.store
         store.save_digest(digest.id, run_id, digest.created_at.isoformat(),
                           digest.model_dump_json())  # fmt: skip
-        problems = await asyncio.to_thread(deliver, digest, self.config, store)
+        from summarizer.digest.briefing import article_of
+
+        reviews = {row.uid: (brief, article_of(row)) for row, brief in self.items}
+        problems = await asyncio.to_thread(deliver, digest, self.config, store, reviews)
         self.errors += [f.label + ": " + f.error for f in self.failed] + problems
         store.mark_digested([row.id for row, _ in self.items], digest.id)
         store.complete_digest(digest.id)
