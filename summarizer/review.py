@@ -240,10 +240,8 @@ class _Builder:
             )
         certainty = str(raw.get("certainty") or "")
         when = f", {_esc(_one_line(raw['when']))}" if raw.get("when") else ""
-        return (
-            f"{words(raw.get('action'))} ({_esc(label.get(certainty, certainty))}{when}; "
-            f"{self.who(raw.get('actors'))})"
-        )
+        who = f"; {self.who(raw['actors'])}" if raw.get("actors") else ""
+        return f"{words(raw.get('action'))} ({_esc(label.get(certainty, certainty))}{when}{who})"
 
 
 def _path(path: str) -> tuple[str, str, int] | None:
@@ -464,7 +462,10 @@ white-space:nowrap}
 .sides{margin:.1rem 0;padding-left:1.1rem}
 .cites{white-space:nowrap;font-size:.85rem}
 .cites a{text-decoration:none;padding:0 .1em}
-nav.toc ol{padding-left:1.2rem;margin:.2rem 0;font-size:.9rem}
+nav.toc ol{display:flex;flex-wrap:wrap;gap:.3rem;list-style:none;padding:0;margin:.2rem 0 1rem}
+nav.toc li{border:1px solid #ccc;border-radius:4px;font-size:.85rem;background:#fff0a0}
+nav.toc li.none{background:#f4f4f4}nav.toc a{display:inline-block;padding:.05rem .4rem;
+min-width:2.2em;text-align:center}nav.toc small{color:#595959;padding-right:.35rem}
 nav.jump{font-size:.88rem;margin:.3rem 0}
 main{min-width:0}
 .text{white-space:pre-wrap;max-width:44rem;font-size:1.02rem;line-height:1.7}
@@ -725,8 +726,8 @@ class _Page:
         if len(parts) < 2:
             return ""
         toc = "".join(
-            f'<li><a href="#part-{k}">Part {k}</a> <span class="muted">({c} citation'
-            f"{'s' if c != 1 else ''})</span></li>"
+            f'<li{"" if c else " class=none"}><a href="#part-{k}" aria-label="Part {k}, '
+            f'{c} citation{"s" if c != 1 else ""}">{k}</a><small>{c}</small></li>'
             for k, (_, _, c) in enumerate(parts, 1)
         )
         note = (
@@ -737,7 +738,8 @@ class _Page:
             else "A long article, shown in parts."
         )
         return (
-            f'<nav class="toc" aria-label="Parts of the article"><p class="muted">{note}</p>'
+            f'<nav class="toc" aria-label="Parts of the article"><p class="muted">{note} '
+            "Each part and the citations in it:</p>"
             f"<ol>{toc}</ol></nav>"
         )
 

@@ -125,6 +125,43 @@ def first_sentences_brief(text: str) -> Brief:
         return s.summarize(text)
 
 
+PEOPLE = ("Maria Okafor", "Jonas Lindqvist", "Aiko Tanaka", "Rafael Moreno", "Leila Haddad",
+          "Pieter de Vries")  # fmt: skip
+"""The people of :func:`long_article` (benchmarks/chunking.py's generator)."""
+
+
+def extractive(request: dict[str, Any]) -> Reply:
+    """A model that briefs any article, chunk or reduce call as a careful extractive model
+    would: four summary sentences, and each person of :data:`PEOPLE` it names as an actor
+    with up to three of the sentences that name them as positions (every item cited)."""
+    user = request["messages"][1]["content"]
+    numbered = [(int(n), t) for n, t in re.findall(r"^\[(\d+)\] (.+)$", user, re.M)]
+    if not numbered:  # the reduce call: the parts' summaries with their cited sentences
+        numbered = [(int(n), t) for n, t in re.findall(r'^ +\[(\d+)\] "(.*)"$', user, re.M)]
+    actors: list[dict[str, Any]] = []
+    positions: list[dict[str, Any]] = []
+    for name in PEOPLE:
+        said = [(n, t) for n, t in numbered if name in t][:3]
+        if said:
+            key = name.split()[-1].lower()
+            actors.append({"id": key, "name": name, "kind": "person", "role": "",
+                           "evidence": [said[0][0]]})  # fmt: skip
+            positions += [{"actor": key, "topic": "", "stance": t, "evidence": [n]}
+                          for n, t in said]  # fmt: skip
+    draft = {"headline": numbered[0][1][:200],
+             "summary": [{"text": t, "evidence": [n]} for n, t in numbered[:4]],
+             "actors": actors, "positions": positions[:15], "disputes": [],
+             "next_steps": []}  # fmt: skip
+    return Reply(body=completion(json.dumps(draft)))
+
+
+def long_brief(text: str) -> Brief:
+    """A brief of a long article in parts, by :func:`extractive`."""
+    mock = MockOpenAI(responder=extractive)
+    with summarizer_for(mock, max_requests_per_brief=5000, chunk_concurrency=8) as s:
+        return s.summarize(text)
+
+
 def long_article(words: int = 30_000) -> str:
     """A deterministic news-like article of at least ``words`` words, in paragraphs."""
     sys_path = str(ROOT / "benchmarks")

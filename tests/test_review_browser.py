@@ -23,7 +23,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from reviews import EXAMPLE, I18N, audited_brief, first_sentences_brief, long_article
+from reviews import (
+    EXAMPLE,
+    I18N,
+    audited_brief,
+    first_sentences_brief,
+    long_article,
+    long_brief,
+)
 
 from summarizer import Brief
 from summarizer.article import load_article
@@ -243,7 +250,7 @@ def test_cjk_and_right_to_left_articles(
 def test_a_30000_word_article(browser: str, tmp_path: Path) -> None:
     text = long_article(30_000)
     path = tmp_path / "review.html"
-    review = review_page(first_sentences_brief(text), text)
+    review = review_page(long_brief(text), text)
     path.write_text(review.html, encoding="utf-8")
     result = measure(browser, path, 1200)
     _no_side_scroll(result, 1200)
