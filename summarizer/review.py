@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from summarizer.article import Article
     from summarizer.brief import Brief
     from summarizer.grounding import ArticleIndex
+    from summarizer.grounding.segments import Segment
 
 __all__ = ["Review", "review_page"]
 
@@ -344,6 +345,39 @@ def _cut_parts(text: str, n: int, index: ArticleIndex) -> list[int]:
     return cuts
 
 
+def _covered(segments: list[Segment], starts: list[int], cites: list[_Cite]) -> list[bool]:
+    """For each segment, whether any citation overlaps it."""
+    covered = [False] * len(segments)
+    for c in cites:
+        for j in range(max(0, bisect.bisect_right(starts, c.start) - 1), len(segments)):
+            if segments[j].start >= c.end:
+                break
+            if segments[j].end > c.start:
+                covered[j] = True
+    return covered
+
+
+def _marker(c: _Cite) -> str:
+    """A citation's number, and links to every item that cites it (before its span)."""
+    links = " ".join(
+        f'<a href="#i-{x}" class="{"x" if x.startswith("X") else "k"}">{x}</a>'
+        for x in [*c.kept, *c.dropped]
+    )
+    return f'<sup class="cm" id="c{c.number}"><span class="n">{c.number}</span> {links}</sup>'
+
+
+def _mark(active: list[_Cite], piece: str) -> str:
+    """A piece of text inside the citations ``active``: kept (k), only by items not plainly
+    supported (w), only by dropped items (x); with the numbers of all of them."""
+    numbers = " ".join(str(c.number) for c in sorted(active, key=lambda c: c.number))
+    if any(c.kept for c in active):
+        doubt = all(set(c.kept) <= set(c.doubtful) for c in active if c.kept)
+        kind = "w" if doubt else "k"
+    else:
+        kind = "x"
+    return f'<mark class="{kind}" data-c="{numbers}">{piece}</mark>'
+
+
 def _article_html(
     text: str, index: ArticleIndex, cites: list[_Cite], cuts: list[int], lang: str
 ) -> tuple[str, list[tuple[int, int, int]], int]:
@@ -362,14 +396,7 @@ def _article_html(
     for c in cites:
         starting.setdefault(c.start, []).append(c)
     seg_starts = [s.start for s in segments]
-    covered = [False] * len(segments)
-    for c in cites:
-        for j in range(max(0, bisect.bisect_right(seg_starts, c.start) - 1), len(segments)):
-            s = segments[j]
-            if s.start >= c.end:
-                break
-            if s.end > c.start:
-                covered[j] = True
+    covered = _covered(segments, seg_starts, cites)
     cut_set = set(cuts)
     parts: list[tuple[int, int, int]] = []
     out: list[str] = []
@@ -399,24 +426,12 @@ def _article_html(
         for c in sorted(starting.get(a, []), key=lambda c: c.number):
             active.append(c)
             part_cites += 1
-            links = " ".join(
-                f'<a href="#i-{x}" class="{"x" if x.startswith("X") else "k"}">{x}</a>'
-                for x in [*c.kept, *c.dropped]
-            )
-            out.append(
-                f'<sup class="cm" id="c{c.number}"><span class="n">{c.number}</span> {links}</sup>'
-            )
+            out.append(_marker(c))
         piece = _esc(text[a:b])
         j = bisect.bisect_right(seg_starts, a) - 1
         in_seg = j >= 0 and segments[j].start <= a < segments[j].end
         if active:
-            numbers = " ".join(str(c.number) for c in sorted(active, key=lambda c: c.number))
-            if any(c.kept for c in active):
-                doubt = all(set(c.kept) <= set(c.doubtful) for c in active if c.kept)
-                kind = "w" if doubt else "k"
-            else:
-                kind = "x"
-            out.append(f'<mark class="{kind}" data-c="{numbers}">{piece}</mark>')
+            out.append(_mark(active, piece))
         elif in_seg and not covered[j]:
             out.append(f'<span class="u" data-s="{segments[j].id}">{piece}</span>')
         else:
