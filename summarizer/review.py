@@ -360,7 +360,8 @@ def _covered(segments: list[Segment], starts: list[int], cites: list[_Cite]) -> 
 def _marker(c: _Cite) -> str:
     """A citation's number, and links to every item that cites it (before its span)."""
     links = " ".join(
-        f'<a href="#i-{x}" class="{"x" if x.startswith("X") else "k"}">{x}</a>'
+        f'<a href="#i-{x}" class="{"x" if x.startswith("X") else "k"}" '
+        f'aria-label="citation {c.number}: item {x}">{x}</a>'
         for x in [*c.kept, *c.dropped]
     )
     return f'<sup class="cm" id="c{c.number}"><span class="n">{c.number}</span> {links}</sup>'
@@ -775,7 +776,8 @@ class _Page:
 
 _LEGEND = (
     '<ul class="legend" aria-label="Legend"><li><mark class="k key">cited</mark> by an item</li>'
-    '<li><mark class="w key">cited</mark> by an item not established or flagged</li>'
+    '<li><mark class="w key">cited</mark> by an item not established, flagged or not '
+    "supported</li>"
     '<li><mark class="x key">cited</mark> only by a dropped item</li>'
     '<li><span class="u">grey</span>: no item cites this sentence</li>'
     '<li><sup class="cm demo"><span class="n">1</span> S1</sup> a citation\'s number and the items '
