@@ -275,6 +275,16 @@ def _judge_map(grounding: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return out
 
 
+def _unestablished(grounding: dict[str, Any]) -> dict[str, list[str]]:
+    """Why each item shown as not established is so (``grounding.not_established``: paths in
+    the brief as it is), by path."""
+    out: dict[str, list[str]] = {}
+    for u in grounding.get("not_established") or []:
+        if isinstance(u, dict) and isinstance(u.get("path"), str):
+            out.setdefault(u["path"], []).extend(_one_line(r) for r in u.get("reasons") or [])
+    return out
+
+
 def _role_drops(dropped: list[dict[str, Any]]) -> dict[str, list[tuple[str, str]]]:
     """Reasons a role was taken from an actor, by the actor's path in the final brief.
 
@@ -595,6 +605,7 @@ class _Page:
         self.chunks = chunks if isinstance(chunks, int) and chunks > 1 else 1
         self.warnings: list[str] = []
         self.checked: dict[str, Any] = {}
+        self.why: dict[str, list[str]] = {}
         if self.matches is False:
             self.warnings.append(
                 "this article is not the text the brief was made from (its SHA-256 differs): "
@@ -613,6 +624,7 @@ class _Page:
         dropped = [d for d in self.grounding.get("dropped") or [] if isinstance(d, dict)]
         judged = _judge_map(self.grounding)
         roles = _role_drops(dropped)
+        self.why = _unestablished(self.grounding)
         for key, prefix, _ in SECTIONS:
             for i, entry in enumerate(self.data.get(key) or []):
                 raw = _as_dict(entry)
@@ -649,19 +661,31 @@ class _Page:
     ) -> None:
         """The item's status and notes: not established (issue 19's ``support``), flagged by
         ``--verify``, a role taken away, or not supported by this text (verify, run now)."""
-        if raw.get("support") == "not_established":
+        why = self.why.get(item.path, [])
+        if raw.get("support") == "not_established" or why:
             item.status = "not_established"
             what = "the role" if key == "actors" else "its claims"
             item.notes.append(("", f"the check could not establish {what} from the cited text"))
-        if isinstance(verdict, dict) and verdict.get("verdict") != "entailed":
-            item.status = item.status if item.status != "supported" else "flagged"
+            item.notes += [("miss", r) for r in why]
+        if isinstance(verdict, dict):  # every --verify verdict is shown; entailed ones plainly
+            if verdict.get("verdict") != "entailed" and item.status == "supported":
+                item.status = "flagged"
             reason = _one_line(verdict.get("reason") or "no reason given")
             item.notes.append(("", f"--verify: {verdict.get('verdict')}: {reason}"))
         item.notes += roles
         found = self.checked.get(item.path)
         if found is not None and not found.supported:
-            item.status = "unsupported"
-            item.notes += [("miss", f"not supported by this text: {r}") for r in found.reasons]
+            # verify names claims it could not establish "not established: ..." (issue 19)
+            doubt = all(r.startswith("not established") for r in found.reasons)
+            if item.status in ("supported", "flagged") or not doubt:
+                item.status = "not_established" if doubt else "unsupported"
+            item.notes += [
+                (
+                    "miss",
+                    r if r.startswith("not established") else f"not supported by this text: {r}",
+                )
+                for r in found.reasons
+            ]
 
     # --- the parts of the page ---------------------------------------------------------------
 
@@ -698,6 +722,12 @@ class _Page:
         head.append(f'<p class="meta">{_esc(line)}</p>')
         head += [f'<p class="warn" role="note">{_esc(w[0].upper() + w[1:])}.</p>'
                  for w in self.warnings]  # fmt: skip
+        if self.grounding.get("headline_support") == "not_established" or self.why.get("headline"):
+            reasons = "; ".join(self.why.get("headline", [])) or "no reason recorded"
+            head.append(
+                '<p class="warn" role="note">The headline is not established by the summary\'s '
+                f"cited sentences: {_esc(reasons)}.</p>"
+            )
         headline_check = self.checked.get("headline")
         if headline_check is not None and not headline_check.supported:
             head.append(

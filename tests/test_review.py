@@ -15,6 +15,7 @@ import os
 import re
 import subprocess
 import sys
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -182,6 +183,7 @@ def test_verdicts_in_place(brief: Brief, page: Page) -> None:
     )
     assert "content words not covered" in page.items["i-A1"]
     assert page.item_class["i-A2"] == "item supported"
+    assert "--verify: entailed: stated" in page.items["i-A2"]  # every verdict, plainly
     # Every dropped item is listed with its reasons; the spans only they cite are marked so.
     dropped = [d for d in brief.grounding.dropped]
     shown = [v for k, v in page.items.items() if k.startswith("i-X")]
@@ -218,9 +220,18 @@ def test_not_established_is_shown_from_the_brief_json(brief: Brief) -> None:
     data["positions"][0]["support"] = "not_established"
     data["actors"][1]["support"] = "not_established"
     data["next_steps"][0]["support"] = "supported"
+    # and why, as issue 19's grounding report lists it (paths in the brief as it is)
+    data["grounding"]["not_established"] = [
+        {"path": "positions[0]", "reasons": ["stance: 'withdraws' is not stated"]},
+        {"path": "headline", "reasons": ["'extend' is not in the summary's sentences"]},
+    ]
+    data["grounding"]["headline_support"] = "not_established"
+    html = unescape(review_page(data, EXAMPLE).html)
     page = Page(review_page(data, EXAMPLE).html)
     assert "not_established" in page.item_class["i-P1"]
     assert "could not establish its claims" in page.items["i-P1"]
+    assert "stance: 'withdraws' is not stated" in page.items["i-P1"]
+    assert "The headline is not established" in html and "'extend' is not in" in html
     assert "not_established" in page.item_class["i-A2"]
     assert "could not establish the role" in page.items["i-A2"]
     assert page.item_class["i-N1"] == "item supported"
