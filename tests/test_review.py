@@ -37,6 +37,13 @@ from summarizer.grounding import ArticleIndex
 from summarizer.review import review_page
 
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
+PREFIX = {
+    "summary": "S",
+    "actors": "A",
+    "positions": "P",
+    "disputes": "D",
+    "next_steps": "N",
+}  # item labels
 
 
 class Page(HTMLParser):
@@ -148,9 +155,7 @@ def test_the_article_comes_back_exactly_and_every_citation_spells_its_quote(
 ) -> None:
     assert "".join(page.article) == ARTICLE  # the very text the offsets index
     data = brief.model_dump(mode="json")
-    labels = {"summary": "S", "actors": "A", "positions": "P", "disputes": "D",
-              "next_steps": "N"}  # fmt: skip
-    for section, prefix in labels.items():
+    for section, prefix in PREFIX.items():
         for i, item in enumerate(data[section], 1):
             linked = page.cited_by(f"i-{prefix}{i}")
             assert set(linked) == quotes(item), (section, i)
@@ -170,20 +175,34 @@ def test_links_go_both_ways(page: Page) -> None:
             assert (item, marker) in page.links, (marker, item)
 
 
+def test_every_verify_verdict_is_where_its_item_is(brief: Brief, page: Page) -> None:
+    """--verify names items as they were before it removed the ones it judged not entailed;
+    on the page each verdict is on the item it judged, now at its place in the brief."""
+    verdicts = brief.grounding.verification or []
+    assert verdicts
+    gone = [(v.path.split("[")[0], int(v.path.split("[")[1].rstrip("]"))) for v in verdicts
+            if v.verdict == "not_entailed" and not v.path.startswith("actors")]  # fmt: skip
+    for v in verdicts:
+        section, index = v.path.split("[")[0], int(v.path.split("[")[1].rstrip("]"))
+        if (section, index) in gone:  # removed: listed with the dropped items
+            assert any(v.reason in t for k, t in page.items.items() if k.startswith("i-X"))
+            continue
+        final = index - sum(1 for s, i in gone if s == section and i < index)
+        shown = page.items[f"i-{PREFIX[section]}{final + 1}"]
+        assert v.reason in shown, (v.path, final)
+    if any(v.verdict == "partly" for v in verdicts):  # as this branch's checker judges it
+        assert [s.text for s in brief.summary] == ["Talks are due to resume on Thursday."]
+        assert "flagged" in page.item_class["i-S1"]
+        assert "--verify: partly: the place of the talks is left out" in page.items["i-S1"]
+
+
 def test_verdicts_in_place(brief: Brief, page: Page) -> None:
-    # --verify: summary[0] was judged not entailed (dropped); summary[1], "partly", is now
-    # the brief's first summary sentence: its flag must be on S1, not on another item.
-    assert [s.text for s in brief.summary] == ["Talks are due to resume on Thursday."]
-    assert "flagged" in page.item_class["i-S1"]
-    assert "partly: the place of the talks is left out" in page.items["i-S1"]
-    # A role its evidence did not state: the actor stays, the role's reasons are on it.
-    assert (
-        "(no role)" in page.items["i-A1"]
-        and "government's appointed mediator" in (page.items["i-A1"])
-    )
-    assert "content words not covered" in page.items["i-A1"]
+    # A role its evidence did not state: the actor stays; why its role went is on it.
+    assert "(no role)" in page.items["i-A1"]
+    for d in brief.grounding.dropped:
+        if d.path.startswith("actors[") and d.path.endswith(".role"):
+            assert all(r in page.items["i-A1"] for r in d.reasons)
     assert page.item_class["i-A2"] == "item supported"
-    assert "--verify: entailed: stated" in page.items["i-A2"]  # every verdict, plainly
     # Every dropped item is listed with its reasons; the spans only they cite are marked so.
     dropped = [d for d in brief.grounding.dropped]
     shown = [v for k, v in page.items.items() if k.startswith("i-X")]
@@ -194,7 +213,8 @@ def test_verdicts_in_place(brief: Brief, page: Page) -> None:
     negated = ARTICLE.index("Brandt said the authority was willing")
     number = next(n for n, p in page.pieces.items() if ARTICLE.find("".join(p)) == negated)
     assert page.kinds[number] == {"x"}  # cited by the dropped stance only
-    assert "will drop the plan for the cranes" in page.items["i-X4"]
+    stance = next(k for k, t in page.items.items() if "will drop the plan for the cranes" in t)
+    assert stance.startswith("i-X")
 
 
 def test_sentences_no_item_cites_are_grey(brief: Brief, page: Page) -> None:
