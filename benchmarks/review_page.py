@@ -65,8 +65,8 @@ def main() -> int:
     if browser is None:
         print("review_page: chromium not found (apt-get install -y chromium)", file=sys.stderr)
         return 1
+    from summarizer.formats.review import review_page
     from summarizer.grounding.segments import _segment_cached
-    from summarizer.review import review_page
 
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["SUMMARIZER_HOME"] = str(Path(tmp) / "home")

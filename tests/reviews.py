@@ -1,10 +1,13 @@
 """Briefs for the review page's tests, made by the real pipeline against a scripted model.
 
 :func:`audited_brief` briefs examples/port-strike.txt with a model that writes some faithful
-items and some that grounding drops (an actor the article never names, a role its evidence
-does not state, a stance its evidence negates, a wrong day), then, with ``--verify``, judges
-one summary sentence not entailed and another partly: every kind of verdict the page shows,
-each produced by the program's own checks.
+items and some that grounding drops (an actor the article never names, a stance its
+evidence negates, a wrong day) or cannot establish (a record the article does not claim, a
+paraphrase, a sentence that adds a blame, a role its evidence does not state); with
+``--verify`` the model judges what the check could not establish (and only that): the record
+not entailed (removed: the items after it move up), the paraphrase entailed, the blame
+partly, the role not entailed (taken away). Every kind of verdict the page shows, each
+produced by the program's own checks.
 """
 
 from __future__ import annotations
@@ -34,8 +37,9 @@ def audited_draft() -> dict[str, Any]:
         "summary": [
             {"text": "Dockworkers at Port Halden voted to extend their strike for another week.",
              "evidence": [2]},
-            {"text": "Talks are due to resume on Thursday.", "evidence": [13]},
-            {"text": "The union accepted the offer of retraining.", "evidence": [8]},
+            {"text": "The strike is the longest in the port's history.", "evidence": [2]},
+            {"text": "The strike has stranded more than forty ships offshore.", "evidence": [9]},
+            {"text": "Local firms blame the union for their losses.", "evidence": [10]},
         ],
         "actors": [
             {"id": "ghost", "name": "Olaf Nobody", "kind": "person", "role": "mediator",
@@ -75,20 +79,24 @@ def audited_draft() -> dict[str, Any]:
     }  # fmt: skip
 
 
-JUDGED = {1: ("not_entailed", "the vote is not in the cited sentence"),
-          2: ("partly", "the place of the talks is left out")}  # fmt: skip
+JUDGED = {  # the verifying model's verdict on a claim, by words of the claim
+    "longest": ("not_entailed", "the article does not compare this strike with others"),
+    "stranded": ("entailed", "forty ships waiting offshore are stranded"),
+    "blame": ("partly", "the firms lose money; the sentence does not say they blame the union"),
+    "mediator": ("not_entailed", "the union is a side of the dispute, not its mediator"),
+}
 
 
 def _respond(request: dict[str, Any]) -> Reply:
     schema = request.get("response_format", {}).get("json_schema", {})
     if schema.get("name") != "verdicts":
         return Reply(body=completion(json.dumps(audited_draft())))
-    claims = len(re.findall(r"^Claim \d+:", request["messages"][1]["content"], re.M))
-    verdicts = [
-        {"claim": n, "verdict": JUDGED.get(n, ("entailed", ""))[0],
-         "reason": JUDGED.get(n, ("", "stated"))[1]}
-        for n in range(1, claims + 1)
-    ]  # fmt: skip
+    claims = re.findall(r"^Claim (\d+): (.*)$", request["messages"][1]["content"], re.M)
+    verdicts = []
+    for n, claim in claims:
+        verdict, reason = next((v for word, v in JUDGED.items() if word in claim),
+                               ("entailed", "stated"))  # fmt: skip
+        verdicts.append({"claim": int(n), "verdict": verdict, "reason": reason})
     return Reply(body=completion(json.dumps({"verdicts": verdicts})))
 
 
@@ -99,7 +107,8 @@ def summarizer_for(mock: MockOpenAI, **flags: Any) -> Summarizer:
 
 
 def audited_brief() -> Brief:
-    """The brief of port-strike.txt with drops, a role taken away and --verify verdicts."""
+    """The brief of port-strike.txt with drops, an item not established, a role taken away
+    and --verify verdicts (entailed, partly, not entailed)."""
     mock = MockOpenAI(responder=_respond)
     with summarizer_for(mock, verify=True) as s:
         return s.summarize(EXAMPLE)

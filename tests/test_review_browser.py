@@ -34,8 +34,8 @@ from reviews import (
 
 from summarizer import Brief
 from summarizer.article import load_article
+from summarizer.formats.review import review_page
 from summarizer.grounding import ArticleIndex
-from summarizer.review import review_page
 
 
 def chromium() -> str | None:
@@ -202,9 +202,10 @@ def test_review_page_in_chromium(browser: str, page: Path, brief: Brief, width: 
         assert shown["visible"] and "dropped" in shown["cls"]
         reasons = [text for text, seen in shown["reasons"] if seen]
         assert all(any(r in text for text in reasons) for r in d.reasons), (d.reasons, reasons)
-    if any(v.verdict == "partly" for v in brief.grounding.verification or []):
-        flagged = result["items"]["i-S1"]  # see test_review.py: where --verify's flag goes
-        assert "flagged by --verify" in flagged["text"] and "partly" in flagged["text"]
+    # An item not established, with the verifying model's verdict on it, is marked so, visibly.
+    partly = result["items"]["i-S3"]  # see tests/reviews.py
+    assert partly["visible"] and "not_established" in partly["cls"]
+    assert "not established" in partly["text"] and "--verify: partly" in partly["text"]
     assert result["scripts"] == 1 and "script-src 'sha256-" in result["csp"]
 
 

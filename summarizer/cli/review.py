@@ -1,4 +1,6 @@
-"""``summarizer review BRIEF.json ARTICLE``: the article beside its brief, as one HTML page.
+"""``summarizer review BRIEF.json ARTICLE``: the article beside its brief, as one HTML page
+(the ``review`` format, summarizer/formats/review.py); and ``summarize --format review``'s
+pages, one per brief.
 
 The article is read as ``summarize`` reads it (the same loader and limits), so the page shows
 the very text the brief's offsets index; when its SHA-256 is not the brief's
@@ -18,8 +20,53 @@ import typer
 
 if TYPE_CHECKING:
     from summarizer.article import Article
+    from summarizer.brief import Brief
 
-__all__ = ["pick_brief", "review_command"]
+__all__ = ["articles_of", "one_file_each", "pick_brief", "review_command", "write_each"]
+
+
+def one_file_each(fmt: str | None, sources: list[str], output: Path | None) -> bool:
+    """Whether ``summarize`` writes one file per brief into the folder ``output``: several
+    sources in a format whose pages are never joined (``review``); without ``-o FOLDER``
+    that is refused before any model call (exit 2)."""
+    import summarizer.formats as formats
+    from summarizer.cli.state import fail
+
+    if fmt is None or len(sources) < 2 or formats.get(fmt).join is not None:
+        return False
+    if output is None or output.is_file():
+        fail(f"--format {fmt} with several sources writes one file each: give -o FOLDER", 2)
+    return True
+
+
+def articles_of(briefs: list[Brief], articles: list[Article]) -> list[Article]:
+    """The article each brief was made from (by its text's SHA-256), in the briefs' order."""
+    by_hash = {a.content_hash: a for a in articles}
+    return [by_hash[b.source.content_hash] for b in briefs]
+
+
+def write_each(briefs: list[Brief], articles: list[Article], fmt: str, folder: Path) -> None:
+    """One file per brief in ``folder`` (each beside its article), named after its source:
+    ``port-strike.review.html``."""
+    import re
+
+    import summarizer.formats as formats
+    from summarizer.cli.state import fail
+    from summarizer.fileio import atomic_write
+
+    suffix = formats.get(fmt).suffix
+    used: set[str] = set()
+    for i, (brief, article) in enumerate(zip(briefs, articles, strict=True), 1):
+        stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(article.label.rstrip("/")).stem)[:60]
+        name = f"{stem.strip('.-') or 'article'}.{fmt}.{suffix}"
+        name = f"{i}-{name}" if name in used else name
+        used.add(name)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            atomic_write(folder / name, formats.render(brief, fmt, article=article))
+        except OSError as exc:
+            fail(f"cannot write {folder / name}: {exc.strerror or exc}", 1)
+        print(f"summarizer: wrote {folder / name}", file=sys.stderr)
 
 
 def pick_brief(data: Any, article: Article, source: str) -> dict[str, Any]:
@@ -80,11 +127,11 @@ def review_command(
     unreadable brief or article, 1 when the page cannot be written.
     """
     from summarizer.article import Limits, read_source
-    from summarizer.cli.app import fail
     from summarizer.cli.report import error_line
+    from summarizer.cli.state import fail
     from summarizer.config import load_settings
     from summarizer.fileio import atomic_write
-    from summarizer.review import review_page
+    from summarizer.formats.review import review_page
 
     if output is not None and output.is_dir():
         fail(f"cannot write {output}: is a directory", 2)

@@ -17,17 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from summarizer.digest.models import Digest
-from summarizer.digest.render import (
-    SUFFIXES,
-    render,
-    render_html,
-    render_json,
-    render_text,
-    review_name,
-)
+from summarizer.digest.render import render, render_html, render_json, render_text, review_name
 from summarizer.digest.stories import without_articles
 from summarizer.errors import DeliveryError, SummarizerError
 from summarizer.fileio import atomic_write
+from summarizer.formats import get as output_format
 
 if TYPE_CHECKING:
     from summarizer.article import Article
@@ -54,10 +48,10 @@ Reviews = Mapping[str, "tuple[Brief, Article]"]
 
 
 def write_reviews(digest: Digest, out: Path, reviews: Reviews) -> list[Path]:
-    """The review page (summarizer/review.py) of each article of the digest's stories, in
-    a ``reviews`` folder beside the digest files; one that cannot be made is logged and left
-    out (its card then has no link to it)."""
-    from summarizer.review import review_page
+    """The review page (the ``review`` format, summarizer/formats/review.py) of each article
+    of the digest's stories, in a ``reviews`` folder beside the digest files; one that cannot
+    be made is logged and left out (its card then has no link to it)."""
+    from summarizer.formats import render as render_brief
 
     shown = {uid for story in digest.stories for uid in story.sources}
     paths = []
@@ -68,7 +62,7 @@ def write_reviews(digest: Digest, out: Path, reviews: Reviews) -> list[Path]:
         path = out / review_name(article)
         try:
             path.parent.mkdir(exist_ok=True)
-            atomic_write(path, review_page(brief, source).html)
+            atomic_write(path, render_brief(brief, "review", article=source))
         except (SummarizerError, OSError, ValueError) as exc:
             log.warning("no review page for %s: %s", article.origin or article.id, exc)
             continue
@@ -86,7 +80,7 @@ def write_outputs(
     linked = frozenset(a.id for a in digest.articles if out / review_name(a) in pages)
     paths = []
     for fmt in formats:
-        path = out / f"{file_stem(digest)}.{SUFFIXES[fmt]}"
+        path = out / f"{file_stem(digest)}.{output_format(fmt).suffix}"
         atomic_write(path, render(digest, fmt, linked))
         paths.append(path)
     return paths + pages

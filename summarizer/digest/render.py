@@ -11,14 +11,11 @@ import re
 from collections.abc import Callable
 
 from summarizer.digest.models import Digest, DigestArticle, Quoted, Story
-from summarizer.render import markdown_escape as _md
+from summarizer.formats import markdown_escape as _md
 
 __all__ = [
-    "SUFFIXES", "render", "render_html", "render_json", "render_markdown", "render_text",
-    "review_name",
+    "render", "render_html", "render_json", "render_markdown", "render_text", "review_name",
 ]  # fmt: skip
-
-SUFFIXES = {"markdown": "md", "html": "html", "json": "json"}
 
 
 # --- shared ---------------------------------------------------------------------------------

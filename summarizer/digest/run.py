@@ -210,8 +210,7 @@ class _Run:
     def summarizer(self) -> Summarizer:
         from summarizer.pipeline import Summarizer
 
-        return Summarizer(settings=self.settings, cache=self.store.cache, transport=self.transport,
-                          price_provider=self.config.price_provider)  # fmt: skip
+        return Summarizer(settings=self.settings, cache=self.store.cache, transport=self.transport)
 
     def check_budget(
         self, summarizer: Summarizer, articles: list[Article], *, batch: bool = False
@@ -364,13 +363,12 @@ class _Run:
         a later digest as new. A webhook or email that still fails after the in-run
         retries is retried by the next run, with this digest as it was.
         """
+        from summarizer.digest.briefing import article_of
         from summarizer.digest.deliver import deliver
 
         store = self.store
         store.save_digest(digest.id, run_id, digest.created_at.isoformat(),
                           digest.model_dump_json())  # fmt: skip
-        from summarizer.digest.briefing import article_of
-
         reviews = {row.uid: (brief, article_of(row)) for row, brief in self.items}
         problems = await asyncio.to_thread(deliver, digest, self.config, store, reviews)
         self.errors += [f.label + ": " + f.error for f in self.failed] + problems

@@ -3,36 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Literal
+
+from summarizer.cast.types import Kind, SegmentLike
 
 __all__ = [
     "SENTENCE_CHARS",
     "ActorCandidate",
     "Candidates",
     "Certainty",
+    "DisputeCandidate",
     "Kind",
     "NextStepCandidate",
     "PositionCandidate",
     "SegmentLike",
 ]
 
-Kind = Literal["person", "organization", "government", "country", "group", "other"]
 Certainty = Literal["scheduled", "proposed", "possible"]
 # The longest text a draft item may have (brief.Sentence): a longer segment is never proposed.
 SENTENCE_CHARS = 400
-
-
-class SegmentLike(Protocol):
-    """What this module needs of a segment (``summarizer.grounding.segments.Segment``)."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def start(self) -> int: ...
-    @property
-    def end(self) -> int: ...
-    @property
-    def text(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -57,6 +46,19 @@ class PositionCandidate:
     topic: str  # a salient word of the segment
     topics: tuple[str, ...]  # other salient words, best first
     attribution: int  # the segment that names the actor (== segment unless resolved)
+    score: float
+    verb: str = (
+        ""  # the verb that attributes it ("said", "denied"; "" for a quotation that runs on)
+    )
+
+
+@dataclass(frozen=True)
+class DisputeCandidate:
+    """Two positions of actors on different sides that oppose on one issue; each side's
+    segment is its claim and its evidence."""
+
+    issue: str  # words of one of the two sentences
+    sides: tuple[PositionCandidate, ...]
     score: float
 
 
@@ -83,6 +85,7 @@ class Candidates:
     positions: tuple[PositionCandidate, ...]
     next_steps: tuple[NextStepCandidate, ...]
     texts: dict[int, str] = field(default_factory=dict)  # segment id -> text
+    disputes: tuple[DisputeCandidate, ...] = ()
 
     def actor(self, actor_id: str) -> ActorCandidate | None:
         return next((a for a in self.actors if a.id == actor_id), None)
