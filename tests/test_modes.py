@@ -155,7 +155,7 @@ def test_mode_matrix(recorded: Recorded, mode: str, vcr: Any) -> None:
         assert mode in ("tools", "json")
     assert brief.grounding.quotes_checked > 0
     for item in [*brief.summary, *brief.actors, *brief.positions, *brief.next_steps]:
-        assert all(q in TEXT for q in item.evidence)
+        assert all(c.quote in TEXT for c in item.evidence)
 
 
 # --- request shapes ---
