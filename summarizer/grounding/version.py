@@ -7,4 +7,4 @@ old rules are then made again instead of being served forever.
 
 __all__ = ["CHECK_VERSION"]
 
-CHECK_VERSION = 2
+CHECK_VERSION = 3
