@@ -89,13 +89,33 @@ def _main_runner() -> asyncio.Runner | None:
     return _runner
 
 
+class _Box:
+    """A task's result that is cheap to print. ``asyncio.Runner.run`` (3.11) asks
+    ``signal.getsignal`` for its own SIGINT handler, whose enum lookup formats the handler,
+    its finished task and so the task's whole result: a Brief's full repr, twice per call
+    (most of the library's own time per brief, measured by benchmarks/overhead.py)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return "<result>"
+
+
+async def _boxed(coro: Coroutine[Any, Any, T]) -> _Box:
+    return _Box(await coro)
+
+
 def run(coro: Coroutine[Any, Any, T]) -> T:
     """Run ``coro`` for a sync caller: on the main thread's own loop when it can (no thread
     to cross), else on the portal loop (:func:`call`). Ctrl-C cancels it either way."""
     runner = _main_runner()
     if runner is None:
         return call(coro)
-    return runner.run(coro)
+    box: _Box = runner.run(_boxed(coro))
+    return box.value  # type: ignore[no-any-return]
 
 
 def close_on(loop: asyncio.AbstractEventLoop) -> Any:
