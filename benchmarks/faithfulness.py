@@ -38,6 +38,7 @@ HELDOUT = ROOT / "benchmarks" / "data" / "heldout" / "faithfulness-heldout.jsonl
 ARTICLES = ROOT / "tests" / "fixtures" / "articles"
 EXAMPLES = ROOT / "examples"
 _KIND_FOR_FIELD = {"summary": "claim", "headline": "headline", "role": "role", "stance": "stance",
+                   "position": "stance",
                    "dispute": "claim", "next_step": "action", "issue": "issue", "side": "side",
                    "action": "action", "when": "when"}  # fmt: skip
 

@@ -367,3 +367,29 @@ def test_decide_whether_is_not_a_decision() -> None:
         "strike dates in April if no improved offer is made."
     ]
     assert not check_support("The union announced further strike dates in April.", ev).supported
+
+
+def test_a_denied_verb_does_not_deny_the_object_of_its_preposition() -> None:
+    evidence = ["The minister said he would not intervene in the pay dispute with the nurses, "
+                "which goes on."]  # fmt: skip
+    assert check_support("The pay dispute with the nurses goes on.", evidence).supported
+    intervened = check_support("The minister intervened in the pay dispute.", evidence)
+    assert intervened.contradicted
+
+
+def test_an_urging_verb_is_itself_asserted() -> None:
+    # "asked the board to review" hedges the review, not the asking: "might ask" does not
+    # support "has asked"
+    result = check_support(
+        "The union has asked the regional board to review the merger.",
+        ["He said the union might ask the regional board to review the merger."],
+    )
+    assert result.contradicted, result
+
+
+def test_stopped_short_of_denies() -> None:
+    result = check_support(
+        "The regulator stopped short of fining the airline.",
+        ["The regulator fined the airline on Monday."],
+    )
+    assert result.contradicted, result

@@ -98,7 +98,10 @@ def claim_sources(claim: str, context: Context, hard: list[str], soft: list[str]
         key = context.resolve(written)
         if key is None or context.attributes_to(key, claim):
             continue
-        who = context.name_of(context.speakers[0])
+        others = [o for o in context.speakers if not context.linked(key, o)]
+        if not others:  # the one who speaks there is the source the claim names
+            continue
+        who = context.name_of(others[0])
         if key in context.refers:  # named there, but not as the one who says it
             soft.append(
                 f"the evidence gives this to {quoted(who)}, not clearly to {quoted(written)}"

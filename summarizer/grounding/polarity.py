@@ -87,8 +87,27 @@ def _only_negated(c: Text, j: int, q: Text, i: int) -> bool:
         # "declined to meet the occupiers": only "meet" is denied; but "declined to give
         # that guarantee" denies the guarantee
         return False
+    if cue in _VERB_NEGATORS and q.neg[i] > 1 and not light_before and _verb_before(q, i):
+        # "would not intervene in the dispute" denies intervening, not that a dispute exists
+        return False
     # not when the claim's word modifies the next one ("job guarantee")
     return not (cue in _DETERMINER_NEGATORS and j + 1 < len(c.props) and c.props[j + 1][CONTENT])
+
+
+_VERB_NEGATORS = frozenset({"not", "n't", "never", "cannot"})
+
+
+def _verb_before(q: Text, i: int) -> bool:
+    """Whether ``i`` is the object of a preposition after the verb the negator denies
+    ("would not intervene in the dispute"); a direct object stays denied ("would not back a
+    strike")."""
+    heads = [k for k in range(max(0, i - 4), i) if q.neg[k] == 1 and q.props[k][CONTENT]]
+    if not heads or q.low[heads[0]].endswith("ly"):
+        return False
+    return any(q.low[k] in _PREPOSITIONS for k in range(heads[0] + 1, i))
+
+
+_PREPOSITIONS = frozenset({"in", "on", "into", "over", "about", "with", "at", "from", "for"})
 
 
 _SURE = frozenset({"will", "shall"})

@@ -48,11 +48,12 @@ def scopes(out: Text, it: Items, claim: bool) -> None:
     done = 0
     lows = it.low + ["", "", "", ""]  # room to look four items ahead
     triggers = it.triggers
-    if any(w in it.low for w in ("rather", "instead", "yet", "few", "out")):
+    if any(w in it.low for w in ("rather", "instead", "yet", "few", "out", "short")):
         # "rather than X", "instead of X" negate X; "has yet to X" denies X
         pairs = (
             ("rather", "than"), ("instead", "of"), ("has", "yet"), ("have", "yet"),
             ("rule", "out"), ("rules", "out"), ("ruled", "out"), ("ruling", "out"),
+            ("short", "of"),
         )  # fmt: skip
         extra = [i for i in range(1, len(it.low)) if (it.low[i - 1], it.low[i]) in pairs]
         extra += [i for i, low in enumerate(it.low) if low == "few"]
@@ -74,7 +75,8 @@ def scopes(out: Text, it: Items, claim: bool) -> None:
             if low in ("and", "but", "while", "whereas") or out.props[j][CLAUSE]:
                 clause += 1
             clauses[j] = clause
-            if out.is_hedge[j] and low not in CONDITIONALS:
+            urges = out.props[j][URGE] and not out.props[j][HEDGE]
+            if out.is_hedge[j] and low not in CONDITIONALS and not urges:
                 by_clause.setdefault(clause, out.text[j])
         out.hedge = [h or by_clause.get(clauses[j], "") for j, h in enumerate(out.hedge)]
 
@@ -112,6 +114,8 @@ def _scope_run(out: Text, it: Items, lows: list[str], i: int, claim: bool) -> tu
         nxt = lows[i + 1]
         prev = lows[i - 1] if i else ""
         contrast = (low == "than" and prev == "rather") or (low == "of" and prev == "instead")
+        # "stopped short of rating the ward unsafe", "fell short of a majority"
+        contrast = contrast or (low == "of" and prev == "short" and lows[i - 2] in _SHORT_OF)
         to_follows = bool(p[NEGVERB_TO]) and "to" in lows[i + 1 : i + 5]  # "little on its own to"
         to_follows = to_follows or (low == "yet" and nxt == "to" and prev in _HAS)  # has yet to
         few = (
@@ -174,6 +178,9 @@ def _scope_run(out: Text, it: Items, lows: list[str], i: int, claim: bool) -> tu
     return i, claim_hedged
 
 
+_SHORT_OF = frozenset(
+    {"stop", "stops", "stopped", "stopping", "fell", "fall", "falls", "falling", "fallen"}
+)
 _OBJECT_NEGATORS = frozenset({"nothing", "none", "nobody", "noone"})
 _ADJECTIVAL = frozenset(
     {"proposed", "planned", "expected", "alleged", "suspected", "possible", "potential",
