@@ -505,6 +505,19 @@ def test_when_is_the_time_of_the_step_not_of_the_statement() -> None:
     assert (meeting.when, meeting.certainty) == ("from 2 to 6 March", "scheduled")
 
 
+def test_a_refusal_and_a_quoted_forecast_are_not_next_steps() -> None:
+    text = (
+        "Harbour talks stall\n\n"
+        "The port authority said on Monday that it would not tolerate further delays.\n\n"
+        '"It will take a long time to rebuild trust," the union leader Ana Ruiz said.\n\n'
+        "The two sides will meet again on Thursday at the labour board."
+    )
+    segs = list(segment(text))
+    starts = {next(s.text for s in segs if s.id == n.segment)[:12]
+              for n in propose(text, segs, title=None).next_steps}  # fmt: skip
+    assert starts == {"The two side"}
+
+
 def test_a_long_article_is_chosen_part_by_part(mock: MockOpenAI) -> None:
     """Issue 20: a chunked article takes the choose path too: one short request per part
     (no actors in it: they are the whole article's), the best of every part merged, every

@@ -83,6 +83,10 @@ _SPEECH_AFTER_RE = re.compile(
 _AGREED_RE = re.compile(r"\bagreed to\b", re.I)
 _SAID_RE = re.compile(r"\b(?:said|says|told|added|warned|reported|announced)\b", re.I)
 _VAGUE = frozenset(["in the future", "in future"])
+_NOT_FUTURE_RE = re.compile(
+    r"\b(?:will|would|shall|could)\s+(?:not|never)\s+\w+|\b(?:won't|wouldn't|couldn't)\s+\w+",
+    re.I,
+)
 
 
 def _said_when(text: str, start: int, end: int) -> bool:
@@ -147,6 +151,10 @@ def next_step_candidates(ex: ActorRegistry, ids: dict[str, str]) -> list[NextSte
         future = _FUTURE_RE.search(body) or (when and _AGREED_RE.search(body))
         if not future:
             continue  # "agreed to" is a step only with a time of its own ("for 30 days")
+        if not when and not _FUTURE_RE.search(_NOT_FUTURE_RE.sub(" ", body)):
+            continue  # "would not tolerate endless negotiations": a refusal, not a step
+        if not when and body.lstrip()[:1] in QUOTES:
+            continue  # "it will take a long time," he said: a forecast, with no time of its own
         certainty = certainty_of(body)
         score = 1.0 + (1.5 if when else 0.0) + (1.0 if _SCHEDULED_RE.search(body) else 0.0)
         if not _SAID_RE.search(body, 0, future.start()):
