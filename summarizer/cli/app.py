@@ -99,8 +99,14 @@ def main() -> None:
     from summarizer.errors import SummarizerError
 
     try:
-        app()  # standalone: usage errors exit 2, typer.Exit carries its code
+        # Not standalone: a usage error is reported here, on one line (click prints four).
+        code = app(standalone_mode=False)
     except KeyboardInterrupt:
+        typer.echo("summarizer: interrupted", err=True)
+        sys.exit(130)
+    except typer.TyperException as exc:  # click's exceptions, as Typer exports them
+        _usage_error(exc)
+    except typer.Abort:
         typer.echo("summarizer: interrupted", err=True)
         sys.exit(130)
     except SummarizerError as exc:
@@ -111,6 +117,21 @@ def main() -> None:
     except Exception as exc:  # the last line of defence: one line, exit 1
         if state.debug:
             raise
-        error_line(f"{type(exc).__name__}: {exc}", prefix="unexpected error")
-        typer.echo("summarizer: run with --debug for the traceback", err=True)
+        error_line(
+            f"{type(exc).__name__}: {exc} (run with --debug for the traceback)",
+            prefix="unexpected error",
+        )
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _usage_error(exc: typer.TyperException) -> NoReturn:
+    """A usage error on one line (exit 2); a command given without arguments shows its help."""
+    code = int(getattr(exc, "exit_code", 2))
+    if type(exc).__name__ == "NoArgsIsHelpError":  # `summarizer`, `summarizer batch`
+        exc.show()
+        sys.exit(code)
+    ctx = getattr(exc, "ctx", None)
+    where = f" (see {ctx.command_path} --help)" if ctx is not None else ""
+    error_line(f"{exc.format_message()}{where}", prefix="usage error")
+    sys.exit(code)
