@@ -358,6 +358,7 @@ class Summarizer:
                 base_url=transport.base_url,
                 max_tokens=transport.options.max_tokens,
                 local_n_ctx=self._local.n_ctx if self._local is not None else None,
+                transport=self._http,
             )
         return self._planner
 

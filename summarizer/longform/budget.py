@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from summarizer.article import Article
@@ -129,8 +129,10 @@ class Planner:
         base_url: str,
         max_tokens: int,
         local_n_ctx: int | None = None,
+        transport: Any = None,
     ) -> None:
         self.settings = settings
+        self.transport = transport  # Summarizer(transport=...): the probes go through it too
         self.backend = backend
         self.prompts = prompts
         self.base_url = base_url
@@ -165,12 +167,18 @@ class Planner:
         """What the server says (llama.cpp, vLLM), or Ollama's default when it is Ollama."""
         b = self.backend
         ollama_first = urlsplit(self.base_url).port == OLLAMA_PORT  # Ollama's own port
-        if ollama_first and (size := ollama_window(self.base_url, api_key=b.api_key)):
+        if ollama_first and (
+            size := ollama_window(self.base_url, api_key=b.api_key, transport=self.transport)
+        ):
             return size, OLLAMA_SOURCE
-        reported = probe_window(self.base_url, model=b.model, api_key=b.api_key)
+        reported = probe_window(
+            self.base_url, model=b.model, api_key=b.api_key, transport=self.transport
+        )
         if reported:
             return reported, f"reported by {self.base_url}"
-        if not ollama_first and (size := ollama_window(self.base_url, api_key=b.api_key)):
+        if not ollama_first and (
+            size := ollama_window(self.base_url, api_key=b.api_key, transport=self.transport)
+        ):
             return size, OLLAMA_SOURCE
         return None
 
@@ -196,7 +204,9 @@ class Planner:
             found = None
             if self._probe_ok:
                 b = self.backend
-                found = find_tokenizer(self.base_url, model=b.model, api_key=b.api_key)
+                found = find_tokenizer(
+                    self.base_url, model=b.model, api_key=b.api_key, transport=self.transport
+                )
             self._counter = found or TokenCounter()
             log.info("counting tokens with %s", self._counter.source)
         return self._counter
