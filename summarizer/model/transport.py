@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
     from summarizer.model.options import Options
 
-__all__ = ["Transport"]
+__all__ = ["MAX_REPORTED_TOKENS", "Transport", "usage_problem"]
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +97,30 @@ def _status_detail(exc: openai.APIStatusError, secret: str | None) -> str:
     return sanitize(exc.message, [secret]) or "no details"
 
 
+MAX_REPORTED_TOKENS = 10**9
+"""More tokens than any one answer can have: a count above it is a malformed reply."""
+
+
+def usage_problem(completion: object) -> str | None:
+    """What is wrong with the token usage a reply reports (None: nothing, or no usage).
+
+    Counts are priced and summed into budgets and ``summarizer usage``: a count that is not
+    a whole number from 0 to :data:`MAX_REPORTED_TOKENS` (negative, ``Infinity``, a string)
+    would make a cost negative, infinite or a crash, so the reply is refused instead.
+    """
+    usage = getattr(completion, "usage", None)
+    if usage is None:
+        return None
+    for name in ("prompt_tokens", "completion_tokens", "total_tokens"):
+        value = getattr(usage, name, None)
+        if value is None:
+            continue
+        if type(value) is not int or not 0 <= value <= MAX_REPORTED_TOKENS:
+            shown = sanitize(repr(value), limit=40)
+            return f"it reports an impossible token usage ({name} = {shown})"
+    return None
+
+
 def _check_reply(completion: object, base_url: str) -> ChatCompletion:
     """``completion`` if it has the shape of a chat completion, else a BackendError."""
     from openai.types.chat import ChatCompletion, ChatCompletionMessage
@@ -115,6 +139,9 @@ def _check_reply(completion: object, base_url: str) -> ChatCompletion:
         raise MalformedReplyError(
             f"the reply from {base_url} is not a chat completion (malformed choices)"
         )
+    problem = usage_problem(completion)
+    if problem is not None:
+        raise MalformedReplyError(f"the reply from {base_url} is not usable: {problem}")
     return completion
 
 
