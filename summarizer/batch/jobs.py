@@ -15,17 +15,21 @@ Request states: ``open`` (in its job) → ``done`` | ``reask`` (a re-ask is due)
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import threading
+import time
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from summarizer.article import Article
 from summarizer.cache import Database
-from summarizer.errors import ConfigurationError
+from summarizer.errors import ConfigurationError, RunLockedError
 
 __all__ = ["HANDED_ON", "OPEN", "Job", "JobStore", "NewRequest", "Request", "Settled"]
 
@@ -77,6 +81,58 @@ CREATE TABLE IF NOT EXISTS batch_requests (
 );
 CREATE INDEX IF NOT EXISTS batch_requests_key ON batch_requests(cache_key, status);
 """
+
+
+class _Held:
+    """One process's hold on a lock file: a thread lock and a count (re-entrant)."""
+
+    def __init__(self) -> None:
+        self.thread_lock = threading.RLock()
+        self.depth = 0
+        self.handle: IO[str] | None = None
+
+
+_HELD: dict[Path, _Held] = {}
+_HELD_GUARD = threading.Lock()
+
+
+@contextlib.contextmanager
+def _held_lock(path: Path, timeout_s: float) -> Iterator[None]:
+    import fcntl
+
+    with _HELD_GUARD:
+        held = _HELD.setdefault(path.resolve(), _Held())
+    with held.thread_lock:
+        if held.depth == 0:
+            handle = path.open("a+")
+            end = time.monotonic() + timeout_s
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError as exc:
+                    if time.monotonic() >= end:
+                        handle.seek(0)
+                        holder = handle.read().strip() or "unknown"
+                        handle.close()
+                        raise RunLockedError(
+                            f"another batch command (pid {holder}) has held {path} for "
+                            f"{timeout_s:g} s; try again when it has finished"
+                        ) from exc
+                    time.sleep(0.05)
+            handle.seek(0)
+            handle.truncate()
+            handle.write(str(os.getpid()))
+            handle.flush()
+            held.handle = handle
+        held.depth += 1
+        try:
+            yield
+        finally:
+            held.depth -= 1
+            if held.depth == 0 and held.handle is not None:
+                held.handle.close()  # closing the file releases the lock
+                held.handle = None
 
 
 def _now() -> str:
@@ -195,6 +251,18 @@ class JobStore(Database):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @contextlib.contextmanager
+    def lock(self, *, timeout_s: float = 600.0) -> Iterator[None]:
+        """Hold ``<db>.batch-lock`` while changing provider state (creating a batch, settling
+        and re-asking): two collects of one batch then take turns, so one job is never
+        uploaded and created twice. Re-entrant in a process (a collect that re-asks creates
+        a batch under the lock it holds); the OS drops it when the process dies (kill -9). A
+        holder that keeps it past ``timeout_s`` is an error (RunLockedError).
+        """
+        path = self.path.with_name(self.path.name + ".batch-lock")
+        with _held_lock(path, timeout_s):
+            yield
+
     def _create(self) -> None:
         with self.tx() as conn:
             for statement in _SCHEMA.split(";"):
@@ -296,6 +364,14 @@ class JobStore(Database):
             raise KeyError(job_id)
         return _job(row)
 
+    def with_batch_id(self, batch_id: str) -> Job | None:
+        """The job whose provider batch is ``batch_id``, if any."""
+        with self._lock:
+            row = self.conn.execute(
+                f"SELECT {_JOB_COLUMNS} FROM batch_jobs WHERE batch_id = ?", (batch_id,)
+            ).fetchone()
+        return _job(row) if row else None
+
     def find(self, ref: str) -> Job | None:
         """The job named ``ref``: a provider batch id, ``job-N`` or ``N``."""
         local = ref.removeprefix("job-")
@@ -339,6 +415,38 @@ class JobStore(Database):
         with self._lock:
             rows = self.conn.execute(sql + " ORDER BY seq", params).fetchall()
         return [_request(r) for r in rows]
+
+    def custom_ids(self, job_id: int, statuses: Iterable[str]) -> list[str]:
+        """The custom ids of the job's requests in ``statuses`` (no article is loaded)."""
+        wanted = list(statuses)
+        with self._lock:
+            rows = self.conn.execute(
+                "SELECT custom_id FROM batch_requests WHERE job_id = ? "
+                f"AND status IN ({', '.join('?' * len(wanted))}) ORDER BY seq",
+                (job_id, *wanted),
+            ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def request(self, job_id: int, custom_id: str) -> Request | None:
+        with self._lock:
+            row = self.conn.execute(
+                f"SELECT {_REQUEST_COLUMNS} FROM batch_requests WHERE job_id = ? AND custom_id = ?",
+                (job_id, custom_id),
+            ).fetchone()
+        return _request(row) if row else None
+
+    def save_history(
+        self, job_id: int, custom_id: str, history: Sequence[Mapping[str, Any]], *, status: str
+    ) -> bool:
+        """Store the answers a request has had so far (each paid answer as it arrives),
+        while it stays in ``status``; whether the row was still there to update."""
+        with self.tx() as conn:
+            cur = conn.execute(
+                "UPDATE batch_requests SET history = ?, updated_at = ? "
+                "WHERE job_id = ? AND custom_id = ? AND status = ?",
+                (json.dumps(list(history)), _now(), job_id, custom_id, status),
+            )
+        return cur.rowcount == 1
 
     def counts(self, job_id: int) -> dict[str, int]:
         with self._lock:
