@@ -29,6 +29,7 @@ __all__ = [
     "batch_mode",
     "brief_cache",
     "cache_key",
+    "check_one_call",
     "conversation",
     "endpoint",
     "live_complete",
@@ -90,6 +91,35 @@ def load(summarizer: Summarizer, source: Any) -> Article:
     return source if isinstance(source, Article) else load_article(source, limits=summarizer.limits)
 
 
+def check_one_call(summarizer: Summarizer, article: Article) -> None:
+    """InputError unless ``article`` fits one request of the model's window, as the live
+    path would send it: a batch line is one call (no chunks, no map-reduce), so an article
+    the live path would split (or refuse) is refused here, before anything is queued. The
+    article is counted, not split (splitting 1 MB on one line takes seconds)."""
+    from summarizer.errors import InputError
+    from summarizer.longform.budget import numbered
+    from summarizer.longform.split import estimate_tokens
+
+    planner = summarizer._planner_for(summarizer._ensure_transport())
+    if planner.fits_offline(article):  # also refuses what is over max_input_bytes
+        return
+    window = planner.window()
+    if window is None or planner.fits_offline(article):  # the window is known now
+        return
+    counter = planner.counter()
+    budget = planner.budget(article, counter, window)
+    count = counter.count if counter.exact else estimate_tokens
+    tokens = numbered(count, article.text)
+    if tokens > budget.max_input_tokens:
+        raise InputError(
+            f"too long for one batch request: {tokens} tokens, above the "
+            f"{budget.max_input_tokens} one request holds (window {budget.window}, "
+            f"{budget.window_source}); brief it live (summarizer summarize splits it into "
+            "chunks), or raise context_window",
+            source=article.label,
+        )
+
+
 def read_arg(summarizer: Summarizer, arg: str) -> Article:
     """A command-line source: ``-`` (stdin), an http(s) URL, or a file path."""
     from summarizer.article import read_source
@@ -122,12 +152,18 @@ def parse_completion(body: dict[str, Any]) -> ChatCompletion:
     from openai.types.chat import ChatCompletion
     from pydantic import ValidationError
 
+    from summarizer.model.transport import usage_problem
+
     try:
-        return ChatCompletion.model_validate(body)
+        completion = ChatCompletion.model_validate(body)
     except ValidationError as exc:
         raise ValueError(
             f"the answer is not a chat completion ({exc.error_count()} errors)"
         ) from exc
+    problem = usage_problem(completion)
+    if problem is not None:  # a negative count would make the batch's cost negative
+        raise ValueError(f"the answer is not usable: {problem}")
+    return completion
 
 
 def assemble(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -132,11 +132,13 @@ def submit_batch(
     for index, source in enumerate(sources):
         try:
             article = adapter.load(summarizer, source)
+            key, parts = adapter.cache_key(summarizer, article, strict)
+            hit = cache.get_brief(key) if cache is not None else None
+            if hit is None and key not in seen:
+                adapter.check_one_call(summarizer, article)  # a batch line is one call
         except SummarizerError as exc:
             done.rejected.append(BriefResult(index, source, error=exc))
             continue
-        key, parts = adapter.cache_key(summarizer, article, strict)
-        hit = cache.get_brief(key) if cache is not None else None
         if hit is not None:
             done.cached.append(BriefResult(index, article, brief=hit))
         elif key not in seen:
@@ -157,7 +159,9 @@ def submit_batch(
 
 
 def _decide(batches: Batches, job: Job, req: Request, line: OutputLine | None) -> Settled:
-    """What one request's result means, grounded by its conversation."""
+    """What one request's result means, grounded by its conversation (every error stored is
+    sanitized with the key)."""
+    clean = batches.api.clean
     if line is None:
         status = {"expired": "expired", "cancelled": "cancelled"}.get(job.state, "failed")
         why = {
@@ -165,39 +169,74 @@ def _decide(batches: Batches, job: Job, req: Request, line: OutputLine | None) -
             "cancelled": "batch_cancelled: the batch was cancelled before this request ran",
             "failed": f"batch_failed: {job.error or 'the batch failed'}",
         }.get(job.state, "missing: the batch has no result for this request")
-        return Settled(req.custom_id, status, req.history, error=why)
+        return Settled(req.custom_id, status, req.history, error=clean(why, limit=1000))
     if not line.ok or line.body is None:
         status = "expired" if line.expired else "failed"
-        return Settled(req.custom_id, status, req.history, error=line.error)
+        return Settled(req.custom_id, status, req.history, error=clean(line.error))
     history = [*req.history, line.body]
     state = replay(
         batches.summarizer, req.article, history, model=job.model, mode=job.mode, strict=job.strict
     )
     if state.error is not None:
-        return Settled(req.custom_id, "failed", history, error=f"invalid: {state.error}")
+        error = clean(f"invalid: {state.error}", limit=1000)
+        return Settled(req.custom_id, "failed", history, error=error)
     if state.outcome is None:
         return Settled(req.custom_id, "reask", history)
     brief = adapter.assemble(batches.summarizer, req.article, state.outcome)
     return Settled(req.custom_id, "done", history, brief=brief.model_dump_json())
 
 
-def _lines(batches: Batches, job: Job) -> dict[str, OutputLine]:
-    found: dict[str, OutputLine] = {}
-    for file_id in (job.error_file_id, job.output_file_id):  # an answer beats an error
-        if file_id:
-            for line in parse_output(batches.api.content(file_id)):
-                found[line.custom_id] = line
-    return found
+_SETTLE_EVERY = 200  # requests settled per transaction while a result file streams by
+
+
+def _results(batches: Batches, file_id: str) -> Iterator[OutputLine]:
+    """The lines of a result file, streamed from a temporary file (never held whole); a line
+    that matches no request is logged and skipped."""
+    with batches.api.content(file_id) as handle:
+        for line in parse_output(handle):
+            if not line.custom_id:
+                log.warning("%s: %s (skipped)", file_id, batches.api.clean(line.error))
+                continue
+            yield line
 
 
 def _settle_open(batches: Batches, job: Job) -> None:
-    pending = batches.store.requests(job.id, [OPEN])
+    """Settle the job's open requests from its result files.
+
+    The error file is read first (small: one line per failed request); then the output file
+    streams by and its answers are grounded and settled a few hundred at a time, so a large
+    file costs neither its size in memory nor the others' answers when one line is bad (an
+    unreadable line fails its own request, or none). An answer beats an error for the same
+    request; a request with no line at all is listed as missing (resubmit with --retry).
+    """
+    pending = set(batches.store.custom_ids(job.id, [OPEN]))
     if not pending:
         return
-    lines = _lines(batches, job)
-    decided = [_decide(batches, job, req, lines.get(req.custom_id)) for req in pending]
-    changed = batches.store.settle(job.id, decided)
-    log.info("%s: settled %d of %d open request(s)", job.ref, changed, len(pending))
+    errors: dict[str, OutputLine] = {}
+    if job.error_file_id:
+        errors = {
+            x.custom_id: x for x in _results(batches, job.error_file_id) if x.custom_id in pending
+        }
+    changed, decided = 0, []
+    lines: Iterable[OutputLine] = (
+        _results(batches, job.output_file_id) if job.output_file_id else ()
+    )
+    for line in lines:
+        if line.custom_id not in pending:
+            continue
+        pending.discard(line.custom_id)
+        req = batches.store.request(job.id, line.custom_id)
+        if req is not None:
+            decided.append(_decide(batches, job, req, line))
+        if len(decided) >= _SETTLE_EVERY:
+            changed += batches.store.settle(job.id, decided)
+            decided = []
+    for custom_id in sorted(pending):
+        req = batches.store.request(job.id, custom_id)
+        if req is not None:
+            decided.append(_decide(batches, job, req, errors.get(custom_id)))
+    changed += batches.store.settle(job.id, decided)
+    log.info("%s: settled %d open request(s)", job.ref, changed)
 
 
 def _fill_cache(batches: Batches, job: Job) -> None:
@@ -211,23 +250,33 @@ def _fill_cache(batches: Batches, job: Job) -> None:
 
 
 def _live(batches: Batches, job: Job, req: Request) -> Settled:
-    """Finish one conversation live, from where the batch left it."""
+    """Finish one conversation live, from where the batch left it.
+
+    Each paid answer is stored as it arrives (the request stays ``reask``), so a collect
+    killed mid-way resumes each conversation where it stood instead of paying again.
+    """
     history = list(req.history)
     s = batches.summarizer
     state = replay(s, req.article, history, model=job.model, mode=job.mode, strict=job.strict)
     conv = state.conv
+    clean = batches.api.clean
     try:
+        if state.error is not None:
+            raise state.error
         while state.outcome is None:
             completion = adapter.live_complete(s, conv.request(), conv.usage)
             history.append(completion.model_dump(mode="json"))
+            batches.store.save_history(job.id, req.custom_id, history, status="reask")
             state.outcome = conv.receive(completion)
     except BackendError as exc:
         if conv.answers and exc.status_code == 400:  # the re-ask overflows the window
             state.outcome = conv.give_up(exc)
         else:
-            return Settled(req.custom_id, "failed", history, error=f"live: {exc}")
+            return Settled(
+                req.custom_id, "failed", history, error=clean(f"live: {exc}", limit=1000)
+            )
     except SummarizerError as exc:
-        return Settled(req.custom_id, "failed", history, error=f"invalid: {exc}")
+        return Settled(req.custom_id, "failed", history, error=clean(f"invalid: {exc}", limit=1000))
     brief = adapter.assemble(s, req.article, state.outcome, batch=False)  # an upper bound
     return Settled(req.custom_id, "done", history, brief=brief.model_dump_json())
 
@@ -241,8 +290,9 @@ def _reask(batches: Batches, job: Job, how: str) -> list[Job]:
         stopped = [Settled(r.custom_id, "failed", r.history, error=stop) for r in due]
         batches.store.settle(job.id, stopped, from_status="reask")
         return []
-    if how == "live":
-        batches.store.settle(job.id, [_live(batches, job, r) for r in due], from_status="reask")
+    if how == "live":  # each settled as soon as it is done: nothing paid is lost to a kill
+        for r in due:
+            batches.store.settle(job.id, [_live(batches, job, r)], from_status="reask")
         return []
     follow = [
         NewRequest(
@@ -307,27 +357,38 @@ def _budget_reached(batches: Batches, job: Job) -> str | None:
 
 
 def collect(
-    batches: Batches, job: Job, *, reask: str = "batch", wait: bool = False
+    batches: Batches,
+    job: Job,
+    *,
+    reask: str = "batch",
+    wait: bool = False,
+    wait_s: float | None = None,
 ) -> list[BriefResult]:
     """Settle a finished batch and return its briefs and errors (idempotent), with those of
-    its finished follow-up batches (re-asks, retries); ``wait``: wait for all of them."""
+    its finished follow-up batches (re-asks, retries); ``wait``: wait for all of them, each
+    at most ``wait_s`` seconds (None: until it ends), then NotReadyError."""
     if reask not in ("batch", "live"):
         raise ValueError("reask must be 'batch' or 'live'")
-    job = batches.wait(job) if wait else batches.refresh(job)
+    job = batches.wait(job, timeout_s=wait_s) if wait else batches.refresh(job)
     if job.state not in TERMINAL:
-        raise NotReadyError(f"batch {job.ref} is {job.state}; collect it when it has finished")
-    _settle_open(batches, job)
-    _reask(batches, job, reask)
-    _fill_cache(batches, job)
-    if not batches.store.requests(job.id, [OPEN, "reask"]) and job.collected_at is None:
-        from datetime import UTC, datetime
+        waited = f" after waiting {wait_s:g} s" if wait and wait_s is not None else ""
+        raise NotReadyError(
+            f"batch {job.ref} is {job.state}{waited}; collect it when it has finished"
+        )
+    with batches.store.lock():  # two collects take turns: one settles, re-asks, creates
+        job = batches.store.job(job.id)
+        _settle_open(batches, job)
+        _reask(batches, job, reask)
+        _fill_cache(batches, job)
+        if not batches.store.custom_ids(job.id, [OPEN, "reask"]) and job.collected_at is None:
+            from datetime import UTC, datetime
 
-        job = batches.store.update_job(job.id, collected_at=datetime.now(UTC).isoformat())
+            job = batches.store.update_job(job.id, collected_at=datetime.now(UTC).isoformat())
     rows = batches.store.requests(job.id)
     results = [_result(r) for r in rows if r.status in ("done", *RETRYABLE)]
     for child in batches.store.children(job.id):  # re-asks and retries of these requests
         try:
-            results += collect(batches, child, reask=reask, wait=wait)
+            results += collect(batches, child, reask=reask, wait=wait, wait_s=wait_s)
         except NotReadyError:
             log.info("%s: follow-up %s has not finished", job.ref, child.ref)
     return results
