@@ -128,8 +128,9 @@ def main() -> None:
 def _usage_error(exc: typer.TyperException) -> NoReturn:
     """A usage error on one line (exit 2); a command given without arguments shows its help."""
     code = int(getattr(exc, "exit_code", 2))
-    if type(exc).__name__ == "NoArgsIsHelpError":  # `summarizer`, `summarizer batch`
-        exc.show()
+    show = getattr(exc, "show", None)
+    if type(exc).__name__ == "NoArgsIsHelpError" and show is not None:  # `summarizer` alone
+        show()
         sys.exit(code)
     ctx = getattr(exc, "ctx", None)
     where = f" (see {ctx.command_path} --help)" if ctx is not None else ""
