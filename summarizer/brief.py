@@ -36,6 +36,8 @@ __all__ = [
     "cite_range",
     "method_of",
     "draft_json_schema",
+    "MAX_CITATIONS",
+    "trim_evidence",
 ]
 
 SCHEMA_VERSION = 2
@@ -53,11 +55,16 @@ Sentence = Annotated[str, Field(max_length=400)]
 # What the model cites: the number of an article segment ([n] in the prompt). A quoted string
 # is still accepted (older prompts, other tools): it is located in the article and repaired.
 Ref = Annotated[int, Field(ge=1)] | Annotated[str, Field(max_length=300)]
+MAX_CITATIONS = 8
+"""Citations one item may carry: a two-sided dispute cites its issue and each side's own
+sentences (4-5 from a careful model). Requests ask for fewer where the mode can say so
+(``summarizer.model.request.WIRE_CITATIONS``); strict structured outputs cannot, so a longer
+list is never fatal: :func:`trim_evidence` keeps the first ones and reports the rest."""
 DraftEvidence = Annotated[
     list[Ref],
     Field(
         min_length=1,
-        max_length=3,
+        max_length=MAX_CITATIONS,
         description="Numbers of the article segments ([n]) that state this item.",
     ),
 ]
@@ -318,6 +325,31 @@ class GroundingReport(BaseModel):
         description="Verdicts of the verifying model (only with --verify): it may remove or "
         "flag items, never add them.",
     )
+
+
+def trim_evidence(answer: Any) -> list[DroppedItem]:
+    """Cut every evidence list of a model's raw answer (a parsed JSON object) to
+    :data:`MAX_CITATIONS`, in place, and return the citations cut, as dropped quotes.
+
+    An over-long list must never cost the brief (strict structured outputs cannot carry a
+    ``maxItems``, so a careful model can cite more): the first citations, which the model
+    gave first, are kept and checked; the rest are listed in ``grounding.dropped``.
+    """
+    cut: list[DroppedItem] = []
+    if not isinstance(answer, dict):
+        return cut
+    for section in ("summary", "actors", "positions", "disputes", "next_steps"):
+        items = answer.get(section)
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            evidence = item.get("evidence") if isinstance(item, dict) else None
+            if not isinstance(evidence, list) or len(evidence) <= MAX_CITATIONS:
+                continue
+            for j, entry in enumerate(evidence[MAX_CITATIONS:], MAX_CITATIONS):
+                reason = f"over the {MAX_CITATIONS} citations an item may carry: not checked"
+                path = f"{section}[{i}].evidence[{j}]"
+                cut.append(DroppedItem(path=path, kind="quote", content=entry, reasons=[reason]))
+            item["evidence"] = evidence[:MAX_CITATIONS]
+    return cut
 
 
 def as_draft(content: BriefContent) -> BriefDraft:

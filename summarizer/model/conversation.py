@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from summarizer.brief import BriefContent, BriefDraft, GroundingReport, Usage
+from summarizer.brief import BriefContent, BriefDraft, GroundingReport, Usage, trim_evidence
 from summarizer.errors import (
     BackendError,
     BriefValidationError,
@@ -199,6 +199,7 @@ class Conversation:
             data = json.loads(text, strict=False)
         except ValueError as exc:
             return [Problem("answer", f"the answer is not valid JSON ({exc})")]
+        trimmed = trim_evidence(data)  # a long citation list is cut and reported, not fatal
         try:
             draft = BriefDraft.model_validate(data)
         except ValidationError as exc:
@@ -213,6 +214,9 @@ class Conversation:
             fallback_headline=self.article.fallback_headline,
             language=self.options.language,
         )
+        if trimmed:
+            grounded.report.dropped.extend(trimmed)
+            grounded.report.quotes_dropped += len(trimmed)
         if self._best is None or len(grounded.problems) <= len(self._best.problems):
             self._best = grounded
         return grounded.problems or None
