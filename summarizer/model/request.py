@@ -127,8 +127,9 @@ def wire_schema(
     and OpenAI's strict mode requires them: every type, enum, ``required`` list and
     ``additionalProperties: false``; the citation list (one to :data:`WIRE_CITATIONS`
     segment numbers in ``1..segments``) and the summary's length. Dropped: titles and
-    descriptions (the system prompt says what each field holds), the other length limits (pydantic checks them and a
-    violation is re-asked), and the ``$defs`` indirection except for the citation list.
+    descriptions (the system prompt says what each field holds), the other length limits
+    (pydantic checks them and a violation is re-asked), and the ``$defs`` indirection except
+    for the citation list.
     ``strict`` drops the keywords outside OpenAI's strict subset; ``caps`` (max items, max
     characters: small local models) bounds every list and string, so a grammar-constrained
     small model cannot loop inside one.
