@@ -104,7 +104,12 @@ def _held_lock(path: Path, timeout_s: float) -> Iterator[None]:
         held = _HELD.setdefault(path.resolve(), _Held())
     with held.thread_lock:
         if held.depth == 0:
-            handle = path.open("a+")
+            try:
+                handle = path.open("a+")
+            except OSError as exc:
+                raise ConfigurationError(
+                    f"cannot write the batch lock {path}: {exc.strerror or exc}"
+                ) from None
             end = time.monotonic() + timeout_s
             while True:
                 try:
