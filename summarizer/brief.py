@@ -7,7 +7,9 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from summarizer.redact import strip_unsafe
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -49,8 +51,11 @@ Method = Literal["abstractive", "extractive", "mixed"]
 
 # Caps on lengths and counts keep answers finite: grammar-constrained servers (llama.cpp)
 # enforce them while decoding, which stops a small model from looping inside a list.
-Short = Annotated[str, Field(max_length=120)]
-Sentence = Annotated[str, Field(max_length=400)]
+# What the model writes loses its control characters and bidi overrides as it is validated,
+# so no format (JSON, Markdown, text, HTML) and no terminal gets one from a model.
+Clean = AfterValidator(strip_unsafe)
+Short = Annotated[str, Field(max_length=120), Clean]
+Sentence = Annotated[str, Field(max_length=400), Clean]
 
 # What the model cites: the number of an article segment ([n] in the prompt). A quoted string
 # is still accepted (older prompts, other tools): it is located in the article and repaired.
@@ -112,7 +117,7 @@ class DraftSummarySentence(_Strict):
 class DraftActor(_Strict):
     """Someone who acts in the story."""
 
-    id: Annotated[str, Field(max_length=40)] = Field(
+    id: Annotated[str, Field(max_length=40), Clean] = Field(
         description="Short id unique in this brief, e.g. 'putin'."
     )
     name: Short = Field(description="The name exactly as the article writes it.")
@@ -159,7 +164,7 @@ class DraftNextStep(_Strict):
 class BriefDraft(_Strict):
     """The part of a brief that the model writes."""
 
-    headline: Annotated[str, Field(max_length=200)] = Field(
+    headline: Annotated[str, Field(max_length=200), Clean] = Field(
         description="Neutral one-line headline."
     )
     summary: list[DraftSummarySentence] = Field(
