@@ -46,12 +46,16 @@ _PARAM_RE = re.compile(
 )
 
 
-def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
-    """``text`` with every run of ≥ 8 characters of each secret, and anything that looks
-    like a bearer token, a key, URL user info or a secret query parameter, replaced."""
+def redact(text: str, secrets: Iterable[str | None] = (), *, patterns: bool = True) -> str:
+    """``text`` with every run of ≥ 8 characters of each secret, and (``patterns``) anything
+    that looks like a bearer token, a key, URL user info or a secret query parameter,
+    replaced. Prose that is shown back as it was written (a brief's own text) is redacted
+    with ``patterns=False``: "basic services" is not a credential there."""
     for secret in secrets:
         if secret and len(secret) >= MIN_RUN:
             text = _redact_runs(text, secret)
+    if not patterns:
+        return text
     text = _USERINFO_RE.sub(lambda m: f"{m.group(1)}{MARK}@", text)
     text = _PARAM_RE.sub(lambda m: f"{m.group(1)}{MARK}", text)
     text = _BEARER_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}{MARK}", text)

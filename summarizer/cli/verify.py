@@ -42,14 +42,14 @@ def verify_command(
     Exit 0 when every item is supported, 5 when any is not, 3 for unreadable input.
     """
     from summarizer.article import read_source
-    from summarizer.cli.report import clean
-    from summarizer.redact import strip_unsafe
+    from summarizer.cli.report import clean, secrets
+    from summarizer.redact import redact, strip_unsafe
     from summarizer.verification import verify
 
     result = verify(brief, read_source(article))
     if fmt is VerifyFormat.json:  # the brief is untrusted: no control or bidi character out
         text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
-        typer.echo(strip_unsafe(text))
+        typer.echo(redact(strip_unsafe(text), secrets(), patterns=False))
     else:  # every line from the brief sanitized: one line each, no escape, no key
         for item in result.items:
             mark = "ok " if item.supported else "NO "
