@@ -34,6 +34,7 @@ from summarizer.errors import (
 from summarizer.grounding import ArticleIndex, Grounded, Problem, check
 from summarizer.model.options import Options
 from summarizer.model.request import build_request, raw_text
+from summarizer.redact import sanitize
 
 if TYPE_CHECKING:
     from openai.types.chat import ChatCompletion
@@ -116,8 +117,8 @@ class Conversation:
         choice = completion.choices[0]
         refusal = getattr(choice.message, "refusal", None)
         if refusal:
-            said = " ".join(str(refusal).split())  # one line, however the model wrote it
-            raise self._error(RefusalError, f"the model refused: {said[:300]}")
+            said = sanitize(refusal)  # one line, no escape, however the model wrote it
+            raise self._error(RefusalError, f"the model refused: {said}")
         if choice.finish_reason == "content_filter":
             raise self._error(RefusalError, "the answer was stopped by a content filter")
         self.last_output = raw_text(completion)
