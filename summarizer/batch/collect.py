@@ -186,7 +186,7 @@ def _decide(batches: Batches, job: Job, req: Request, line: OutputLine | None) -
     return Settled(req.custom_id, "done", history, brief=brief.model_dump_json())
 
 
-_SETTLE_EVERY = 200  # requests settled per transaction while a result file streams by
+_SETTLE_EVERY = 50  # requests settled per transaction while a result file streams by
 
 
 def _results(batches: Batches, file_id: str) -> Iterator[OutputLine]:
@@ -244,7 +244,7 @@ def _fill_cache(batches: Batches, job: Job) -> None:
     cache = adapter.brief_cache(batches.summarizer)
     if cache is None:
         return
-    for req in batches.store.requests(job.id, ["done"]):
+    for req in batches.store.requests(job.id, ["done"], history=False):
         if req.brief is not None and cache.get_brief(req.cache_key) is None:
             cache.put_brief(req.cache_key, Brief.model_validate_json(req.brief), req.cache_parts)
 
@@ -384,8 +384,8 @@ def collect(
             from datetime import UTC, datetime
 
             job = batches.store.update_job(job.id, collected_at=datetime.now(UTC).isoformat())
-    rows = batches.store.requests(job.id)
-    results = [_result(r) for r in rows if r.status in ("done", *RETRYABLE)]
+    rows = batches.store.requests(job.id, ["done", *RETRYABLE], history=False)
+    results = [_result(r) for r in rows]
     for child in batches.store.children(job.id):  # re-asks and retries of these requests
         try:
             results += collect(batches, child, reask=reask, wait=wait, wait_s=wait_s)

@@ -410,8 +410,14 @@ class JobStore(Database):
 
     # --- requests ---
 
-    def requests(self, job_id: int, statuses: Iterable[str] | None = None) -> list[Request]:
-        sql = f"SELECT {_REQUEST_COLUMNS} FROM batch_requests WHERE job_id = ?"
+    def requests(
+        self, job_id: int, statuses: Iterable[str] | None = None, *, history: bool = True
+    ) -> list[Request]:
+        """The job's requests (in ``statuses``); ``history=False`` leaves out the answers
+        (each request's ``history`` is then empty): a large batch's answers are not loaded
+        just to read its briefs."""
+        columns = _REQUEST_COLUMNS if history else _REQUEST_COLUMNS.replace("history", "'[]'")
+        sql = f"SELECT {columns} FROM batch_requests WHERE job_id = ?"
         params: list[Any] = [job_id]
         wanted = list(statuses) if statuses is not None else None
         if wanted is not None:
