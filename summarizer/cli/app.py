@@ -117,12 +117,21 @@ def main() -> None:
     except Exception as exc:  # the last line of defence: one line, exit 1
         if state.debug:
             raise
+        if _damaged_database(exc):  # read outside the cache's own checks (the batch tables)
+            error_line(f"the database is damaged (move it away or restore it): {exc}")
+            sys.exit(2)
         error_line(
             f"{type(exc).__name__}: {exc} (run with --debug for the traceback)",
             prefix="unexpected error",
         )
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _damaged_database(exc: BaseException) -> bool:
+    import sqlite3
+
+    return type(exc) is sqlite3.DatabaseError  # SQLITE_CORRUPT, SQLITE_NOTADB
 
 
 def _usage_error(exc: typer.TyperException) -> NoReturn:
