@@ -202,7 +202,8 @@ def test_parse_output_lines() -> None:
     assert c.expired and c.status_code is None
     # a bad line is reported as such and never hides the others (issue 23 #4)
     bad, good = parse_output(b"{not json}\n" + json.dumps(ok).encode() + b"\n")
-    assert bad.custom_id == "" and bad.error == "invalid_line: line 1 of the result file is not JSON"
+    assert bad.custom_id == ""
+    assert bad.error == "invalid_line: line 1 of the result file is not JSON"
     assert good.ok
 
 

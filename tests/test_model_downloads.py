@@ -148,9 +148,7 @@ def trickle(req: BaseHTTPRequestHandler) -> None:
         return
 
 
-def cli(
-    *args: str, fsize: int | None = None, **env: str
-) -> subprocess.CompletedProcess[str]:
+def cli(*args: str, fsize: int | None = None, **env: str) -> subprocess.CompletedProcess[str]:
     """``summarizer ARGS`` as a user runs it; ``fsize``: a file size limit (a full disk)."""
 
     def limit() -> None:
