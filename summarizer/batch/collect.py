@@ -204,7 +204,7 @@ def _settle_open(batches: Batches, job: Job) -> None:
     """Settle the job's open requests from its result files.
 
     The error file is read first (small: one line per failed request); then the output file
-    streams by and its answers are grounded and settled a few hundred at a time, so a large
+    streams by and its answers are grounded and settled 50 at a time, so a large
     file costs neither its size in memory nor the others' answers when one line is bad (an
     unreadable line fails its own request, or none). An answer beats an error for the same
     request; a request with no line at all is listed as missing (resubmit with --retry).
