@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -139,6 +140,7 @@ class Planner:
         self.max_tokens = max_tokens
         self.local_n_ctx = local_n_ctx
         self._window: tuple[int, str] | None = None
+        self._probing = threading.Lock()  # concurrent briefs wait for one probe, not each probe
         self._counter: TokenCounter | None = None
         self._probe_ok = not (urlsplit(base_url).hostname or "").endswith("openai.com")
 
@@ -157,8 +159,12 @@ class Planner:
         elif not self._probe_ok and openai_window(b.model):
             found = openai_window(b.model) or DEFAULT_WINDOW, f"known window of {b.model}"
         elif probe:
-            found = self._probe() if self._probe_ok else None
-            found = found or (DEFAULT_WINDOW, "default (the server does not report it)")
+            with self._probing:  # asked once per Summarizer, however many briefs start at once
+                if self._window is not None:
+                    return self._window
+                found = self._probe() if self._probe_ok else None
+                found = found or (DEFAULT_WINDOW, "default (the server does not report it)")
+                self._window = found
         if found is not None:
             self._window = found
         return found
