@@ -152,7 +152,7 @@ def parse_completion(body: dict[str, Any]) -> ChatCompletion:
     from openai.types.chat import ChatCompletion
     from pydantic import ValidationError
 
-    from summarizer.model.transport import usage_problem
+    from summarizer.model.tokens import usage_problem
 
     try:
         completion = ChatCompletion.model_validate(body)

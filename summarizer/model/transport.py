@@ -27,6 +27,7 @@ from summarizer.errors import (
 )
 from summarizer.model import portal
 from summarizer.model.backends import FALLBACK_ORDER, Backend, ModeMemory
+from summarizer.model.tokens import usage_problem
 from summarizer.redact import mentions, sanitize
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 
     from summarizer.model.options import Options
 
-__all__ = ["MAX_REPORTED_TOKENS", "Transport", "usage_problem"]
+__all__ = ["Transport"]
 
 log = logging.getLogger(__name__)
 
@@ -95,30 +96,6 @@ def _status_detail(exc: openai.APIStatusError, secret: str | None) -> str:
     if isinstance(body, str) and body.strip():
         return sanitize(body, [secret])
     return sanitize(exc.message, [secret]) or "no details"
-
-
-MAX_REPORTED_TOKENS = 10**9
-"""More tokens than any one answer can have: a count above it is a malformed reply."""
-
-
-def usage_problem(completion: object) -> str | None:
-    """What is wrong with the token usage a reply reports (None: nothing, or no usage).
-
-    Counts are priced and summed into budgets and ``summarizer usage``: a count that is not
-    a whole number from 0 to :data:`MAX_REPORTED_TOKENS` (negative, ``Infinity``, a string)
-    would make a cost negative, infinite or a crash, so the reply is refused instead.
-    """
-    usage = getattr(completion, "usage", None)
-    if usage is None:
-        return None
-    for name in ("prompt_tokens", "completion_tokens", "total_tokens"):
-        value = getattr(usage, name, None)
-        if value is None:
-            continue
-        if type(value) is not int or not 0 <= value <= MAX_REPORTED_TOKENS:
-            shown = sanitize(repr(value), limit=40)
-            return f"it reports an impossible token usage ({name} = {shown})"
-    return None
 
 
 def _check_reply(completion: object, base_url: str) -> ChatCompletion:
