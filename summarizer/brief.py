@@ -39,7 +39,6 @@ __all__ = [
     "method_of",
     "draft_json_schema",
     "MAX_CITATIONS",
-    "trim_evidence",
 ]
 
 SCHEMA_VERSION = 2
@@ -51,20 +50,16 @@ Method = Literal["abstractive", "extractive", "mixed"]
 
 # Caps on lengths and counts keep answers finite: grammar-constrained servers (llama.cpp)
 # enforce them while decoding, which stops a small model from looping inside a list.
-# What the model writes loses its control characters and bidi overrides as it is validated,
-# so no format (JSON, Markdown, text, HTML) and no terminal gets one from a model.
-Clean = AfterValidator(strip_unsafe)
+Clean = AfterValidator(strip_unsafe)  # no control or bidi character from a model, in any format
 Short = Annotated[str, Field(max_length=120), Clean]
 Sentence = Annotated[str, Field(max_length=400), Clean]
 
 # What the model cites: the number of an article segment ([n] in the prompt). A quoted string
 # is still accepted (older prompts, other tools): it is located in the article and repaired.
 Ref = Annotated[int, Field(ge=1)] | Annotated[str, Field(max_length=300)]
+# A dispute cites its issue and each side (4-5 citations from a careful model). Requests ask
+# for fewer (model.request.WIRE_CITATIONS); a longer list is cut, reported, never fatal.
 MAX_CITATIONS = 8
-"""Citations one item may carry: a two-sided dispute cites its issue and each side's own
-sentences (4-5 from a careful model). Requests ask for fewer where the mode can say so
-(``summarizer.model.request.WIRE_CITATIONS``); strict structured outputs cannot, so a longer
-list is never fatal: :func:`trim_evidence` keeps the first ones and reports the rest."""
 DraftEvidence = Annotated[
     list[Ref],
     Field(
@@ -330,31 +325,6 @@ class GroundingReport(BaseModel):
         description="Verdicts of the verifying model (only with --verify): it may remove or "
         "flag items, never add them.",
     )
-
-
-def trim_evidence(answer: Any) -> list[DroppedItem]:
-    """Cut every evidence list of a model's raw answer (a parsed JSON object) to
-    :data:`MAX_CITATIONS`, in place, and return the citations cut, as dropped quotes.
-
-    An over-long list must never cost the brief (strict structured outputs cannot carry a
-    ``maxItems``, so a careful model can cite more): the first citations, which the model
-    gave first, are kept and checked; the rest are listed in ``grounding.dropped``.
-    """
-    cut: list[DroppedItem] = []
-    if not isinstance(answer, dict):
-        return cut
-    for section in ("summary", "actors", "positions", "disputes", "next_steps"):
-        items = answer.get(section)
-        for i, item in enumerate(items if isinstance(items, list) else []):
-            evidence = item.get("evidence") if isinstance(item, dict) else None
-            if not isinstance(evidence, list) or len(evidence) <= MAX_CITATIONS:
-                continue
-            for j, entry in enumerate(evidence[MAX_CITATIONS:], MAX_CITATIONS):
-                reason = f"over the {MAX_CITATIONS} citations an item may carry: not checked"
-                path = f"{section}[{i}].evidence[{j}]"
-                cut.append(DroppedItem(path=path, kind="quote", content=entry, reasons=[reason]))
-            item["evidence"] = evidence[:MAX_CITATIONS]
-    return cut
 
 
 def as_draft(content: BriefContent) -> BriefDraft:

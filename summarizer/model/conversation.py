@@ -24,7 +24,14 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from summarizer.brief import BriefContent, BriefDraft, GroundingReport, Usage, trim_evidence
+from summarizer.brief import (
+    MAX_CITATIONS,
+    BriefContent,
+    BriefDraft,
+    DroppedItem,
+    GroundingReport,
+    Usage,
+)
 from summarizer.errors import (
     BackendError,
     BriefValidationError,
@@ -43,7 +50,7 @@ if TYPE_CHECKING:
     from summarizer.model.transport import Transport
     from summarizer.prompts import Prompts
 
-__all__ = ["Conversation", "Outcome", "conversations", "drive"]
+__all__ = ["Conversation", "Outcome", "conversations", "drive", "trim_evidence"]
 
 log = logging.getLogger(__name__)
 
@@ -254,6 +261,31 @@ class Conversation:
             usage=self.usage.model_copy(),
             **extra,
         )
+
+
+def trim_evidence(answer: Any) -> list[DroppedItem]:
+    """Cut every evidence list of a model's raw answer (a parsed JSON object) to
+    :data:`MAX_CITATIONS`, in place, and return the citations cut, as dropped quotes.
+
+    An over-long list must never cost the brief (strict structured outputs cannot carry a
+    ``maxItems``, so a careful model can cite more): the first citations, which the model
+    gave first, are kept and checked; the rest are listed in ``grounding.dropped``.
+    """
+    cut: list[DroppedItem] = []
+    if not isinstance(answer, dict):
+        return cut
+    for section in ("summary", "actors", "positions", "disputes", "next_steps"):
+        items = answer.get(section)
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            evidence = item.get("evidence") if isinstance(item, dict) else None
+            if not isinstance(evidence, list) or len(evidence) <= MAX_CITATIONS:
+                continue
+            for j, entry in enumerate(evidence[MAX_CITATIONS:], MAX_CITATIONS):
+                reason = f"over the {MAX_CITATIONS} citations an item may carry: not checked"
+                path = f"{section}[{i}].evidence[{j}]"
+                cut.append(DroppedItem(path=path, kind="quote", content=entry, reasons=[reason]))
+            item["evidence"] = evidence[:MAX_CITATIONS]
+    return cut
 
 
 def conversations(
