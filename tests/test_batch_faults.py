@@ -452,7 +452,7 @@ def test_an_article_too_long_for_one_request_is_refused_at_submit(tmp_path: Path
         took = time.monotonic() - began
         uploads = [data for purpose, _, data in server.files.values() if purpose == "batch"]
     assert res.returncode == 3, res.stderr
-    assert "long.txt: too long for one batch request: 3" in res.stderr  # 3xx,xxx tokens
+    assert "long.txt: too long for one batch request" in res.stderr
     assert len(res.stdout.split()) == 1 and len(uploads) == 1
     assert uploads[0].count(b"\n") == 1 and b"word word" not in uploads[0]
     print(f"\nsubmit with a 1 MB one-line article: {took:.1f} s")
