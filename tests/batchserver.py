@@ -21,12 +21,6 @@ Scripted failures (each fires once, on the first request whose body contains the
 request is not run; the batch ends ``expired``), ``fail_batch`` (the next batch fails
 validation with this message) and ``create_delay_s`` (the create reply is held back after the
 batch exists: a client killed meanwhile never learns the id).
-
-Hostile or broken providers (issue 23): ``intercept(method, path)`` may answer any request
-itself (``(status, content_type, body)``, or None to go on); ``mangle(kind, data)`` rewrites
-an output (``kind="output"``) or error file as it is stored; ``trickle_s`` sends a file's
-content one byte per ``trickle_s`` seconds; ``live_delay_s`` holds each live answer back.
-Every request is recorded in ``seen`` as ``(method, path with query, authorization)``.
 """
 
 from __future__ import annotations
@@ -76,17 +70,10 @@ class BatchServer:
         expire_once: tuple[str, ...] = (),
         fail_batch: str | None = None,
         create_delay_s: float = 0.0,
-        intercept: Callable[[str, str], tuple[int, str, bytes] | None] | None = None,
-        mangle: Callable[[str, bytes], bytes] | None = None,
-        trickle_s: float = 0.0,
-        live_delay_s: float = 0.0,
+        hooks: Any = None,
     ) -> None:
+        self.hooks = hooks  # a hostile provider (tests/hostileserver.py): .request, .file
         self.responder = responder
-        self.intercept = intercept
-        self.mangle = mangle
-        self.trickle_s = trickle_s
-        self.live_delay_s = live_delay_s
-        self.seen: list[tuple[str, str, str | None]] = []
         self.tick_s = tick_s
         self.fail_once = set(fail_once)
         self.expire_once = set(expire_once)
@@ -297,8 +284,7 @@ class BatchServer:
         for name, rows in (("output_file_id", out), ("error_file_id", err)):
             if rows:
                 data = "".join(json.dumps(r) + "\n" for r in rows).encode()
-                if self.mangle is not None:
-                    data = self.mangle(name.split("_")[0], data)
+                data = self.hooks.file(name[:-8], data) if self.hooks is not None else data
                 batch[name] = self.add_file("batch_output", f"{batch_id}_{name}.jsonl", data)["id"]
         status = "cancelled" if cancelled else "expired" if expired else "completed"
         batch["status"] = status
@@ -358,36 +344,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _body(self) -> bytes:
         return self.rfile.read(int(self.headers.get("content-length") or 0))
 
-    def _intercepted(self, method: str) -> bool:
-        owner = self.server.owner
-        with owner._lock:
-            owner.seen.append((method, self.path, self.headers.get("authorization")))
-        reply = owner.intercept(method, self.path) if owner.intercept is not None else None
-        if reply is None:
-            return False
-        if method == "POST":
-            self._body()
-        status, ctype, body = reply
-        self._send(status, body, ctype)
-        return True
-
-    def _trickle(self, data: bytes) -> None:
-        head = (
-            "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
-            f"Content-Length: {len(data)}\r\n\r\n"
-        ).encode()
-        self.wfile.write(head)
-        for i in range(len(data)):
-            time.sleep(self.server.owner.trickle_s)
-            try:
-                self.wfile.write(data[i : i + 1])
-                self.wfile.flush()
-            except OSError:  # the client gave up
-                return
-
     def do_GET(self) -> None:
         owner = self.server.owner
-        if self._intercepted("GET"):
+        if owner.hooks is not None and owner.hooks.request(self, "GET"):
             return
         parts = urlsplit(self.path)
         path = parts.path.rstrip("/").split("/")
@@ -395,8 +354,6 @@ class _Handler(BaseHTTPRequestHandler):
             found = owner.files.get(path[3])
             if found is None:
                 return self._send(404, _error("no such file", "invalid_request_error"))
-            if owner.trickle_s:
-                return self._trickle(found[2])
             return self._send(200, found[2], "application/octet-stream")
         if len(path) == 4 and path[2] == "batches":
             batch = owner.get(path[3])
@@ -411,7 +368,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         owner = self.server.owner
-        if self._intercepted("POST"):
+        if owner.hooks is not None and owner.hooks.request(self, "POST"):
             return
         path = urlsplit(self.path).path.rstrip("/").split("/")
         body = self._body()
@@ -420,8 +377,6 @@ class _Handler(BaseHTTPRequestHandler):
         if path == ["", "v1", "chat", "completions"]:  # the live path, same responder
             with owner._lock:
                 owner.live_requests += 1
-            if owner.live_delay_s:
-                time.sleep(owner.live_delay_s)
             return self._send(200, owner.responder(json.loads(body or b"{}")))
         if path == ["", "v1", "batches"]:
             status, reply = owner.create(json.loads(body or b"{}"))

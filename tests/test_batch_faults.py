@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 from batchserver import BatchServer
 from fakeopenai import completion
+from hostileserver import Hostile
 from test_batch import article, draft, name
 
 from summarizer.redact import mentions
@@ -150,7 +151,9 @@ def test_a_hostile_error_line_is_sanitized_on_screen_and_in_the_database(tmp_pat
 
     home = tmp_path / "home"
     folder = write(tmp_path / "in", 2)
-    with BatchServer(answer, tick_s=0.01, fail_once=(name(1),), mangle=hostile) as server:
+    with BatchServer(
+        answer, tick_s=0.01, fail_once=(name(1),), hooks=Hostile(mangle=hostile)
+    ) as server:
         (ref,) = submitted(home, server, folder)
         finished(home, ref)
         res = run(home, "batch", "collect", ref)
@@ -208,7 +211,7 @@ def test_a_key_after_185_characters_of_a_400_body_is_not_cut_into_a_prefix(
 
     home = tmp_path / "home"
     folder = write(tmp_path / "in", 1)
-    with BatchServer(answer, intercept=refuse) as server:
+    with BatchServer(answer, hooks=Hostile(intercept=refuse)) as server:
         res = run(home, "batch", "submit", str(folder), *endpoint(server))
         debug = run(home, "--debug", "batch", "status")  # the pending job: created again
     assert res.returncode == 4 and len(res.stderr.splitlines()) == 1, res.stderr
@@ -226,7 +229,7 @@ def test_a_trickling_result_file_ends_at_the_deadline(tmp_path: Path) -> None:
     download has 5 s (ten times the timeout), retries included (issue 23 #3)."""
     home = tmp_path / "home"
     folder = write(tmp_path / "in", 1)
-    with BatchServer(answer, tick_s=0.01, trickle_s=0.2) as server:
+    with BatchServer(answer, tick_s=0.01, hooks=Hostile(trickle_s=0.2)) as server:
         (ref,) = submitted(home, server, folder)
         finished(home, ref)
         began = time.monotonic()
@@ -256,7 +259,7 @@ def test_bad_lines_in_the_output_file_cost_only_their_own_requests(tmp_path: Pat
 
     home = tmp_path / "home"
     folder = write(tmp_path / "in", 3)
-    with BatchServer(answer, tick_s=0.01, mangle=spoil) as server:
+    with BatchServer(answer, tick_s=0.01, hooks=Hostile(mangle=spoil)) as server:
         (ref,) = submitted(home, server, folder)
         finished(home, ref)
         first = run(home, "batch", "collect", ref)
@@ -281,7 +284,12 @@ def test_a_collect_killed_during_live_reasks_keeps_each_paid_answer(tmp_path: Pa
     for both again (issue 23 #5)."""
     home = tmp_path / "home"
     folder = write(tmp_path / "in", 2)
-    with BatchServer(reask_first, tick_s=0.01, live_delay_s=1.5) as server:
+    hostile = Hostile(live_delay_s=1.5)
+
+    def live() -> int:  # counted as they arrive (the server counts them after the delay)
+        return sum(1 for m, p, _ in hostile.seen if p.endswith("/chat/completions"))
+
+    with BatchServer(reask_first, tick_s=0.01, hooks=hostile) as server:
         (ref,) = submitted(home, server, folder)
         finished(home, ref)
         proc = start(home, "batch", "collect", ref, "--reask", "live")
@@ -291,9 +299,9 @@ def test_a_collect_killed_during_live_reasks_keeps_each_paid_answer(tmp_path: Pa
             time.sleep(0.05)
         proc.send_signal(signal.SIGKILL)
         proc.communicate()
-        at_kill = server.live_requests  # 1, or 2 when the second was on its way (lost)
+        at_kill = live()  # 1, or 2 when the second was on its way (lost)
         res = run(home, "batch", "collect", ref, "--reask", "live")
-        again = server.live_requests - at_kill
+        again = live() - at_kill
     assert res.returncode == 0, res.stderr
     briefs = [json.loads(x) for x in res.stdout.splitlines()]
     assert len(briefs) == 2 and all(b["attempts"] == 2 for b in briefs)
@@ -327,7 +335,7 @@ def test_two_collects_at_once_create_one_reask_batch(tmp_path: Path) -> None:
 
     home = tmp_path / "home"
     folder = write(tmp_path / "in", 1)
-    with BatchServer(reask_first, tick_s=0.01, intercept=slow_create) as server:
+    with BatchServer(reask_first, tick_s=0.01, hooks=Hostile(intercept=slow_create)) as server:
         (ref,) = submitted(home, server, folder)
         finished(home, ref)
         both = [start(home, "batch", "collect", ref) for _ in range(2)]
@@ -379,12 +387,13 @@ def test_a_path_like_file_id_is_refused_before_any_request(tmp_path: Path) -> No
 
     home = tmp_path / "home"
     folder = write(tmp_path / "in", 1)
-    with BatchServer(answer, tick_s=0.01, intercept=forged) as server:
+    hostile = Hostile(intercept=forged)
+    with BatchServer(answer, tick_s=0.01, hooks=hostile) as server:
         holder.append(server)
         (ref,) = submitted(home, server, folder)
         time.sleep(0.1)  # three ticks: the batch has completed
         res = run(home, "batch", "collect", ref)
-        paths = [p for _, p, _ in server.seen]
+        paths = [p for _, p, _ in hostile.seen]
     assert res.returncode == 4 and "malformed file id" in res.stderr, res.stderr
     assert len(res.stderr.splitlines()) == 1
     assert not [p for p in paths if "/batches/x" in p or "/content" in p], paths
@@ -405,7 +414,7 @@ def test_malformed_create_replies_are_one_line_errors(tmp_path: Path) -> None:
         return None
 
     home = tmp_path / "home"
-    with BatchServer(answer, tick_s=0.01, intercept=canned) as server:
+    with BatchServer(answer, tick_s=0.01, hooks=Hostile(intercept=canned)) as server:
         (first,) = submitted(home, server, write(tmp_path / "a", 1))
 
         reply.update({"object": "batch", "status": "validating"})  # no id

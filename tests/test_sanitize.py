@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 from batchserver import BatchServer
+from hostileserver import Hostile
 from test_batch_faults import (
     HOSTILE,
     KEY,
@@ -145,7 +146,9 @@ def batch_collect(home: Path) -> list[subprocess.CompletedProcess[str]]:
         return b"".join(error_line(json.loads(x)["custom_id"], HOSTILE) for x in data.splitlines())
 
     folder = write(home.parent / "in", 2)
-    with BatchServer(answer, tick_s=0.01, fail_once=(name(1),), mangle=hostile) as server:
+    with BatchServer(
+        answer, tick_s=0.01, fail_once=(name(1),), hooks=Hostile(mangle=hostile)
+    ) as server:
         (ref,) = submitted(home, server, folder)
         finished(home, ref)
         out = [cli(home, "batch", "collect", ref), cli(home, "--debug", "batch", "collect", ref)]
@@ -170,7 +173,7 @@ def batch_api(home: Path) -> list[subprocess.CompletedProcess[str]]:
         return (500, "application/json", body) if method == "POST" else None
 
     folder = write(home.parent / "in", 1)
-    with BatchServer(answer, intercept=fail) as server:
+    with BatchServer(answer, hooks=Hostile(intercept=fail)) as server:
         endpoint = ["--base-url", server.base_url, "--model", "m"]
         res = cli(home, "batch", "submit", str(folder), *endpoint)
         debug = cli(home, "--debug", "batch", "status")  # the pending job, created again
