@@ -21,6 +21,7 @@ from vcr.errors import CannotOverwriteExistingCassetteException
 
 from summarizer import BackendError, Brief, verify
 from summarizer.article import load_article
+from summarizer.formats import render
 from summarizer.model.backends import ModeMemory
 from summarizer.testing import FakeOpenAI, Reply, completion
 
@@ -118,7 +119,7 @@ def test_choose_brief(recorded: Recorded, vcr: Any) -> None:
     assert brief.grounding.claims_checked == brief.grounding.claims_supported > 0
     # an extractive stance is shown as the actor's own sentence, with no program-made topic
     names = {a.id: a.name for a in brief.actors}
-    page = brief.to_markdown()
+    page = render(brief, "markdown")
     for p in brief.positions:
         assert p.extractive and f"{names[p.actor]} on {p.topic}:" not in page
 

@@ -312,7 +312,7 @@ def test_choose_path_briefs_every_script(
     ],
 )
 def test_text_length_counts_characters_where_words_are_unspaced(text: str, words: int) -> None:
-    from summarizer.extract.lexicon import text_length
+    from summarizer.cast.lexicon import text_length
 
     assert text_length(text) == words
 

@@ -25,11 +25,12 @@ from summarizer.batch.runner import Batches, describe
 from summarizer.batch.settle import finish_live, settle_open
 from summarizer.brief import Brief, Cost, Usage
 from summarizer.errors import BackendError, ConfigurationError, SummarizerError
-from summarizer.pipeline import BriefResult
+from summarizer.results import BriefResult
 from summarizer.spend import dollars
 
 if TYPE_CHECKING:
-    from summarizer.pipeline import Source, Summarizer
+    from summarizer.batch.adapter import BriefHost as Summarizer
+    from summarizer.results import Source
 
 __all__ = ["BatchJob", "NotReadyError", "open_batches", "spent", "submit_batch"]
 
@@ -132,13 +133,14 @@ def submit_batch(
     for index, source in enumerate(sources):
         try:
             article = adapter.load(summarizer, source)
-            key, parts = adapter.cache_key(summarizer, article, strict)
-            hit = cache.get_brief(key) if cache is not None else None
-            if hit is None and key not in seen:
-                adapter.check_one_call(summarizer, article)  # a batch line is one call
+            adapter.check_plan(summarizer, article, strict)  # what a batch cannot do
+        except ConfigurationError:
+            raise  # verify or choose: the whole submission is refused, nothing was sent
         except SummarizerError as exc:
             done.rejected.append(BriefResult(index, source, error=exc))
             continue
+        key, parts = adapter.cache_key(summarizer, article, strict)
+        hit = cache.get_brief(key) if cache is not None else None
         if hit is not None:
             done.cached.append(BriefResult(index, article, brief=hit))
         elif key not in seen:
@@ -164,6 +166,8 @@ def _fill_cache(batches: Batches, job: Job) -> None:
     if cache is None:
         return
     for req in batches.store.requests(job.id, ["done"], history=False):
+        if req.cache_parts.get("verify"):  # submitted before batch refused verify: unverified
+            continue
         if req.brief is not None and cache.get_brief(req.cache_key) is None:
             cache.put_brief(req.cache_key, Brief.model_validate_json(req.brief), req.cache_parts)
 

@@ -262,10 +262,10 @@ def run(
     --max-cost (nothing is sent).
     """
     settings = {"model": model, "base_url": base_url, "backend": backend, "mode": mode,
-                "max_cost": max_cost}  # fmt: skip
+                "max_cost": max_cost, "price_provider": price_provider}  # fmt: skip
     cfg = _config(config, source, fmt, settings, since=since, out=out, concurrency=concurrency,
                   db=db, webhook=webhook, allow_private=allow_private, batch=batch,
-                  batch_wait=wait, batch_poll_s=poll, price_provider=price_provider)  # fmt: skip
+                  batch_wait=wait, batch_poll_s=poll)  # fmt: skip
     from summarizer.digest.run import RunControl
 
     control = RunControl()
@@ -321,10 +321,10 @@ def schedule(
         typer.echo("summarizer: error: give exactly one of --cron and --every", err=True)
         raise typer.Exit(2)
     settings = {"model": model, "base_url": base_url, "backend": backend, "mode": mode,
-                "max_cost": max_cost}  # fmt: skip
+                "max_cost": max_cost, "price_provider": price_provider}  # fmt: skip
     cfg = _config(config, source, fmt, settings, since=since, out=out, concurrency=concurrency,
                   db=db, webhook=webhook, allow_private=allow_private,
-                  batch=batch, price_provider=price_provider)  # fmt: skip
+                  batch=batch)  # fmt: skip
     try:
         trigger = make_trigger(cron=cron, every=every)
     except ValueError as exc:

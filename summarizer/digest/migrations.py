@@ -133,4 +133,15 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX digest_batches_open ON digest_batches(settled_at);
         """,
     ),
+    (
+        4,
+        "each source's own state as JSON",
+        # A source type owns its state between runs (a feed: its ETag and Last-Modified); the
+        # etag and last_modified columns are kept as they were, and no longer written.
+        """
+        ALTER TABLE sources ADD COLUMN state TEXT;
+        UPDATE sources SET state = json_object('etag', etag, 'last_modified', last_modified)
+            WHERE etag IS NOT NULL OR last_modified IS NOT NULL;
+        """,
+    ),
 )

@@ -11,11 +11,9 @@ import re
 from collections.abc import Callable
 
 from summarizer.digest.models import Digest, Quoted, Story
-from summarizer.render import markdown_escape as _md
+from summarizer.formats import markdown_escape as _md
 
-__all__ = ["SUFFIXES", "render", "render_html", "render_json", "render_markdown", "render_text"]
-
-SUFFIXES = {"markdown": "md", "html": "html", "json": "json"}
+__all__ = ["render", "render_html", "render_json", "render_markdown", "render_text"]
 
 
 # --- shared ---------------------------------------------------------------------------------

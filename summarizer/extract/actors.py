@@ -6,25 +6,18 @@ from __future__ import annotations
 
 import re
 
+from summarizer.cast import read_view
+from summarizer.cast.names import ArticleView
+from summarizer.cast.registry import ActorRegistry
 from summarizer.extract.data import ActorCandidate, SegmentLike
 from summarizer.extract.lexicon import slug
-from summarizer.extract.names import ArticleView
-from summarizer.extract.registry import ActorRegistry
-from summarizer.extract.roles import read_roles
-from summarizer.extract.speech import read_subjects
 
 __all__ = ["actor_candidates", "actor_ids", "find_actors", "mentioned_actors"]
 
 
 def find_actors(art: ArticleView) -> ActorRegistry:
-    """Every actor of the article: roles first (all segments), then subjects (the body)."""
-    ex = ActorRegistry(art)
-    for seg in art.segments:
-        read_roles(ex, seg)
-    for seg in art.body:
-        read_subjects(ex, seg)
-    ex.settle()
-    return ex
+    """Every actor of the article, as the cast reads them (:func:`summarizer.cast.read_view`)."""
+    return read_view(art).registry
 
 
 def actor_candidates(ex: ActorRegistry) -> list[ActorCandidate]:

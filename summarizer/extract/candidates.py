@@ -30,6 +30,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from summarizer.cast.lexicon import NOT_NAMES
+from summarizer.cast.names import ArticleView
 from summarizer.extract.actors import actor_candidates, actor_ids, find_actors
 from summarizer.extract.cased import cased_actors
 from summarizer.extract.data import (
@@ -40,8 +42,7 @@ from summarizer.extract.data import (
     PositionCandidate,
     SegmentLike,
 )
-from summarizer.extract.lexicon import NOT_NAMES, content_words, looks_english, slug
-from summarizer.extract.names import ArticleView
+from summarizer.extract.lexicon import content_words, looks_english, slug
 from summarizer.extract.positions import position_candidates
 from summarizer.extract.steps import next_step_candidates
 from summarizer.extract.summary import headline_of, salience_of, summary_ranking

@@ -24,9 +24,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from summarizer.cast.lexicon import PARTICLES, QUOTES, WORD_RE
+from summarizer.cast.names import ArticleView, strip_dateline
 from summarizer.extract.data import ActorCandidate, Kind, SegmentLike
-from summarizer.extract.lexicon import PARTICLES, QUOTES, WORD_RE, slug
-from summarizer.extract.names import ArticleView, strip_dateline
+from summarizer.extract.lexicon import slug
 
 __all__ = ["capitalizes_nouns", "cased_actors"]
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Literal
+
+from summarizer.cast.types import Kind, SegmentLike
 
 __all__ = [
     "SENTENCE_CHARS",
@@ -16,23 +18,9 @@ __all__ = [
     "SegmentLike",
 ]
 
-Kind = Literal["person", "organization", "government", "country", "group", "other"]
 Certainty = Literal["scheduled", "proposed", "possible"]
 # The longest text a draft item may have (brief.Sentence): a longer segment is never proposed.
 SENTENCE_CHARS = 400
-
-
-class SegmentLike(Protocol):
-    """What this module needs of a segment (``summarizer.grounding.segments.Segment``)."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def start(self) -> int: ...
-    @property
-    def end(self) -> int: ...
-    @property
-    def text(self) -> str: ...
 
 
 @dataclass(frozen=True)

@@ -6,17 +6,10 @@ from __future__ import annotations
 
 from collections import Counter
 
+from summarizer.cast.lexicon import ACTION, QUOTES, SPEECH, STOP, WORD_RE
+from summarizer.cast.registry import ActorRegistry
 from summarizer.extract.data import PositionCandidate
-from summarizer.extract.lexicon import (
-    ACTION,
-    NOT_TOPICS,
-    QUOTES,
-    SPEECH,
-    STOP,
-    WORD_RE,
-    stem_word,
-)
-from summarizer.extract.registry import ActorRegistry
+from summarizer.extract.lexicon import NOT_TOPICS, stem_word
 
 __all__ = ["position_candidates", "topics_of"]
 

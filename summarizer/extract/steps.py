@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 
+from summarizer.cast.lexicon import QUOTES
+from summarizer.cast.registry import ActorRegistry
 from summarizer.extract.actors import mentioned_actors
 from summarizer.extract.data import Certainty, NextStepCandidate
-from summarizer.extract.lexicon import QUOTES
-from summarizer.extract.registry import ActorRegistry
 
 __all__ = ["certainty_of", "next_step_candidates", "when_of"]
 

@@ -12,9 +12,10 @@ import math
 import re
 from collections import Counter
 
+from summarizer.cast.lexicon import QUOTES, text_length
+from summarizer.cast.names import ArticleView
 from summarizer.extract.data import SENTENCE_CHARS, SegmentLike
-from summarizer.extract.lexicon import QUOTES, content_words, text_length
-from summarizer.extract.names import ArticleView
+from summarizer.extract.lexicon import content_words
 
 __all__ = ["headline_of", "salience_of", "summary_ranking"]
 
