@@ -71,6 +71,11 @@ def numbers_for(quote: str, segments: list[tuple[int, str]]) -> list[int]:
         spans.append((n, start, len(joined) - 1))
     q = _flat(quote)
     at = joined.find(q)
+    words = q.split()
+    while at < 0 and len(words) > 6:  # a dateline the program reads apart ("date ... CITY:")
+        words = words[1:]
+        q = " ".join(words)
+        at = joined.find(q)
     if at < 0:
         raise SystemExit(f"evidence not found in the numbered article: {quote[:80]!r}")
     return [n for n, s, e in spans if s < at + len(q) and e > at]

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from summarizer.plan import BriefPlan
     from summarizer.prompts import Prompts
 
-__all__ = ["Labels", "assemble", "execute", "source_info"]
+__all__ = ["Labels", "assemble", "execute", "not_empty", "source_info"]
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,8 @@ async def _judged(outcome: Outcome, transport: Transport, model: str) -> Outcome
 
     judge = Judge(outcome.draft, model=model, mode=transport.mode)
     kwargs = judge.request()
-    if kwargs is None:
+    if kwargs is None:  # the check established or removed everything: nothing to judge
+        outcome.report.verification = []
         return outcome
     usage = Usage()
     try:
@@ -127,8 +128,9 @@ async def execute(
     if plan.strategy == "choose":
         from summarizer.extract.run import choose
 
+        parts = plan.chunks if plan.chunked else None  # a long article: one choice per part
         outcome = await choose(
-            article, transport=transport, model=model, strict=plan.options.strict
+            article, transport=transport, model=model, strict=plan.options.strict, parts=parts
         )
     elif not plan.chunked:
         outcome = await ask(article, plan.options)
@@ -147,3 +149,21 @@ async def execute(
     if plan.verify:
         outcome = await _judged(outcome, transport, model)
     return outcome
+
+
+def not_empty(brief: Brief, article: Article) -> Brief:
+    """``brief``, unless nothing is in it: then BriefValidationError (exit 5) saying why."""
+    if brief.summary or brief.actors or brief.positions or brief.disputes or brief.next_steps:
+        return brief
+    from summarizer.errors import BriefValidationError
+
+    dropped = brief.grounding.dropped
+    why = f"; first: {dropped[0].path}: {dropped[0].reasons[0]}" if dropped else ""
+    raise BriefValidationError(
+        "the brief is empty: no summary sentence, actor, position, dispute or next step "
+        f"survived validation ({len(dropped)} items dropped{why})",
+        source=article.label,
+        attempts=brief.attempts,
+        usage=brief.usage,
+        problems=[f"{d.path}: {'; '.join(d.reasons)}" for d in dropped],
+    )

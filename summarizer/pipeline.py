@@ -22,7 +22,7 @@ from summarizer.brief import Brief, Cost, Usage
 from summarizer.config import Settings, SettingsOptions, settings_with
 from summarizer.cost import Pricer
 from summarizer.errors import SummarizerError
-from summarizer.execute import Labels, assemble, execute, source_info
+from summarizer.execute import Labels, assemble, execute, not_empty, source_info
 from summarizer.model import portal
 from summarizer.model.backends import OPENAI_BASE_URL, Backend, resolve_backend
 from summarizer.model.options import Options
@@ -299,7 +299,7 @@ class Summarizer:
         estimate = partial(self._estimate, article, strict=strict)  # only under a budget
         with self.ledger.hold(estimate, what=self.priced, label=article.label) as held:
             try:
-                brief = await self._brief(article, strict, started)
+                brief = not_empty(await self._brief(article, strict, started), article)
             except SummarizerError as exc:  # a failed brief's calls were paid for too
                 held.cost = self.price(exc.usage) if isinstance(exc.usage, Usage) else None
                 raise

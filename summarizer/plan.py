@@ -170,8 +170,8 @@ def plan(
     chunks: tuple[Chunk, ...] = ()
     if tokens > budget.max_input_tokens:
         chunks = tuple(split_for(article.text, budget, tokens, guess))
-    # a long article is written in parts: the choose strategy is for one call
-    strategy = "write" if chunks else strategy_of(settings, context.backend)
+    # a long article too: the choose strategy makes one choice per part
+    strategy = strategy_of(settings, context.backend)
     made = BriefPlan(strategy, mode, settings.verify, options, budget, chunks, tokens)
     if bounded and chunks:
         _check_bound(made, settings, article)

@@ -138,8 +138,9 @@ def test_in_lenient_mode_every_false_item_is_dropped_and_listed(liar: FakeOpenAI
         assert dropped[path].reasons, path
     assert dropped["actors[0].role"].kind == "claim"
     g = brief.grounding
-    # true: only next_steps[0]'s action and certainty (a vote is scheduled; its date is not 17)
-    assert (g.claims_checked, g.claims_supported, g.claims_dropped) == (9, 2, 7)
+    # true: next_steps[0]'s action and certainty (a vote is scheduled; its date is not 17),
+    # and next_steps[1]'s certainty (every claim of an item is checked, even after one fails)
+    assert (g.claims_checked, g.claims_supported, g.claims_dropped) == (10, 3, 7)
 
 
 def test_whole_sentences_do_not_make_an_unrelated_claim_true(liar: FakeOpenAI) -> None:

@@ -10,13 +10,21 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from summarizer.digest.models import Digest, Quoted, Story
+from summarizer.digest.models import Digest, DigestArticle, Quoted, Story
 from summarizer.formats import markdown_escape as _md
 
-__all__ = ["render", "render_html", "render_json", "render_markdown", "render_text"]
+__all__ = [
+    "render", "render_html", "render_json", "render_markdown", "render_text", "review_name",
+]  # fmt: skip
 
 
 # --- shared ---------------------------------------------------------------------------------
+
+
+def review_name(article: DigestArticle) -> str:
+    """Where an article's review page is (issue 22), relative to the digest files: in the
+    ``reviews`` folder beside them, named by the article and its text."""
+    return f"reviews/{article.id}-{article.content_hash[:10]}.html"
 
 
 def _safe_url(url: str | None) -> str | None:
@@ -206,6 +214,10 @@ details ul,details ol{padding-left:1.2rem;margin:.3rem 0}
 {% if changes %}<ul class="changes">
 {% for line in changes %}<li>{{ line }}</li>{% endfor %}</ul>{% endif %}
 {% for x in s.summary %}<p>{{ x.text }}{{ cite(x.evidence) }}</p>{% endfor %}
+{% set checked = s.sources|select("in", reviews)|list %}
+{% if checked %}<p class="meta">Each brief beside its article:
+{% for uid in checked %}<a href="{{ review_name(arts[uid]) }}">{{ (arts[uid].title or
+ arts[uid].headline)|truncate(70) }}</a>{{ " · " if not loop.last }}{% endfor %}</p>{% endif %}
 <details class="tl"><summary>Timeline ({{ s.timeline|length }})</summary><ol>
 {% for t in s.timeline %}<li><time>{{ (t.date or "")[:10] or "undated" }}</time>
 {% if t.site %} · {{ t.site }}{% endif %} ·
@@ -250,9 +262,10 @@ details ul,details ol{padding-left:1.2rem;margin:.3rem 0}
 """
 
 
-def render_html(digest: Digest) -> str:
+def render_html(digest: Digest, reviews: frozenset[str] = frozenset()) -> str:
     """One self-contained page (inline CSS, no scripts, a CSP that forbids them); every
-    string autoescaped."""
+    string autoescaped. ``reviews``: the ids of the articles whose review page is written
+    beside this file (each story card links to them)."""
     from jinja2 import Environment
 
     env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
@@ -260,7 +273,8 @@ def render_html(digest: Digest) -> str:
     titles = {a.id: a.title or a.headline for a in digest.articles}
     return env.from_string(_HTML).render(
         d=digest, num=number, titles=titles, safe_url=_safe_url, change_lines=change_lines,
-        run_lines=run_lines, csp=_CSP,
+        run_lines=run_lines, csp=_CSP, reviews=reviews, review_name=review_name,
+        arts={a.id: a for a in digest.articles},
     )  # fmt: skip
 
 
@@ -268,11 +282,11 @@ def render_json(digest: Digest) -> str:
     return digest.model_dump_json(indent=2) + "\n"
 
 
-def render(digest: Digest, fmt: str) -> str:
+def render(digest: Digest, fmt: str, reviews: frozenset[str] = frozenset()) -> str:
     if fmt == "markdown":
         return render_markdown(digest)
     if fmt == "html":
-        return render_html(digest)
+        return render_html(digest, reviews)
     if fmt == "json":
         return render_json(digest)
     raise ValueError(f"unknown format {fmt!r}")

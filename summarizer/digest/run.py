@@ -363,12 +363,14 @@ class _Run:
         a later digest as new. A webhook or email that still fails after the in-run
         retries is retried by the next run, with this digest as it was.
         """
+        from summarizer.digest.briefing import article_of
         from summarizer.digest.deliver import deliver
 
         store = self.store
         store.save_digest(digest.id, run_id, digest.created_at.isoformat(),
                           digest.model_dump_json())  # fmt: skip
-        problems = await asyncio.to_thread(deliver, digest, self.config, store)
+        reviews = {row.uid: (brief, article_of(row)) for row, brief in self.items}
+        problems = await asyncio.to_thread(deliver, digest, self.config, store, reviews)
         self.errors += [f.label + ": " + f.error for f in self.failed] + problems
         store.mark_digested([row.id for row, _ in self.items], digest.id)
         store.complete_digest(digest.id)

@@ -48,6 +48,12 @@ def _one(claim: Claim) -> Callable[[list[Citation]], list[Claim]]:
     return lambda _: [claim]
 
 
+def _within(text: str, citations: Sequence[Citation]) -> bool:
+    """Whether ``text`` is a verbatim part of a cited sentence."""
+    flat = " ".join(text.split())
+    return bool(flat) and any(flat in " ".join(c.quote.split()) for c in citations)
+
+
 def _same(text: str, citations: Sequence[Citation]) -> bool:
     """Whether ``text`` is the cited sentence itself (then it is shown as a quotation)."""
     flat = " ".join(text.split())
@@ -166,9 +172,17 @@ def disputes(c: Checker, draft: BriefDraft, names: dict[str, str]) -> list[Dispu
         if found is not None:
             cited, unsettled = found
             support = c.shown(f"disputes[{len(out)}]", unsettled)
+            # the article's own words: the issue a part of a cited sentence, each side's
+            # claim a cited sentence itself (the extractive proposer's disputes)
+            own = _within(d.issue, cited) and all(_same(side.claim, cited) for side in sides)
             out.append(
                 Dispute(
-                    issue=d.issue, sides=sides, status=d.status, evidence=cited, support=support
+                    issue=d.issue,
+                    sides=sides,
+                    status=d.status,
+                    evidence=cited,
+                    extractive=own,
+                    support=support,
                 )
             )
     return out

@@ -52,7 +52,7 @@ _SKIP_UNIT = frozenset(
 _NUMBER_WORD = "|".join(sorted({*_UNITS, "hundred", "thousand", "million", "billion"}, key=len,
                                reverse=True))  # fmt: skip
 _TOKEN = re.compile(
-    r"(?P<digits>\d+(?:[.,]\d+)*)(?P<suffix>st|nd|rd|th|k|m|mn|bn|tn|b)?\b"
+    r"(?P<digits>\d+(?:[.,]\d+)*)(?P<suffix>st|nd|rd|th|k|m|mn|bn|tn|b)?(?![A-Za-z0-9_])"
     r"|(?P<word>[A-Za-z]+(?:-[A-Za-z]+)?)"
     r"|(?P<pct>%)",
 )
@@ -171,6 +171,9 @@ def numbers_of(text: str) -> tuple[Num, ...]:
             value *= _SCALES[tokens[j][1]]
             j += 1
         unit = _unit(tokens, j)
+        before = tokens[i - 1][1] if i else ""
+        if kind == "card" and before in _MONTHS:  # "June 17" counts days of June too
+            unit = _stem(before)
         written = text[start : tokens[j - 1][0].end()]
         percent = round(value * 100, 3) if kind == "frac" else None
         out.append(Num(value, written, kind, "percent" if percent is not None else unit, percent))
@@ -228,4 +231,9 @@ def _is_number(word: str) -> bool:
     return _word_value(word) is not None or _digits(word) is not None
 
 
+_MONTHS = frozenset(
+    {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+     "sep", "sept", "oct", "nov", "dec"}
+)  # fmt: skip
 _DETERMINERS = frozenset({"a", "an", "the", "its", "their", "his", "her", "of", "some", "more"})
