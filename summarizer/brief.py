@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from summarizer.redact import strip_unsafe
 
 __all__ = [
     "SCHEMA_VERSION", "Actor", "Brief", "BriefContent", "BriefDraft", "Citation", "Cost",
     "Dispute", "DraftActor", "DraftDispute", "DraftNextStep", "DraftPosition",
     "DraftSummarySentence", "DroppedItem", "GroundingReport", "NextStep", "Position", "Side",
     "SourceInfo", "SummarySentence", "SupportLevel", "Usage", "Unestablished", "Verdict",
-    "as_draft", "method_of",
+    "as_draft", "method_of", "MAX_CITATIONS",
 ]  # fmt: skip
 
 SCHEMA_VERSION = 2
@@ -25,17 +27,21 @@ SupportLevel = Literal["supported", "not_established"]
 
 # Caps on lengths and counts keep answers finite: grammar-constrained servers (llama.cpp)
 # enforce them while decoding, which stops a small model from looping inside a list.
-Short = Annotated[str, Field(max_length=120)]
-Sentence = Annotated[str, Field(max_length=400)]
+Clean = AfterValidator(strip_unsafe)  # no control or bidi character from a model, in any format
+Short = Annotated[str, Field(max_length=120), Clean]
+Sentence = Annotated[str, Field(max_length=400), Clean]
 
 # What the model cites: the number of an article segment ([n] in the prompt). A quoted string
 # is still accepted (older prompts, other tools): it is located in the article and repaired.
 Ref = Annotated[int, Field(ge=1)] | Annotated[str, Field(max_length=300)]
+# A dispute cites its issue and each side (4-5 citations from a careful model). Requests ask
+# for fewer (model.request.WIRE_CITATIONS); a longer list is cut, reported, never fatal.
+MAX_CITATIONS = 8
 DraftEvidence = Annotated[
     list[Ref],
     Field(
         min_length=1,
-        max_length=3,
+        max_length=MAX_CITATIONS,
         description="Numbers of the article segments ([n]) that state this item.",
     ),
 ]
@@ -89,7 +95,7 @@ class DraftSummarySentence(_Strict):
 class DraftActor(_Strict):
     """Someone who acts in the story."""
 
-    id: Annotated[str, Field(max_length=40)] = Field(
+    id: Annotated[str, Field(max_length=40), Clean] = Field(
         description="Short id unique in this brief, e.g. 'putin'."
     )
     name: Short = Field(description="The name exactly as the article writes it.")
@@ -136,7 +142,7 @@ class DraftNextStep(_Strict):
 class BriefDraft(_Strict):
     """The part of a brief that the model writes."""
 
-    headline: Annotated[str, Field(max_length=200)] = Field(
+    headline: Annotated[str, Field(max_length=200), Clean] = Field(
         description="Neutral one-line headline."
     )
     summary: list[DraftSummarySentence] = Field(

@@ -6,6 +6,7 @@ attempts, the model's last raw output, the token usage so far)::
 
     SummarizerError                  anything not listed below
     ├── ConfigurationError           bad setting, no backend configured
+    │   └── DamagedDatabaseError     the database file is damaged (a corrupt page)
     ├── InputError                   a source that cannot be read or is not an article
     ├── BackendError                 network, HTTP status, timeout, refusal, truncation
     │   ├── RefusalError             the model refused or a content filter stopped it
@@ -32,6 +33,7 @@ __all__ = [
     "BudgetExceededError",
     "BudgetReachedError",
     "ConfigurationError",
+    "DamagedDatabaseError",
     "DeliveryError",
     "InputError",
     "MalformedReplyError",
@@ -72,6 +74,10 @@ class SummarizerError(Exception):
 
 class ConfigurationError(SummarizerError):
     """A setting is missing or wrong (no backend, unknown profile, bad config file)."""
+
+
+class DamagedDatabaseError(ConfigurationError):
+    """The database file is damaged (SQLite: a corrupt page, or not a database at all)."""
 
 
 class InputError(SummarizerError):

@@ -237,25 +237,44 @@ def _auth(api_key: str | None) -> dict[str, str]:
     return {"authorization": f"Bearer {api_key}"} if api_key else {}
 
 
-def get_json(url: str, *, api_key: str | None = None, timeout_s: float) -> Any:
+def get_json(
+    url: str,
+    *,
+    api_key: str | None = None,
+    timeout_s: float,
+    transport: httpx2.BaseTransport | None = None,
+) -> Any:
     """GET ``url`` and decode its JSON body; non-2xx raises :class:`httpx2.HTTPStatusError`.
 
     ``timeout_s`` is also the deadline of the whole request, redirects included.
     """
     with client(
-        timeout_s=timeout_s, headers=_auth(api_key), follow_redirects=True, deadline_s=timeout_s
+        timeout_s=timeout_s,
+        headers=_auth(api_key),
+        follow_redirects=True,
+        deadline_s=timeout_s,
+        transport=transport,
     ) as http:
         response = http.get(url)
         response.raise_for_status()
         return json.loads(response.content)
 
 
-def post_json(url: str, body: Any, *, api_key: str | None = None, timeout_s: float) -> Any:
+def post_json(
+    url: str,
+    body: Any,
+    *,
+    api_key: str | None = None,
+    timeout_s: float,
+    transport: httpx2.BaseTransport | None = None,
+) -> Any:
     """POST ``body`` as JSON to ``url`` and decode the reply; non-2xx raises.
 
     ``timeout_s`` is also the deadline of the whole request.
     """
-    with client(timeout_s=timeout_s, headers=_auth(api_key), deadline_s=timeout_s) as http:
+    with client(
+        timeout_s=timeout_s, headers=_auth(api_key), deadline_s=timeout_s, transport=transport
+    ) as http:
         response = http.post(url, json=body)
         response.raise_for_status()
         return json.loads(response.content)

@@ -154,13 +154,17 @@ class Summarizer:
         """``write`` or ``choose`` (``auto``: choose for the embedded default model only)."""
         return strategy_of(self.settings, self.backend)
 
-    def plan(self, source: Source, *, strict: bool | None = None) -> BriefPlan:
+    def plan(
+        self, source: Source, *, strict: bool | None = None, bounded: bool = True
+    ) -> BriefPlan:
         """How a fresh brief of ``source`` would be made, decided offline (nothing started,
         nothing asked: the window known without a probe, else the default, and the token
-        estimate). The live brief re-plans with what the server says, when it has to."""
+        estimate). The live brief re-plans with what the server says, when it has to.
+        ``bounded=False``: a long article's plan over the request bound is returned, not
+        refused (a batch refuses any plan in chunks, for that article only)."""
         article = self._load(source)
         return plan(article, self.settings, self.session.offline(), mode=self.session.mode,
-                    strict=strict)  # fmt: skip
+                    strict=strict, bounded=bounded)  # fmt: skip
 
     def _load(self, source: Source) -> Article:
         return source if isinstance(source, Article) else load_article(source, limits=self.limits)

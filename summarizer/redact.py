@@ -9,6 +9,11 @@
   (``https://user:password@host``).
 
 Cut an error snippet only after redacting it; the result may be shorter or longer.
+
+:func:`sanitize` is the one way text that a server, a provider or a model wrote (an error
+message, a batch error, a model's brief text, a URL) reaches a terminal, a log, a file or the
+database: secrets redacted, C0/C1 control characters and bidi overrides/isolates taken out,
+on one line, cut to a bounded length, in that order, so a cut can never leave a key prefix.
 """
 
 from __future__ import annotations
@@ -16,10 +21,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["MARK", "MIN_RUN", "mentions", "redact"]
+from summarizer.fileio import one_line
+
+__all__ = ["LIMIT", "MARK", "MIN_RUN", "UNSAFE", "mentions", "redact", "sanitize", "strip_unsafe"]
 
 MARK = "[REDACTED]"
 MIN_RUN = 8
+LIMIT = 300
+"""How long a server's snippet may be once sanitized (characters, the ellipsis included)."""
+
+# What a terminal or a reader can be fooled by: C0 controls but the line-breaking whitespace
+# (tab, LF, VT, FF, CR, and the separators \x1c-\x1f, which one_line turns into spaces), DEL,
+# C1 controls but NEL (whitespace too), and the bidi embeddings, overrides and isolates
+# (U+202A-U+202E, U+2066-U+2069: "Trojan Source"). LRM/RLM/ALM marks stay: they only mark.
+UNSAFE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]")
+_PRE_CUT = 65_536  # a longer text is cut to this before redaction (the final cut is shorter)
 
 _BEARER_RE = re.compile(r"(?i)\b(bearer|basic|token)(\s+)[A-Za-z0-9._~+/=\-]{8,}")
 _KEY_RE = re.compile(r"\b(?:sk|pk|rk)-[A-Za-z0-9_\-]{16,}")
@@ -30,12 +46,16 @@ _PARAM_RE = re.compile(
 )
 
 
-def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
-    """``text`` with every run of ≥ 8 characters of each secret, and anything that looks
-    like a bearer token, a key, URL user info or a secret query parameter, replaced."""
+def redact(text: str, secrets: Iterable[str | None] = (), *, patterns: bool = True) -> str:
+    """``text`` with every run of ≥ 8 characters of each secret, and (``patterns``) anything
+    that looks like a bearer token, a key, URL user info or a secret query parameter,
+    replaced. Prose that is shown back as it was written (a brief's own text) is redacted
+    with ``patterns=False``: "basic services" is not a credential there."""
     for secret in secrets:
         if secret and len(secret) >= MIN_RUN:
             text = _redact_runs(text, secret)
+    if not patterns:
+        return text
     text = _USERINFO_RE.sub(lambda m: f"{m.group(1)}{MARK}@", text)
     text = _PARAM_RE.sub(lambda m: f"{m.group(1)}{MARK}", text)
     text = _BEARER_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}{MARK}", text)
@@ -79,3 +99,28 @@ def _redact_runs(text: str, secret: str) -> str:
         last = end
     out.append(text[last:])
     return "".join(out)
+
+
+def sanitize(text: object, secrets: Iterable[str | None] = (), *, limit: int | None = LIMIT) -> str:
+    """``text`` as it may be printed or stored: secrets redacted (:func:`redact`), control
+    characters and bidi overrides/isolates removed, on one line, at most ``limit`` characters.
+
+    Controls go first (an escape inside a key cannot split it into harmless runs), then the
+    secrets, then the line is joined and cut: a cut can never leave a prefix of a key. An
+    exception with an empty message gives its class name.
+    """
+    raw = str(text)
+    if not raw.strip() and isinstance(text, BaseException):
+        raw = type(text).__name__
+    if limit is not None and len(raw) > max(_PRE_CUT, 4 * limit):
+        raw = raw[: max(_PRE_CUT, 4 * limit)]  # bounded work; the cut below is far shorter
+    return one_line(redact(strip_unsafe(raw), secrets), limit)
+
+
+def strip_unsafe(text: str) -> str:
+    """``text`` without control characters and bidi overrides/isolates (line breaks stay).
+
+    The step of :func:`sanitize` that prose keeps to: a model's brief text is the article's
+    content, where a credential-looking pattern ("basic services") must not be redacted.
+    """
+    return UNSAFE.sub("", text) if UNSAFE.search(text) else text

@@ -134,6 +134,7 @@ class Session:
                 self.backend,
                 base_url=transport.base_url,
                 local_n_ctx=self._local.n_ctx if self._local is not None else None,
+                transport=self.http,  # Summarizer(transport=...): the probes go through it
             )
         return self._live
 

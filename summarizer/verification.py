@@ -4,6 +4,12 @@ Works on this project's briefs (schema 1: evidence as quoted strings; schema 2: 
 with offsets) and on any dict of the same shape made by another tool. Each item goes through
 the same checks as a brief being made (:mod:`summarizer.grounding`): its evidence is
 located in the article, and every claim it makes is checked against that evidence.
+
+A brief is untrusted input. One that is not the shape of a brief (a section or an evidence
+list that is not a list, JSON nested past :data:`MAX_DEPTH`, a string that is not valid
+Unicode) is an :class:`~summarizer.errors.InputError` (exit 3). A citation that carries
+offsets must hold: ``article[start:end] == quote`` with whole numbers in range, else the
+item is not supported, whatever its quote says.
 """
 
 from __future__ import annotations
@@ -28,7 +34,10 @@ from summarizer.brief import (
 from summarizer.errors import InputError
 from summarizer.grounding import ArticleIndex, check
 
-__all__ = ["Verification", "VerifiedItem", "load_brief", "verify"]
+__all__ = ["MAX_DEPTH", "Verification", "VerifiedItem", "load_brief", "verify"]
+
+MAX_DEPTH = 32
+"""How deeply a brief may nest (a brief needs 6 levels: brief, section, item, side, list)."""
 
 _SECTIONS = {
     "summary": ("text", DraftSummarySentence),
@@ -88,17 +97,84 @@ def load_brief(brief: Brief | dict[str, Any] | str | Path) -> dict[str, Any]:
     if isinstance(brief, Brief):
         return brief.model_dump(mode="json")
     if isinstance(brief, dict):
+        _check_shape(brief, None)
         return brief
     path = Path(brief)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise InputError(f"cannot read the brief: {exc.strerror or exc}", source=str(path)) from exc
+    except RecursionError:
+        raise InputError(
+            f"the brief is nested too deeply (more than {MAX_DEPTH} levels)", source=str(path)
+        ) from None
     except ValueError as exc:
         raise InputError(f"the brief is not JSON: {exc}", source=str(path)) from exc
     if not isinstance(data, dict):
         raise InputError("the brief is not a JSON object", source=str(path))
+    _check_shape(data, str(path))
     return data
+
+
+_LISTS = ("evidence", "sides", "actors")
+
+
+def _check_shape(data: dict[str, Any], source: str | None) -> None:
+    """InputError unless ``data`` has a brief's shape where the checks read it: sections and
+    evidence lists are lists, items and sides are objects, nothing nests past MAX_DEPTH,
+    and every string is valid Unicode (no lone surrogate)."""
+
+    def bad(where: str, problem: str) -> InputError:
+        return InputError(f"the brief is not valid: {where} {problem}", source=source)
+
+    stack: list[tuple[Any, str, int]] = [(data, "brief", 0)]
+    while stack:  # iterative: a hostile depth cannot exhaust the stack
+        value, where, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise bad(where, f"is nested more than {MAX_DEPTH} levels deep")
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise bad(where, "holds a lone surrogate (not valid Unicode)") from None
+        elif isinstance(value, dict):
+            stack += [(v, f"{where}.{k}", depth + 1) for k, v in value.items()]
+            stack += [(k, f"{where} (a key)", depth + 1) for k in value if isinstance(k, str)]
+        elif isinstance(value, list):
+            stack += [(v, f"{where}[{i}]", depth + 1) for i, v in enumerate(value)]
+    for name in _SECTIONS:
+        section = data.get(name)
+        if section is None:
+            continue
+        if not isinstance(section, list):
+            raise bad(name, "is not a list")
+        for i, item in enumerate(section):
+            if not isinstance(item, dict):
+                raise bad(f"{name}[{i}]", "is not an object")
+            for field_name in _LISTS:
+                value = item.get(field_name)
+                if value is not None and not isinstance(value, list):
+                    raise bad(f"{name}[{i}].{field_name}", "is not a list")
+            for j, side in enumerate(item.get("sides") or []):
+                if not isinstance(side, dict):
+                    raise bad(f"{name}[{i}].sides[{j}]", "is not an object")
+                if side.get("actors") is not None and not isinstance(side["actors"], list):
+                    raise bad(f"{name}[{i}].sides[{j}].actors", "is not a list")
+
+
+def _offsets_problem(entry: dict[str, Any], text: str) -> str | None:
+    """Why a citation's offsets do not hold its quote (None: they do, or it has none)."""
+    if "start" not in entry and "end" not in entry:
+        return None
+    quote, start, end = entry.get("quote"), entry.get("start"), entry.get("end")
+    shown = f"[{str(start)[:20]}, {str(end)[:20]})"
+    if type(start) is not int or type(end) is not int:
+        return f"offsets {shown} are not whole numbers"
+    if not 0 <= start <= end <= len(text):
+        return f"offsets {shown} are outside the article (0 to {len(text)})"
+    if not isinstance(quote, str) or text[start:end] != quote:
+        return f"the article at {shown} is not the quote"
+    return None
 
 
 def _ref(entry: Any, text: str) -> int | str | None:
@@ -108,12 +184,10 @@ def _ref(entry: Any, text: str) -> int | str | None:
     if isinstance(entry, int | str):
         return entry
     if isinstance(entry, dict):
-        quote, start, end = entry.get("quote"), entry.get("start"), entry.get("end")
+        quote = entry.get("quote")
         if isinstance(quote, str):
-            if isinstance(start, int) and isinstance(end, int) and text[start:end] == quote:
-                return quote  # offsets right: the quote is found at the same place
             return quote
-        if isinstance(entry.get("segment"), int):
+        if type(entry.get("segment")) is int:
             return int(entry["segment"])
     return None
 
@@ -128,15 +202,17 @@ def _item(model: type[Any], raw: Any, text: str) -> Any:
         if name == "evidence":
             value = refs
         elif name == "sides":
-            value = [Side.model_construct(actors=list(s.get("actors") or []),
+            value = [Side.model_construct(actors=[str(a) for a in s.get("actors") or []],
                                           claim=str(s.get("claim") or ""))
                      for s in value or [] if isinstance(s, dict)]  # fmt: skip
         elif name in ("actors",) and model is not DraftActor:
-            value = list(value or [])
+            value = [str(a) for a in value or []]
         elif name == "when":
             value = value if isinstance(value, str) and value.strip() else None
         elif value is None:
             value = "" if info.annotation is not None else None
+        elif not isinstance(value, str):
+            value = str(value)
         values[name] = value if value is not None else ""
     if model is DraftNextStep and values.get("certainty") not in (
         "scheduled",
@@ -145,6 +221,18 @@ def _item(model: type[Any], raw: Any, text: str) -> Any:
     ):
         values["certainty"] = "possible"
     return model.model_construct(**values)
+
+
+def _offset_reasons(data: dict[str, Any], text: str) -> dict[str, list[str]]:
+    """Every item's citations whose offsets do not hold their quote, as reasons."""
+    found: dict[str, list[str]] = {}
+    for name in _SECTIONS:
+        for i, raw in enumerate(data.get(name) or []):
+            for j, entry in enumerate(raw.get("evidence") or []):
+                problem = _offsets_problem(entry, text) if isinstance(entry, dict) else None
+                if problem is not None:
+                    found.setdefault(f"{name}[{i}]", []).append(f"evidence[{j}]: {problem}")
+    return found
 
 
 def _draft(data: dict[str, Any], text: str) -> BriefDraft:
@@ -163,7 +251,10 @@ def _draft(data: dict[str, Any], text: str) -> BriefDraft:
 
 
 def _verdicts(
-    data: dict[str, Any], dropped: dict[str, list[str]], claims: dict[str, list[str]]
+    data: dict[str, Any],
+    dropped: dict[str, list[str]],
+    claims: dict[str, list[str]],
+    offsets: dict[str, list[str]],
 ) -> list[VerifiedItem]:
     items: list[VerifiedItem] = []
     if data.get("headline"):
@@ -176,7 +267,7 @@ def _verdicts(
             text = str(raw.get(field_name) or raw.get("name") or "")
             if name == "actors":
                 text = f"{raw.get('name', '')}: {raw.get('role') or ''}".rstrip(": ")
-            reasons = dropped.get(path, []) + claims.get(path, [])
+            reasons = offsets.get(path, []) + dropped.get(path, []) + claims.get(path, [])
             items.append(VerifiedItem(path, text, not reasons, reasons))
     return items
 
@@ -227,6 +318,7 @@ def verify(
         else None
     )
     actual = hashlib.sha256(art.text.encode("utf-8")).hexdigest()
+    offsets = _offset_reasons(data, art.text)
     return Verification(
-        _verdicts(data, dropped, claims), article_matches=expected in (None, actual)
+        _verdicts(data, dropped, claims, offsets), article_matches=expected in (None, actual)
     )

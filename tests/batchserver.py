@@ -69,7 +69,9 @@ class BatchServer:
         expire_once: tuple[str, ...] = (),
         fail_batch: str | None = None,
         create_delay_s: float = 0.0,
+        hooks: Any = None,
     ) -> None:
+        self.hooks = hooks  # a hostile provider (tests/hostileserver.py): .request, .file
         self.responder = responder
         self.tick_s = tick_s
         self.fail_once = set(fail_once)
@@ -281,6 +283,7 @@ class BatchServer:
         for name, rows in (("output_file_id", out), ("error_file_id", err)):
             if rows:
                 data = "".join(json.dumps(r) + "\n" for r in rows).encode()
+                data = self.hooks.file(name[:-8], data) if self.hooks is not None else data
                 batch[name] = self.add_file("batch_output", f"{batch_id}_{name}.jsonl", data)["id"]
         status = "cancelled" if cancelled else "expired" if expired else "completed"
         batch["status"] = status
@@ -342,6 +345,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         owner = self.server.owner
+        if owner.hooks is not None and owner.hooks.request(self, "GET"):
+            return
         parts = urlsplit(self.path)
         path = parts.path.rstrip("/").split("/")
         if len(path) == 5 and path[2] == "files" and path[4] == "content":
@@ -362,6 +367,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         owner = self.server.owner
+        if owner.hooks is not None and owner.hooks.request(self, "POST"):
+            return
         path = urlsplit(self.path).path.rstrip("/").split("/")
         body = self._body()
         if path == ["", "v1", "files"]:

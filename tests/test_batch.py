@@ -200,8 +200,11 @@ def test_parse_output_lines() -> None:
     assert a.ok and a.body == {"id": "c"}
     assert not b.ok and b.error == "x: boom" and not b.expired
     assert c.expired and c.status_code is None
-    with pytest.raises(ValueError, match="line 1"):
-        list(parse_output(b"{not json}\n"))
+    # a bad line is reported as such and never hides the others (issue 23 #4)
+    bad, good = parse_output(b"{not json}\n" + json.dumps(ok).encode() + b"\n")
+    assert bad.custom_id == ""
+    assert bad.error == "invalid_line: line 1 of the result file is not JSON"
+    assert good.ok
 
 
 # --- end to end ---

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import openai
 import pytest
 import vcr as vcrpy
+import yaml
 from conftest import CASSETTES, FIXTURES, REDACTED, Recorded
 from vcr.errors import CannotOverwriteExistingCassetteException
 
@@ -34,17 +36,18 @@ def citations(brief: Brief) -> list[Any]:
     return [c for item in items for c in item.evidence]
 
 
-def assert_grounded(brief: Brief, text: str) -> None:
-    # The 135M model may get every item dropped: still a valid brief, and it says so.
+def assert_grounded(brief: Brief, text: str, *, at_least: int = 1) -> None:
+    """The brief has content (``at_least`` citations: the checks below run over something),
+    every citation sits at its offsets, and every item passes the claim check on its own."""
     Brief.model_validate_json(brief.model_dump_json())  # schema-valid as serialized
-    report = brief.grounding
-    # something was checked: quotes, or items dropped with their reasons (the 135M model's)
-    assert report.quotes_checked > 0 or report.items_dropped > 0
-    assert all(item.reasons for item in report.dropped)
-    for c in citations(brief):
+    found = citations(brief)
+    assert len(found) >= at_least, f"{len(found)} citation(s) survived; expected {at_least}+"
+    assert all(item.reasons for item in brief.grounding.dropped)
+    for c in found:
         assert text[c.start : c.end] == c.quote, f"citation not at its offsets: {c!r}"
     # Every item that survived passes the claim-support check on its own.
     result = verify(brief, text)
+    assert len(result.items) > (1 if brief.headline else 0)  # items, not only the headline
     assert result.ok, [(i.path, i.reasons) for i in result.items if not i.supported]
     ids = {a.id for a in brief.actors}
     for position in brief.positions:
@@ -82,8 +85,11 @@ def chat_bodies(cassette: Any) -> list[dict[str, Any]]:
 
 @pytest.mark.vcr
 @pytest.mark.default_cassette("ferry_brief")
-def test_full_brief(recorded: Recorded, vcr: Any) -> None:
-    """A full brief of the fixture article, through Summarizer, in the backend's own mode.
+def test_full_brief_request_and_usage(recorded: Recorded, vcr: Any) -> None:
+    """A whole brief of the fixture article through Summarizer, in the backend's own mode:
+    what this recording protects is the request (options, seed, tool choice) and the usage
+    counted over it, not a brief's content: of the embedded 135M model's answer little or
+    nothing survives grounding (nothing: the empty-brief failure, which written() checks).
 
     One re-ask is allowed (the embedded default is none) so that the recording also shows
     the re-ask that test_reask_fixes_or_drops replays.
@@ -109,7 +115,7 @@ def test_choose_brief(recorded: Recorded, vcr: Any) -> None:
     with recorded.summarizer(strategy="choose") as summarizer:
         brief = summarizer.summarize(EXAMPLE)
     text = load_article(EXAMPLE).text
-    assert_grounded(brief, text)
+    assert_grounded(brief, text, at_least=8)  # 2 summary, 3 actors, 2 positions, 1 step
     assert brief.method == "extractive" and len(chat_bodies(vcr)) == 1
     assert len(brief.summary) >= 2 and len(brief.actors) >= 3
     assert len(brief.positions) >= 2 and len(brief.next_steps) >= 1
@@ -151,7 +157,11 @@ def test_reask_fixes_or_drops(recorded: Recorded, vcr: Any) -> None:
 @pytest.mark.vcr
 @pytest.mark.needs_server("llama.cpp")
 def test_auto_falls_back_to_tools(recorded: Recorded, vcr: Any, isolated: Path) -> None:
-    """llama.cpp answers 500 to json_schema: mode auto steps down to tools and remembers it."""
+    """llama.cpp answers 500 to json_schema: mode auto steps down to tools and remembers it.
+
+    The machinery of the fallback: no content is claimed here (the 135M model's tools
+    answer may leave nothing that survives grounding: then the empty-brief failure, which
+    written() checks says why)."""
     _, usage, attempts = written(recorded, ARTICLE, mode="auto")
 
     answers = [r for q, r in zip(vcr.requests, vcr.responses, strict=True) if q.method == "POST"]
@@ -212,6 +222,30 @@ def test_every_cassette_set_says_where_it_came_from() -> None:
         assert "127.0.0.1" not in data["base_url"]
 
 
+def test_every_cassette_set_says_when_its_interactions_were_recorded() -> None:
+    """meta.json's dates span the recorded interactions (their ``date`` headers), to the
+    second: a set once said 10:52:53Z while its interactions were dated 12:10-12:31Z."""
+    from email.utils import parsedate_to_datetime
+
+    def stamp(text: str) -> datetime:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+    for meta in CASSETTES.glob("*/meta.json"):
+        data = json.loads(meta.read_text())
+        dates = [
+            parsedate_to_datetime(value)
+            for cassette in meta.parent.glob("*.yaml")
+            for interaction in yaml.safe_load(cassette.read_text(encoding="utf-8"))["interactions"]
+            for name, values in interaction["response"]["headers"].items()
+            if name.lower() == "date"
+            for value in values
+        ]
+        assert dates, meta
+        span = data["recorded"]
+        assert stamp(span["first"]) == min(dates) and stamp(span["last"]) == max(dates), meta
+        assert stamp(data["recorded_at"]) == max(dates), meta
+
+
 def test_scanner_catches_what_it_should() -> None:
     assert find_secrets("authorization: Bearer sk-abcdefghijklmnopqrstu")
     assert find_secrets("- Bearer eyJhbGciOiJIUzI1NiJ9.x")
@@ -248,11 +282,17 @@ LONG_ARTICLE = FIXTURES / "long_cassette_article.txt"
 
 @pytest.mark.vcr
 @pytest.mark.needs_server("llama.cpp")
-def test_long_article_in_chunks(recorded: Recorded, vcr: Any) -> None:
-    """A long article briefed in parts by the real model, merged, grounded against the whole.
+@pytest.mark.default_cassette("test_long_article_in_chunks")
+def test_long_article_in_chunks_machinery(recorded: Recorded, vcr: Any) -> None:
+    """A long article briefed in parts by the real model, merged, grounded against the whole:
+    the machinery (map, reduce or its recorded skip, the server's tokenizer, usage counts).
 
     The budget is set small (the embedded model's real window holds this article whole), so
     the recording shows the map over chunks, the reduce call and the server's tokenizer.
+    The embedded 135M model's parts are mostly dropped by grounding (each with its reason):
+    for that set this test proves the machinery, not a brief's content (test_choose_brief,
+    test_long_article_chosen_in_parts and the i18n recordings do that); what survived is
+    checked in full (an empty brief is the exit-5 failure, and fails this test).
     """
     with recorded.summarizer(max_input_tokens=300, chunk_tokens=300, chunk_overlap=30) as s:
         brief = s.summarize(LONG_ARTICLE)

@@ -219,6 +219,24 @@ def test_a_sentence_longer_than_a_chunk_is_cut_between_words_then_characters() -
     assert "".join(text[c.start : c.end] for c in chunks).replace(" ", "") == text.replace(" ", "")
 
 
+def test_one_line_of_1_mb_is_cut_with_few_counts() -> None:
+    """1 MB on one line (issue 23 #25): each run between words is the longest that fits,
+    found in a few counts, not one count of the growing run per word (200,000 counts of up
+    to a chunk each: half a minute of CPU before the plan could even refuse it)."""
+    text = "word " * 200_000
+    counts = 0
+
+    def count(piece: str) -> int:
+        nonlocal counts
+        counts += 1
+        return numbered(estimate_tokens, piece)
+
+    chunks = split(text, chunk_tokens=2571, overlap=200, count=count)
+    assert len(chunks) == 130 and all(count(c.text) <= 2571 for c in chunks)
+    assert chunks[0].start == 0 and chunks[-1].end == len(text.rstrip())
+    assert counts < 10_000, counts  # about 25 per chunk; one per word was 200,000
+
+
 # --- merging ------------------------------------------------------------------------------
 
 

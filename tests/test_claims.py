@@ -1,8 +1,11 @@
-"""Claims, not just quotes: a brief of false claims citing real words must not pass.
+"""Claims, not just quotes: a brief of false claims citing real, whole sentences must not pass.
 
-The false brief of issue 10, answered by a scripted loopback model for the seed article:
-every quote it gives occurs in the article ("Moscow", "Putin", "the", "said"), and none of
-its claims is what the article says.
+The article is the repository's own (``tests/fixtures/articles/local-politics-bus-cuts.txt``,
+so the tests run in a clean clone). Every citation of the false brief is a whole, substantive
+sentence of it (never "the" or a bare name, which the trivial-quote rule would catch on its
+own): only the claim-support check can tell that a proposal is not a decision, 18 percent is
+not 28, "will not raise fares" is not "will raise fares", and June 24 is not June 17. With
+the check stubbed to "always supported", these tests fail.
 """
 
 from __future__ import annotations
@@ -22,45 +25,53 @@ from fakeopenai import FakeOpenAI, Reply, completion
 from summarizer import Brief
 from summarizer.article import load_article
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT.parent / "shared" / "examples" / "seed-article.txt"
+ARTICLE = Path(__file__).resolve().parent / "fixtures" / "articles" / "local-politics-bus-cuts.txt"
 
-pytestmark = pytest.mark.skipif(not SEED.exists(), reason=f"the seed article is not at {SEED}")
-
+# Segment numbers as the model is shown the article: [1] is the title, [2] the first sentence.
 FALSE_BRIEF: dict[str, Any] = {
-    "headline": "Russia agrees to ceasefire as Kyiv concedes Donbas",
+    "headline": "Westbrook council approves the mayor's bus cuts",
     "summary": [
-        {"text": "Moscow has agreed to an immediate ceasefire.", "evidence": ["Moscow"]},
-        {"text": "Zelensky agreed to give up the Donbas region.", "evidence": ["Zelensky"]},
+        {"text": "The council approved cutting 14 of the city's 52 bus routes.", "evidence": [2]},
+        {"text": "State funding for public transport fell by 28 percent.", "evidence": [5]},
     ],
     "actors": [
         {
-            "id": "putin",
-            "name": "Putin",
+            "id": "chen",
+            "name": "Laura Chen",
             "kind": "person",
-            "role": "Russian president who accepted the US plan",
-            "evidence": ["Putin"],
+            "role": "Mayor who raised bus fares to close the gap",
+            "evidence": [2, 7],
         }
     ],
     "positions": [
         {
-            "actor": "putin",
-            "topic": "US peace plan",
-            "stance": "Putin accepts the US peace plan in full.",
-            "evidence": ["the"],
+            "actor": "chen",
+            "topic": "fares",
+            "stance": "Chen will raise fares on the people who can least afford it.",
+            "evidence": [7],
         }
     ],
     "disputes": [],
     "next_steps": [
         {
-            "action": "Trump and Putin will sign a peace treaty in Moscow on Friday.",
-            "actors": ["putin"],
-            "when": "Friday",
+            "action": "The council votes on the budget.",
+            "actors": [],
+            "when": "Tuesday, June 17",
             "certainty": "scheduled",
-            "evidence": ["said"],
-        }
+            "evidence": [8],
+        },
+        {
+            "action": "The Westbrook Transit Authority has applied to the state for emergency "
+            "funding.",
+            "actors": [],
+            "when": None,
+            "certainty": "scheduled",
+            "evidence": [30],
+        },
     ],
 }
+FALSE_PATHS = ("headline", "summary[0]", "summary[1]", "positions[0]", "next_steps[0]",
+               "next_steps[1]")  # fmt: skip
 
 
 def cli(server: FakeOpenAI, *args: str) -> subprocess.CompletedProcess[str]:
@@ -89,8 +100,23 @@ def liar() -> Iterator[FakeOpenAI]:
         yield fake
 
 
+def test_the_cited_sentences_are_whole_and_substantive() -> None:
+    """The premise: no quote here is trivial, so nothing but the claim check can object."""
+    from summarizer.grounding import ArticleIndex
+
+    segments = ArticleIndex(load_article(ARTICLE).text).segments
+    cited = {n for item in _items(FALSE_BRIEF) for n in item["evidence"]}
+    for n in cited:
+        sentence = segments[n - 1].text
+        assert len(sentence.split()) >= 9, sentence
+
+
+def _items(brief: dict[str, Any]) -> list[dict[str, Any]]:
+    return [i for k in ("summary", "actors", "positions", "next_steps") for i in brief[k]]
+
+
 def test_the_false_brief_fails_under_strict(liar: FakeOpenAI) -> None:
-    result = cli(liar, "summarize", str(SEED), "--strict", "--format", "json")
+    result = cli(liar, "summarize", str(ARTICLE), "--strict", "--format", "json")
     assert result.returncode == 5, result.stderr
     assert result.stdout == ""
     assert "not supported" in result.stderr
@@ -100,44 +126,40 @@ def test_the_false_brief_fails_under_strict(liar: FakeOpenAI) -> None:
 
 
 def test_in_lenient_mode_every_false_item_is_dropped_and_listed(liar: FakeOpenAI) -> None:
-    result = cli(liar, "summarize", str(SEED), "--format", "json")
+    result = cli(liar, "summarize", str(ARTICLE), "--format", "json")
     assert result.returncode == 0, result.stderr
     brief = Brief.model_validate_json(result.stdout)
     assert brief.summary == [] and brief.positions == [] and brief.next_steps == []
-    assert "ceasefire" not in brief.headline and "Donbas" not in brief.headline
-    assert [a.role for a in brief.actors] == [None]  # Putin is in the article; the role is not
+    assert "approves" not in brief.headline
+    assert [a.role for a in brief.actors] == [None]  # Chen is in the article; the role is not
     dropped = {d.path: d for d in brief.grounding.dropped}
-    for path in ("summary[0]", "summary[1]", "positions[0]", "next_steps[0]", "headline"):
+    for path in FALSE_PATHS:
         assert path in dropped, sorted(dropped)
         assert dropped[path].reasons, path
     assert dropped["actors[0].role"].kind == "claim"
     g = brief.grounding
-    assert g.claims_checked >= 5 and g.claims_supported == 0
-    assert g.claims_dropped == g.claims_checked
+    # true: next_steps[0]'s action and certainty (a vote is scheduled; its date is not 17),
+    # and next_steps[1]'s certainty (every claim of an item is checked, even after one fails)
+    assert (g.claims_checked, g.claims_supported, g.claims_dropped) == (10, 3, 7)
 
 
-def test_false_claims_with_whole_sentences_as_evidence_are_still_caught(
-    liar: FakeOpenAI,
-) -> None:
-    """Citing a real, whole sentence does not make an unrelated claim true."""
+def test_whole_sentences_do_not_make_an_unrelated_claim_true(liar: FakeOpenAI) -> None:
+    """A true claim and a false one, each citing a real, whole sentence: only the true one
+    stays, at its exact offsets in the article the brief names."""
     brief = json.loads(json.dumps(FALSE_BRIEF))
     brief["summary"] = [
-        {"text": "Moscow has agreed to an immediate ceasefire.", "evidence": [2]},
-        {
-            "text": "Kyiv and its Western allies suspect Russia of stalling the talks.",
-            "evidence": [5],
-        },
+        {"text": "The council approved cutting 14 of the city's 52 bus routes.", "evidence": [2]},
+        {"text": "Laura Chen proposed cutting 14 of the city's 52 bus routes.", "evidence": [2]},
     ]
-    brief["positions"][0]["evidence"] = [7]
     liar.default = Reply(body=completion(json.dumps(brief)))
-    result = cli(liar, "summarize", str(SEED), "--format", "json")
+    result = cli(liar, "summarize", str(ARTICLE), "--format", "json")
     assert result.returncode == 0, result.stderr
     out = Brief.model_validate_json(result.stdout)
     assert [s.text for s in out.summary] == [
-        "Kyiv and its Western allies suspect Russia of stalling the talks."
+        "Laura Chen proposed cutting 14 of the city's 52 bus routes."
     ]
     citation = out.summary[0].evidence[0]
-    text = load_article(SEED).text  # the text whose SHA-256 the brief names
+    text = load_article(ARTICLE).text  # the text whose SHA-256 the brief names
     assert out.source.content_hash == hashlib.sha256(text.encode("utf-8")).hexdigest()
     assert text[citation.start : citation.end] == citation.quote
     assert out.positions == []

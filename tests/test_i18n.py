@@ -406,35 +406,53 @@ def test_negation_flip_is_caught(lang: str) -> None:
     assert not ok and ("negation" in why or "not supported" in why), why
 
 
-def test_ukrainian_negation_needs_negators() -> None:
-    """No Snowball stemmer and no negator list for ``uk``: a flipped claim passes on word
-    coverage. Checked with Russian rules (what script detection picks for Cyrillic), the
-    shared negator "не" catches it, and the faithful claim still passes."""
+@pytest.mark.xfail(
+    strict=True,
+    reason="no Snowball stemmer and no negator list for uk: a "
+    "flipped claim passes on word coverage (docs/languages.md)",
+)
+def test_ukrainian_negation_flip_is_caught() -> None:
+    assert _support("uk", SUPPORT["uk"][4])[0] is False
+
+
+def test_russian_rules_catch_the_ukrainian_flip_and_keep_the_faithful_claim() -> None:
+    """Checked with Russian rules (what script detection picks for Cyrillic), the shared
+    negator "не" catches the Ukrainian flip, and the faithful claim still passes."""
     flipped, faithful = SUPPORT["uk"][4], SUPPORT["uk"][2]
-    assert _support("uk", flipped)[0] is True
     evidence = _segment_with("uk-lviv-ukryttia.txt", "у 47 школах")
     assert not check_support(flipped, [evidence], kind="summary", language="ru").supported
     assert check_support(faithful, [evidence], kind="summary", language="ru").supported
 
 
-def test_arabic_negation_that_changes_the_verb_form_passes() -> None:
-    """لم takes the jussive: "لم يقر" against the evidence's perfect "أقر" is a different
-    stem, so the negated verb is uncovered rather than contradicted, and coverage passes."""
+@pytest.mark.xfail(
+    strict=True,
+    reason='لم takes the jussive: "لم يقر" against the '
+    'evidence\'s perfect "أقر" is a different stem, so the negated verb is '
+    "uncovered rather than contradicted, and coverage passes",
+)
+def test_arabic_negation_that_changes_the_verb_form_is_caught() -> None:
     claim = "لم يقر مجلس أمانة عمّان الكبرى رفع أجرة الحافلات داخل المدينة من 50 إلى 65 قرشاً."
-    assert _support("ar", claim, "من 50 إلى 65")[0] is True
+    assert _support("ar", claim, "من 50 إلى 65")[0] is False
 
 
-def test_japanese_past_negative_passes() -> None:
-    """The CJK negation cue list has ない/ません but not なかった: a past negative passes."""
+@pytest.mark.xfail(
+    strict=True,
+    reason="the CJK negation cue list has ない/ません but not なかった: a past negative passes",
+)
+def test_japanese_past_negative_is_caught() -> None:
     claim = "大阪府は2025年2月18日、府立病院を統合する計画を正式に決定しなかった。"
-    assert _support("ja", claim)[0] is True
+    assert _support("ja", claim)[0] is False
 
 
-def test_chinese_negation_is_presence_only() -> None:
-    """CJK negation compares whether a negation character occurs at all: when the evidence
-    already has one (不变), a flipped claim with another (没有) passes."""
+@pytest.mark.xfail(
+    strict=True,
+    reason="CJK negation compares whether a negation character "
+    "occurs at all: when the evidence has one (不变), a flipped claim with "
+    "another (没有) passes",
+)
+def test_chinese_negation_flip_is_caught_when_the_evidence_has_a_negator() -> None:
     claim = "起步价没有维持2元，超过32公里后每增加12公里加收1元，新票价5月1日起执行。"
-    assert _support("zh", claim, "起步价维持")[0] is True
+    assert _support("zh", claim, "起步价维持")[0] is False
 
 
 # A proposal restated as a decision (overreach). The hedge list is English only.
@@ -469,10 +487,15 @@ PROPOSALS = {
 
 
 @pytest.mark.parametrize("lang", sorted(PROPOSALS))
-def test_proposal_as_decision_is_not_caught_outside_english(lang: str) -> None:
+@pytest.mark.xfail(
+    strict=True,
+    reason="modality is checked in English only: a proposal "
+    "restated as a decision passes in other languages (docs/languages.md)",
+)
+def test_proposal_as_decision_is_caught_outside_english(lang: str) -> None:
     needle, claim = PROPOSALS[lang]
     ok, _ = _support(lang, claim, needle)
-    assert ok  # documented in docs/languages.md: modality is checked in English only
+    assert not ok
 
 
 def test_proposal_as_decision_is_caught_in_english() -> None:

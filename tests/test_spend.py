@@ -78,10 +78,14 @@ def test_the_estimate_counts_the_request_that_is_then_sent(paid: FakeOpenAI) -> 
     assert paid.calls == 0  # no model call, no probe
     assert (estimate.requests, estimate.completion_tokens) == (1, EXPECTED_COMPLETION_TOKENS)
     s.summarize(text)
-    assert request_tokens(paid.chat_requests[0]["json"]) == estimate.prompt_tokens
-    usage = Usage(prompt_tokens=estimate.prompt_tokens, completion_tokens=500)
-    assert estimate.cost == price(usage, model=MODEL, base_url=None, provider="openai")
-    expected = (estimate.prompt_tokens * PER_M_IN + 500 * PER_M_OUT) / 1e6
+    sent = request_tokens(paid.chat_requests[0]["json"])  # the request as it went out
+    assert estimate.prompt_tokens == sent
+    # the published rates, against numbers fixed here (not recomputed by the code under test):
+    # two million prompt tokens and one million completion tokens cost 2 x 0.15 + 0.60
+    fixed = price(Usage(prompt_tokens=2_000_000, completion_tokens=1_000_000), model=MODEL,
+                  base_url=None, provider="openai")  # fmt: skip
+    assert fixed is not None and fixed.amount == pytest.approx(0.90, abs=1e-9)
+    expected = (sent * PER_M_IN + 500 * PER_M_OUT) / 1e6
     assert estimate.cost is not None and estimate.cost.amount == pytest.approx(expected, abs=1e-6)
 
 

@@ -1,8 +1,9 @@
 """What an article is: :class:`Article`, the :class:`Limits` on reading one, a :class:`FetchResult`.
 
 Everything derived from an article passes through :class:`Article`, so this is the one
-place where C0 and C1 control characters (terminal escape sequences among them) are taken
-out: an article can never put ``ESC[2J`` on a terminal or into a digest file.
+place where C0 and C1 control characters (terminal escape sequences among them) and the bidi
+embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) are taken out: an article
+can never put ``ESC[2J`` on a terminal, or reorder what a reader sees, in any format.
 """
 
 from __future__ import annotations
@@ -19,17 +20,18 @@ __all__ = ["DEFAULT_LIMITS", "Article", "FetchResult", "Limits", "clean_text"]
 # C0 controls and DEL and C1 controls go, but tab and newline; the ones that end a line
 # (CR, VT, FF, NEL) become a newline so that words on either side stay apart.
 _LINE_ENDS = {0x0B: "\n", 0x0C: "\n", 0x0D: "\n", 0x85: "\n"}
+_BIDI = [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]  # LRM/RLM/ALM marks stay
 _CONTROLS: dict[int, str | None] = {
     code: _LINE_ENDS.get(code)
-    for code in [*range(0x20), 0x7F, *range(0x80, 0xA0)]
+    for code in [*range(0x20), 0x7F, *range(0x80, 0xA0), *_BIDI]
     if code not in (0x09, 0x0A)
 }
-_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def clean_text(text: str) -> str:
-    """``text`` without C0/C1 control characters (tab and newline stay; CR, VT, FF and NEL
-    become newlines, a CRLF one newline)."""
+    """``text`` without C0/C1 control characters and bidi overrides/isolates (tab and
+    newline stay; CR, VT, FF and NEL become newlines, a CRLF one newline)."""
     if _CONTROL_RE.search(text) is None:
         return text
     return text.replace("\r\n", "\n").translate(_CONTROLS)

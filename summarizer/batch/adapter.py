@@ -46,7 +46,9 @@ class BriefHost(Protocol):
     cache: BriefCache | None
     ledger: Ledger
 
-    def plan(self, source: Source, *, strict: bool | None = None) -> BriefPlan: ...
+    def plan(
+        self, source: Source, *, strict: bool | None = None, bounded: bool = True
+    ) -> BriefPlan: ...
 
     def cache_key(
         self, article: Article, strict: bool | None = None
@@ -129,8 +131,10 @@ def batch_mode(summarizer: Summarizer) -> str:
 def check_plan(summarizer: Summarizer, article: Article, strict: bool) -> None:
     """Refuse what a batch cannot do, as the article's plan says: the verifying call or the
     choose strategy (ConfigurationError: the whole submission), or an article cut into
-    chunks (InputError: that article)."""
-    made = summarizer.plan(article, strict=strict)
+    chunks (InputError: that article). The plan is made unbounded: an article whose live
+    plan would be a runaway one is still one article too long for a batch line, refused
+    alone, not a reason to refuse the others."""
+    made = summarizer.plan(article, strict=strict, bounded=False)
     settings = summarizer.settings
     if made.verify:
         raise ConfigurationError(
@@ -192,12 +196,18 @@ def parse_completion(body: dict[str, Any]) -> ChatCompletion:
     from openai.types.chat import ChatCompletion
     from pydantic import ValidationError
 
+    from summarizer.model.tokens import usage_problem
+
     try:
-        return ChatCompletion.model_validate(body)
+        completion = ChatCompletion.model_validate(body)
     except ValidationError as exc:
         raise ValueError(
             f"the answer is not a chat completion ({exc.error_count()} errors)"
         ) from exc
+    problem = usage_problem(completion)
+    if problem is not None:  # a negative count would make the batch's cost negative
+        raise ValueError(f"the answer is not usable: {problem}")
+    return completion
 
 
 def assemble(

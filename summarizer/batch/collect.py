@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 from summarizer.batch import adapter
 from summarizer.batch.api import TERMINAL, BatchAPI
 from summarizer.batch.jobs import OPEN, RETRYABLE, Job, JobStore, NewRequest, Request, Settled
-from summarizer.batch.jsonl import OutputLine, parse_output
-from summarizer.batch.runner import Batches, describe, replay
+from summarizer.batch.runner import Batches, describe
+from summarizer.batch.settle import finish_live, settle_open
 from summarizer.brief import Brief, Cost, Usage
 from summarizer.errors import BackendError, ConfigurationError, SummarizerError
 from summarizer.results import BriefResult
@@ -160,82 +160,16 @@ def submit_batch(
 # --- collecting one job ---
 
 
-def _decide(batches: Batches, job: Job, req: Request, line: OutputLine | None) -> Settled:
-    """What one request's result means, grounded by its conversation."""
-    if line is None:
-        status = {"expired": "expired", "cancelled": "cancelled"}.get(job.state, "failed")
-        why = {
-            "expired": "batch_expired: not run within the completion window",
-            "cancelled": "batch_cancelled: the batch was cancelled before this request ran",
-            "failed": f"batch_failed: {job.error or 'the batch failed'}",
-        }.get(job.state, "missing: the batch has no result for this request")
-        return Settled(req.custom_id, status, req.history, error=why)
-    if not line.ok or line.body is None:
-        status = "expired" if line.expired else "failed"
-        return Settled(req.custom_id, status, req.history, error=line.error)
-    history = [*req.history, line.body]
-    state = replay(
-        batches.summarizer, req.article, history, model=job.model, mode=job.mode, strict=job.strict
-    )
-    if state.error is not None:
-        return Settled(req.custom_id, "failed", history, error=f"invalid: {state.error}")
-    if state.outcome is None:
-        return Settled(req.custom_id, "reask", history)
-    brief = adapter.assemble(batches.summarizer, req.article, state.outcome)
-    return Settled(req.custom_id, "done", history, brief=brief.model_dump_json())
-
-
-def _lines(batches: Batches, job: Job) -> dict[str, OutputLine]:
-    found: dict[str, OutputLine] = {}
-    for file_id in (job.error_file_id, job.output_file_id):  # an answer beats an error
-        if file_id:
-            for line in parse_output(batches.api.content(file_id)):
-                found[line.custom_id] = line
-    return found
-
-
-def _settle_open(batches: Batches, job: Job) -> None:
-    pending = batches.store.requests(job.id, [OPEN])
-    if not pending:
-        return
-    lines = _lines(batches, job)
-    decided = [_decide(batches, job, req, lines.get(req.custom_id)) for req in pending]
-    changed = batches.store.settle(job.id, decided)
-    log.info("%s: settled %d of %d open request(s)", job.ref, changed, len(pending))
-
-
 def _fill_cache(batches: Batches, job: Job) -> None:
     """Put every brief of the job in the brief cache (again, if a crash cut the last try)."""
     cache = adapter.brief_cache(batches.summarizer)
     if cache is None:
         return
-    for req in batches.store.requests(job.id, ["done"]):
+    for req in batches.store.requests(job.id, ["done"], history=False):
         if req.cache_parts.get("verify"):  # submitted before batch refused verify: unverified
             continue
         if req.brief is not None and cache.get_brief(req.cache_key) is None:
             cache.put_brief(req.cache_key, Brief.model_validate_json(req.brief), req.cache_parts)
-
-
-def _live(batches: Batches, job: Job, req: Request) -> Settled:
-    """Finish one conversation live, from where the batch left it."""
-    history = list(req.history)
-    s = batches.summarizer
-    state = replay(s, req.article, history, model=job.model, mode=job.mode, strict=job.strict)
-    conv = state.conv
-    try:
-        while state.outcome is None:
-            completion = adapter.live_complete(s, conv.request(), conv.usage)
-            history.append(completion.model_dump(mode="json"))
-            state.outcome = conv.receive(completion)
-    except BackendError as exc:
-        if conv.answers and exc.status_code == 400:  # the re-ask overflows the window
-            state.outcome = conv.give_up(exc)
-        else:
-            return Settled(req.custom_id, "failed", history, error=f"live: {exc}")
-    except SummarizerError as exc:
-        return Settled(req.custom_id, "failed", history, error=f"invalid: {exc}")
-    brief = adapter.assemble(s, req.article, state.outcome, batch=False)  # an upper bound
-    return Settled(req.custom_id, "done", history, brief=brief.model_dump_json())
 
 
 def _reask(batches: Batches, job: Job, how: str) -> list[Job]:
@@ -247,8 +181,9 @@ def _reask(batches: Batches, job: Job, how: str) -> list[Job]:
         stopped = [Settled(r.custom_id, "failed", r.history, error=stop) for r in due]
         batches.store.settle(job.id, stopped, from_status="reask")
         return []
-    if how == "live":
-        batches.store.settle(job.id, [_live(batches, job, r) for r in due], from_status="reask")
+    if how == "live":  # each settled as soon as it is done: nothing paid is lost to a kill
+        for r in due:
+            batches.store.settle(job.id, [finish_live(batches, job, r)], from_status="reask")
         return []
     follow = [
         NewRequest(
@@ -313,27 +248,38 @@ def _budget_reached(batches: Batches, job: Job) -> str | None:
 
 
 def collect(
-    batches: Batches, job: Job, *, reask: str = "batch", wait: bool = False
+    batches: Batches,
+    job: Job,
+    *,
+    reask: str = "batch",
+    wait: bool = False,
+    wait_s: float | None = None,
 ) -> list[BriefResult]:
     """Settle a finished batch and return its briefs and errors (idempotent), with those of
-    its finished follow-up batches (re-asks, retries); ``wait``: wait for all of them."""
+    its finished follow-up batches (re-asks, retries); ``wait``: wait for all of them, each
+    at most ``wait_s`` seconds (None: until it ends), then NotReadyError."""
     if reask not in ("batch", "live"):
         raise ValueError("reask must be 'batch' or 'live'")
-    job = batches.wait(job) if wait else batches.refresh(job)
+    job = batches.wait(job, timeout_s=wait_s) if wait else batches.refresh(job)
     if job.state not in TERMINAL:
-        raise NotReadyError(f"batch {job.ref} is {job.state}; collect it when it has finished")
-    _settle_open(batches, job)
-    _reask(batches, job, reask)
-    _fill_cache(batches, job)
-    if not batches.store.requests(job.id, [OPEN, "reask"]) and job.collected_at is None:
-        from datetime import UTC, datetime
+        waited = f" after waiting {wait_s:g} s" if wait and wait_s is not None else ""
+        raise NotReadyError(
+            f"batch {job.ref} is {job.state}{waited}; collect it when it has finished"
+        )
+    with batches.store.lock():  # two collects take turns: one settles, re-asks, creates
+        job = batches.store.job(job.id)
+        settle_open(batches, job)
+        _reask(batches, job, reask)
+        _fill_cache(batches, job)
+        if not batches.store.custom_ids(job.id, [OPEN, "reask"]) and job.collected_at is None:
+            from datetime import UTC, datetime
 
-        job = batches.store.update_job(job.id, collected_at=datetime.now(UTC).isoformat())
-    rows = batches.store.requests(job.id)
-    results = [_result(r) for r in rows if r.status in ("done", *RETRYABLE)]
+            job = batches.store.update_job(job.id, collected_at=datetime.now(UTC).isoformat())
+    rows = batches.store.requests(job.id, ["done", *RETRYABLE], history=False)
+    results = [_result(r) for r in rows]
     for child in batches.store.children(job.id):  # re-asks and retries of these requests
         try:
-            results += collect(batches, child, reask=reask, wait=wait)
+            results += collect(batches, child, reask=reask, wait=wait, wait_s=wait_s)
         except NotReadyError:
             log.info("%s: follow-up %s has not finished", job.ref, child.ref)
     return results

@@ -15,15 +15,26 @@ Request states: ``open`` (in its job) → ``done`` | ``reask`` (a re-ask is due)
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from summarizer.article import Article
+from summarizer.batch.lock import held_lock
+from summarizer.batch.records import (
+    JOB_COLUMNS,
+    REQUEST_COLUMNS,
+    Job,
+    NewRequest,
+    Request,
+    Settled,
+    article_json,
+    job_of,
+    request_of,
+)
 from summarizer.cache import Database
 from summarizer.errors import ConfigurationError
 
@@ -83,104 +94,6 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-def article_json(article: Article) -> str:
-    fields = ("text", "title", "url", "published", "site", "origin")
-    return json.dumps({name: getattr(article, name) for name in fields}, ensure_ascii=False)
-
-
-@dataclass(frozen=True)
-class Job:
-    """One provider batch (one input file) and what we know of it."""
-
-    id: int
-    uid: str
-    batch_id: str | None
-    parent_id: int | None
-    kind: str
-    state: str
-    base_url: str
-    model: str
-    mode: str
-    strict: bool
-    input_file_id: str | None
-    output_file_id: str | None
-    error_file_id: str | None
-    request_counts: dict[str, int]
-    error: str | None
-    created_at: str
-    collected_at: str | None
-
-    @property
-    def ref(self) -> str:
-        """How the CLI names this job: the provider's batch id, else ``job-N``."""
-        return self.batch_id or f"job-{self.id}"
-
-
-@dataclass(frozen=True)
-class NewRequest:
-    """A request to store with a new job."""
-
-    custom_id: str
-    cache_key: str
-    cache_parts: Mapping[str, Any]
-    article: Article
-    history: Sequence[Mapping[str, Any]] = ()
-    moved_from: tuple[int, str] | None = None  # (job_id, custom_id) handed on to this one
-
-
-@dataclass(frozen=True)
-class Request:
-    """One stored request line."""
-
-    job_id: int
-    custom_id: str
-    seq: int
-    cache_key: str
-    cache_parts: dict[str, Any]
-    article: Article
-    history: list[dict[str, Any]]
-    status: str
-    error: str | None
-    brief: str | None
-    next_job: int | None
-
-
-@dataclass
-class Settled:
-    """What collecting one request decided."""
-
-    custom_id: str
-    status: str
-    history: list[dict[str, Any]] = field(default_factory=list)
-    error: str | None = None
-    brief: str | None = None
-
-
-_JOB_COLUMNS = (
-    "id, uid, batch_id, parent_id, kind, state, base_url, model, mode, strict, input_file_id, "
-    "output_file_id, error_file_id, request_counts, error, created_at, collected_at"
-)
-_REQUEST_COLUMNS = (
-    "job_id, custom_id, seq, cache_key, cache_parts, article, history, status, error, brief, "
-    "next_job"
-)
-
-
-def _job(row: Any) -> Job:
-    values = list(row)
-    values[9] = bool(values[9])
-    values[13] = json.loads(values[13]) if values[13] else {}
-    return Job(*values)
-
-
-def _request(row: Any) -> Request:
-    values = list(row)
-    values[4] = json.loads(values[4])
-    values[5] = Article(**json.loads(values[5]))
-    values[6] = json.loads(values[6])
-    return Request(*values)
-
-
 class JobStore(Database):
     """The batch tables on the shared database file (one connection and lock:
     :class:`summarizer.cache.Database`)."""
@@ -194,6 +107,18 @@ class JobStore(Database):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @contextlib.contextmanager
+    def lock(self, *, timeout_s: float = 600.0) -> Iterator[None]:
+        """Hold ``<db>.batch-lock`` while changing provider state (creating a batch, settling
+        and re-asking): two collects of one batch then take turns, so one job is never
+        uploaded and created twice. Re-entrant in a process (a collect that re-asks creates
+        a batch under the lock it holds); the OS drops it when the process dies (kill -9). A
+        holder that keeps it past ``timeout_s`` is an error (RunLockedError).
+        """
+        path = self.path.with_name(self.path.name + ".batch-lock")
+        with held_lock(path, timeout_s):
+            yield
 
     def _create(self) -> None:
         with self.tx() as conn:
@@ -238,7 +163,7 @@ class JobStore(Database):
             job_id = int(cur.lastrowid or 0)
             for seq, req in enumerate(requests):
                 conn.execute(
-                    f"INSERT INTO batch_requests ({_REQUEST_COLUMNS}, updated_at) "
+                    f"INSERT INTO batch_requests ({REQUEST_COLUMNS}, updated_at) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, 'open', NULL, NULL, NULL, ?)",
                     (
                         job_id,
@@ -260,9 +185,9 @@ class JobStore(Database):
                     if moved.rowcount != 1:
                         raise ValueError(f"request {req.moved_from[1]} was already handed on")
             row = conn.execute(
-                f"SELECT {_JOB_COLUMNS} FROM batch_jobs WHERE id = ?", (job_id,)
+                f"SELECT {JOB_COLUMNS} FROM batch_jobs WHERE id = ?", (job_id,)
             ).fetchone()
-        return _job(row)
+        return job_of(row)
 
     def update_job(self, job_id: int, **fields: Any) -> Job:
         allowed = {
@@ -290,47 +215,61 @@ class JobStore(Database):
     def job(self, job_id: int) -> Job:
         with self._lock:
             row = self.conn.execute(
-                f"SELECT {_JOB_COLUMNS} FROM batch_jobs WHERE id = ?", (job_id,)
+                f"SELECT {JOB_COLUMNS} FROM batch_jobs WHERE id = ?", (job_id,)
             ).fetchone()
         if row is None:
             raise KeyError(job_id)
-        return _job(row)
+        return job_of(row)
+
+    def with_batch_id(self, batch_id: str) -> Job | None:
+        """The job whose provider batch is ``batch_id``, if any."""
+        with self._lock:
+            row = self.conn.execute(
+                f"SELECT {JOB_COLUMNS} FROM batch_jobs WHERE batch_id = ?", (batch_id,)
+            ).fetchone()
+        return job_of(row) if row else None
 
     def find(self, ref: str) -> Job | None:
         """The job named ``ref``: a provider batch id, ``job-N`` or ``N``."""
         local = ref.removeprefix("job-")
         with self._lock:
             row = self.conn.execute(
-                f"SELECT {_JOB_COLUMNS} FROM batch_jobs WHERE batch_id = ?", (ref,)
+                f"SELECT {JOB_COLUMNS} FROM batch_jobs WHERE batch_id = ?", (ref,)
             ).fetchone()
             if row is None and local.isdigit():
                 row = self.conn.execute(
-                    f"SELECT {_JOB_COLUMNS} FROM batch_jobs WHERE id = ?", (int(local),)
+                    f"SELECT {JOB_COLUMNS} FROM batch_jobs WHERE id = ?", (int(local),)
                 ).fetchone()
-        return _job(row) if row else None
+        return job_of(row) if row else None
 
     def jobs(self, *, uncollected: bool = False) -> list[Job]:
         where = " WHERE collected_at IS NULL" if uncollected else ""
         with self._lock:
             rows = self.conn.execute(
-                f"SELECT {_JOB_COLUMNS} FROM batch_jobs{where} ORDER BY id"
+                f"SELECT {JOB_COLUMNS} FROM batch_jobs{where} ORDER BY id"
             ).fetchall()
-        return [_job(r) for r in rows]
+        return [job_of(r) for r in rows]
 
     def children(self, job_id: int) -> list[Job]:
         """Jobs that took over requests of ``job_id`` (re-asks and retries)."""
         with self._lock:
             rows = self.conn.execute(
-                f"SELECT {_JOB_COLUMNS} FROM batch_jobs WHERE id IN (SELECT DISTINCT next_job "
+                f"SELECT {JOB_COLUMNS} FROM batch_jobs WHERE id IN (SELECT DISTINCT next_job "
                 "FROM batch_requests WHERE job_id = ? AND next_job IS NOT NULL) ORDER BY id",
                 (job_id,),
             ).fetchall()
-        return [_job(r) for r in rows]
+        return [job_of(r) for r in rows]
 
     # --- requests ---
 
-    def requests(self, job_id: int, statuses: Iterable[str] | None = None) -> list[Request]:
-        sql = f"SELECT {_REQUEST_COLUMNS} FROM batch_requests WHERE job_id = ?"
+    def requests(
+        self, job_id: int, statuses: Iterable[str] | None = None, *, history: bool = True
+    ) -> list[Request]:
+        """The job's requests (in ``statuses``); ``history=False`` leaves out the answers
+        (each request's ``history`` is then empty): a large batch's answers are not loaded
+        just to read its briefs."""
+        columns = REQUEST_COLUMNS if history else REQUEST_COLUMNS.replace("history", "'[]'")
+        sql = f"SELECT {columns} FROM batch_requests WHERE job_id = ?"
         params: list[Any] = [job_id]
         wanted = list(statuses) if statuses is not None else None
         if wanted is not None:
@@ -338,7 +277,39 @@ class JobStore(Database):
             params += wanted
         with self._lock:
             rows = self.conn.execute(sql + " ORDER BY seq", params).fetchall()
-        return [_request(r) for r in rows]
+        return [request_of(r) for r in rows]
+
+    def custom_ids(self, job_id: int, statuses: Iterable[str]) -> list[str]:
+        """The custom ids of the job's requests in ``statuses`` (no article is loaded)."""
+        wanted = list(statuses)
+        with self._lock:
+            rows = self.conn.execute(
+                "SELECT custom_id FROM batch_requests WHERE job_id = ? "
+                f"AND status IN ({', '.join('?' * len(wanted))}) ORDER BY seq",
+                (job_id, *wanted),
+            ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def request(self, job_id: int, custom_id: str) -> Request | None:
+        with self._lock:
+            row = self.conn.execute(
+                f"SELECT {REQUEST_COLUMNS} FROM batch_requests WHERE job_id = ? AND custom_id = ?",
+                (job_id, custom_id),
+            ).fetchone()
+        return request_of(row) if row else None
+
+    def save_history(
+        self, job_id: int, custom_id: str, history: Sequence[Mapping[str, Any]], *, status: str
+    ) -> bool:
+        """Store the answers a request has had so far (each paid answer as it arrives),
+        while it stays in ``status``; whether the row was still there to update."""
+        with self.tx() as conn:
+            cur = conn.execute(
+                "UPDATE batch_requests SET history = ?, updated_at = ? "
+                "WHERE job_id = ? AND custom_id = ? AND status = ?",
+                (json.dumps(list(history)), _now(), job_id, custom_id, status),
+            )
+        return cur.rowcount == 1
 
     def counts(self, job_id: int) -> dict[str, int]:
         with self._lock:

@@ -1,7 +1,7 @@
 """Batch input lines and their splitting into provider-sized files; output lines parsed.
 
-Pure: no I/O. One line per request, in the format the OpenAI Batch API and
-``vllm run-batch`` read::
+Pure: no I/O; provider text (error messages) is sanitized as it is read. One line per
+request, in the format the OpenAI Batch API and ``vllm run-batch`` read::
 
     {"custom_id": "...", "method": "POST", "url": "/v1/chat/completions", "body": {...}}
 
@@ -14,6 +14,8 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from summarizer.redact import sanitize
 
 __all__ = [
     "COMPLETION_WINDOW",
@@ -75,12 +77,16 @@ def split_lines(
 
 @dataclass(frozen=True)
 class OutputLine:
-    """One line of a batch output or error file."""
+    """One line of a batch output or error file.
+
+    A line that cannot be read has ``error`` ``invalid_line: ...``; its ``custom_id`` is ""
+    when the line does not name one (it cannot be matched to a request).
+    """
 
     custom_id: str
     status_code: int | None
     body: dict[str, Any] | None
-    error: str | None  # "code: message" of a request that got no answer
+    error: str | None  # "code: message" of a request that got no answer (sanitized)
 
     @property
     def ok(self) -> bool:
@@ -92,34 +98,58 @@ class OutputLine:
 
 
 def _error_text(error: Any) -> str | None:
+    """A provider's error as ``code: message``, sanitized (it is printed and stored)."""
     if not error:
         return None
     if isinstance(error, Mapping):
         code = error.get("code") or error.get("type") or "error"
-        return f"{code}: {error.get('message') or 'no message'}"
-    return str(error)
+        return sanitize(f"{code}: {error.get('message') or 'no message'}")
+    return sanitize(error)
 
 
-def parse_output(data: bytes) -> Iterator[OutputLine]:
-    """The lines of an output or error file; blank lines are skipped, a bad one is ValueError."""
-    for number, raw in enumerate(data.splitlines(), 1):
+def _bad(number: int, why: str, custom_id: str = "") -> OutputLine:
+    return OutputLine(
+        custom_id, None, None, f"invalid_line: line {number} of the result file {why}"
+    )
+
+
+def parse_output(data: bytes | Iterable[bytes]) -> Iterator[OutputLine]:
+    """The lines of an output or error file (its bytes, or its lines: a file opened ``rb``).
+
+    Blank lines are skipped. A line that is not a JSON object naming a ``custom_id`` comes
+    back as an ``invalid_line`` with ``custom_id`` "" (it matches no request); a line with a
+    ``custom_id`` whose response is malformed is an ``invalid_line`` for that request. One
+    bad line never hides the others.
+    """
+    lines = data.splitlines() if isinstance(data, bytes) else data
+    for number, raw in enumerate(lines, 1):
         if not raw.strip():
             continue
         try:
             item = json.loads(raw)
-            custom_id = str(item["custom_id"])
-        except (ValueError, KeyError, TypeError) as exc:
-            raise ValueError(f"line {number} of a batch result file is not valid: {exc}") from exc
-        response = item.get("response") or {}
+        except ValueError:
+            yield _bad(number, "is not JSON")
+            continue
+        if not isinstance(item, dict) or not isinstance(item.get("custom_id"), str | int):
+            yield _bad(number, "names no custom_id")
+            continue
+        custom_id = str(item["custom_id"])
+        response = item.get("response")
+        if response is not None and not isinstance(response, dict):
+            yield _bad(number, "has a response that is not an object", custom_id)
+            continue
+        response = response or {}
         status = response.get("status_code")
         body = response.get("body")
         error = _error_text(item.get("error"))
         if error is None and status != 200:
             inner = body.get("error") if isinstance(body, Mapping) else None
-            error = _error_text(inner) or f"http_{status}: the request failed"
+            error = _error_text(inner) or sanitize(f"http_{status}: the request failed")
         yield OutputLine(
             custom_id=custom_id,
-            status_code=status if isinstance(status, int) else None,
+            status_code=status
+            if isinstance(status, int) and not isinstance(status, bool)
+            else None,
             body=body if isinstance(body, dict) else None,
             error=error,
         )

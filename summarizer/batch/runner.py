@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from summarizer.batch import adapter
-from summarizer.batch.api import TERMINAL, BatchAPI
+from summarizer.batch.api import TERMINAL, BatchAPI, checked_id
 from summarizer.batch.jobs import Job, JobStore, NewRequest, Request
 from summarizer.batch.jsonl import (
     COMPLETION_WINDOW,
@@ -26,7 +26,7 @@ from summarizer.batch.jsonl import (
     request_line,
     split_lines,
 )
-from summarizer.errors import SummarizerError
+from summarizer.errors import BackendError, SummarizerError
 
 if TYPE_CHECKING:
     from summarizer.article import Article
@@ -183,35 +183,88 @@ class Batches:
     # --- the provider side ---
 
     def resume(self, job: Job) -> Job:
-        """Take a pending job as far as a created batch (no-op once it has a batch id)."""
-        if job.batch_id is not None:
+        """Take a pending job as far as a created batch (no-op once it has a batch id, or
+        once it has failed for good).
+
+        Under the store's lock, with the job read again inside it: two processes resuming one
+        job (two collects) take turns, and the second finds the batch the first created.
+        """
+        if job.batch_id is not None or job.state in TERMINAL:
             return job
-        if job.input_file_id is None:
-            data = self._lines(job, self.store.requests(job.id))
-            file_id = self.api.upload(data, filename=f"summarizer-{job.uid}.jsonl")
-            job = self.store.update_job(job.id, input_file_id=file_id, state="uploaded")
-        found = self.api.find(METADATA_KEY, job.uid)
-        if found is None:
-            found = self.api.create(
-                job.input_file_id or "",
-                endpoint=ENDPOINT,
-                window=self.window,
-                metadata={METADATA_KEY: job.uid},
-            )
-        return self._record(job, found)
+        with self.store.lock():
+            job = self.store.job(job.id)
+            if job.batch_id is not None or job.state in TERMINAL:
+                return job
+            if job.input_file_id is None:
+                data = self._lines(job, self.store.requests(job.id))
+                file_id = self.api.upload(data, filename=f"summarizer-{job.uid}.jsonl")
+                job = self.store.update_job(job.id, input_file_id=file_id, state="uploaded")
+            found = self.api.find(METADATA_KEY, job.uid)
+            if found is None:
+                found = self.api.create(
+                    job.input_file_id or "",
+                    endpoint=ENDPOINT,
+                    window=self.window,
+                    metadata={METADATA_KEY: job.uid},
+                )
+            return self._record(job, found)
 
     def _record(self, job: Job, batch: dict[str, Any]) -> Job:
-        errors = (batch.get("errors") or {}).get("data") or []
-        message = "; ".join(str(e.get("message") or e.get("code")) for e in errors) or None
+        """Store what the provider says of the job's batch (every string sanitized).
+
+        A reply without a usable id is a BackendError (the job stays as it was: the next
+        command finds the batch by its metadata); an id another job already has marks this
+        job ``failed`` (its requests can be resubmitted), so no later command trips on it.
+        """
+        batch_id = checked_id(batch.get("id"), "batch id")
+        if job.batch_id is not None and batch_id != job.batch_id:
+            raise BackendError(
+                f"the provider answered for batch {self.api.clean(batch_id)} when asked about "
+                f"{job.batch_id}"
+            )
+        other = self.store.with_batch_id(batch_id)
+        if other is not None and other.id != job.id:
+            message = (
+                f"the provider gave batch id {batch_id}, which {other.ref} already has "
+                "(a reused id): this job was not recorded as it; resubmit its requests with "
+                f"summarizer batch submit --retry {job.ref}"
+            )
+            self.store.update_job(job.id, state="failed", error=message)
+            raise BackendError(message)
+        counts = batch.get("request_counts")
         return self.store.update_job(
             job.id,
-            batch_id=str(batch["id"]),
-            state=str(batch.get("status") or "validating"),
-            output_file_id=batch.get("output_file_id"),
-            error_file_id=batch.get("error_file_id"),
-            request_counts=dict(batch.get("request_counts") or {}),
-            error=message,
+            batch_id=batch_id,
+            state=self._state(batch.get("status")),
+            output_file_id=self._file_id(batch.get("output_file_id")),
+            error_file_id=self._file_id(batch.get("error_file_id")),
+            request_counts={
+                str(k)[:40]: v
+                for k, v in (counts if isinstance(counts, dict) else {}).items()
+                if type(v) is int and v >= 0
+            },
+            error=self._errors(batch.get("errors")),
         )
+
+    def _state(self, status: Any) -> str:
+        text = self.api.clean(status, limit=40) if isinstance(status, str) else ""
+        return text or "validating"
+
+    def _file_id(self, value: Any) -> str | None:
+        return None if value in (None, "") else checked_id(value, "file id")
+
+    def _errors(self, errors: Any) -> str | None:
+        """A failed batch's errors (``{"data": [...]}`` or a bare list) on one line."""
+        if isinstance(errors, dict):
+            errors = errors.get("data")
+        if not errors:
+            return None
+        items = errors if isinstance(errors, list) else [errors]
+        parts = [
+            str(e.get("message") or e.get("code") or e) if isinstance(e, dict) else str(e)
+            for e in items[:20]
+        ]
+        return self.api.clean("; ".join(parts), limit=1000) or None
 
     def refresh(self, job: Job) -> Job:
         """The job with its provider state brought up to date."""
@@ -239,7 +292,8 @@ class Batches:
 
 
 def describe(job: Job, counts: dict[str, int]) -> str:
-    """One line for ``batch status``."""
+    """One line for ``batch status`` (what the provider said was sanitized when stored; the
+    command line sanitizes the line again as it prints it)."""
     mine = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
     provider = job.request_counts
     theirs = (
@@ -254,6 +308,10 @@ def describe(job: Job, counts: dict[str, int]) -> str:
 
 
 def as_json(job: Job, counts: dict[str, int]) -> str:
+    """One JSON line for ``batch status --json`` (the error sanitized again: a row stored by
+    an older version may hold the provider's raw text)."""
+    from summarizer.redact import sanitize
+
     return json.dumps(
         {
             "id": job.ref,
@@ -262,7 +320,7 @@ def as_json(job: Job, counts: dict[str, int]) -> str:
             "collected": job.collected_at is not None,
             "requests": counts,
             "provider_counts": job.request_counts,
-            "error": job.error,
+            "error": sanitize(job.error, limit=1000) if job.error else None,
             "parent": job.parent_id,
         }
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -88,8 +88,14 @@ def main() -> None:
     from summarizer.errors import SummarizerError
 
     try:
-        app()  # standalone: usage errors exit 2, typer.Exit carries its code
+        # Not standalone: a usage error is reported here, on one line (click prints four).
+        code = app(standalone_mode=False)
     except KeyboardInterrupt:
+        typer.echo("summarizer: interrupted", err=True)
+        sys.exit(130)
+    except typer.TyperException as exc:  # click's exceptions, as Typer exports them
+        _usage_error(exc)
+    except typer.Abort:
         typer.echo("summarizer: interrupted", err=True)
         sys.exit(130)
     except SummarizerError as exc:
@@ -100,6 +106,31 @@ def main() -> None:
     except Exception as exc:  # the last line of defence: one line, exit 1
         if state.debug:
             raise
-        error_line(f"{type(exc).__name__}: {exc}", prefix="unexpected error")
-        typer.echo("summarizer: run with --debug for the traceback", err=True)
+        if _damaged_database(exc):  # read outside the cache's own checks (the batch tables)
+            error_line(f"the database is damaged (move it away or restore it): {exc}")
+            sys.exit(2)
+        error_line(
+            f"{type(exc).__name__}: {exc} (run with --debug for the traceback)",
+            prefix="unexpected error",
+        )
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _damaged_database(exc: BaseException) -> bool:
+    import sqlite3
+
+    return type(exc) is sqlite3.DatabaseError  # SQLITE_CORRUPT, SQLITE_NOTADB
+
+
+def _usage_error(exc: typer.TyperException) -> NoReturn:
+    """A usage error on one line (exit 2); a command given without arguments shows its help."""
+    code = int(getattr(exc, "exit_code", 2))
+    show = getattr(exc, "show", None)
+    if type(exc).__name__ == "NoArgsIsHelpError" and show is not None:  # `summarizer` alone
+        show()
+        sys.exit(code)
+    ctx = getattr(exc, "ctx", None)
+    where = f" (see {ctx.command_path} --help)" if ctx is not None else ""
+    error_line(f"{exc.format_message()}{where}", prefix="usage error")
+    sys.exit(code)

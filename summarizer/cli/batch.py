@@ -45,6 +45,16 @@ BaseUrlOpt = Annotated[
 BackendOpt = Annotated[str | None, typer.Option(help="A [backends.NAME] profile.")]
 PollOpt = Annotated[float, typer.Option(min=0.0, help="Seconds between status polls.")]
 WaitOpt = Annotated[bool, typer.Option("--wait", help="Wait until the batch has finished.")]
+MaxWaitOpt = Annotated[
+    float,
+    typer.Option(
+        min=0.0,
+        metavar="SECONDS",
+        help="With --wait: give up after this long (exit 4; collect again later). The "
+        "default is the 24 h completion window and an hour.",
+    ),
+]
+MAX_WAIT_S = 25 * 3600.0
 MaxCostOpt = Annotated[
     float | None,
     typer.Option(
@@ -57,7 +67,18 @@ MaxCostOpt = Annotated[
 
 
 def _err(text: str) -> None:
-    typer.echo(f"summarizer: {text}", err=True)
+    """One sanitized line on stderr (it may carry the provider's words: an error, a state)."""
+    from summarizer.cli.report import clean
+
+    typer.echo(f"summarizer: {clean(text)}", err=True)
+
+
+def _out(text: str) -> None:
+    """One sanitized line on stdout (a status line holds the provider's error); its tabs,
+    which separate the fields, stay."""
+    from summarizer.cli.report import clean
+
+    typer.echo("\t".join(clean(part) for part in text.split("\t")))
 
 
 def _expand(sources: list[str]) -> list[str]:
@@ -126,6 +147,7 @@ def submit(
         typer.Option(help="Resubmit the failed, expired and cancelled requests of this batch."),
     ] = None,
     wait: WaitOpt = False,
+    max_wait: MaxWaitOpt = MAX_WAIT_S,
     poll: PollOpt = 30.0,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
@@ -170,9 +192,9 @@ def submit(
             job.submitted.rejected += rejected
             _report_submitted(job)
         for ref in job.ids:
-            typer.echo(ref)
+            _out(ref)
         if wait:
-            for done in job.wait():
+            for done in job.wait(timeout_s=max_wait):
                 _err(f"batch {done.ref}: {done.state}")
     if job.submitted.rejected:
         raise typer.Exit(3)
@@ -221,7 +243,7 @@ def status(
             if job.collected_at is None:
                 job = batches.refresh(job)
             counts = batches.store.counts(job.id)
-            typer.echo(json_line(job, counts) if as_json else describe(job, counts))
+            _out(json_line(job, counts) if as_json else describe(job, counts))
 
 
 @batch_app.command()
@@ -236,6 +258,7 @@ def collect(
     wait: Annotated[
         bool, typer.Option("--wait", help="Wait for the batch and for its re-ask batches.")
     ] = False,
+    max_wait: MaxWaitOpt = MAX_WAIT_S,
     poll: PollOpt = 30.0,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
@@ -258,7 +281,7 @@ def collect(
     flags = {"model": model, "base_url": base_url, "backend": backend, "max_cost": max_cost}
     with _batches(flags, ref, poll_s=poll, provider=price_provider) as batches:
         job = _job(batches, ref)
-        results = collect_job(batches, job, reask=reask.value, wait=wait)
+        results = collect_job(batches, job, reask=reask.value, wait=wait, wait_s=max_wait)
         pending = _pending(batches, job.id, wait)
     briefs = [r.brief for r in results if r.brief is not None]
     failed = [r for r in results if r.brief is None]
@@ -319,4 +342,4 @@ def cancel(
 
     with _batches({"model": model, "base_url": base_url, "backend": backend}, ref) as batches:
         job = batches.cancel(_job(batches, ref))
-        typer.echo(describe(job, batches.store.counts(job.id)))
+        _out(describe(job, batches.store.counts(job.id)))

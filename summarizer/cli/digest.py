@@ -122,6 +122,9 @@ class _Progress:
     def __call__(self, done: int, total: int, label: str, error: str | None) -> None:
         if self.quiet:
             return
+        from summarizer.cli.report import clean
+
+        label, error = clean(label), clean(error) if error else error  # a model's words
         if sys.stderr.isatty():
             if self.bar is None:
                 from rich.console import Console
@@ -142,8 +145,10 @@ class _Progress:
                 self.task = self.bar.add_task("", total=total)
             self.bar.update(self.task, completed=done, description=label[-50:])
             if error:
+                from rich.markup import escape
+
                 failed = "" if error.startswith("not started: ") else "[red]failed[/red] "
-                self.bar.console.print(f"{failed}{label}: {error}", markup=True)
+                self.bar.console.print(f"{failed}{escape(label)}: {escape(error)}", markup=True)
             return
         if done == 0:
             typer.echo(f"summarizer: briefing {total} article(s)", err=True)
@@ -193,7 +198,7 @@ def _run_once(config: DigestConfig, control: RunControl | None = None) -> int:
     try:
         digest = run_digest(config, progress=progress, control=control)
     except Interrupted as exc:
-        typer.echo(f"summarizer: {exc}; the run is recorded as interrupted", err=True)
+        _say(f"{exc}; the run is recorded as interrupted")
         return 128 + _SIGNUMS.get(exc.reason, 2)
     finally:
         progress.close()
@@ -203,9 +208,9 @@ def _run_once(config: DigestConfig, control: RunControl | None = None) -> int:
     if not digest.articles and not digest.failed:
         typer.echo("summarizer: nothing new" + (" to deliver" if digest.waiting else ""), err=True)
     else:
-        typer.echo(f"summarizer: {_summary(digest)}", err=True)
+        _say(_summary(digest))
     for note in _notes(digest):
-        typer.echo(f"summarizer: {note}", err=True)
+        _say(note)
     return PARTIAL if digest.partial else OK
 
 
@@ -337,7 +342,9 @@ def schedule(
 
 
 def _say(text: str) -> None:
-    typer.echo(f"summarizer: {text}", err=True)
+    from summarizer.cli.report import clean
+
+    typer.echo(f"summarizer: {clean(text)}", err=True)
 
 
 def _scheduled_job(cfg: DigestConfig, control: RunControl) -> Callable[[], None]:
@@ -352,7 +359,9 @@ def _scheduled_job(cfg: DigestConfig, control: RunControl) -> Callable[[], None]
             if code == 6:
                 log.warning("the digest is partial (exit code %d)", code)
         except SummarizerError as exc:
-            typer.echo(f"summarizer: error: {exc}", err=True)
+            from summarizer.cli.report import error_line
+
+            error_line(exc)
         except Exception:  # a scheduler must outlive one bad run
             log.exception("digest run failed")
 

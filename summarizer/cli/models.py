@@ -52,6 +52,7 @@ def list_models(ctx: typer.Context) -> None:
     """List the known GGUF models and the registered ones."""
     if ctx.invoked_subcommand is not None:
         return
+    from summarizer.cli.report import clean
     from summarizer.model.catalog import CATALOGUE, load_registry, registry_path
 
     registry = load_registry()
@@ -68,15 +69,21 @@ def list_models(ctx: typer.Context) -> None:
         echo(f"Registered: none yet ({registry_path()})")
         return
     echo(f"Registered ({registry_path()}):")
-    for name, r in sorted(registry.items()):
-        echo(f"  {name}  {_size(r.size)}  sha256 {r.sha256 or 'not computed'}")
-        echo(f"      {r.path}  (from {r.source})")
+    for name, r in sorted(registry.items()):  # an older registry may hold anything: cleaned
+        echo(f"  {clean(name)}  {_size(r.size)}  sha256 {clean(r.sha256 or 'not computed')}")
+        echo(f"      {clean(r.path, limit=None)}  (from {clean(r.source, limit=None)})")
 
 
 @contextmanager
-def _progress_bar(label: str) -> Iterator[Progress]:
-    """A rich progress bar on stderr (bytes, speed, time left) as a Progress callback."""
+def _progress_bar(label: str) -> Iterator[Progress | None]:
+    """A rich progress bar on stderr (bytes, speed, time left) as a Progress callback; none
+    when stderr is not a terminal (a log keeps its one line per error)."""
     from rich.console import Console
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield None
+        return
     from rich.progress import (
         BarColumn,
         DownloadColumn,
@@ -92,7 +99,7 @@ def _progress_bar(label: str) -> Iterator[Progress]:
         DownloadColumn(),
         TransferSpeedColumn(),
         TimeRemainingColumn(),
-        console=Console(stderr=True),
+        console=console,
         transient=False,
     )
     task = bar.add_task(label, total=None)
@@ -115,18 +122,42 @@ def add(
     sha256: Annotated[
         str | None, typer.Option("--sha256", help="Expected sha256; a mismatch deletes it.")
     ] = None,
+    max_gb: Annotated[
+        float,
+        typer.Option(
+            "--max-gb", min=0.0, help="Refuse (and delete) a download larger than this (GB)."
+        ),
+    ] = 50.0,
+    max_time: Annotated[
+        float,
+        typer.Option(
+            "--max-time",
+            min=1.0,
+            metavar="SECONDS",
+            help="Stop a download still running after this long (run again to resume).",
+        ),
+    ] = 6 * 3600.0,
 ) -> None:
     """Download a GGUF (resumable, checked) into the data dir, or register a local file."""
     from summarizer.cli.exits import exit_code
+    from summarizer.cli.report import clean, error_line
     from summarizer.errors import SummarizerError
     from summarizer.model.catalog import add_model
 
-    label = source.rsplit("/", 1)[-1][:40]
+    # the file's name only: a URL's user info and query (credentials) never reach the screen
+    label = clean(source.split("?", 1)[0].split("#", 1)[0].rsplit("/", 1)[-1], limit=40)
     try:
         with _progress_bar(label) as progress:
-            entry = add_model(source, name=name, sha256=sha256, progress=progress)
+            entry = add_model(
+                source,
+                name=name,
+                sha256=sha256,
+                progress=progress,
+                max_bytes=int(max_gb * 10**9),
+                deadline_s=max_time,
+            )
     except SummarizerError as exc:
-        typer.echo(f"summarizer: error: {exc}", err=True)
+        error_line(exc)
         raise typer.Exit(exit_code(exc)) from None
     checksum = entry.sha256 or "not computed (pass --sha256 to check a local file)"
     typer.echo(f"registered {entry.name}: {entry.path}")

@@ -9,6 +9,7 @@ false``) nothing is recorded. See docs/cost.md.
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
@@ -49,14 +50,23 @@ class Row:
         self.completion_tokens += _int(usage.get("completion_tokens"))
         cost = usage.get("cost")
         amount = cost.get("amount") if isinstance(cost, dict) else None
-        if isinstance(amount, int | float):
-            self.cost = round((self.cost or 0.0) + float(amount), 6)
+        if _count(amount) is not None:
+            self.cost = round((self.cost or 0.0) + float(amount), 6)  # type: ignore[arg-type]
         else:
             self.unpriced += 1
 
 
+def _count(value: object) -> float | None:
+    """A stored number that can be summed: finite and not negative (a brief stored before
+    replies with impossible usage were refused may hold -1e8 or Infinity), else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) and value >= 0 else None
+
+
 def _int(value: object) -> int:
-    return int(value) if isinstance(value, int | float) else 0
+    number = _count(value)
+    return int(number) if number is not None else 0
 
 
 def parse_since(text: str, *, now: datetime | None = None) -> datetime:
@@ -64,14 +74,22 @@ def parse_since(text: str, *, now: datetime | None = None) -> datetime:
     now = now or datetime.now(UTC)
     ago = _AGO.match(text)
     if ago:
-        return now - timedelta(**{_UNITS[ago.group(2).lower()]: int(ago.group(1))})
+        try:
+            return now - timedelta(**{_UNITS[ago.group(2).lower()]: int(ago.group(1))})
+        except (OverflowError, ValueError):  # before year 1: every brief is newer
+            return datetime.min.replace(tzinfo=UTC)
     try:
         when = datetime.fromisoformat(text.strip())
     except ValueError:
         raise typer.BadParameter(
             f"{text!r}: give 7d, 24h, 30m or an ISO date such as 2026-11-01"
         ) from None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
+    when = when if when.tzinfo else when.replace(tzinfo=UTC)
+    try:
+        when.astimezone(UTC)  # far dates with an offset cannot be told in UTC
+    except (OverflowError, ValueError):
+        raise typer.BadParameter(f"{text!r} is out of range once told in UTC") from None
+    return when
 
 
 def tally(usages: list[tuple[str, str, str | None]]) -> tuple[list[Row], Row]:

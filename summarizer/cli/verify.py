@@ -42,17 +42,20 @@ def verify_command(
     Exit 0 when every item is supported, 5 when any is not, 3 for unreadable input.
     """
     from summarizer.article import read_source
+    from summarizer.cli.report import clean, secrets
+    from summarizer.redact import redact, strip_unsafe
     from summarizer.verification import verify
 
     result = verify(brief, read_source(article))
-    if fmt is VerifyFormat.json:
-        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
-    else:
+    if fmt is VerifyFormat.json:  # the brief is untrusted: no control or bidi character out
+        text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
+        typer.echo(redact(strip_unsafe(text), secrets(), patterns=False))
+    else:  # every line from the brief sanitized: one line each, no escape, no key
         for item in result.items:
             mark = "ok " if item.supported else "NO "
-            typer.echo(f"{mark} {item.path}: {' '.join(item.text.split())}")
+            typer.echo(f"{mark} {clean(item.path)}: {clean(item.text, limit=None)}")
             for reason in item.reasons:
-                typer.echo(f"      - {reason}")
+                typer.echo(f"      - {clean(reason, limit=None)}")
         typer.echo(f"{result.supported} supported, {result.unsupported} not supported")
         if not result.article_matches:
             typer.echo("note: this article is not the text the brief was made from (its "

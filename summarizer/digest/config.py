@@ -59,7 +59,7 @@ class EmailConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     host: str
-    port: int = 587
+    port: int = Field(default=587, ge=1, le=65535)
     sender: str
     to: list[str] = Field(min_length=1)
     starttls: bool = True
@@ -68,7 +68,7 @@ class EmailConfig(BaseModel):
     password_env: str | None = Field(
         default=None, description="Environment variable holding the SMTP password."
     )
-    timeout_s: float = 30.0
+    timeout_s: float = Field(default=30.0, gt=0, le=3600)
 
 
 class _Table(BaseModel):
@@ -123,8 +123,10 @@ class DigestConfig(BaseModel):
     max_story_articles: int = Field(
         default=12, ge=2, le=200, description="Articles one story may hold (its boundary)."
     )
-    webhook: str | None = None
-    webhook_timeout_s: float = 20.0
+    webhook: str | None = Field(
+        default=None, description="An http(s) URL the digest is POSTed to (checked on load)."
+    )
+    webhook_timeout_s: float = Field(default=20.0, gt=0, le=3600)
     delivery_attempts: int = Field(
         default=4, ge=1, le=20, description="Tries per webhook or email delivery within a run."
     )
@@ -135,7 +137,7 @@ class DigestConfig(BaseModel):
     allow_private: bool = Field(
         default=False, description="Fetch feed links that point at loopback or private hosts."
     )
-    fetch_timeout_s: float = 20.0
+    fetch_timeout_s: float = Field(default=20.0, gt=0, le=3600)
     batch: bool = Field(
         default=False,
         description="Queue the articles as one provider batch (half price, within 24 h) "
@@ -184,6 +186,28 @@ class DigestConfig(BaseModel):
     @classmethod
     def _duration(cls, value: Any) -> Any:
         return parse_duration(value) if isinstance(value, str) else value
+
+    @field_validator("webhook")
+    @classmethod
+    def _webhook(cls, value: str | None) -> str | None:
+        """An http(s) URL with a host, found wrong when the config is read (exit 2), not at
+        delivery after the briefs were paid for."""
+        if value is None:
+            return None
+        from urllib.parse import urlsplit
+
+        from summarizer.redact import sanitize
+
+        try:
+            parts = urlsplit(value.strip())
+            parts.port  # noqa: B018 - raises ValueError for a bad port
+        except ValueError as exc:
+            raise ValueError(f"{sanitize(value, limit=80)} is not a valid URL ({exc})") from None
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            raise ValueError(
+                f"{sanitize(value, limit=80)} must be an http:// or https:// URL with a host"
+            )
+        return value.strip()
 
 
 def load_digest_config(

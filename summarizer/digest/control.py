@@ -13,7 +13,7 @@ from collections.abc import Coroutine, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from summarizer.errors import RunLockedError
+from summarizer.errors import ConfigurationError, RunLockedError
 
 if TYPE_CHECKING:
     from summarizer.digest.models import Digest
@@ -27,8 +27,13 @@ def run_lock(db_path: Path) -> Iterator[None]:
     import fcntl
 
     path = db_path.with_name(db_path.name + ".lock")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = path.open("a+")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = path.open("a+")
+    except OSError as exc:  # a read-only home: said before anything is fetched or paid for
+        raise ConfigurationError(
+            f"cannot write the run lock {path}: {exc.strerror or exc}"
+        ) from None
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

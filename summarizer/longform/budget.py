@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from summarizer.article import Article
@@ -207,12 +208,15 @@ class Planner:
         *,
         base_url: str,
         local_n_ctx: int | None = None,
+        transport: Any = None,
     ) -> None:
         self.settings = settings
+        self.transport = transport  # Summarizer(transport=...): the probes go through it too
         self.backend = backend
         self.base_url = base_url
         self.local_n_ctx = local_n_ctx
         self._window: tuple[int, str] | None = None
+        self._probing = threading.Lock()  # concurrent briefs wait for one probe, not each probe
         self._counter: TokenCounter | None = None
         self.probe_ok = not (urlsplit(base_url).hostname or "").endswith("openai.com")
 
@@ -231,8 +235,12 @@ class Planner:
         elif not self.probe_ok and openai_window(b.model):
             found = openai_window(b.model) or DEFAULT_WINDOW, f"known window of {b.model}"
         elif probe:
-            found = self._probe() if self.probe_ok else None
-            found = found or (DEFAULT_WINDOW, "default (the server does not report it)")
+            with self._probing:  # asked once per Summarizer, however many briefs start at once
+                if self._window is not None:
+                    return self._window
+                found = self._probe() if self.probe_ok else None
+                found = found or (DEFAULT_WINDOW, "default (the server does not report it)")
+                self._window = found
         if found is not None:
             self._window = found
         return found
@@ -245,12 +253,18 @@ class Planner:
         """What the server says (llama.cpp, vLLM), or Ollama's default when it is Ollama."""
         b = self.backend
         ollama_first = urlsplit(self.base_url).port == OLLAMA_PORT  # Ollama's own port
-        if ollama_first and (size := ollama_window(self.base_url, api_key=b.api_key)):
+        if ollama_first and (
+            size := ollama_window(self.base_url, api_key=b.api_key, transport=self.transport)
+        ):
             return size, OLLAMA_SOURCE
-        reported = probe_window(self.base_url, model=b.model, api_key=b.api_key)
+        reported = probe_window(
+            self.base_url, model=b.model, api_key=b.api_key, transport=self.transport
+        )
         if reported:
             return reported, f"reported by {self.base_url}"
-        if not ollama_first and (size := ollama_window(self.base_url, api_key=b.api_key)):
+        if not ollama_first and (
+            size := ollama_window(self.base_url, api_key=b.api_key, transport=self.transport)
+        ):
             return size, OLLAMA_SOURCE
         return None
 
@@ -260,7 +274,9 @@ class Planner:
             found = None
             if self.probe_ok:
                 b = self.backend
-                found = find_tokenizer(self.base_url, model=b.model, api_key=b.api_key)
+                found = find_tokenizer(
+                    self.base_url, model=b.model, api_key=b.api_key, transport=self.transport
+                )
             self._counter = found or TokenCounter()
             log.info("counting tokens with %s", self._counter.source)
         return self._counter

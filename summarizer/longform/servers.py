@@ -6,7 +6,9 @@ published windows, or, for Ollama (detected by ``GET /api/version``), its defaul
 (llama-cpp-python's ``/extras/tokenize/count``, llama.cpp's and vLLM's ``/tokenize``), else
 from :func:`~summarizer.longform.split.estimate_tokens`, a deliberate over-estimate.
 Every request goes through :mod:`summarizer.http` (same origin, the key never follows a
-redirect elsewhere). The budgets that use them: :mod:`summarizer.longform.budget`.
+redirect elsewhere), over the transport given to ``Summarizer(transport=...)`` when there is
+one: a summarizer driven without sockets probes without sockets (and without a DNS lookup)
+too. The budgets that use them: :mod:`summarizer.longform.budget`.
 """
 
 from __future__ import annotations
@@ -78,11 +80,14 @@ class ServerTokenCounter(TokenCounter):
 
     exact = True
 
-    def __init__(self, url: str, style: str, *, model: str, api_key: str | None) -> None:
+    def __init__(
+        self, url: str, style: str, *, model: str, api_key: str | None, transport: Any = None
+    ) -> None:
         self.url = url
         self.style = style
         self.model = model
         self.api_key = api_key
+        self.transport = transport
         self.source = f"server tokenizer {url}"
 
     def count(self, text: str) -> int:
@@ -91,7 +96,9 @@ class ServerTokenCounter(TokenCounter):
         else:  # llama.cpp reads "content", vLLM "prompt"
             body = {"content": text, "prompt": text, "model": self.model}
         _count_post()  # a request to the server like any other: it counts in usage.requests
-        data = _http_json(self.url, body, api_key=self.api_key, timeout=60.0)
+        data = _http_json(
+            self.url, body, api_key=self.api_key, timeout=60.0, transport=self.transport
+        )
         if isinstance(data, dict):
             if isinstance(data.get("count"), int):
                 return int(data["count"])
@@ -101,13 +108,40 @@ class ServerTokenCounter(TokenCounter):
 
 
 def _http_json(
-    url: str, body: dict[str, Any] | None = None, *, api_key: str | None, timeout: float
+    url: str,
+    body: dict[str, Any] | None = None,
+    *,
+    api_key: str | None,
+    timeout: float,
+    transport: Any = None,
 ) -> Any:
+    """GET (or POST ``body``) as JSON. ``transport``: the one given to the summarizer, if
+    any; an async one (a test's mock) is driven on a loop of this worker thread."""
+    import httpx2
+
     from summarizer.http import get_json, post_json
 
+    if isinstance(transport, httpx2.AsyncBaseTransport):
+        import asyncio
+
+        return asyncio.run(_async_json(url, body, api_key=api_key, transport=transport))
     if body is None:
-        return get_json(url, api_key=api_key, timeout_s=timeout)
-    return post_json(url, body, api_key=api_key, timeout_s=timeout)
+        return get_json(url, api_key=api_key, timeout_s=timeout, transport=transport)
+    return post_json(url, body, api_key=api_key, timeout_s=timeout, transport=transport)
+
+
+async def _async_json(
+    url: str, body: dict[str, Any] | None, *, api_key: str | None, transport: Any
+) -> Any:
+    import json
+
+    import httpx2
+
+    headers = {"authorization": f"Bearer {api_key}"} if api_key else {}
+    async with httpx2.AsyncClient(transport=transport, headers=headers) as http:
+        response = await (http.get(url) if body is None else http.post(url, json=body))
+        response.raise_for_status()
+        return json.loads(response.content)
 
 
 def _server_root(base_url: str) -> str:
@@ -115,11 +149,13 @@ def _server_root(base_url: str) -> str:
     return root[: -len("/v1")] if root.endswith("/v1") else root
 
 
-def find_tokenizer(base_url: str, *, model: str, api_key: str | None) -> TokenCounter | None:
+def find_tokenizer(
+    base_url: str, *, model: str, api_key: str | None, transport: Any = None
+) -> TokenCounter | None:
     """The server's tokenizer endpoint, if it has one that answers."""
     root = _server_root(base_url)
     for url, style in ((f"{root}/extras/tokenize/count", "extras"), (f"{root}/tokenize", "plain")):
-        counter = ServerTokenCounter(url, style, model=model, api_key=api_key)
+        counter = ServerTokenCounter(url, style, model=model, api_key=api_key, transport=transport)
         try:
             if counter.count("one two three") > 0:
                 return counter
@@ -128,11 +164,15 @@ def find_tokenizer(base_url: str, *, model: str, api_key: str | None) -> TokenCo
     return None
 
 
-def probe_window(base_url: str, *, model: str, api_key: str | None) -> int | None:
+def probe_window(
+    base_url: str, *, model: str, api_key: str | None, transport: Any = None
+) -> int | None:
     """The context window a server reports: llama.cpp ``/props``, vLLM-style ``/models``."""
     root = _server_root(base_url)
     try:
-        props = _http_json(f"{root}/props", api_key=api_key, timeout=PROBE_TIMEOUT_S)
+        props = _http_json(
+            f"{root}/props", api_key=api_key, timeout=PROBE_TIMEOUT_S, transport=transport
+        )
         settings = props.get("default_generation_settings", {}) if isinstance(props, dict) else {}
         n_ctx = settings.get("n_ctx") or (props.get("n_ctx") if isinstance(props, dict) else None)
         if isinstance(n_ctx, int) and n_ctx > 0:
@@ -141,7 +181,10 @@ def probe_window(base_url: str, *, model: str, api_key: str | None) -> int | Non
         log.debug("no /props at %s: %s", root, exc)
     try:
         models = _http_json(
-            f"{base_url.rstrip('/')}/models", api_key=api_key, timeout=PROBE_TIMEOUT_S
+            f"{base_url.rstrip('/')}/models",
+            api_key=api_key,
+            timeout=PROBE_TIMEOUT_S,
+            transport=transport,
         )
         entries = models.get("data", []) if isinstance(models, dict) else []
         for entry in entries:
@@ -155,11 +198,14 @@ def probe_window(base_url: str, *, model: str, api_key: str | None) -> int | Non
     return None
 
 
-def ollama_window(base_url: str, *, api_key: str | None) -> int | None:
+def ollama_window(base_url: str, *, api_key: str | None, transport: Any = None) -> int | None:
     """Ollama's default window when ``GET /api/version`` answers as Ollama does, else None."""
     try:
         reply = _http_json(
-            f"{_server_root(base_url)}/api/version", api_key=api_key, timeout=PROBE_TIMEOUT_S
+            f"{_server_root(base_url)}/api/version",
+            api_key=api_key,
+            timeout=PROBE_TIMEOUT_S,
+            transport=transport,
         )
     except Exception as exc:  # noqa: BLE001 - any failure: not Ollama
         log.debug("no /api/version at %s: %s", base_url, exc)

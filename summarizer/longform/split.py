@@ -92,32 +92,54 @@ def _units(text: str, budget: int, cost: Callable[[str], int]) -> list[_Unit]:
 def _hard_split(
     text: str, start: int, end: int, budget: int, cost: Callable[[str], int]
 ) -> list[tuple[int, int]]:
-    """A sentence longer than a chunk: cut between words, or inside a word as a last resort."""
+    """A sentence longer than a chunk: cut between words, or inside a word as a last resort.
+
+    Each run is the longest that fits, found by galloping over the word ends (``cost`` grows
+    with the run): a run costs a few counts of about a chunk's text, not one per word, so 1 MB
+    on one line is cut in a second, not minutes."""
+    ends = [m.end() for m in _WORD.finditer(text, start, end)]
     out: list[tuple[int, int]] = []
-    at = start
-    run_end = start
-    for m in _WORD.finditer(text, start, end):
-        if cost(text[at : m.end()]) <= budget:
-            run_end = m.end()
-            continue
-        if run_end > at:
-            out.append((at, run_end))
-            at = run_end
-        if cost(text[at : m.end()]) <= budget:
-            run_end = m.end()
+    at, i = start, 0
+    while i < len(ends):
+        j = _first_over(text, at, ends, i, budget, cost)  # words i..j-1 fit after ``at``
+        if j == len(ends):
+            break  # the rest fits: the last run, below
+        if j > i:
+            out.append((at, ends[j - 1]))
+            at, i = ends[j - 1], j
             continue
         # One "word" longer than a chunk (a URL, a table row): cut by characters.
         step = max(1, budget * 2)
-        while cost(text[at : min(at + step, m.end())]) > budget and step > 1:
+        while cost(text[at : min(at + step, ends[i])]) > budget and step > 1:
             step //= 2
-        while at < m.end():
-            piece_end = min(at + step, m.end())
+        while at < ends[i]:
+            piece_end = min(at + step, ends[i])
             out.append((at, piece_end))
             at = piece_end
-        run_end = at
+        i += 1
     if at < end:
         out.append((at, end))
     return out
+
+
+def _first_over(
+    text: str, at: int, ends: list[int], i: int, budget: int, cost: Callable[[str], int]
+) -> int:
+    """The first ``j >= i`` whose run ``text[at:ends[j]]`` costs more than ``budget``
+    (``len(ends)``: none does)."""
+    n = len(ends)
+    fits, step = i - 1, 1  # the last index known to fit (i - 1: none yet)
+    while fits + step < n and cost(text[at : ends[fits + step]]) <= budget:
+        fits += step
+        step *= 2
+    over = min(fits + step, n)  # known to cost too much (or past the end)
+    while over - fits > 1:
+        mid = (fits + over) // 2
+        if cost(text[at : ends[mid]]) <= budget:
+            fits = mid
+        else:
+            over = mid
+    return over
 
 
 def split(

@@ -25,12 +25,15 @@ from urllib.parse import unquote, urlsplit
 
 from summarizer.errors import ConfigurationError, InputError
 from summarizer.model.download import (
+    DEFAULT_DEADLINE_S,
+    DEFAULT_MAX_BYTES,
     ChecksumError,
     Progress,
     download,
     hash_file,
     is_gguf,
     normalize_sha256,
+    shown_url,
 )
 
 __all__ = [
@@ -180,10 +183,20 @@ def _locked(path: Path) -> Iterator[None]:
 
 
 def register(model: RegisteredModel, env: Mapping[str, str] | None = None) -> None:
-    """Add or replace ``model`` in the registry (atomically, under a lock)."""
+    """Add or replace ``model`` in the registry (atomically, under a lock); a registry that
+    cannot be written (a read-only data folder) is a ConfigurationError."""
+    path = registry_path(env)
+    try:
+        _register(path, model, env)
+    except OSError as exc:
+        raise ConfigurationError(
+            f"cannot write the model registry {path}: {exc.strerror or exc}"
+        ) from None
+
+
+def _register(path: Path, model: RegisteredModel, env: Mapping[str, str] | None) -> None:
     from summarizer.fileio import atomic_write
 
-    path = registry_path(env)
     with _locked(path):
         models = load_registry(env)
         models[model.name] = model
@@ -251,6 +264,17 @@ def _valid_name(name: str) -> str:
     return name
 
 
+def _destination(folder: Path, filename: str, name: str, env: Mapping[str, str] | None) -> Path:
+    """Where model ``name`` from a URL ending in ``filename`` is downloaded: that file name,
+    unless another registered model already lives there (two URLs can end in the same name:
+    the second must not overwrite the first's file under its checksum); then ``NAME.gguf``."""
+    taken = {Path(m.path) for n, m in load_registry(env).items() if n != name}
+    for candidate in (filename, f"{name}.gguf", *(f"{name}-{i}.gguf" for i in range(2, 100))):
+        if folder / candidate not in taken:
+            return folder / candidate
+    raise ConfigurationError(f"no free file name for model {name!r} in {folder}")
+
+
 def add_model(
     source: str,
     *,
@@ -258,9 +282,13 @@ def add_model(
     sha256: str | None = None,
     progress: Progress | None = None,
     env: Mapping[str, str] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    deadline_s: float = DEFAULT_DEADLINE_S,
 ) -> RegisteredModel:
     """Download a URL (or a catalogue name) into the models folder, or register a local
-    GGUF file where it is, then record it in the registry under ``name``."""
+    GGUF file where it is, then record it in the registry under ``name``.
+
+    The registry records a URL without its credentials (:func:`shown_url`)."""
     expected = normalize_sha256(sha256)
     known = known_model(source)
     if known is not None and known.url:
@@ -268,9 +296,16 @@ def add_model(
     if urlsplit(source).scheme in ("http", "https"):
         filename = _filename(source)
         name = _valid_name(name or Path(filename).stem.lower())
-        dest = models_dir(env) / filename
-        got = download(source, dest, sha256=expected, progress=progress)
-        path, origin = dest, source
+        dest = _destination(models_dir(env), filename, name, env)
+        got = download(
+            source,
+            dest,
+            sha256=expected,
+            progress=progress,
+            max_bytes=max_bytes,
+            deadline_s=deadline_s,
+        )
+        path, origin = dest, shown_url(source)
     else:
         path = Path(source).expanduser().resolve()
         if not path.is_file():

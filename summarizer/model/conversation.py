@@ -24,7 +24,14 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from summarizer.brief import BriefContent, BriefDraft, GroundingReport, Usage
+from summarizer.brief import (
+    MAX_CITATIONS,
+    BriefContent,
+    BriefDraft,
+    DroppedItem,
+    GroundingReport,
+    Usage,
+)
 from summarizer.errors import (
     BackendError,
     BriefValidationError,
@@ -34,6 +41,7 @@ from summarizer.errors import (
 from summarizer.grounding import ArticleIndex, Grounded, Problem, check, withhold_unestablished
 from summarizer.model.options import Options
 from summarizer.model.request import build_request, raw_text
+from summarizer.redact import sanitize
 
 if TYPE_CHECKING:
     from openai.types.chat import ChatCompletion
@@ -42,7 +50,7 @@ if TYPE_CHECKING:
     from summarizer.model.transport import Transport
     from summarizer.prompts import Prompts
 
-__all__ = ["Conversation", "Outcome", "conversations", "drive"]
+__all__ = ["Conversation", "Outcome", "conversations", "drive", "trim_evidence"]
 
 log = logging.getLogger(__name__)
 
@@ -116,8 +124,8 @@ class Conversation:
         choice = completion.choices[0]
         refusal = getattr(choice.message, "refusal", None)
         if refusal:
-            said = " ".join(str(refusal).split())  # one line, however the model wrote it
-            raise self._error(RefusalError, f"the model refused: {said[:300]}")
+            said = sanitize(refusal)  # one line, no escape, however the model wrote it
+            raise self._error(RefusalError, f"the model refused: {said}")
         if choice.finish_reason == "content_filter":
             raise self._error(RefusalError, "the answer was stopped by a content filter")
         self.last_output = raw_text(completion)
@@ -199,6 +207,7 @@ class Conversation:
             data = json.loads(text, strict=False)
         except ValueError as exc:
             return [Problem("answer", f"the answer is not valid JSON ({exc})")]
+        trimmed = trim_evidence(data)  # a long citation list is cut and reported, not fatal
         try:
             draft = BriefDraft.model_validate(data)
         except ValidationError as exc:
@@ -213,6 +222,9 @@ class Conversation:
             fallback_headline=self.article.fallback_headline,
             language=self.options.language,
         )
+        if trimmed:
+            grounded.report.dropped.extend(trimmed)
+            grounded.report.quotes_dropped += len(trimmed)
         if self._best is None or len(grounded.problems) <= len(self._best.problems):
             self._best = grounded
         return grounded.problems or None
@@ -251,6 +263,31 @@ class Conversation:
             usage=self.usage.model_copy(),
             **extra,
         )
+
+
+def trim_evidence(answer: Any) -> list[DroppedItem]:
+    """Cut every evidence list of a model's raw answer (a parsed JSON object) to
+    :data:`MAX_CITATIONS`, in place, and return the citations cut, as dropped quotes.
+
+    An over-long list must never cost the brief (strict structured outputs cannot carry a
+    ``maxItems``, so a careful model can cite more): the first citations, which the model
+    gave first, are kept and checked; the rest are listed in ``grounding.dropped``.
+    """
+    cut: list[DroppedItem] = []
+    if not isinstance(answer, dict):
+        return cut
+    for section in ("summary", "actors", "positions", "disputes", "next_steps"):
+        items = answer.get(section)
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            evidence = item.get("evidence") if isinstance(item, dict) else None
+            if not isinstance(evidence, list) or len(evidence) <= MAX_CITATIONS:
+                continue
+            for j, entry in enumerate(evidence[MAX_CITATIONS:], MAX_CITATIONS):
+                reason = f"over the {MAX_CITATIONS} citations an item may carry: not checked"
+                path = f"{section}[{i}].evidence[{j}]"
+                cut.append(DroppedItem(path=path, kind="quote", content=entry, reasons=[reason]))
+            item["evidence"] = evidence[:MAX_CITATIONS]
+    return cut
 
 
 def conversations(

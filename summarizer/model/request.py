@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = [
     "JSON_MODE_INSTRUCTION",
     "TOOL_NAME",
+    "WIRE_CITATIONS",
     "build_request",
     "cite_range",
     "compact",
@@ -111,6 +112,14 @@ _COUNTED = frozenset({"summary"})  # lists whose length is a rule ("2 to 4 sente
 _CITE = "#/$defs/cite"  # the one definition kept: a citation list, used by every item
 
 
+WIRE_CITATIONS = 3
+"""The citations per item a request asks for where the mode can say so (a grammar server
+enforces it). Validation takes up to :data:`~summarizer.brief.MAX_CITATIONS`, and cuts a
+longer list (reported), because strict mode cannot carry the cap: an over-long list never
+costs the brief (issue 23 #11). Raising this changes every request body: re-record the
+cassettes with it."""
+
+
 @lru_cache(maxsize=64)
 def wire_schema(
     segments: int, *, strict: bool = False, caps: tuple[int, int] | None = None
@@ -119,16 +128,19 @@ def wire_schema(
 
     Kept, because a grammar-constrained server (llama.cpp) compiles them into its grammar
     and OpenAI's strict mode requires them: every type, enum, ``required`` list and
-    ``additionalProperties: false``; the citation list (one to three segment numbers in
-    ``1..segments``) and the summary's length. Dropped: titles and descriptions (the system
-    prompt says what each field holds), the other length limits (pydantic checks them and a
-    violation is re-asked), and the ``$defs`` indirection except for the citation list.
+    ``additionalProperties: false``; the citation list (one to :data:`WIRE_CITATIONS`
+    segment numbers in ``1..segments``) and the summary's length. Dropped: titles and
+    descriptions (the system prompt says what each field holds), the other length limits
+    (pydantic checks them and a violation is re-asked), and the ``$defs`` indirection except
+    for the citation list.
     ``strict`` drops the keywords outside OpenAI's strict subset; ``caps`` (max items, max
     characters: small local models) bounds every list and string, so a grammar-constrained
     small model cannot loop inside one.
     """
     full = cite_range(draft_json_schema(), segments)
-    evidence = full["$defs"]["DraftSummarySentence"]["properties"]["evidence"]
+    evidence = dict(full["$defs"]["DraftSummarySentence"]["properties"]["evidence"])
+    if "maxItems" in evidence:
+        evidence["maxItems"] = min(evidence["maxItems"], WIRE_CITATIONS)
     lean = _Lean(full["$defs"], strict=strict, caps=caps)
     schema: dict[str, Any] = lean(full)
     schema["$defs"] = {"cite": lean(evidence, keep={"maxItems"})}

@@ -25,10 +25,10 @@ from summarizer.errors import (
     MalformedReplyError,
     UnsupportedRequestError,
 )
-from summarizer.fileio import one_line
 from summarizer.model import portal
 from summarizer.model.backends import FALLBACK_ORDER, Backend, ModeMemory
-from summarizer.redact import mentions, redact
+from summarizer.model.tokens import usage_problem
+from summarizer.redact import mentions, sanitize
 
 if TYPE_CHECKING:
     import httpx2
@@ -85,16 +85,17 @@ def _transient(exc: BaseException) -> bool:
 
 
 def _status_detail(exc: openai.APIStatusError, secret: str | None) -> str:
-    """The server's own error message when the body has one, else the SDK's, on one line
-    (redacted before it is cut, so no run of the key survives the cut)."""
+    """The server's own error message when the body has one, else the SDK's, sanitized
+    (:func:`~summarizer.redact.sanitize`: redacted before it is cut, so no run of the key
+    survives the cut; no control or bidi character; one line)."""
     body = getattr(exc, "body", None)  # the SDK passes the inner "error" object when there is one
     error = body.get("error", body) if isinstance(body, dict) else None
     message = error.get("message") if isinstance(error, dict) else None
     if isinstance(message, str) and message.strip():
-        return one_line(redact(message, [secret]))
+        return sanitize(message, [secret])
     if isinstance(body, str) and body.strip():
-        return one_line(redact(body, [secret]))
-    return one_line(redact(exc.message, [secret])) or "no details"
+        return sanitize(body, [secret])
+    return sanitize(exc.message, [secret]) or "no details"
 
 
 def _check_reply(completion: object, base_url: str) -> ChatCompletion:
@@ -102,7 +103,7 @@ def _check_reply(completion: object, base_url: str) -> ChatCompletion:
     from openai.types.chat import ChatCompletion, ChatCompletionMessage
 
     if not isinstance(completion, ChatCompletion):
-        snippet = one_line(str(completion), 80)
+        snippet = sanitize(completion, limit=80)
         raise MalformedReplyError(
             f"the reply from {base_url} is not a chat completion ({snippet!r}); "
             "is the base URL an OpenAI-compatible /v1 endpoint?"
@@ -115,6 +116,9 @@ def _check_reply(completion: object, base_url: str) -> ChatCompletion:
         raise MalformedReplyError(
             f"the reply from {base_url} is not a chat completion (malformed choices)"
         )
+    problem = usage_problem(completion)
+    if problem is not None:
+        raise MalformedReplyError(f"the reply from {base_url} is not usable: {problem}")
     return completion
 
 
@@ -135,8 +139,9 @@ def _backend_error(
 ) -> BackendError:
     """``exc`` as a one-line BackendError, with ``secret`` (the API key) redacted."""
     err = _plain_backend_error(exc, base_url, attempts, secret)
-    if secret and mentions(err.message, [secret]):
-        err.message = redact(err.message, [secret])
+    clean = sanitize(err.message, [secret], limit=None)
+    if clean != err.message:
+        err.message = clean
         err.args = (err.message,)
     return err
 
@@ -164,10 +169,10 @@ def _plain_backend_error(
     if isinstance(exc, openai.APIConnectionError):
         cause = exc.__cause__ or exc
         # httpx's ReadError('') says nothing: name its type then
-        detail = one_line(redact(str(cause), [secret])) or type(cause).__name__
+        detail = sanitize(cause, [secret])
         return BackendError(f"cannot reach {base_url}: {detail}", attempts=attempts)
     return BackendError(
-        f"{type(exc).__name__} from {base_url}: {one_line(redact(str(exc), [secret]))}",
+        f"{type(exc).__name__} from {base_url}: {sanitize(exc, [secret])}",
         attempts=attempts,
     )
 
@@ -344,7 +349,7 @@ class Transport:
 
     def _not_json(self, exc: ValueError) -> MalformedReplyError:
         return MalformedReplyError(
-            f"the reply from {self.base_url} is not valid JSON ({one_line(str(exc), 120)}); "
+            f"the reply from {self.base_url} is not valid JSON ({sanitize(exc, limit=120)}); "
             "is the base URL an OpenAI-compatible /v1 endpoint?"
         )
 
