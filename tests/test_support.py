@@ -393,3 +393,33 @@ def test_stopped_short_of_denies() -> None:
         ["The regulator fined the airline on Monday."],
     )
     assert result.contradicted, result
+
+
+def test_a_step_whose_own_verb_is_hedged_is_not_scheduled() -> None:
+    evidence = ["The agency plans to publish its figures before the vote, a spokeswoman said."]
+    action = "The agency plans to publish its figures."
+    assert check_support("scheduled", evidence, kind="certainty", subject=action).contradicted
+    assert check_support("proposed", evidence, kind="certainty", subject=action).supported
+    # a hedge on a side clause leaves a sure step scheduled
+    sure = ["The audit will be carried out by Calder, and is expected to take ten weeks."]
+    step = "Calder will carry out the audit, expected to take ten weeks."
+    assert check_support("scheduled", sure, kind="certainty", subject=step).supported
+
+
+def test_is_expected_to_hedges_the_verb_after_it() -> None:
+    evidence = ["The board is expected to discuss the ruling at its next meeting."]
+    result = check_support("The board will discuss the ruling at its next meeting.", evidence)
+    assert result.contradicted, result
+    assert check_support(
+        "The board is anticipated to discuss the ruling at its next meeting.", evidence
+    ).supported
+
+
+def test_a_role_with_two_details_of_its_own_is_not_established() -> None:
+    evidence = ["Aasen, a former finance ministry economist, pointed to the labour market."]
+    role = "former finance ministry economist, fond of the labour market and gardening"
+    result = check_support(role, evidence, kind="role", subject="Ingrid Aasen")
+    assert not result.supported and not result.contradicted, result
+    assert check_support(
+        "former finance ministry economist", evidence, kind="role", subject="Ingrid Aasen"
+    ).supported

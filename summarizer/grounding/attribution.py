@@ -77,8 +77,15 @@ def certainty(value: str, action: str, quotes: list[Text], lang: str) -> list[st
         if p[TOKSTOP] or p[CAP] or c.negator[j] or p[DAY] is not None:
             continue
         occ = [(q, i) for q in quotes for i in occurrences(p[KEY], p[STEM], q, name=False)]
-        if not occ or c.hedge[j] or c.is_hedge[j]:
-            continue  # the claim hedges this word itself ("the proposed landing site")
+        if not occ or c.is_hedge[j]:
+            continue
+        if c.hedge[j]:  # the claim hedges this word itself ("the proposed landing site")
+            if all(hedged(q, i) for q, i in occ) and _verb_of_hedge(c, j):
+                # "could order", "plans to publish": the step's own verb, hedged on both
+                # sides, is no scheduled step
+                unsure += len(c.props)
+                said = said or occ[0][0].hedge[occ[0][1]]
+            continue
         if all(hedged(q, i) for q, i in occ):
             unsure += 1
             said = said or occ[0][0].hedge[occ[0][1]]
@@ -87,6 +94,31 @@ def certainty(value: str, action: str, quotes: list[Text], lang: str) -> list[st
     if value.strip().lower() in CERTAIN_VALUES and unsure and unsure >= asserted:
         return [f"{quoted(value.strip())} is not supported: the evidence says {quoted(said)}"]
     return []
+
+
+_ATTRIBUTIVE = frozenset(
+    {"proposed", "planned", "expected", "possible", "potential", "alleged", "suspected"}
+)
+_THE = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "that"})
+
+
+def _verb_of_hedge(c: Text, j: int) -> bool:
+    """Whether word ``j`` is the first content word after a hedge of the claim that is not
+    an adjective on a thing: the verb the hedge governs ("could order", "plans to
+    publish", "is expected to discuss")."""
+    k = next((k for k in range(j - 1, -1, -1) if c.is_hedge[k]), -1)
+    if k < 0 or _attributive(c, k + 1) or any(w in ("will", "shall") for w in c.low[:k]):
+        return False  # "will carry out the audit, expected to take ten weeks": the step is sure
+    between = range(k + 1, j)
+    return all(c.props[m][TOKSTOP] for m in between)
+
+
+def _attributive(c: Text, j: int) -> bool:
+    """Whether the hedge on word ``j`` is an adjective on a thing ("the proposed landing
+    site"), not on what the step does ("could order", "plans to publish", "is expected to
+    discuss": a step so worded is not scheduled)."""
+    k = next((k for k in range(j - 1, -1, -1) if c.is_hedge[k]), -1)
+    return k > 0 and c.low[k] in _ATTRIBUTIVE and c.low[k - 1] in _THE
 
 
 def claim_sources(claim: str, context: Context, hard: list[str], soft: list[str]) -> None:

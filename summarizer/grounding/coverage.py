@@ -179,6 +179,13 @@ def check_words(
             else:
                 reasons.append(f"the evidence does not give the title {listed}")
             return
+        extra = list(dict.fromkeys(w for w in tally.uncovered if not w[:1].isupper()))
+        if len(extra) >= 2:
+            # a role is a few words of description: two the evidence does not have are a
+            # detail of its own ("former deputy finance minister" for "former economist")
+            listed = ", ".join(quoted(w) for w in extra)
+            reasons.append(f"content words not covered by the evidence: {listed}")
+            return
     if kind not in ("role", "issue", "headline") and not tally.flagged:
         # an uncovered verb in the past tense carries a claim of its own ("acknowledged",
         # "ordered" where the evidence says "rejected", "proposed")

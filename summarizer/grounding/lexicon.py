@@ -87,7 +87,8 @@ HEDGES = _words(
     expected expecting suspect suspects suspected suspicion allege alleges alleged
     allegedly accuse accuses accused reportedly believe believes believed if unless
     whether intend intends intended promise promises promised pledge pledged pledges fear fears
-    feared aim aims aiming suggestion suggestions"""
+    feared aim aims aiming suggestion suggestions anticipate anticipates anticipated
+    anticipating"""
 )
 # Hedge words that are also nouns: after a determiner ("the proposal needs approval") they
 # name a thing and hedge nothing, unless "to"/"for"/"that" follows ("a proposal to cut").

@@ -58,6 +58,7 @@ def polarity(c: Text, j: int, occ: Occurrences, tally: Tally) -> None:
         and all(hedged(q, i) for q, found in occ for i in found)
         and not (tally.stance and all(_stance_hedge(q, i) for q, found in occ for i in found))
         and not (_reported(c, j) and all(_belief(q, i) for q, found in occ for i in found))
+        and not _thing_for_act(c, j, occ)
     ):
         # held until the pass ends: one hedged word is not established, more contradict
         tally.hedged.append(
@@ -186,6 +187,13 @@ def _gerund(c: Text, j: int) -> bool:
         if c.low[k].endswith("ing") and len(c.low[k]) > 4 and opens:
             return True
     return False
+
+
+def _thing_for_act(c: Text, j: int, occ: Occurrences) -> bool:
+    """A claim's noun ("half of the cost") where the evidence hedges the verb ("expected to
+    cost £18.6 million"): the claim asserts no act."""
+    nominal = j > 0 and c.low[j - 1] in DETERMINERS
+    return nominal and all(i > 0 and q.low[i - 1] == "to" for q, found in occ for i in found)
 
 
 def hedged(q: Text, i: int) -> bool:

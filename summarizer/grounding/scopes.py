@@ -166,7 +166,7 @@ def _scope_run(out: Text, it: Items, lows: list[str], i: int, claim: bool) -> tu
                 urging = True  # what is urged is hedged, not whom: it opens at "to"/"for"
             elif low in _ADJECTIVAL and i > 0 and lows[i - 1] in DETERMINERS:
                 hedge_left, hedge_rank = 1, 0  # "the proposed pipeline": the pipeline only
-            elif low in _PREDICATIVE and i > 0 and lows[i - 1] in _BE:
+            elif low in _PREDICATIVE and i > 0 and lows[i - 1] in _BE and nxt != "to":
                 hedge_left = 0  # "whether a cut was likely at the next meeting": the cut
             else:
                 hedge_left, hedge_rank = SCOPE + 1, 0
