@@ -423,3 +423,24 @@ def test_a_role_with_two_details_of_its_own_is_not_established() -> None:
     assert check_support(
         "former finance ministry economist", evidence, kind="role", subject="Ingrid Aasen"
     ).supported
+
+
+def test_a_two_speaker_sentence_quoted_whole_is_each_speakers_stance() -> None:
+    """The extractive brief's position is the article's own sentence: when two speak in it,
+    it is the stance of each; a part of it stays its own speaker's."""
+    from summarizer.grounding import ArticleIndex
+    from summarizer.grounding.context import Context
+
+    text = (
+        "Talks stall\n\nThe Kremlin denied the claim, while Beijing warned parties to the "
+        "conflict against making irresponsible remarks.\n"
+    )
+    index = ArticleIndex(text)
+    seg = next(s for s in index.segments if s.text.startswith("The Kremlin"))
+    context = Context(index.cast, (seg.id,))
+    for actor in ("Kremlin", "Beijing"):
+        whole = check_support(seg.text, [seg.text], kind="stance", subject=actor, context=context)
+        assert whole.supported, (actor, whole)
+    part = "Warned parties to the conflict against making irresponsible remarks."
+    moved = check_support(part, [seg.text], kind="stance", subject="Kremlin", context=context)
+    assert not moved.supported

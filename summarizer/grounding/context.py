@@ -210,10 +210,14 @@ class Context:
             part = analyze(text[begin:end], "en", False)
             stems.append({p[STEM] for p in part.props if not p[TOKSTOP]})
         scores = []
+        whole = True
         for n, (_start, key) in enumerate(starts):
             # a word every part has ("said", "would not") tells the parts apart not at all
             own = stems[n].difference(*(x for m, x in enumerate(stems) if m != n))
             scores.append((len(wanted & own), key))
+            whole = whole and len(wanted & own) >= 0.6 * len(own)
+        if whole:
+            return None  # the sentence quoted whole: each speaker's part is in it
         scores.sort(reverse=True)
         best, second = scores[0][0], scores[1][0]
         # one part's words, the others' a word at most or under half as many; a claim that
