@@ -128,3 +128,19 @@ def test_cli_exit_3_for_bad_input(tmp_path: Path, brief_text: str | None, articl
     assert result.returncode == 3, result.stderr
     assert result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_the_headline_is_checked_against_the_sentences_the_summary_quotes() -> None:
+    """As the pipeline checks it against the segments its summary cites by number: a quote
+    stands for the sentence that holds it."""
+    brief = {
+        "headline": "Port Halden dockworkers extend their strike for another week",
+        "summary": [
+            {
+                "text": "Dockworkers voted to extend their strike for another week.",
+                "evidence": ["Dockworkers at Port Halden voted on Monday"],
+            }
+        ],
+    }
+    result = verify(brief, EXAMPLE)
+    assert result.ok, [(i.path, i.reasons) for i in result.items]

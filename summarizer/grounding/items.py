@@ -281,12 +281,19 @@ def headline(
 
 
 def _summary_citations(c: Checker, draft: BriefDraft) -> list[Citation]:
-    """The whole segments every summary item of the draft cites (not counted as checks)."""
+    """The whole segments every summary item of the draft cites (not counted as checks):
+    by number, or the segments that hold a quote (a brief given to ``verify``), so a
+    headline is checked the same way in both."""
     out: list[Citation] = []
     for s in draft.summary:
         for ref in s.evidence:
+            numbers: list[int] = []
             if isinstance(ref, int) or (isinstance(ref, str) and ref.strip("[] ").isdigit()):
-                found = c.index.cite_segment(int(str(ref).strip("[] ")))
+                numbers = [int(str(ref).strip("[] "))]
+            elif isinstance(ref, str) and (quoted := c.index.cite_quote(ref)) is not None:
+                numbers = [seg.id for seg in c.index.holding(quoted[0])]
+            for number in numbers:
+                found = c.index.cite_segment(number)
                 if found is not None and found not in out:
                     out.append(found)
     return out
