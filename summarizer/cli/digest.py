@@ -184,14 +184,16 @@ def _notes(digest: Digest) -> list[str]:
     return notes
 
 
-def _run_once(config: DigestConfig, control: RunControl | None = None) -> int:
+def _run_once(
+    config: DigestConfig, control: RunControl | None = None, now: datetime | None = None
+) -> int:
     """One digest; its exit code (0 ok, 6 partial, 128 + signal when a signal cut it short)."""
     from summarizer.cli.exits import OK, PARTIAL
     from summarizer.digest.run import Interrupted, run_digest
 
     progress = _Progress()
     try:
-        digest = run_digest(config, progress=progress, control=control)
+        digest = run_digest(config, progress=progress, control=control, now=now)
     except Interrupted as exc:
         typer.echo(f"summarizer: {exc}; the run is recorded as interrupted", err=True)
         return 128 + _SIGNUMS.get(exc.reason, 2)
@@ -248,6 +250,15 @@ def run(
     ] = None,
     max_cost: MaxCostOpt = None,
     price_provider: PriceProviderOpt = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="DATETIME",
+            help="Replay: make the digest as if it ran at this time (ISO 8601, UTC if no "
+            "zone): its date, which next steps have passed, which stories are still open.",
+        ),
+    ] = None,
 ) -> None:
     """Run one digest now: ingest, brief, group, render, deliver.
 
@@ -265,9 +276,23 @@ def run(
 
     control = RunControl()
     _cancel_on_signals(control)
-    code = _run_once(cfg, control)
+    code = _run_once(cfg, control, _as_of(as_of))
     if code:
         raise typer.Exit(code)
+
+
+def _as_of(text: str | None) -> datetime | None:
+    from datetime import UTC, datetime
+
+    if text is None:
+        return None
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        typer.echo(f"summarizer: error: bad --as-of {text!r}: use ISO 8601, e.g. 2025-03-04T07:00",
+                   err=True)  # fmt: skip
+        raise typer.Exit(2) from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 @digest_app.command()

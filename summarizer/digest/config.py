@@ -28,8 +28,8 @@ __all__ = [
     "parse_duration",
 ]
 
-OutputFormat = Literal["markdown", "html", "json"]
-ALL_FORMATS: tuple[OutputFormat, ...] = ("markdown", "html", "json")
+OutputFormat = Literal["markdown", "html", "json", "text"]
+ALL_FORMATS: tuple[OutputFormat, ...] = ("markdown", "html", "json", "text")
 
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$", re.I)
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -126,6 +126,17 @@ class DigestConfig(BaseModel):
     max_story_articles: int = Field(
         default=12, ge=2, le=200, description="Articles one story may hold (its boundary)."
     )
+    section_cap: int = Field(
+        default=8,
+        ge=1,
+        le=500,
+        description="Stories shown in full per section (developing, new, brief, unchanged).",
+    )
+    story_window: timedelta = Field(
+        default=timedelta(days=7),
+        description="A story a digest showed this recently is still open: a later article "
+        "joins it and it keeps its id (a story that skips a day or two comes back as itself).",
+    )
     webhook: str | None = None
     webhook_timeout_s: float = 20.0
     delivery_attempts: int = Field(
@@ -160,7 +171,7 @@ class DigestConfig(BaseModel):
         description="Summarizer settings (model, base_url, backend, mode, ...): flag level.",
     )
 
-    @field_validator("since", mode="before")
+    @field_validator("since", "story_window", mode="before")
     @classmethod
     def _duration(cls, value: Any) -> Any:
         return parse_duration(value) if isinstance(value, str) else value

@@ -133,4 +133,26 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX digest_batches_open ON digest_batches(settled_at);
         """,
     ),
+    (
+        4,
+        "the program's readings of articles, and the memory of each story per digest",
+        # readings: one per article, redone when its brief changes (brief_key) or when the
+        # reading's version changes (in the body). story_memory: what a digest knew of each
+        # of its stories; a later digest links to stories whose latest memory is recent.
+        """
+        CREATE TABLE article_readings (
+            article_uid TEXT PRIMARY KEY,
+            brief_key TEXT NOT NULL,
+            body TEXT NOT NULL
+        );
+        CREATE TABLE story_memory (
+            digest_id TEXT NOT NULL,
+            story_id TEXT NOT NULL,
+            seen_at TEXT NOT NULL,
+            body TEXT NOT NULL,
+            PRIMARY KEY (digest_id, story_id)
+        );
+        CREATE INDEX story_memory_seen ON story_memory(seen_at);
+        """,
+    ),
 )

@@ -42,7 +42,7 @@ from summarizer.digest.briefing import article_of, as_source, brief_each
 from summarizer.digest.config import DigestConfig
 from summarizer.digest.control import Interrupted, RunControl, run_lock
 from summarizer.digest.models import Digest, DigestCounts, FailedArticle, RunUsage, WaitingBatch
-from summarizer.digest.stories import Briefed, DigestHeader, Item, build_digest
+from summarizer.digest.stories import Briefed, DigestHeader, Item, build
 from summarizer.errors import BudgetReachedError, ConfigurationError
 
 if TYPE_CHECKING:
@@ -51,7 +51,9 @@ if TYPE_CHECKING:
     from summarizer.article import Article
     from summarizer.brief import Brief, Usage
     from summarizer.config import Settings
+    from summarizer.digest.history import StoryMemory
     from summarizer.digest.ingest import IngestReport
+    from summarizer.digest.reading import Reading
     from summarizer.digest.store import Store, StoredArticle
     from summarizer.pipeline import Summarizer
 
@@ -80,15 +82,19 @@ def run_digest(
     progress: Progress | None = None,
     control: RunControl | None = None,
     transport: httpx2.AsyncBaseTransport | None = None,
+    now: datetime | None = None,
 ) -> Digest:
     """Run one digest (see the module docstring); ``digest.partial`` says if all went well.
 
     With ``control``, ``control.cancel(reason)`` ends the run early: it is recorded
     ``interrupted`` and :class:`Interrupted` is raised. ``transport`` carries the live
-    model requests instead of the network, as in ``Summarizer(transport=...)``.
+    model requests instead of the network, as in ``Summarizer(transport=...)``. ``now``
+    is the digest's clock (default: the time it runs): its date, the day dates are judged
+    by (a next step whose day has passed) and the story window are read from it, so an
+    archive of mornings can be replayed (``summarizer digest run --as-of``).
     """
     control = control or RunControl()
-    work = arun_digest(config, progress=progress, transport=transport)
+    work = arun_digest(config, progress=progress, transport=transport, now=now)
     try:
         return asyncio.run(control.run(work))
     except asyncio.CancelledError:
@@ -100,6 +106,7 @@ async def arun_digest(
     *,
     progress: Progress | None = None,
     transport: httpx2.AsyncBaseTransport | None = None,
+    now: datetime | None = None,
 ) -> Digest:
     """:func:`run_digest` for callers already inside an event loop."""
     from summarizer.cache import default_db_path
@@ -112,7 +119,10 @@ async def arun_digest(
     with run_lock(db_path):
         store = await asyncio.to_thread(open_store, db_path)
         try:
-            return await _Run(config, settings, store, transport=transport).run(progress)
+            run = _Run(config, settings, store, transport=transport)
+            if now is not None:
+                run.now = now if now.tzinfo else now.replace(tzinfo=UTC)
+            return await run.run(progress)
         finally:
             store.close()
 
@@ -143,6 +153,7 @@ class _Run:
     errors: list[str] = field(default_factory=list)
     run_id: int = 0
     briefing: bool = False
+    memories: list[StoryMemory] = field(default_factory=list)  # of the digest assembled
 
     @property
     def since(self) -> datetime | None:
@@ -336,20 +347,55 @@ class _Run:
                               duplicates=self.report.duplicates if self.report else 0,
                               waiting=sum(w.articles for w in self.waiting),
                               deferred=len(self.deferred))  # fmt: skip
+        created_at = datetime.fromisoformat(stored_at) if stored_at else self.now
         header = DigestHeader(
-            id=digest_id, title=self.config.title, since=self.since,
-            created_at=datetime.fromisoformat(stored_at) if stored_at else self.now,
+            id=digest_id, title=self.config.title, since=self.since, created_at=created_at,
             previous=Digest.model_validate_json(previous_body) if previous_body else None,
+            today=self.now.date(),
         )  # fmt: skip
-        digest = build_digest(
-            Briefed(self.items, self.failed, counts), header,
+        built = build(
+            Briefed(self.items, self.failed, counts, readings=self.readings(),
+                    history=self.history(digest_id, created_at)),
+            header,
             max_stories=self.config.max_stories,
             max_story_articles=self.config.max_story_articles,
+            section_cap=self.config.section_cap,
         )  # fmt: skip
+        self.memories = built.memories
+        digest = built.digest
         return digest.model_copy(update={
             "partial": digest.partial or bool(self.deferred),
             "usage": RunUsage.of(self.fresh, cached=cached), "waiting": self.waiting,
         })  # fmt: skip
+
+    def readings(self) -> dict[str, Reading]:
+        """The program's reading of each briefed article: stored ones reused, the others
+        made and stored (:mod:`summarizer.digest.reading`)."""
+        from summarizer.digest.reading import Reading, read_article
+
+        keys = dict(self.briefed_keys)
+        found: dict[str, Reading] = {}
+        for uid, body in self.store.readings(keys).items():
+            reading = Reading.from_json(json.loads(body))
+            if reading is not None:
+                found[uid] = reading
+        made = []
+        for row, brief in self.items:
+            if row.uid not in found:
+                found[row.uid] = reading = read_article(row, brief)
+                made.append((row.uid, keys[row.uid], json.dumps(reading.as_json())))
+        if made:
+            self.store.save_readings(made)
+        return found
+
+    def history(self, digest_id: str, created_at: datetime) -> list[StoryMemory]:
+        """The stories still open: the latest memory of each story a digest held within
+        ``story_window`` before this one."""
+        from summarizer.digest.history import StoryMemory
+
+        since = (created_at - self.config.story_window).isoformat()
+        bodies = self.store.story_memories(since=since, exclude=digest_id)
+        return [StoryMemory.model_validate_json(body) for body in bodies]
 
     async def retry_deliveries(self) -> list[str]:
         """Earlier digests a webhook or email target did not get: sent again."""
@@ -369,6 +415,9 @@ class _Run:
         store = self.store
         store.save_digest(digest.id, run_id, digest.created_at.isoformat(),
                           digest.model_dump_json())  # fmt: skip
+        store.save_story_memories(
+            digest.id, [(m.id, m.seen_at, m.model_dump_json()) for m in self.memories]
+        )
         problems = await asyncio.to_thread(deliver, digest, self.config, store)
         self.errors += [f.label + ": " + f.error for f in self.failed] + problems
         store.mark_digested([row.id for row, _ in self.items], digest.id)

@@ -1,0 +1,180 @@
+"""What changed in a story, in one to three lines, and which next steps still are.
+
+The first line of an updated story is its **development**: of the sentences its new
+articles offer (titles, headlines, summary sentences), the one that states the most that
+is new: figures the story had not reported (a vote result, an amount, a rate, a date),
+a decision (agreed, approved, voted, appointed, called off, rejected, admitted, set...),
+a day. Quotations and lines already shown count against a sentence; a sentence that says
+what the story's headline says is never chosen. Then, at most two of: a dispute opened,
+eased, escalated, stalled or no longer reported; a new dated next step; a position that
+is new or whose stance turned (accepts -> rejects).
+
+A next step (:func:`step_kept`) is something still ahead: it must say so (will, is due
+to, is scheduled, plans to, from <date>...), must not say that nothing is scheduled ("No
+new talks had been scheduled"), must not be a refusal ("could not accept ..."), and the
+day it names, read from the article's own date, must not have passed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from summarizer.digest.reading import content_words, figures, resolve_day
+from summarizer.names import fold
+
+__all__ = [
+    "Candidate",
+    "development_score",
+    "is_decision",
+    "changed_stance",
+    "polarity",
+    "repeats",
+    "same_line",
+    "step_kept",
+]
+
+_DECISION = re.compile(
+    r"\b(?:agreed|agree|approved|approves|passed|passes|voted|votes|appointed|appoints|"
+    r"named|called off|calls off|ended|ends|rejected|rejects|accepted|accepts|admitted|"
+    r"admits|signed|signs|ruled|rules|resigned|resigns|announced|announces|offered|offers|"
+    r"extended|extends|contradicted|contradicts|testified|set|sets|cut|cuts|raised|raises|"
+    r"closed|closes|reopened|reopens|dropped|drops|won|wins|lost|loses|launched|launches|"
+    r"unveiled|unveils|presented|presents|opened|opens|confirmed|confirms|charged|"
+    r"convicted|acquitted|sentenced|fined|suspended|suspends|withdrew|withdraws|dismissed|"
+    r"struck|strike|deal|verdict|walked off|began|begins|halted|halts|resume|resumes)\b",
+    re.IGNORECASE,
+)
+_DAY = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|"
+    r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\b",
+    re.IGNORECASE,
+)
+_QUOTE_MARKS = re.compile(r"[\"“”]")
+
+
+@dataclass
+class Candidate:
+    """A line that could say what changed."""
+
+    text: str
+    article: str
+    extractive: bool
+    evidence_article: str | None = None
+
+
+def is_decision(text: str) -> bool:
+    return bool(_DECISION.search(text))
+
+
+def development_score(text: str, known: set[str], shown: set[str]) -> float:
+    """How much of what ``text`` says is new: new figures, a decision, a day; less for a
+    quotation or a line already shown."""
+    new_figures = len(figures(text) - known)
+    score = 3.0 * min(new_figures, 3)
+    if is_decision(text):
+        score += 3
+    if _DAY.search(text):
+        score += 1
+    quoted = len(_QUOTE_MARKS.findall(text))
+    if quoted >= 2:
+        score -= 4
+    if fold(text) in shown:
+        score -= 6
+    words = len(text.split())
+    if words < 6:
+        score -= 2
+    elif words > 60:
+        score -= 1
+    return score
+
+
+def same_line(a: str, b: str, share: float = 0.7) -> bool:
+    """Two lines that say the same thing: most of the shorter's content words are in the
+    longer (a headline and the sentence it was cut from)."""
+    wa, wb = content_words(a), content_words(b)
+    if not wa or not wb:
+        return fold(a) == fold(b)
+    small = min(len(wa), len(wb))
+    return len(wa & wb) / small >= share
+
+
+def repeats(line: str, headline: str) -> bool:
+    """``line`` says little beyond ``headline``: no figure of its own, and fewer than 40% of
+    its content words are not the headline's."""
+    words = content_words(line)
+    if figures(line) - figures(headline):
+        return False
+    return len(words - content_words(headline)) < 0.4 * max(1, len(words))
+
+
+_NEGATIVE = re.compile(
+    r"\b(?:not|no|never|reject\w*|refus\w*|oppos\w*|against|den(?:y|ies|ied)|cannot|"
+    r"unacceptable|won't|will not)\b",
+    re.IGNORECASE,
+)
+
+
+def polarity(stance: str) -> int:
+    """-1 for a refusal or denial, +1 otherwise: a stance that turns flips it."""
+    return -1 if _NEGATIVE.search(stance) else 1
+
+
+_TURN = re.compile(
+    r"\b(?:accept\w*|agree\w*|reject\w*|refus\w*|withdr[ae]w\w*|drop\w*|back(?:ed|s)? down|"
+    r"revers\w*|support\w*|oppos\w*|now)\b",
+    re.IGNORECASE,
+)
+
+
+def changed_stance(topic: str, stance: str, new_topic: str, new_stance: str) -> bool:
+    """A stance on the same topic that turned: it says so (accepts, rejects, withdraws,
+    backs down, now ...) and its polarity is the other way."""
+    same_topic = fold(topic) == fold(new_topic) or same_line(topic, new_topic, 0.5)
+    return (
+        same_topic and bool(_TURN.search(new_stance)) and polarity(stance) != polarity(new_stance)
+    )
+
+
+_FUTURE = re.compile(
+    r"\b(?:will|shall|would(?! have)|is to|are to|was to|were to|is due|are due|due to|was due|"
+    r"scheduled|set to|set for|expected to|plans? to|planned|intends? to|going to|"
+    r"next (?:week|month|year)|from (?:monday|tuesday|wednesday|thursday|friday|saturday|"
+    r"sunday|\d)|tomorrow|later this|until|by (?:monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday|\d))\b",
+    re.IGNORECASE,
+)
+_NEGATED_MODAL = re.compile(
+    r"\b(?:could|would|will|can|shall|should|might)\s+(?:not|never)\b|\b(?:cannot|can't|"
+    r"won't|wouldn't|couldn't)\b",
+    re.IGNORECASE,
+)
+_NOTHING_SCHEDULED = re.compile(
+    r"\b(?:no|neither)\b[^.]{0,40}\b(?:had been|has been|have been|was|were|is|are|been|"
+    r"said when|set|planned|arranged)\b[^.]{0,20}\b(?:scheduled|set|planned|arranged|"
+    r"resume|agreed)\b|\bnot\s+(?:yet\s+)?(?:been\s+)?(?:scheduled|set|arranged)\b|"
+    r"\bno (?:date|new talks|talks|meeting|hearing|vote)\b[^.]{0,30}\b(?:scheduled|set)\b",
+    re.IGNORECASE,
+)
+
+
+def step_kept(action: str, when: str | None, anchor: date, today: date) -> tuple[bool, date | None]:
+    """Whether a next step still is one (see the module docstring), and the day it names
+    (read from ``anchor``, the day the article was written)."""
+    text = f"{action} {when or ''}"
+    if _NOTHING_SCHEDULED.search(text):
+        return False, None
+    if action.lstrip()[:1] in "\"“‘'":
+        return False, None  # a quotation is what someone said, not a step
+    positive = _FUTURE.search(_NEGATED_MODAL.sub(" ", action))
+    if not positive and not (when and _FUTURE.search(when)):
+        return False, None
+    if _NEGATED_MODAL.search(action) and not positive:
+        return False, None
+    day = resolve_day(when, anchor) if when else None
+    if day is None:
+        day = resolve_day(action, anchor)
+    if day is not None and day < today:
+        return False, day
+    return True, day
