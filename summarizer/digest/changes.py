@@ -29,6 +29,7 @@ __all__ = [
     "development_score",
     "is_decision",
     "changed_stance",
+    "ends_something",
     "polarity",
     "repeats",
     "same_line",
@@ -122,10 +123,22 @@ def polarity(stance: str) -> int:
 
 
 _TURN = re.compile(
-    r"\b(?:accept\w*|agree\w*|reject\w*|refus\w*|withdr[ae]w\w*|drop\w*|back(?:ed|s)? down|"
-    r"revers\w*|support\w*|oppos\w*|now)\b",
+    r"\b(?:now|no longer|dropped|drops|withdr[ae]w|withdraws|backed down|backs down|"
+    r"reversed|reverses|changed course|u-turn|accepted|accepts|agreed to|agrees to|"
+    r"rejected|rejects)\b",
     re.IGNORECASE,
 )
+_ENDING = re.compile(
+    r"\b(?:deal|settle\w*|called off|calls off|ended|ends|approved|approves|passed|passes|"
+    r"accepted|accepts|resolved|agreement|verdict|ruled|dropped)\b",
+    re.IGNORECASE,
+)
+
+
+def ends_something(text: str) -> bool:
+    """A line that reports an outcome (a deal, a vote passed, a ruling): a dispute it no
+    longer mentions may then be over."""
+    return bool(_ENDING.search(text))
 
 
 def changed_stance(topic: str, stance: str, new_topic: str, new_stance: str) -> bool:

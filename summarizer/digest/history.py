@@ -50,6 +50,7 @@ class StoryMemory(BaseModel):
         default_factory=list, description="[actor key, topic, stance], folded."
     )
     disputes: dict[str, str] = Field(default_factory=dict, description="Folded issue: status.")
+    issues: dict[str, str] = Field(default_factory=dict, description="Folded issue: as written.")
     steps: list[str] = Field(default_factory=list, description="Folded actions.")
     articles: list[MemoryArticle] = Field(default_factory=list)
 

@@ -41,6 +41,7 @@ from summarizer.digest.changes import (
     Candidate,
     changed_stance,
     development_score,
+    ends_something,
     repeats,
     same_line,
     step_kept,
@@ -83,6 +84,13 @@ Item = tuple["StoredArticle", Brief]
 HEADLINE_CHARS = 120
 SUMMARY_SENTENCES = 3
 MAX_CHANGES = 3
+MAX_STEPS = 4
+
+
+def _step_order(step: StoryNextStep) -> tuple[int, str, str]:
+    """Dated steps first, soonest first; then scheduled before proposed before possible."""
+    rank = {"scheduled": 0, "proposed": 1, "possible": 2}.get(step.certainty, 3)
+    return (0 if step.date else 1, step.date or str(rank), step.action)
 
 
 def canonical_ids(briefs: list[Brief]) -> list[dict[str, str]]:
@@ -419,6 +427,7 @@ class _Story:
     today: date
     story: Story | None = None
     lead: _Member | None = None
+    closed: list[str] = field(default_factory=list)  # disputes this digest says are over
 
     @property
     def content(self) -> list[_Member]:
@@ -464,7 +473,7 @@ class _Story:
             summary=summary,
             actors=builder.ordered_actors(),
             disputes=list(builder.disputes.values()),
-            next_steps=sorted(builder.steps.values(), key=lambda s: (s.date or "9999", s.action)),
+            next_steps=sorted(builder.steps.values(), key=_step_order)[:MAX_STEPS],
             sources=[m.row.uid for m in self.members],
             new=memory is None,
             withheld=builder.withheld,
@@ -572,9 +581,13 @@ class _Story:
                 rest.append(StoryChange(kind=kind, text=d.issue, article=d.sources[-1],  # type: ignore[arg-type]
                                         extractive=d.extractive))  # fmt: skip
         reported = {fold(d.issue) for d in story.disputes}
+        outcome = any(ends_something(d.text) for d in developments)
         closed = [issue for issue, status in memory.disputes.items()
                   if issue not in reported and status != "closed"]  # fmt: skip
-        rest += [StoryChange(kind="dispute_closed", text=issue) for issue in closed[:1]]
+        if outcome:  # a deal, a vote passed, a ruling: the dispute it no longer reports
+            self.closed = closed
+            rest += [StoryChange(kind="dispute_closed", text=memory.issues.get(i, i))
+                     for i in closed[:1]]  # fmt: skip
         steps = [n for n in story.next_steps if n.new and n.date and fresh & set(n.sources)]
         rest += [StoryChange(kind="step_new", text=n.action, article=n.sources[-1],
                              extractive=n.extractive) for n in steps[:1]]  # fmt: skip
@@ -705,6 +718,9 @@ def _memory(s: _Story, story: Story, created_at: datetime) -> StoryMemory:
         positions += [[a.key, fold(p.topic), fold(p.stance)] for p in a.positions]
     disputes = dict(old.disputes if old else {})
     disputes.update({fold(d.issue): d.status for d in story.disputes})
+    disputes.update({issue: "closed" for issue in s.closed})
+    issues = dict(old.issues if old else {})
+    issues.update({fold(d.issue): d.issue for d in story.disputes})
     steps = sorted(set(old.steps if old else []) | {fold(n.action) for n in story.next_steps})
     articles = {a.id: a for a in (old.articles if old else [])}
     by_uid = {m.row.uid: m for m in s.members}
@@ -721,7 +737,7 @@ def _memory(s: _Story, story: Story, created_at: datetime) -> StoryMemory:
         id=story.id, seen_at=created_at.isoformat(), headline=story.headline,
         people=sorted(people), lone=sorted(lone), names=sorted(names), words=sorted(words),
         numbers=sorted(numbers),
-        shown=sorted(shown), positions=positions, disputes=disputes, steps=steps,
+        shown=sorted(shown), positions=positions, disputes=disputes, issues=issues, steps=steps,
         articles=list(articles.values()),
     )  # fmt: skip
 

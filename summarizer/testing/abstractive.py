@@ -56,6 +56,7 @@ _STANCE_VERB = {
     "vowed": "vows", "urged": "urges", "confirmed": "confirms", "announced": "announces",
 }  # fmt: skip
 _FIRST_PERSON = {
+    "i have": "{he} has", "i am": "{he} is", "i do": "{he} does", "i was": "{he} was",
     "i": "{he}", "me": "{him}", "my": "{his}", "mine": "{his}", "we": "they", "us": "them",
     "our": "their", "ours": "theirs", "i'm": "{he} is", "we're": "they are",
     "we've": "they have", "i've": "{he} has", "i'll": "{he} will", "we'll": "they will",
@@ -204,7 +205,8 @@ def _third_person(text: str, gender: str | None) -> str:
         out = _FIRST_PERSON[word.lower()].format(he=he, him=him, his=his)
         return out[:1].upper() + out[1:] if word[:1].isupper() and m.start() == 0 else out
 
-    return re.sub(r"\b(?:I'm|I've|I'll|we're|we've|we'll|I|me|my|mine|we|us|our|ours)\b",
+    return re.sub(r"\b(?:I have|I am|I do|I was|I'm|I've|I'll|we're|we've|we'll|I|me|my|mine|"
+                  r"we|us|our|ours)\b",
                   swap, text, flags=re.I)  # fmt: skip
 
 
@@ -316,11 +318,14 @@ def abstractive_draft(title: str | None, numbered: list[tuple[int, str]]) -> dic
     positions: list[dict[str, Any]] = []
     said: list[tuple[str, _Seg, str]] = []
     for s in body:
+        if re.match(r"\s*(?:When|After|As|While|If|Although|Because|Since|Before|Once)\b", s.text):
+            continue  # the speech is in a subordinate clause: the main clause says something else
         found = r.speaker(s)
-        if found is None or found[0] not in r.ids:
+        if found is None or found[0] not in r.ids or cast.actors[found[0]].kind == "group":
             continue
         key, verb = found
-        name = r.names[key].split()[-1] if cast.actors[key].kind == "person" else r.names[key]
+        person = cast.actors[key].kind == "person" and len(r.names[key].split()) > 1
+        name = r.names[key].split()[-1] if person else r.names[key]
         quoted = re.match(r"\s*[\"“]([^\"“”]{15,300}?)[,.]?[\"”]", s.text)
         if quoted:
             content = _third_person(quoted.group(1).rstrip(",. "), cast.gender(key))
@@ -367,7 +372,8 @@ def abstractive_draft(title: str | None, numbered: list[tuple[int, str]]) -> dic
         certainty = ("possible" if re.search(r"\b(?:could|may|might|expected)\b", low)
                      else "proposed" if re.search(r"\b(?:plans?|propos\w+|intends?)\b", low)
                      else "scheduled")  # fmt: skip
-        who = [r.ids[k] for k in cast.refers(s.id) if k in r.ids][:3]
+        first = cast.mentions.get(s.id, [])[:1]  # the subject: a mention that opens it
+        who = [r.ids[m.actor] for m in first if m.start <= 3 and m.actor in r.ids]
         steps.append({"action": text[:400], "actors": who,
                       "when": when.group().strip() if when else None,
                       "certainty": certainty, "evidence": [s.id]})  # fmt: skip
