@@ -39,7 +39,7 @@ __all__ = [
 _DECISION = re.compile(
     r"\b(?:agreed|agree|approved|approves|passed|passes|voted|votes|appointed|appoints|"
     r"named|called off|calls off|ended|ends|rejected|rejects|accepted|accepts|admitted|"
-    r"admits|signed|signs|ruled|rules|resigned|resigns|announced|announces|offered|offers|"
+    r"admits|signed|signs|ruled|rules|ruling|quashed|quashes|resigned|resigns|announced|announces|offered|offers|"
     r"extended|extends|contradicted|contradicts|testified|set|sets|cut|cuts|raised|raises|"
     r"closed|closes|reopened|reopens|dropped|drops|won|wins|lost|loses|launched|launches|"
     r"unveiled|unveils|presented|presents|opened|opens|confirmed|confirms|charged|"

@@ -245,8 +245,9 @@ class _Member:
 
 
 def _same_event(later: _Member, earlier: MemoryArticle | _Member) -> bool:
-    """``later`` re-writes ``earlier``: nearly all its figures are the earlier's (at least
-    three) and it keeps one of its quotations word for word; or its text is nearly the same
+    """``later`` re-writes ``earlier``: it reports no figure the earlier did not (one in
+    eight may differ: "6 a.m." for "six o'clock"), keeps one of its quotations word for
+    word, and its title and lead are about the same thing; or its text is nearly the same
     (shingles: a near-duplicate below the dedup thresholds)."""
     if isinstance(earlier, _Member):
         from summarizer.digest.dedup import resemblance, shingles
@@ -262,12 +263,11 @@ def _same_event(later: _Member, earlier: MemoryArticle | _Member) -> bool:
     else:
         numbers, quotes, words = set(earlier.numbers), set(earlier.quotes), set(earlier.words)
     mine = set(later.reading.numbers)
-    shared = mine & numbers
-    if len(shared) < 3 or len(shared) < 0.75 * len(mine):
-        return False
+    if len(mine - numbers) > max(1, len(mine) // 8):
+        return False  # it reports figures the earlier one did not: news of its own
     own_words = set(later.reading.words)
     lead = len(own_words & words) / len(own_words | words) if own_words | words else 0.0
-    return bool(set(later.reading.quotes) & quotes) and lead >= 0.1
+    return bool(set(later.reading.quotes) & quotes) and lead >= 0.15
 
 
 class _StoryBuilder:
@@ -529,7 +529,7 @@ class _Story:
             if not ranked:
                 continue
             score, _, best = max(ranked, key=lambda x: (x[0], x[1]))
-            if (m is lead and score > 0) or score >= 6:
+            if (m is lead and score >= 0) or score >= 6:
                 out.append(best)
             if len(out) >= 2:
                 break
