@@ -20,6 +20,7 @@ Story linking (:mod:`summarizer.digest.stories`) compares readings; what changed
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -28,6 +29,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from summarizer.names import fold, name_key, name_tokens
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from summarizer.brief import Brief, Citation
@@ -463,7 +466,13 @@ def read_article(row: StoredArticle, brief: Brief) -> Reading:
 
     text = row.text or ""
     segments = _segments(text)
-    cast = read_cast(text, segments, row.title)
+    try:
+        cast = read_cast(text, segments, row.title)
+    except Exception as exc:  # the article's reading must never cost the digest the article
+        log.warning("reading who says what in %s failed (%s: %s); its positions are not "
+                    "shown", row.uid, type(exc).__name__, exc)  # fmt: skip
+        log.debug("the cast's failure", exc_info=True)
+        cast = read_cast("", [], None)
     title = clean_line(row.title or brief.source.title or "") or clean_line(brief.headline) or ""
     body = [s for s in segments if clean_line(s.text) and not (row.title and s.text == row.title)]
     lead = " ".join(clean_line(s.text) or "" for s in body[:2])
