@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = ["LEAD_WITH_PERSON", "LEAD_WITHOUT_PERSON", "Signature", "link", "shared_people"]
 
@@ -63,33 +63,32 @@ class Signature:
     names: frozenset[str]  # proper-name words (folded), people's names left out
     words: frozenset[str]  # stems of the title's and lead's content words
     lone: frozenset[str] = frozenset()  # one-word actors of any kind ("Oyelaran")
+    surnames: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
 
     @classmethod
     def of(
         cls, people: Iterable[str], names: Iterable[str], words: Iterable[str],
         lone: Iterable[str] = (),
     ) -> Signature:  # fmt: skip
-        return cls(frozenset(people), frozenset(names), frozenset(words), frozenset(lone))
+        keys = frozenset(people)
+        firsts: dict[str, set[str]] = {}
+        for key in keys:
+            parts = key.split()
+            firsts.setdefault(parts[-1], set()).add(parts[0] if len(parts) > 1 else "")
+        return cls(keys, frozenset(names), frozenset(words), frozenset(lone),
+                   {k: frozenset(v) for k, v in firsts.items()})  # fmt: skip
 
 
-def shared_people(a: Iterable[str], b: Iterable[str]) -> int:
+def shared_people(a: Iterable[str] | Signature, b: Iterable[str] | Signature) -> int:
     """How many people two sets of name keys share: by surname, and by first name too when
     both give one ("Anna Smith" is not "John Smith"; "Hallberg" is "Viktor Hallberg")."""
-    by_surname: dict[str, set[str]] = {}
-    for key in b:
-        parts = key.split()
-        by_surname.setdefault(parts[-1], set()).add(parts[0] if len(parts) > 1 else "")
+    left = a if isinstance(a, Signature) else Signature.of(a, (), ())
+    right = b if isinstance(b, Signature) else Signature.of(b, (), ())
     count = 0
-    seen: set[str] = set()
-    for key in a:
-        parts = key.split()
-        last, first = parts[-1], parts[0] if len(parts) > 1 else ""
-        firsts = by_surname.get(last)
-        if not firsts or last in seen:
-            continue
-        if not first or "" in firsts or first in firsts:
+    for last, firsts in left.surnames.items():
+        theirs = right.surnames.get(last)
+        if theirs and ("" in firsts or "" in theirs or firsts & theirs):
             count += 1
-            seen.add(last)
     return count
 
 
@@ -99,16 +98,13 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 
 def strength(a: Signature, b: Signature, common: frozenset[str]) -> tuple[int, int, float] | None:
     """(people, names, lead words) two signatures share, when they tell one story."""
-    people = shared_people(a.people, b.people)
-    counted = {k.rsplit(" ", 1)[-1] for k in a.people} & {k.rsplit(" ", 1)[-1] for k in b.people}
+    people = shared_people(a, b)
+    # a surname a model typed as anything ("Oyelaran", an organization) is still the
+    # person whose full name the other side gives
     for mine, theirs in ((a, b), (b, a)):
-        # a surname a model typed as anything ("Oyelaran", an organization) is still the
-        # person whose full name the other side gives
-        for key in mine.people:
-            last = key.rsplit(" ", 1)[-1]
-            if " " in key and last in theirs.lone and last not in counted:
+        for last, firsts in mine.surnames.items():
+            if last in theirs.lone and last not in theirs.surnames and firsts - {""}:
                 people += 1
-                counted.add(last)
     names = len((a.names & b.names) - common - _GENERIC)
     words = _jaccard(a.words, b.words)
     if (

@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from summarizer.brief import Brief, Citation
-    from summarizer.cast import Cast
+    from summarizer.cast import ArticleView, Cast
     from summarizer.digest.store import StoredArticle
     from summarizer.grounding.segments import Segment
 
@@ -48,9 +48,10 @@ __all__ = [
     "quotations",
     "read_article",
     "resolve_day",
+    "verify",
 ]
 
-READING_VERSION = 3
+READING_VERSION = 4
 """Bumped when what a reading holds changes: stored readings of another version are redone."""
 
 # --- text that is not news: bylines, datelines, metadata lines ------------------------------
@@ -286,6 +287,7 @@ class Reading:
     verified: list[bool] = field(default_factory=list)  # per brief position: the cast agrees
     sides: list[list[bool]] = field(default_factory=list)  # per dispute side: the same
     step_subjects: list[str | None] = field(default_factory=list)  # who does each step
+    checked: bool = False  # verified, sides and step_subjects are the cast's (see verify)
     version: int = READING_VERSION
 
     def as_json(self) -> dict[str, Any]:
@@ -400,51 +402,15 @@ def _same_actor(cast: Cast, key: str, written: str) -> bool:
     return theirs[-1] == mine[-1] or theirs == mine[-len(theirs) :]
 
 
-def _person_like(name: str) -> bool:
-    from summarizer.cast import kind_of
-
-    tokens = name_tokens(name)
-    return len(tokens) >= 2 and kind_of(name) == "person"
-
-
-def _people_and_bodies(cast: Cast, brief: Brief) -> tuple[dict[str, str], dict[str, str]]:
-    people: dict[str, str] = {}
-    bodies: dict[str, str] = {}
-    for actor in cast.actors.values():
-        key = name_key(actor.name)
-        if actor.kind == "person" and " " in key:
-            people.setdefault(key, actor.name)
-        elif actor.kind in ("organization", "government") and len(key) > 2:
-            bodies.setdefault(key, actor.name)
-        elif actor.kind == "person" or _person_like(actor.name):
-            people.setdefault(key, actor.name)
-    for model_actor in brief.actors:
-        key = name_key(model_actor.name)
-        if _person_like(model_actor.name):
-            # a person by the name's own form, whatever kind the model gave
-            people.setdefault(key, model_actor.name)
-        elif model_actor.kind in ("organization", "government") and " " in key:
-            bodies.setdefault(key, model_actor.name)
-    # a one-word "person" that is the surname of a full name is that person
-    full = {k.rsplit(" ", 1)[-1]: k for k in people if " " in k}
-    for key in [k for k in people if " " not in k]:
-        if key in full:
-            del people[key]
-    for key in list(bodies):
-        if key in people or key.rsplit(" ", 1)[-1] in full and " " in key:
-            bodies.pop(key, None)  # "Sofia Berg" typed an organization is a person
-    return people, bodies
-
-
-def _name_words(cast: Cast, people: Iterable[str]) -> list[str]:
+def _name_words(view: ArticleView, people: Iterable[str]) -> list[str]:
     """Proper-name words of the article (places, companies, bodies), people's names left
     out, each once, in order of first use."""
     from summarizer.cast.lexicon import NOT_NAMES, TITLES
 
     person_words = {w for k in people for w in k.split()}
     out: dict[str, None] = {}
-    texts = cast.view.texts
-    for seg_id, spans in cast.view.names.items():
+    texts = view.texts
+    for seg_id, spans in view.names.items():
         if is_metadata(texts[seg_id]):
             continue  # a byline's names are the reporter's and the outlet's
         for span in spans:
@@ -460,8 +426,80 @@ def _name_words(cast: Cast, people: Iterable[str]) -> list[str]:
     return list(out)
 
 
-def read_article(row: StoredArticle, brief: Brief) -> Reading:
-    """Read one stored article with its brief (see the module docstring)."""
+def _view_people(
+    view: ArticleView, brief: Brief
+) -> tuple[dict[str, str], dict[str, str], list[str]]:
+    """People, bodies and one-word names from the article's names as written (the cast's
+    name reader, :class:`summarizer.cast.ArticleView`, and its kinds,
+    :func:`summarizer.cast.kind_of`), and the brief's actors by the same rules: a name of
+    two to four capitalized words is a person unless a word says otherwise ("Union",
+    "Bank", "Ministry") or its first word stands alone elsewhere in the article ("Nordline
+    Ferries ... Nordline said": a company); one word that ends a person's name is that
+    person."""
+    from summarizer.cast import kind_of
+
+    spans = [
+        span
+        for seg_id, found in view.names.items()
+        if not is_metadata(view.texts[seg_id])
+        for span in found
+    ]
+    alone = {span.text for span in spans if " " not in span.text}
+    people: dict[str, str] = {}
+    bodies: dict[str, str] = {}
+    single: set[str] = set()
+    for written, title in [(s.text, s.title) for s in spans] + [(a.name, "") for a in brief.actors]:
+        words = written.split()
+        key = name_key(written)
+        if len(words) == 1:
+            single.add(key)
+            continue
+        kind = kind_of(written, title=title)
+        if kind == "person" and not title and words[0] in alone and words[-1] not in alone:
+            kind = "organization"
+        if kind == "person":
+            people.setdefault(key, written)
+        elif kind in ("organization", "government"):
+            bodies.setdefault(key, written)
+    surnames = {k.rsplit(" ", 1)[-1] for k in people}
+    lone = sorted(k for k in single if len(k) > 2 and k not in surnames)
+    return people, bodies, lone
+
+
+def read_article(row: StoredArticle, brief: Brief, *, cast: bool = True) -> Reading:
+    """Read one stored article with its brief (see the module docstring). With
+    ``cast=False`` only what story linking needs (the names as written, figures,
+    quotations, lead words: about a millisecond); :attr:`Reading.checked` is then False and
+    nothing is verified (:func:`verify` adds it)."""
+    from summarizer.cast import ArticleView
+
+    text = row.text or ""
+    segments = _segments(text)
+    view = ArticleView(text, segments, row.title)
+    title = clean_line(row.title or brief.source.title or "") or clean_line(brief.headline) or ""
+    body = [s for s in segments if clean_line(s.text) and not (row.title and s.text == row.title)]
+    lead = " ".join(clean_line(s.text) or "" for s in body[:2])
+    news = "\n".join(s.text for s in body)  # no byline, no title line
+    people, bodies, lone = _view_people(view, brief)
+    reading = Reading(
+        title=title,
+        lead=lead,
+        people=people,
+        bodies=bodies,
+        lone=lone,
+        names=_name_words(view, people),
+        words=sorted(content_words(f"{title} {lead}")),
+        numbers=sorted(figures(news)),
+        quotes=sorted(quotations(news)),
+        outlet=row.site or brief.source.site or byline_outlet(text),
+    )
+    return verify(reading, row, brief) if cast else reading
+
+
+def verify(reading: Reading, row: StoredArticle, brief: Brief) -> Reading:
+    """``reading`` with who says what checked against the article's cast
+    (:func:`summarizer.cast.read_cast`): each position, each dispute side, the subject of
+    each next step. About 8 ms an article: done for the articles whose items are shown."""
     from summarizer.cast import read_cast
 
     text = row.text or ""
@@ -473,13 +511,6 @@ def read_article(row: StoredArticle, brief: Brief) -> Reading:
                     "shown", row.uid, type(exc).__name__, exc)  # fmt: skip
         log.debug("the cast's failure", exc_info=True)
         cast = read_cast("", [], None)
-    title = clean_line(row.title or brief.source.title or "") or clean_line(brief.headline) or ""
-    body = [s for s in segments if clean_line(s.text) and not (row.title and s.text == row.title)]
-    lead = " ".join(clean_line(s.text) or "" for s in body[:2])
-    news = "\n".join(s.text for s in body)  # no byline, no title line
-    people, bodies = _people_and_bodies(cast, brief)
-    written = [a.name for a in cast.actors.values()] + [a.name for a in brief.actors]
-    lone = sorted({k for k in map(name_key, written) if " " not in k and len(k) > 2} - set(people))
     names = {a.id: a.name for a in brief.actors}
     verified = [
         p.actor in names
@@ -502,18 +533,4 @@ def read_article(row: StoredArticle, brief: Brief) -> Reading:
             if k in cast.actors and cast.actors[k].kind in ("person", "organization", "government")
         ]  # fmt: skip
         subjects.append(who[0] if who else None)
-    return Reading(
-        title=title,
-        lead=lead,
-        people=people,
-        bodies=bodies,
-        lone=lone,
-        names=_name_words(cast, people),
-        words=sorted(content_words(f"{title} {lead}")),
-        numbers=sorted(figures(news)),
-        quotes=sorted(quotations(news)),
-        outlet=row.site or brief.source.site or byline_outlet(text),
-        verified=verified,
-        sides=sides,
-        step_subjects=subjects,
-    )
+    return replace(reading, verified=verified, sides=sides, step_subjects=subjects, checked=True)

@@ -154,6 +154,8 @@ class _Run:
     run_id: int = 0
     briefing: bool = False
     memories: list[StoryMemory] = field(default_factory=list)  # of the digest assembled
+    made: dict[str, Reading] = field(default_factory=dict)  # readings made by this run
+    known: dict[str, Reading] = field(default_factory=dict)  # readings stored by earlier runs
 
     @property
     def since(self) -> datetime | None:
@@ -323,6 +325,11 @@ class _Run:
             self.unmarked.clear()
         self.briefed_keys.append((row.uid, key))
         self.items.append((row, brief))
+        # what linking needs of it, while the other briefs are in flight (the article's
+        # sentences are still in the segmenter's cache: about a millisecond)
+        from summarizer.digest.reading import read_article
+
+        self.made[row.uid] = read_article(row, brief, cast=False)
         if key not in self.cached_keys:
             self.fresh.append(brief.usage)
 
@@ -355,13 +362,14 @@ class _Run:
         )  # fmt: skip
         built = build(
             Briefed(self.items, self.failed, counts, readings=self.readings(),
-                    history=self.history(digest_id, created_at)),
+                    history=self.history(digest_id, created_at), verify=self.verify),
             header,
             max_stories=self.config.max_stories,
             max_story_articles=self.config.max_story_articles,
             section_cap=self.config.section_cap,
         )  # fmt: skip
         self.memories = built.memories
+        self.save_readings()
         digest = built.digest
         return digest.model_copy(update={
             "partial": digest.partial or bool(self.deferred),
@@ -369,24 +377,34 @@ class _Run:
         })  # fmt: skip
 
     def readings(self) -> dict[str, Reading]:
-        """The program's reading of each briefed article: stored ones reused, the others
-        made and stored (:mod:`summarizer.digest.reading`)."""
+        """The program's reading of each briefed article (:mod:`summarizer.digest.reading`):
+        made as each brief arrived, else stored by an earlier run, else made now."""
         from summarizer.digest.reading import Reading, read_article
 
         keys = dict(self.briefed_keys)
-        found: dict[str, Reading] = {}
-        for uid, body in self.store.readings(keys).items():
+        missing = {uid: key for uid, key in keys.items() if uid not in self.made}
+        for uid, body in self.store.readings(missing).items():
             reading = Reading.from_json(json.loads(body))
             if reading is not None:
-                found[uid] = reading
-        made = []
+                self.known[uid] = reading
         for row, brief in self.items:
-            if row.uid not in found:
-                found[row.uid] = reading = read_article(row, brief)
-                made.append((row.uid, keys[row.uid], json.dumps(reading.as_json())))
-        if made:
-            self.store.save_readings(made)
-        return found
+            if row.uid not in self.made and row.uid not in self.known:
+                self.made[row.uid] = read_article(row, brief, cast=False)
+        return {**self.known, **self.made}
+
+    def verify(self, row: StoredArticle, brief: Brief, reading: Reading) -> Reading:
+        """A reading completed with who says what (for an article that is shown)."""
+        from summarizer.digest.reading import verify
+
+        self.made[row.uid] = checked = verify(reading, row, brief)
+        return checked
+
+    def save_readings(self) -> None:
+        keys = dict(self.briefed_keys)
+        self.store.save_readings([
+            (uid, keys[uid], json.dumps(reading.as_json()))
+            for uid, reading in self.made.items() if uid in keys
+        ])  # fmt: skip
 
     def history(self, digest_id: str, created_at: datetime) -> list[StoryMemory]:
         """The stories still open: the latest memory of each story a digest held within

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -67,10 +67,11 @@ from summarizer.digest.models import (
     StorySide,
     TimelineEntry,
 )
-from summarizer.digest.reading import Reading, clean_line, read_article
+from summarizer.digest.reading import Reading, clean_line, read_article, verify
 from summarizer.names import Evidence, aliases, fold, name_key, quote_of
 
 if TYPE_CHECKING:
+    from summarizer.digest.dedup import Shingles
     from summarizer.digest.store import StoredArticle
 
 __all__ = [
@@ -109,7 +110,7 @@ def group_stories(
 ) -> list[list[int]]:
     """Group briefs into stories (lists of indexes into ``items``), deterministically, by
     the program's readings of the articles (:mod:`.linking`); largest group first."""
-    readings = readings or [read_article(row, brief) for row, brief in items]
+    readings = readings or [read_article(row, brief, cast=False) for row, brief in items]
     groups = [g for g, _ in link([_signature(r) for r in readings], [], max_size)]
     return sorted(groups, key=lambda g: (-len(g), items[g[0]][0].id))
 
@@ -198,13 +199,15 @@ def clean_link(url: str | None, origin: str | None) -> str | None:
 class Briefed:
     """What a run briefed: each article with its brief, what failed, and the counts;
     ``readings`` (by article uid) and ``history`` (stories still open) when the run has
-    them (missing readings are made here)."""
+    them (missing readings are made here); ``verify`` completes a reading with who says
+    what (default :func:`.reading.verify`), for the articles of the stories shown in full."""
 
     items: list[Item]
     failed: list[FailedArticle]
     counts: DigestCounts
     readings: dict[str, Reading] = field(default_factory=dict)
     history: list[StoryMemory] = field(default_factory=list)
+    verify: Callable[[StoredArticle, Brief, Reading], Reading] | None = None
 
 
 @dataclass(frozen=True)
@@ -242,6 +245,14 @@ class _Member:
     idmap: dict[str, str]
     fresh: bool  # not in the story's memory: news of this digest
     copy_of: str | None = None
+    _shingles: Shingles | None = None
+
+    def shingles(self) -> Shingles:
+        if self._shingles is None:
+            from summarizer.digest.dedup import shingles
+
+            self._shingles = shingles(self.row.text or "")
+        return self._shingles
 
 
 def _same_event(later: _Member, earlier: MemoryArticle | _Member) -> bool:
@@ -250,23 +261,22 @@ def _same_event(later: _Member, earlier: MemoryArticle | _Member) -> bool:
     word, and its title and lead are about the same thing; or its text is nearly the same
     (shingles: a near-duplicate below the dedup thresholds)."""
     if isinstance(earlier, _Member):
-        from summarizer.digest.dedup import resemblance, shingles
-
-        jaccard, contained = resemblance(
-            shingles(later.row.text or ""), shingles(earlier.row.text or "")
-        )
-        if jaccard >= 0.5 or contained >= 0.7:
-            return True
         numbers, quotes, words = (
             set(earlier.reading.numbers), set(earlier.reading.quotes), set(earlier.reading.words)
         )  # fmt: skip
     else:
         numbers, quotes, words = set(earlier.numbers), set(earlier.quotes), set(earlier.words)
+    own_words = set(later.reading.words)
+    lead = len(own_words & words) / len(own_words | words) if own_words | words else 0.0
+    if isinstance(earlier, _Member) and lead >= 0.3:
+        from summarizer.digest.dedup import resemblance
+
+        jaccard, contained = resemblance(later.shingles(), earlier.shingles())
+        if jaccard >= 0.5 or contained >= 0.7:
+            return True
     mine = set(later.reading.numbers)
     if len(mine - numbers) > max(1, len(mine) // 8):
         return False  # it reports figures the earlier one did not: news of its own
-    own_words = set(later.reading.words)
-    lead = len(own_words & words) / len(own_words | words) if own_words | words else 0.0
     return bool(set(later.reading.quotes) & quotes) and lead >= 0.15
 
 
@@ -290,7 +300,7 @@ class _StoryBuilder:
         for actor in brief.actors:
             self._actor(uid, actor, idmap[actor.id])
         for i, position in enumerate(brief.positions):
-            verified = i < len(m.reading.verified) and m.reading.verified[i]
+            verified = m.reading.checked and i < len(m.reading.verified) and m.reading.verified[i]
             if position.actor in idmap and verified:
                 self._position(uid, position, idmap[position.actor])
             else:
@@ -772,6 +782,17 @@ def _assemble(
     return assembled
 
 
+def _story_of(s: _Story, by_id: dict[str, DigestArticle]) -> Story:
+    story = s.build()
+    story.timeline = _timeline(s, by_id)
+    story.also_reported = [
+        AlsoReported(article=m.row.uid, site=by_id[m.row.uid].site, title=_title(m),
+                     link=by_id[m.row.uid].link, copy_of=m.copy_of)
+        for m in s.members if m.copy_of is not None
+    ]  # fmt: skip
+    return story
+
+
 def build(
     briefed: Briefed,
     header: DigestHeader,
@@ -783,30 +804,36 @@ def build(
     """The digest of ``briefed`` (see the module docstring) and its stories' memories."""
     today = header.today or header.created_at.date()
     items = sorted(briefed.items, key=lambda item: item[0].id)
-    readings = [briefed.readings.get(row.uid) or read_article(row, brief) for row, brief in items]
+    readings = [
+        briefed.readings.get(row.uid) or read_article(row, brief, cast=False)
+        for row, brief in items
+    ]
     assembled = _assemble(items, readings, briefed.history, today, max_story_articles)
     articles = [_article(row, brief, readings[i]) for i, (row, brief) in enumerate(items)]
     by_id = {a.id: a for a in articles}
-    stories = []
-    for s in assembled:
-        story = s.build()
-        story.timeline = _timeline(s, by_id)
-        story.also_reported = [
-            AlsoReported(article=m.row.uid, site=by_id[m.row.uid].site, title=_title(m),
-                         link=by_id[m.row.uid].link, copy_of=m.copy_of)
-            for m in s.members if m.copy_of is not None
-        ]  # fmt: skip
-        stories.append(story)
+    by_story = {id(s): _story_of(s, by_id) for s in assembled}
+    stories = list(by_story.values())
     _sections(stories, by_id)
-    shown: list[Story] = []
+    chosen: list[_Story] = []
     rest: list[Story] = []
     per_section: Counter[str] = Counter()
-    for story in sorted(stories, key=_rank_key):
-        if len(shown) < max_stories and per_section[story.section] < section_cap:
-            shown.append(story)
+    for s in sorted(assembled, key=lambda s: _rank_key(by_story[id(s)])):
+        story = by_story[id(s)]
+        if len(chosen) < max_stories and per_section[story.section] < section_cap:
+            chosen.append(s)
             per_section[story.section] += 1
         else:
             rest.append(story)
+    # the stories shown in full: who says what in their articles, checked (the cast)
+    check = briefed.verify or (lambda row, brief, reading: verify(reading, row, brief))
+    for s in chosen:
+        for m in s.members:
+            if not m.reading.checked:
+                m.reading = check(m.row, m.brief, m.reading)
+        by_story[id(s)] = _story_of(s, by_id)
+    shown = [by_story[id(s)] for s in chosen]
+    _sections(shown, by_id)
+    shown.sort(key=_rank_key)
     more = [
         StoryLink(id=s.id, headline=s.headline, status=s.status, articles=len(s.sources),
                   link=by_id[s.sources[-1]].link)
@@ -821,7 +848,7 @@ def build(
         previous=header.previous.id if header.previous else None, partial=bool(briefed.failed),
         counts=counts, stories=shown, more=more, failed=briefed.failed, articles=articles,
     )  # fmt: skip
-    memories = [_memory(s, s.story, header.created_at) for s in assembled if s.story is not None]
+    memories = [_memory(s, by_story[id(s)], header.created_at) for s in assembled]
     return Built(digest, memories)
 
 

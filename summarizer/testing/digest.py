@@ -96,10 +96,11 @@ def draft_for(text: str) -> dict[str, Any]:
                 "evidence": [said[:300], wants[:300]],
             }
         )
+    hedged = re.compile(r"\b(?:if|could|may|might|would|expected|plans?|proposed|unless)\b", re.I)
     steps = [
         {"action": s[:400], "actors": [ids[n] for n in found if n in s], "when": None,
          "certainty": "scheduled", "evidence": [s[:300]]}
-        for s in sentences if " will " in s
+        for s in sentences if " will " in s and not hedged.search(s)  # a plain "will": scheduled
     ][:2]  # fmt: skip
     return {
         "headline": sentences[0][:200],
