@@ -179,8 +179,10 @@ class _Reader:
                     "group",
                 ):
                     return key, verb
+        from summarizer.cast.lexicon import TITLES
+
         role = re.search(rf"\bthe ((?:[a-z]+\s+){{0,3}}[a-z]+)\s+({verbs})\b", text)
-        if role and not _inside_quote(text, role.start()):
+        if role and role.group(1).split()[-1] in TITLES and not _inside_quote(text, role.start()):
             words = set(role.group(1).split())
             holders = [
                 k for k, a in cast.actors.items()
@@ -290,6 +292,15 @@ def abstractive_draft(title: str | None, numbered: list[tuple[int, str]]) -> dic
 
     chosen = [body[0]] if body else []
     chosen += sorted((s for s in body[1:8] if weight(s) > 1), key=lambda s: -weight(s))[:2]
+    for s in body[1:]:  # two sentences at least: the next that is not a quotation
+        if len(chosen) >= 2:
+            break
+        if (
+            s not in chosen
+            and s.text.lstrip()[:1] not in '"“'
+            and not re.match(r"^(He|She|It|They)\b", s.text)
+        ):
+            chosen.append(s)
     summary: list[dict[str, Any]] = []
     for s in sorted(chosen, key=lambda s: s.id):
         text = _sentence(_active(_compress(_strip_tail(_drop_appositive(_clean(s.text))))))
@@ -369,7 +380,7 @@ def abstractive_draft(title: str | None, numbered: list[tuple[int, str]]) -> dic
             continue
         when = _WHEN.search(s.text)
         low = s.text.lower()
-        certainty = ("possible" if re.search(r"\b(?:could|may|might|expected)\b", low)
+        certainty = ("possible" if re.search(r"\b(?:could|may|might|expected|should|if)\b", low)
                      else "proposed" if re.search(r"\b(?:plans?|propos\w+|intends?)\b", low)
                      else "scheduled")  # fmt: skip
         first = cast.mentions.get(s.id, [])[:1]  # the subject: a mention that opens it
