@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from summarizer.brief import Brief, Citation
     from summarizer.cast import ArticleView, Cast
     from summarizer.digest.store import StoredArticle
+    from summarizer.digest.stories import BriefLite
     from summarizer.grounding.segments import Segment
 
 __all__ = [
@@ -427,7 +428,7 @@ def _name_words(view: ArticleView, people: Iterable[str]) -> list[str]:
 
 
 def _view_people(
-    view: ArticleView, brief: Brief
+    view: ArticleView, actors: Sequence[str]
 ) -> tuple[dict[str, str], dict[str, str], list[str]]:
     """People, bodies and one-word names from the article's names as written (the cast's
     name reader, :class:`summarizer.cast.ArticleView`, and its kinds,
@@ -448,7 +449,7 @@ def _view_people(
     people: dict[str, str] = {}
     bodies: dict[str, str] = {}
     single: set[str] = set()
-    for written, title in [(s.text, s.title) for s in spans] + [(a.name, "") for a in brief.actors]:
+    for written, title in [(s.text, s.title) for s in spans] + [(a, "") for a in actors]:
         words = written.split()
         key = name_key(written)
         if len(words) == 1:
@@ -466,7 +467,7 @@ def _view_people(
     return people, bodies, lone
 
 
-def read_article(row: StoredArticle, brief: Brief, *, cast: bool = True) -> Reading:
+def read_article(row: StoredArticle, brief: Brief | BriefLite, *, cast: bool = True) -> Reading:
     """Read one stored article with its brief (see the module docstring). With
     ``cast=False`` only what story linking needs (the names as written, figures,
     quotations, lead words: about a millisecond); :attr:`Reading.checked` is then False and
@@ -480,7 +481,10 @@ def read_article(row: StoredArticle, brief: Brief, *, cast: bool = True) -> Read
     body = [s for s in segments if clean_line(s.text) and not (row.title and s.text == row.title)]
     lead = " ".join(clean_line(s.text) or "" for s in body[:2])
     news = "\n".join(s.text for s in body)  # no byline, no title line
-    people, bodies, lone = _view_people(view, brief)
+    from summarizer.brief import Brief
+
+    names = [a.name for a in brief.actors] if isinstance(brief, Brief) else list(brief.names)
+    people, bodies, lone = _view_people(view, names)
     reading = Reading(
         title=title,
         lead=lead,
@@ -493,7 +497,11 @@ def read_article(row: StoredArticle, brief: Brief, *, cast: bool = True) -> Read
         quotes=sorted(quotations(news)),
         outlet=row.site or brief.source.site or byline_outlet(text),
     )
-    return verify(reading, row, brief) if cast else reading
+    if not cast:
+        return reading
+    if not isinstance(brief, Brief):
+        raise TypeError("who says what is checked against the full brief")
+    return verify(reading, row, brief)
 
 
 def verify(reading: Reading, row: StoredArticle, brief: Brief) -> Reading:

@@ -42,7 +42,7 @@ from summarizer.digest.briefing import article_of, as_source, brief_each
 from summarizer.digest.config import DigestConfig
 from summarizer.digest.control import Interrupted, RunControl, run_lock
 from summarizer.digest.models import Digest, DigestCounts, FailedArticle, RunUsage, WaitingBatch
-from summarizer.digest.stories import Briefed, DigestHeader, Item, build
+from summarizer.digest.stories import Briefed, BriefLite, DigestHeader, Item, build
 from summarizer.errors import BudgetReachedError, ConfigurationError
 
 if TYPE_CHECKING:
@@ -324,7 +324,9 @@ class _Run:
             self.store.articles_briefed(self.unmarked)
             self.unmarked.clear()
         self.briefed_keys.append((row.uid, key))
-        self.items.append((row, brief))
+        # the brief itself stays in the cache (about 20 KB as objects): the digest keeps
+        # what it needs of every brief, and loads the briefs of the stories it shows
+        self.items.append((row, BriefLite.of(brief, key)))
         # what linking needs of it, while the other briefs are in flight (the article's
         # sentences are still in the segmenter's cache: about a millisecond)
         from summarizer.digest.reading import read_article
@@ -362,7 +364,8 @@ class _Run:
         )  # fmt: skip
         built = build(
             Briefed(self.items, self.failed, counts, readings=self.readings(),
-                    history=self.history(digest_id, created_at), verify=self.verify),
+                    history=self.history(digest_id, created_at), verify=self.verify,
+                    load=self.load),
             header,
             max_stories=self.config.max_stories,
             max_story_articles=self.config.max_story_articles,
@@ -391,6 +394,14 @@ class _Run:
             if row.uid not in self.made and row.uid not in self.known:
                 self.made[row.uid] = read_article(row, brief, cast=False)
         return {**self.known, **self.made}
+
+    def load(self, row: StoredArticle, lite: BriefLite) -> Brief:
+        """The full brief of an article, from the cache (as this article's: the same text
+        may have come from another URL)."""
+        brief = self.store.cache.get_brief(lite.key)
+        if brief is None:
+            raise RuntimeError(f"the brief of {row.uid} left the cache during the run")
+        return as_source(brief, article_of(row))
 
     def verify(self, row: StoredArticle, brief: Brief, reading: Reading) -> Reading:
         """A reading completed with who says what (for an article that is shown)."""

@@ -36,7 +36,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from summarizer.brief import Actor, Brief, Dispute, NextStep, Position
+from summarizer.brief import Actor, Brief, Dispute, NextStep, Position, SourceInfo
 from summarizer.digest.changes import (
     Candidate,
     changed_stance,
@@ -79,8 +79,30 @@ __all__ = [
     "clean_link", "first_sentence", "group_stories", "shorten", "without_articles",
 ]  # fmt: skip
 
-Item = tuple["StoredArticle", Brief]
-"""A stored article and its brief."""
+
+@dataclass(frozen=True)
+class BriefLite:
+    """What a digest keeps of every brief while it assembles (about 1 KB; the brief itself,
+    about 20 KB as objects, stays in the cache and is loaded for the stories shown)."""
+
+    key: str
+    headline: str
+    source: SourceInfo
+    method: str
+    names: tuple[str, ...]  # the actors' names
+    positions: int
+    disputes: int
+    next_steps: int
+
+    @classmethod
+    def of(cls, brief: Brief, key: str) -> BriefLite:
+        return cls(key, brief.headline, brief.source, brief.method,
+                   tuple(a.name for a in brief.actors), len(brief.positions),
+                   len(brief.disputes), len(brief.next_steps))  # fmt: skip
+
+
+Item = tuple["StoredArticle", "Brief | BriefLite"]
+"""A stored article and its brief (or what the digest keeps of it)."""
 
 HEADLINE_CHARS = 120
 SUMMARY_SENTENCES = 3
@@ -168,7 +190,9 @@ def _iso_day(text: str | None) -> str | None:
         return None
 
 
-def _dated(row: StoredArticle, brief: Brief, today: date) -> tuple[str | None, DateSource]:
+def _dated(
+    row: StoredArticle, brief: Brief | BriefLite, today: date
+) -> tuple[str | None, DateSource]:
     """The article's own date (published: HTML metadata, a byline, a ``date`` line), else
     the day it was first read (never after the digest's day), marked ``seen``."""
     own = _iso_day(row.published) or _iso_day(brief.source.published)
@@ -200,7 +224,8 @@ class Briefed:
     """What a run briefed: each article with its brief, what failed, and the counts;
     ``readings`` (by article uid) and ``history`` (stories still open) when the run has
     them (missing readings are made here); ``verify`` completes a reading with who says
-    what (default :func:`.reading.verify`), for the articles of the stories shown in full."""
+    what (default :func:`.reading.verify`), for the articles of the stories shown in full;
+    ``load`` gives the full brief of an item held as a :class:`BriefLite` (the cache)."""
 
     items: list[Item]
     failed: list[FailedArticle]
@@ -208,6 +233,7 @@ class Briefed:
     readings: dict[str, Reading] = field(default_factory=dict)
     history: list[StoryMemory] = field(default_factory=list)
     verify: Callable[[StoredArticle, Brief, Reading], Reading] | None = None
+    load: Callable[[StoredArticle, BriefLite], Brief] | None = None
 
 
 @dataclass(frozen=True)
@@ -238,14 +264,24 @@ class Built:
 class _Member:
     index: int
     row: StoredArticle
-    brief: Brief
+    lite: Brief | BriefLite
     reading: Reading
     date: str | None
     dated: DateSource
-    idmap: dict[str, str]
     fresh: bool  # not in the story's memory: news of this digest
     copy_of: str | None = None
+    idmap: dict[str, str] = field(default_factory=dict)
+    full: Brief | None = None
     _shingles: Shingles | None = None
+
+    @property
+    def brief(self) -> Brief:
+        """The full brief (:meth:`_Story.load` has loaded it)."""
+        if self.full is None:
+            if not isinstance(self.lite, Brief):
+                raise RuntimeError(f"the brief of {self.row.uid} is not loaded")
+            self.full = self.lite
+        return self.full
 
     def shingles(self) -> Shingles:
         if self._shingles is None:
@@ -398,7 +434,7 @@ def _sentences(m: _Member) -> list[StorySentence]:
 def _title(m: _Member) -> str:
     """The article's headline: its title, else its brief's headline (first sentence,
     cleaned, shortened)."""
-    for text in (m.reading.title, m.brief.headline, m.row.title or ""):
+    for text in (m.reading.title, m.lite.headline, m.row.title or ""):
         cleaned = clean_line(first_sentence(text or ""))
         if cleaned:
             return shorten(cleaned)
@@ -447,6 +483,48 @@ class _Story:
     def fresh(self) -> list[_Member]:
         return [m for m in self.content if m.fresh]
 
+    def load(self, loader: Callable[[StoredArticle, BriefLite], Brief] | None) -> None:
+        """The members' full briefs, and their actors' keys across them."""
+        for m in self.members:
+            if m.full is None:
+                if isinstance(m.lite, Brief):
+                    m.full = m.lite
+                elif loader is None:
+                    raise RuntimeError("a brief held as BriefLite needs Briefed.load")
+                else:
+                    m.full = loader(m.row, m.lite)
+        for m, idmap in zip(self.members, canonical_ids([m.brief for m in self.members]),
+                            strict=True):  # fmt: skip
+            m.idmap = idmap
+
+    def preview(self) -> Story:
+        """The story as ranking needs it, without loading a brief: status, sources, a
+        headline (its most central new article's)."""
+        memory = self.memory
+        pool = self.fresh or self.content or self.members
+        lead = max(pool, key=lambda m: (
+            sum(len(set(m.reading.people) & set(o.reading.people)) for o in self.members),
+            -self.members.index(m),
+        ))  # fmt: skip
+        first = min(self.members, key=lambda m: (m.date or "", m.row.uid))
+        status = "new" if memory is None else "updated" if self.fresh else "unchanged"
+        return Story(
+            id=memory.id if memory else "s" + first.row.uid[1:], status=status,  # type: ignore[arg-type]
+            changes=[], timeline=[], headline=_title(lead), summary=[], actors=[],
+            disputes=[], next_steps=[], sources=[m.row.uid for m in self.members],
+            new=memory is None,
+        )  # fmt: skip
+
+    def weight(self) -> int:
+        """How much its briefs report (voices, disputes, steps, actors), before loading."""
+        total = 0
+        for m in self.content:
+            b = m.lite
+            if isinstance(b, Brief):
+                b = BriefLite.of(b, "")
+            total += 2 * b.positions + 2 * b.disputes + b.next_steps + len(b.names)
+        return total
+
     def find_copies(self) -> None:
         earlier: list[MemoryArticle | _Member] = [
             a for a in (self.memory.articles if self.memory else []) if a.copy_of is None
@@ -460,6 +538,8 @@ class _Story:
                     )
                     continue
             earlier.append(m)
+        for m in self.members:
+            m._shingles = None  # a few KB each: not kept past this story
 
     def build(self) -> Story:
         builder = _StoryBuilder(self.today)
@@ -634,7 +714,9 @@ class _Story:
 # --- the digest -----------------------------------------------------------------------------
 
 
-def _article(row: StoredArticle, brief: Brief, reading: Reading | None) -> DigestArticle:
+def _article(
+    row: StoredArticle, brief: Brief | BriefLite, reading: Reading | None
+) -> DigestArticle:
     url = row.url or brief.source.url
     title = (reading.title if reading else None) or brief.source.title or row.title
     cleaned = clean_line(first_sentence(title)) if title else None
@@ -756,7 +838,6 @@ def _assemble(
     items: list[Item], readings: list[Reading], history: list[StoryMemory], today: date,
     max_size: int | None,
 ) -> list[_Story]:  # fmt: skip
-    idmaps = canonical_ids([b for _, b in items])
     remembered = {a.id: mem for mem in history for a in mem.articles}
     groups = link([_signature(r) for r in readings], [h.signature() for h in history], max_size)
     assembled: list[_Story] = []
@@ -773,7 +854,7 @@ def _assemble(
             row, brief = items[i]
             day, dated = _dated(row, brief, today)
             held = memory is not None and any(a.id == row.uid for a in memory.articles)
-            story_members.append(_Member(i, row, brief, readings[i], day, dated, idmaps[i],
+            story_members.append(_Member(i, row, brief, readings[i], day, dated,
                                          fresh=not held))  # fmt: skip
         story_members.sort(key=lambda m: (m.date or "", m.row.id))
         s = _Story(story_members, memory, today)
@@ -782,8 +863,9 @@ def _assemble(
     return assembled
 
 
-def _story_of(s: _Story, by_id: dict[str, DigestArticle]) -> Story:
-    story = s.build()
+def _story_of(s: _Story, by_id: dict[str, DigestArticle], story: Story | None = None) -> Story:
+    """The story built in full (or ``story``, a preview) with its timeline and copies."""
+    story = story or s.build()
     story.timeline = _timeline(s, by_id)
     story.also_reported = [
         AlsoReported(article=m.row.uid, site=by_id[m.row.uid].site, title=_title(m),
@@ -811,27 +893,30 @@ def build(
     assembled = _assemble(items, readings, briefed.history, today, max_story_articles)
     articles = [_article(row, brief, readings[i]) for i, (row, brief) in enumerate(items)]
     by_id = {a.id: a for a in articles}
-    by_story = {id(s): _story_of(s, by_id) for s in assembled}
-    stories = list(by_story.values())
-    _sections(stories, by_id)
+    previews = {id(s): _story_of(s, by_id, s.preview()) for s in assembled}
+    _sections(list(previews.values()), by_id)
     chosen: list[_Story] = []
     rest: list[Story] = []
     per_section: Counter[str] = Counter()
-    for s in sorted(assembled, key=lambda s: _rank_key(by_story[id(s)])):
-        story = by_story[id(s)]
+    ranked = sorted(assembled, key=lambda s: (*_rank_key(previews[id(s)])[:3], -s.weight(),
+                                              previews[id(s)].headline))  # fmt: skip
+    for s in ranked:
+        story = previews[id(s)]
         if len(chosen) < max_stories and per_section[story.section] < section_cap:
             chosen.append(s)
             per_section[story.section] += 1
         else:
             rest.append(story)
-    # the stories shown in full: who says what in their articles, checked (the cast)
+    # the stories shown in full: their briefs loaded, who says what checked (the cast)
     check = briefed.verify or (lambda row, brief, reading: verify(reading, row, brief))
+    built: dict[int, Story] = {}
     for s in chosen:
+        s.load(briefed.load)
         for m in s.members:
             if not m.reading.checked:
                 m.reading = check(m.row, m.brief, m.reading)
-        by_story[id(s)] = _story_of(s, by_id)
-    shown = [by_story[id(s)] for s in chosen]
+        built[id(s)] = _story_of(s, by_id)
+    shown = list(built.values())
     _sections(shown, by_id)
     shown.sort(key=_rank_key)
     more = [
@@ -839,16 +924,19 @@ def build(
                   link=by_id[s.sources[-1]].link)
         for s in rest
     ]  # fmt: skip
+    everything = [built.get(id(s)) or previews[id(s)] for s in assembled]
     counts = briefed.counts.model_copy(
-        update={"stories": len(stories), "new_stories": sum(s.new for s in stories),
-                "updated_stories": sum(s.status == "updated" for s in stories)}
+        update={"stories": len(everything), "new_stories": sum(s.new for s in everything),
+                "updated_stories": sum(s.status == "updated" for s in everything)}
     )  # fmt: skip
     digest = Digest(
         id=header.id, title=header.title, created_at=header.created_at, since=header.since,
         previous=header.previous.id if header.previous else None, partial=bool(briefed.failed),
         counts=counts, stories=shown, more=more, failed=briefed.failed, articles=articles,
     )  # fmt: skip
-    memories = [_memory(s, by_story[id(s)], header.created_at) for s in assembled]
+    memories = [
+        _memory(s, built.get(id(s)) or previews[id(s)], header.created_at) for s in assembled
+    ]
     return Built(digest, memories)
 
 

@@ -96,7 +96,9 @@ def draft_for(text: str) -> dict[str, Any]:
                 "evidence": [said[:300], wants[:300]],
             }
         )
-    hedged = re.compile(r"\b(?:if|could|may|might|would|expected|plans?|proposed|unless)\b", re.I)
+    hedged = re.compile(
+        r"\b(?:if|could|may|might|would|expected|plans?|propos\w*|unless|should|whether)\b", re.I
+    )
     steps = [
         {"action": s[:400], "actors": [ids[n] for n in found if n in s], "when": None,
          "certainty": "scheduled", "evidence": [s[:300]]}
