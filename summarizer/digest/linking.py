@@ -35,7 +35,10 @@ NAMES_WITH_PERSON = 2
 NAMES_WITHOUT_PERSON = 3
 COMMON_SHARE = 0.3
 COMMON_MIN_POOL = 10  # with fewer articles, no name is "common"
-INDEX_LIMIT = 150  # a key in more articles than this does not propose candidates
+CANDIDATES = 40  # an article is compared with the 40 that share the most keys with it
+EDGES_PER_ITEM = 16  # and keeps its 16 strongest links
+NEIGHBOURS = 25  # a key held by very many: the holders nearest in order (time) only
+INDEX_LIMIT = 150  # a key held by more articles than this proposes only neighbours
 
 
 def _wordset(text: str) -> frozenset[str]:
@@ -140,6 +143,24 @@ def _keys(sig: Signature, common: frozenset[str]) -> list[str]:
     return [*surnames, *("n:" + n for n in sig.names - common - _GENERIC)]
 
 
+def _candidates(i: int, keys: list[str], index: dict[str, list[int]]) -> list[int]:
+    """The nodes after ``i`` that share the most keys with it (at most :data:`CANDIDATES`);
+    a key held by more than :data:`INDEX_LIMIT` nodes counts only its holders nearest to
+    ``i`` (articles are in the order they arrived: a big story links in runs)."""
+    from bisect import bisect_right
+
+    shared: Counter[int] = Counter()
+    for key in keys:
+        holders = index[key]
+        if len(holders) > INDEX_LIMIT:
+            at = bisect_right(holders, i)
+            # the next articles, and the open stories (listed last) that hold it
+            holders = holders[at : at + NEIGHBOURS] + holders[-NEIGHBOURS:]
+        shared.update(j for j in holders if j > i)
+    ranked = sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [j for j, _ in ranked[:CANDIDATES]]
+
+
 def link(
     items: Sequence[Signature], stories: Sequence[Signature], max_size: int | None = None
 ) -> list[tuple[list[int], int | None]]:
@@ -160,15 +181,14 @@ def link(
             index.setdefault(key, []).append(i)
     edges: list[tuple[tuple[int, int, float], int, int]] = []
     for i in range(n_items):
-        candidates: set[int] = set()
-        for key in _keys(nodes[i], common):
-            holders = index[key]
-            if len(holders) <= INDEX_LIMIT:
-                candidates.update(j for j in holders if j > i)
-        for j in sorted(candidates):
-            found = strength(nodes[i], nodes[j], common)
-            if found is not None:
-                edges.append((found, i, j))
+        found = []
+        for j in _candidates(i, _keys(nodes[i], common), index):
+            strong = strength(nodes[i], nodes[j], common)
+            if strong is not None:
+                found.append((strong, i, j))
+        # a story holds at most max_size articles: an article needs its strongest links only
+        found.sort(key=lambda e: (-e[0][0], -e[0][1], -e[0][2], e[2]))
+        edges += found[:EDGES_PER_ITEM]
     edges.sort(key=lambda e: (-e[0][0], -e[0][1], -e[0][2], e[1], e[2]))
     parts = _Components(pool)
     size = [1 if i < n_items else 0 for i in range(pool)]

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -52,7 +53,8 @@ __all__ = [
     "verify",
 ]
 
-READING_VERSION = 4
+READING_VERSION = 6
+NAME_SEGMENTS = 20  # linking reads the names of an article's first 20 sentences
 """Bumped when what a reading holds changes: stored readings of another version are redone."""
 
 # --- text that is not news: bylines, datelines, metadata lines ------------------------------
@@ -163,12 +165,17 @@ _FIGURE = re.compile(
 )
 
 
+_HAS_FIGURE = re.compile(r"\d")
+
+
 def figures(text: str) -> frozenset[str]:
     """The figures a text states, in one form each: ``412-88``, ``5.5%``, ``230m``,
     ``1.2m tonnes``, ``2pm``, ``20 mar`` (a day of a month); years and bare small numbers
     (1-31 without a unit) are left out: they say little on their own."""
     out = set()
-    text = _VOTES.sub(r"\1-\2", _ISO_DATE.sub(" ", text))
+    # only the lines with a digit or a month name: most of an article has no figure
+    lines = [ln for ln in text.split("\n") if _HAS_FIGURE.search(ln)]
+    text = _VOTES.sub(r"\1-\2", _ISO_DATE.sub(" ", "\n".join(lines)))
     for m in _FIGURE.finditer(text):
         if m.group("date"):
             day, month = m.group("date").split()[:2]
@@ -276,7 +283,6 @@ class Reading:
     """The program's own reading of one article (see the module docstring)."""
 
     title: str
-    lead: str
     people: dict[str, str] = field(default_factory=dict)  # full name key -> name as written
     bodies: dict[str, str] = field(default_factory=dict)  # organization key -> name
     lone: list[str] = field(default_factory=list)  # one-word actor names, any kind given
@@ -292,7 +298,7 @@ class Reading:
     version: int = READING_VERSION
 
     def as_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Reading | None:
@@ -476,7 +482,8 @@ def read_article(row: StoredArticle, brief: Brief | BriefLite, *, cast: bool = T
 
     text = row.text or ""
     segments = _segments(text)
-    view = ArticleView(text, segments, row.title)
+    # the names of the first sentences: the people and bodies a story is about are in them
+    view = ArticleView(text, segments[:NAME_SEGMENTS], row.title)
     title = clean_line(row.title or brief.source.title or "") or clean_line(brief.headline) or ""
     body = [s for s in segments if clean_line(s.text) and not (row.title and s.text == row.title)]
     lead = " ".join(clean_line(s.text) or "" for s in body[:2])
@@ -485,15 +492,16 @@ def read_article(row: StoredArticle, brief: Brief | BriefLite, *, cast: bool = T
 
     names = [a.name for a in brief.actors] if isinstance(brief, Brief) else list(brief.names)
     people, bodies, lone = _view_people(view, names)
+    # words and names recur across articles: one string each (a reading is kept for
+    # every article of a run)
     reading = Reading(
         title=title,
-        lead=lead,
-        people=people,
+        people={sys.intern(k): v for k, v in people.items()},
         bodies=bodies,
-        lone=lone,
-        names=_name_words(view, people),
-        words=sorted(content_words(f"{title} {lead}")),
-        numbers=sorted(figures(news)),
+        lone=[sys.intern(w) for w in lone],
+        names=[sys.intern(w) for w in _name_words(view, people)],
+        words=[sys.intern(w) for w in sorted(content_words(f"{title} {lead}"))],
+        numbers=[sys.intern(w) for w in sorted(figures(news))],
         quotes=sorted(quotations(news)),
         outlet=row.site or brief.source.site or byline_outlet(text),
     )

@@ -34,7 +34,7 @@ import json
 import logging
 import operator
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -241,6 +241,8 @@ class _Run:
         from summarizer.digest.batched import BatchLedger, collect_held
 
         ready = [row for row in self.selected if row.text is not None]
+        # each article's text is let go once it is briefed and read (the store has it)
+        self.selected = [replace(row, text=None) for row in self.selected]
         summarizer, cache = self.summarizer(), self.store.cache
         try:
             keys = [summarizer.cache_key(article_of(row))[0] for row in ready]
@@ -251,10 +253,10 @@ class _Run:
             )  # fmt: skip
             keep = [i for i, key in enumerate(keys) if key not in held]
             ready, keys = [ready[i] for i in keep], [keys[i] for i in keep]
-            todo = [
-                article_of(r) for r, k in zip(ready, keys, strict=True) if not cache.has_brief(k)
-            ]
-            await asyncio.to_thread(self.check_budget, summarizer, todo)
+            if self.settings.max_cost is not None:
+                todo = [article_of(r) for r, k in zip(ready, keys, strict=True)
+                        if not cache.has_brief(k)]  # fmt: skip
+                await asyncio.to_thread(self.check_budget, summarizer, todo)
             if progress:
                 progress(0, len(ready), "", None)
             done = 0
@@ -267,6 +269,7 @@ class _Run:
                     message = f"{NOT_STARTED}{message}"
                 else:
                     self._record(row, brief, message, keys[index], label)
+                ready[index] = replace(row, text=None)
                 if progress:
                     progress(done, len(ready), label, message)
         finally:
@@ -326,7 +329,7 @@ class _Run:
         self.briefed_keys.append((row.uid, key))
         # the brief itself stays in the cache (about 20 KB as objects): the digest keeps
         # what it needs of every brief, and loads the briefs of the stories it shows
-        self.items.append((row, BriefLite.of(brief, key)))
+        self.items.append((replace(row, text=None), BriefLite.of(brief, key)))
         # what linking needs of it, while the other briefs are in flight (the article's
         # sentences are still in the segmenter's cache: about a millisecond)
         from summarizer.digest.reading import read_article
@@ -365,7 +368,7 @@ class _Run:
         built = build(
             Briefed(self.items, self.failed, counts, readings=self.readings(),
                     history=self.history(digest_id, created_at), verify=self.verify,
-                    load=self.load),
+                    load=self.load, text_of=self.text_of),
             header,
             max_stories=self.config.max_stories,
             max_story_articles=self.config.max_story_articles,
@@ -392,8 +395,13 @@ class _Run:
                 self.known[uid] = reading
         for row, brief in self.items:
             if row.uid not in self.made and row.uid not in self.known:
-                self.made[row.uid] = read_article(row, brief, cast=False)
+                whole = replace(row, text=self.text_of(row))
+                self.made[row.uid] = read_article(whole, brief, cast=False)
         return {**self.known, **self.made}
+
+    def text_of(self, row: StoredArticle) -> str | None:
+        """An article's text, from the store (the run lets it go once it is read)."""
+        return row.text if row.text is not None else self.store.article(row.id).text
 
     def load(self, row: StoredArticle, lite: BriefLite) -> Brief:
         """The full brief of an article, from the cache (as this article's: the same text
@@ -407,7 +415,8 @@ class _Run:
         """A reading completed with who says what (for an article that is shown)."""
         from summarizer.digest.reading import verify
 
-        self.made[row.uid] = checked = verify(reading, row, brief)
+        whole = replace(row, text=self.text_of(row))
+        self.made[row.uid] = checked = verify(reading, whole, brief)
         return checked
 
     def save_readings(self) -> None:

@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -225,7 +225,8 @@ class Briefed:
     ``readings`` (by article uid) and ``history`` (stories still open) when the run has
     them (missing readings are made here); ``verify`` completes a reading with who says
     what (default :func:`.reading.verify`), for the articles of the stories shown in full;
-    ``load`` gives the full brief of an item held as a :class:`BriefLite` (the cache)."""
+    ``load`` gives the full brief of an item held as a :class:`BriefLite` (the cache), and
+    ``text_of`` the text of an article held without it (the store)."""
 
     items: list[Item]
     failed: list[FailedArticle]
@@ -234,6 +235,7 @@ class Briefed:
     history: list[StoryMemory] = field(default_factory=list)
     verify: Callable[[StoredArticle, Brief, Reading], Reading] | None = None
     load: Callable[[StoredArticle, BriefLite], Brief] | None = None
+    text_of: Callable[[StoredArticle], str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -272,7 +274,13 @@ class _Member:
     copy_of: str | None = None
     idmap: dict[str, str] = field(default_factory=dict)
     full: Brief | None = None
+    text_of: Callable[[StoredArticle], str | None] | None = None
     _shingles: Shingles | None = None
+
+    def text(self) -> str:
+        if self.row.text is None and self.text_of is not None:
+            return self.text_of(self.row) or ""
+        return self.row.text or ""
 
     @property
     def brief(self) -> Brief:
@@ -287,7 +295,7 @@ class _Member:
         if self._shingles is None:
             from summarizer.digest.dedup import shingles
 
-            self._shingles = shingles(self.row.text or "")
+            self._shingles = shingles(self.text())
         return self._shingles
 
 
@@ -304,7 +312,7 @@ def _same_event(later: _Member, earlier: MemoryArticle | _Member) -> bool:
         numbers, quotes, words = set(earlier.numbers), set(earlier.quotes), set(earlier.words)
     own_words = set(later.reading.words)
     lead = len(own_words & words) / len(own_words | words) if own_words | words else 0.0
-    if isinstance(earlier, _Member) and lead >= 0.3:
+    if isinstance(earlier, _Member) and lead >= 0.5:
         from summarizer.digest.dedup import resemblance
 
         jaccard, contained = resemblance(later.shingles(), earlier.shingles())
@@ -834,9 +842,16 @@ def _memory(s: _Story, story: Story, created_at: datetime) -> StoryMemory:
     )  # fmt: skip
 
 
+def _whole(row: StoredArticle, briefed: Briefed) -> StoredArticle:
+    """``row`` with its text (read back from the store when the run let it go)."""
+    if row.text is not None or briefed.text_of is None:
+        return row
+    return replace(row, text=briefed.text_of(row))
+
+
 def _assemble(
     items: list[Item], readings: list[Reading], history: list[StoryMemory], today: date,
-    max_size: int | None,
+    max_size: int | None, text_of: Callable[[StoredArticle], str | None] | None = None,
 ) -> list[_Story]:  # fmt: skip
     remembered = {a.id: mem for mem in history for a in mem.articles}
     groups = link([_signature(r) for r in readings], [h.signature() for h in history], max_size)
@@ -855,7 +870,7 @@ def _assemble(
             day, dated = _dated(row, brief, today)
             held = memory is not None and any(a.id == row.uid for a in memory.articles)
             story_members.append(_Member(i, row, brief, readings[i], day, dated,
-                                         fresh=not held))  # fmt: skip
+                                         fresh=not held, text_of=text_of))  # fmt: skip
         story_members.sort(key=lambda m: (m.date or "", m.row.id))
         s = _Story(story_members, memory, today)
         s.find_copies()
@@ -887,10 +902,11 @@ def build(
     today = header.today or header.created_at.date()
     items = sorted(briefed.items, key=lambda item: item[0].id)
     readings = [
-        briefed.readings.get(row.uid) or read_article(row, brief, cast=False)
+        briefed.readings.get(row.uid) or read_article(_whole(row, briefed), brief, cast=False)
         for row, brief in items
     ]
-    assembled = _assemble(items, readings, briefed.history, today, max_story_articles)
+    assembled = _assemble(items, readings, briefed.history, today, max_story_articles,
+                          briefed.text_of)  # fmt: skip
     articles = [_article(row, brief, readings[i]) for i, (row, brief) in enumerate(items)]
     by_id = {a.id: a for a in articles}
     previews = {id(s): _story_of(s, by_id, s.preview()) for s in assembled}
@@ -914,7 +930,7 @@ def build(
         s.load(briefed.load)
         for m in s.members:
             if not m.reading.checked:
-                m.reading = check(m.row, m.brief, m.reading)
+                m.reading = check(_whole(m.row, briefed), m.brief, m.reading)
         built[id(s)] = _story_of(s, by_id)
     shown = list(built.values())
     _sections(shown, by_id)
