@@ -63,6 +63,13 @@ class ModelServer:
         assert self.proc.stdout is not None
         self.base_url = self.proc.stdout.readline().strip()
 
+    def window(self) -> float:
+        """Seconds from the first request to the last answer since the last call."""
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write("window\n")
+        self.proc.stdin.flush()
+        return float(self.proc.stdout.readline())
+
     def counts(self) -> tuple[int, int]:
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self.proc.stdin.write("calls\n")
@@ -88,9 +95,14 @@ def serve(latency: float) -> None:
     _Server.request_queue_size = 512
     answer = brief_responder(delay_s=latency)
     reasks = 0
+    first: float | None = None
+    last = 0.0
 
     def respond(request: dict[str, Any]) -> Reply:
-        nonlocal reasks
+        nonlocal reasks, first, last
+        now = time.perf_counter()
+        first = now if first is None else first
+        last = now + latency  # its answer leaves after the latency
         if sum(m.get("role") == "user" for m in request.get("messages", [])) > 1:
             reasks += 1
         return answer(request)  # type: ignore[no-any-return]
@@ -100,6 +112,9 @@ def serve(latency: float) -> None:
         for line in sys.stdin:
             if line.strip() == "calls":
                 print(server.calls, reasks, flush=True)
+            elif line.strip() == "window":  # the span from the first request to the last answer
+                print(0.0 if first is None else last - first, flush=True)
+                first = None
 
 
 _POOL: list[str] = []
@@ -165,6 +180,7 @@ def cli_run(server: ModelServer, root: Path, n: int, concurrency: int) -> dict[s
            "--base-url", server.base_url, "--model", "fake-model", "--mode", "json_schema",
            "--concurrency", str(concurrency)]  # fmt: skip
     before = server.counts()
+    server.window()
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -172,7 +188,8 @@ def cli_run(server: ModelServer, root: Path, n: int, concurrency: int) -> dict[s
     stderr = proc.stderr.read().decode() if proc.stderr else ""
     after = server.counts()
     return {
-        "seconds": wall, "status": os.waitstatus_to_exitcode(status), "stderr": stderr[-500:],
+        "seconds": wall, "window": server.window(), "status": os.waitstatus_to_exitcode(status),
+        "stderr": stderr[-500:],
         "requests": after[0] - before[0], "reasks": after[1] - before[1],
         "maxrss_mb": usage.ru_maxrss / 1024, "cpu_s": usage.ru_utime + usage.ru_stime,
     }  # fmt: skip
@@ -301,6 +318,11 @@ def main() -> None:
                 f"{run['seconds']:.2f} s ({run['seconds'] / best:.2f}x ideal {best:.2f} s), "
                 f"exit {run['status']}",
                 "<= 1.3x", run["seconds"] <= 1.3 * best and run["status"] == 0,
+            ))  # fmt: skip
+            rows.append((
+                "  briefing (first request to last answer)",
+                f"{run['window']:.2f} s ({run['window'] / best:.2f}x ideal)", "<= 1.3x",
+                run["window"] <= 1.3 * best,
             ))  # fmt: skip
             rows.append(("  model requests (re-asks)", f"{run['requests']} ({run['reasks']})",
                          str(n), run["requests"] == n))  # fmt: skip
