@@ -54,7 +54,7 @@ __all__ = [
 ]
 
 READING_VERSION = 6
-NAME_SEGMENTS = 20  # linking reads the names of an article's first 20 sentences
+NAME_SEGMENTS = 12  # linking reads the names of an article's first 12 sentences
 """Bumped when what a reading holds changes: stored readings of another version are redone."""
 
 # --- text that is not news: bylines, datelines, metadata lines ------------------------------
@@ -417,19 +417,22 @@ def _name_words(view: ArticleView, people: Iterable[str]) -> list[str]:
     person_words = {w for k in people for w in k.split()}
     out: dict[str, None] = {}
     texts = view.texts
-    for seg_id, spans in view.names.items():
-        if is_metadata(texts[seg_id]):
-            continue  # a byline's names are the reporter's and the outlet's
-        for span in spans:
-            for word in fold(span.text).split():
-                if (
-                    len(word) > 2
-                    and word not in _STOP
-                    and word not in person_words
-                    and word not in TITLES
-                    and word.capitalize() not in NOT_NAMES
-                ):
-                    out[word] = None
+    written = dict.fromkeys(
+        span.text
+        for seg_id, spans in view.names.items()
+        if not is_metadata(texts[seg_id])  # a byline's names are the reporter's and outlet's
+        for span in spans
+    )
+    for text in written:
+        for word in fold(text).split():
+            if (
+                len(word) > 2
+                and word not in _STOP
+                and word not in person_words
+                and word not in TITLES
+                and word.capitalize() not in NOT_NAMES
+            ):
+                out[word] = None
     return list(out)
 
 
@@ -445,17 +448,17 @@ def _view_people(
     person."""
     from summarizer.cast import kind_of
 
-    spans = [
-        span
+    spans = dict.fromkeys(
+        (span.text, span.title)
         for seg_id, found in view.names.items()
         if not is_metadata(view.texts[seg_id])
         for span in found
-    ]
-    alone = {span.text for span in spans if " " not in span.text}
+    )
+    alone = {text for text, _ in spans if " " not in text}
     people: dict[str, str] = {}
     bodies: dict[str, str] = {}
     single: set[str] = set()
-    for written, title in [(s.text, s.title) for s in spans] + [(a, "") for a in actors]:
+    for written, title in [*spans, *((a, "") for a in actors)]:
         words = written.split()
         key = name_key(written)
         if len(words) == 1:
