@@ -78,9 +78,22 @@ _CHANGE_WORDS = {
 }  # fmt: skip
 
 
-def change_line(change: StoryChange, title: dict[str, str]) -> str:
-    """One line of "what changed", as plain text (the development line has no label)."""
-    text = quoted(change.text, change.extractive)
+FIRST_CHARS = 220
+SECONDARY_CHARS = 140
+
+
+def change_line(change: StoryChange, title: dict[str, str], *, short: bool = False) -> str:
+    """One line of "what changed", as plain text (the development line has no label), cut
+    at a clause boundary near :data:`FIRST_CHARS` (``short``, for the lines after the
+    first: :data:`SECONDARY_CHARS`); "…" marks a cut, the digest's JSON keeps the line."""
+    from summarizer.digest.stories import shorten
+
+    body = shorten(change.text, SECONDARY_CHARS if short else FIRST_CHARS)
+    if body == " ".join(change.text.split()).rstrip("."):
+        body = change.text  # not cut: as written
+    elif not body.endswith("…"):
+        body += "…"
+    text = quoted(body, change.extractive)
     if change.kind == "development":
         return text
     if change.kind == "new_article":
@@ -91,8 +104,8 @@ def change_line(change: StoryChange, title: dict[str, str]) -> str:
 
 
 def change_lines(story: Story, title: dict[str, str]) -> list[str]:
-    """What changed, one plain line each."""
-    return [change_line(c, title) for c in story.changes]
+    """What changed, one plain line each (the concrete change in full, the others short)."""
+    return [change_line(c, title, short=i > 0) for i, c in enumerate(story.changes)]
 
 
 def step_line(step: StoryNextStep) -> str:
@@ -194,7 +207,8 @@ def _text_digest(digest: Digest, esc: Callable[[str], str], markdown: bool) -> s
             out += [f"{h3}{i}. {esc(s.headline)} [{_status_word(s)}]", f"{_card_meta(s)}", ""]
             if s.changes:
                 out += ["**What changed**" if markdown else "What changed:", ""]
-                out += [f"- {esc(change_line(x, title))}{cite_of(x, number)}" for x in s.changes]
+                out += [f"- {esc(change_line(x, title, short=j > 0))}{cite_of(x, number)}"
+                        for j, x in enumerate(s.changes)]  # fmt: skip
                 out.append("")
             out += [f"{esc(quoted(x.text, x.extractive))}{cite(x.evidence)}" for x in s.summary]
             out.append("")
@@ -329,8 +343,9 @@ details ul,details ol{padding-left:1.2rem;margin:.3rem 0}
 <article class="story" id="{{ s.id }}"><h2>{{ s.headline }}{{ badge(s) }}</h2>
 <p class="meta">{{ card_meta(s) }}</p>
 {% if s.changes %}<ul class="changes" aria-label="What changed">
-{% for x in s.changes %}<li>{{ change_line(x, titles) }}{% if x.article in num %}<sup><a
- href="#a{{ num[x.article] }}">[{{ num[x.article] }}]</a></sup>{% endif %}</li>
+{% for x in s.changes %}<li>{{ change_line(x, titles, short=not loop.first) }}
+{%- if x.article in num %}<sup><a href="#a{{ num[x.article] }}">[{{ num[x.article] }}]</a>
+</sup>{% endif %}</li>
 {% endfor %}</ul>{% endif %}
 <div class="summary">
 {% for x in s.summary %}<p>{{ quoted(x.text, x.extractive) }}{{ cite(x.evidence) }}</p>{% endfor %}

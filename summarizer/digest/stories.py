@@ -150,7 +150,7 @@ def _cite(article_ids: list[str], uid: str) -> None:
 
 
 _CLAUSE = re.compile(r",\s|\s[—–-]\s|;\s|:\s|\s(?:as|after|while|when|because|but|which|who)\s")
-_PHRASE = re.compile(r"\s(?:from|to|for|in|on|at|with|by|of|over|into|and|after)\s")
+_PHRASE = re.compile(r"\s(?:from|for|in|on|at|with|by|of|over|into|and|after)\s")
 
 
 def shorten(text: str, limit: int = HEADLINE_CHARS) -> str:
@@ -706,7 +706,7 @@ class _Story:
                                     actor=builder.actors[key].name,
                                     extractive=p.extractive))  # fmt: skip
         rest.sort(key=lambda c: _CHANGE_ORDER.get(c.kind, 4))
-        seen = [c.text.lstrip("…") for c in out]
+        seen = [c.text.lstrip("…") for c in out] + [s.text for s in story.summary]
         for change in rest:
             if len(out) >= MAX_CHANGES:
                 break

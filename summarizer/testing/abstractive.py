@@ -169,8 +169,12 @@ class _Reader:
             for m in re.finditer(pattern, text):
                 groups = m.groups()
                 written, verb = (groups[1], groups[0]) if groups[0] in _SPEECH else groups
-                if _inside_quote(text, m.start()):
-                    continue
+                if _inside_quote(text, m.start()) or re.search(
+                    r"\b(?:where|when|after|as|while|which|who|because|although|if|since|once)"
+                    r"\s+$",
+                    text[max(0, m.start() - 12) : m.start()],
+                ):
+                    continue  # the speech is in a subordinate clause
                 key = cast.resolve(written)
                 if key is not None and cast.actors[key].kind in (
                     "person",
