@@ -404,12 +404,12 @@ class _Run:
         return row.text if row.text is not None else self.store.article(row.id).text
 
     def load(self, row: StoredArticle, lite: BriefLite) -> Brief:
-        """The full brief of an article, from the cache (as this article's: the same text
-        may have come from another URL)."""
+        """The full brief of an article, from the cache, with this article's source (the
+        same text may have come from another URL)."""
         brief = self.store.cache.get_brief(lite.key)
         if brief is None:
             raise RuntimeError(f"the brief of {row.uid} left the cache during the run")
-        return as_source(brief, article_of(row))
+        return brief.model_copy(update={"source": lite.source})
 
     def verify(self, row: StoredArticle, brief: Brief, reading: Reading) -> Reading:
         """A reading completed with who says what (for an article that is shown)."""
