@@ -28,6 +28,7 @@ import pytest
 
 from summarizer.article import load_article
 from summarizer.digest.models import Digest
+from summarizer.digest.render import quoted
 from summarizer.testing import MockOpenAI
 from summarizer.testing.abstractive import abstractive_responder
 from summarizer.testing.digest import make_config
@@ -93,7 +94,7 @@ def _assert_clean(digests: list[Digest], corpus: Path, tmp: Path) -> None:
         for story in digest.stories:
             for sentence in story.summary:
                 if sentence.extractive:
-                    assert f"“{sentence.text.strip('“”')}”" in text, sentence.text
+                    assert quoted(sentence.text, True) in text, sentence.text
 
 
 @pytest.mark.parametrize("name", CORPORA)

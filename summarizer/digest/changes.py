@@ -151,9 +151,12 @@ def changed_stance(topic: str, stance: str, new_topic: str, new_stance: str) -> 
 
 
 _FUTURE = re.compile(
-    r"\b(?:will|shall|would(?! have)|is to|are to|was to|were to|is due|are due|due to|was due|"
-    r"scheduled|set to|set for|expected to|plans? to|planned|intends? to|going to|"
-    r"next (?:week|month|year)|from (?:monday|tuesday|wednesday|thursday|friday|saturday|"
+    r"\b(?:will|shall|would(?! have)|is to|are to|was to|were to|is due|are due|due to|"
+    r"was due|scheduled|set to|set for|expected to|plans? to|planned|intends? to|going to)\b",
+    re.IGNORECASE,
+)
+_AHEAD = re.compile(
+    r"\b(?:next (?:week|month)|from (?:monday|tuesday|wednesday|thursday|friday|saturday|"
     r"sunday|\d)|tomorrow|later this|until|by (?:monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday|\d))\b",
     re.IGNORECASE,
@@ -180,10 +183,11 @@ def step_kept(action: str, when: str | None, anchor: date, today: date) -> tuple
         return False, None
     if action.lstrip()[:1] in "\"“‘'":
         return False, None  # a quotation is what someone said, not a step
+    refused = _NEGATED_MODAL.search(action)
     positive = _FUTURE.search(_NEGATED_MODAL.sub(" ", action))
-    if not positive and not (when and _FUTURE.search(when)):
-        return False, None
-    if _NEGATED_MODAL.search(action) and not positive:
+    # a verb of the future ("will", "is due to"), or a day ahead ("from 1 May") in a sentence
+    # that refuses nothing ("could not accept ... from next year" is a position)
+    if not positive and (refused or not (_AHEAD.search(action) or (when and _AHEAD.search(when)))):
         return False, None
     day = resolve_day(when, anchor) if when else None
     if day is None:

@@ -60,8 +60,7 @@ NAME_SEGMENTS = 12  # linking reads the names of an article's first 12 sentences
 # --- text that is not news: bylines, datelines, metadata lines ------------------------------
 
 _META_LINE = re.compile(
-    r"^\s*(?:by\s+[A-Z][^\n]{0,120}$|published:|updated:|posted:|date\s+\d{4}-\d\d-\d\d\s*$)",
-    re.IGNORECASE,
+    r"^\s*(?:published:|updated:|posted:|date\s+\d{4}-\d\d-\d\d\s*$)", re.IGNORECASE
 )
 _BYLINE = re.compile(
     r"^\s*By\s+(?P<who>[A-Z][\w.'’\-]*(?:\s+(?:[A-Z][\w.'’\-]*|van|de|von|and|&))*)"

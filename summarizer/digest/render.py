@@ -52,11 +52,16 @@ def _safe_url(url: str | None) -> str | None:
     return None
 
 
+_INNER = str.maketrans({"“": "‘", "”": "’"})
+
+
 def quoted(text: str, extractive: bool) -> str:
-    """An article's own sentence in quotation marks; a model's words as they are."""
+    """An article's own sentence in quotation marks (the quotations inside it in single
+    ones: “‘It is over,’ she said.”); a model's words as they are."""
     if not extractive:
         return text
-    return f"“{text.strip().strip('“”')}”" if text.startswith("“") else f"“{text}”"
+    inner = re.sub(r'"([^"]*)"', "‘\\1’", text).translate(_INNER)
+    return f"“{inner}”"
 
 
 def numbers_of(quotes: list[Quoted], number: dict[str, int]) -> list[int]:
