@@ -10,7 +10,9 @@ is compared the same way, by everything its articles named. Two are linked when
 - **one person** and two distinctive proper names, or one person and a title and lead
   about the same thing (content-word Jaccard >= :data:`LEAD_WITH_PERSON`); or
 - **three distinctive proper names** and a title and lead about the same thing
-  (>= :data:`LEAD_WITHOUT_PERSON`).
+  (>= :data:`LEAD_WITHOUT_PERSON`); or
+- **five distinctive proper names** (a side piece: the strike's cost to a business names
+  the company, the islands, the port, the union, and no one else of the story).
 
 A proper name is distinctive when it is not a generic word of organizations ("union",
 "court", "ministry": :data:`summarizer.cast.lexicon.ORG_HEADS`) and not in more than
@@ -33,6 +35,7 @@ LEAD_WITH_PERSON = 0.12
 LEAD_WITHOUT_PERSON = 0.10
 NAMES_WITH_PERSON = 2
 NAMES_WITHOUT_PERSON = 3
+NAMES_ALONE = 5  # a side piece (the strike's cost to a business) shares the places and firms
 COMMON_SHARE = 0.3
 COMMON_MIN_POOL = 10  # with fewer articles, no name is "common"
 CANDIDATES = 40  # an article is compared with the 40 that share the most keys with it
@@ -114,6 +117,7 @@ def strength(a: Signature, b: Signature, common: frozenset[str]) -> tuple[int, i
         people >= 2
         or (people == 1 and (names >= NAMES_WITH_PERSON or words >= LEAD_WITH_PERSON))
         or (names >= NAMES_WITHOUT_PERSON and words >= LEAD_WITHOUT_PERSON)
+        or names >= NAMES_ALONE
     ):
         return people, names, words
     return None
