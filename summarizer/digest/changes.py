@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from summarizer.digest.reading import content_words, figures, resolve_day
+from summarizer.digest.text import content_words, figures, resolve_day
 from summarizer.names import fold
 
 __all__ = [

@@ -67,7 +67,8 @@ from summarizer.digest.models import (
     StorySide,
     TimelineEntry,
 )
-from summarizer.digest.reading import Reading, clean_line, read_article, verify
+from summarizer.digest.reading import Reading, read_article, verify
+from summarizer.digest.text import clean_line
 from summarizer.names import Evidence, aliases, fold, name_key, quote_of
 
 if TYPE_CHECKING:

@@ -60,7 +60,7 @@ def replay(
 def first_line_states(line: str, change: str) -> bool:
     """The card's first line says the key's change: it shares a figure with it (a vote
     result, an amount, a date), or 30% of its content words."""
-    from summarizer.digest.reading import content_words, figures
+    from summarizer.digest.text import content_words, figures
 
     if figures(line) & figures(change):
         return True
