@@ -15,8 +15,14 @@ from summarizer.digest.changes import development_score, repeats, step_kept
 from summarizer.digest.linking import Signature, link, shared_people, strength
 from summarizer.digest.models import Quoted
 from summarizer.digest.render import numbers_of, quoted
-from summarizer.digest.stories import first_sentence, shorten
-from summarizer.digest.text import clean_line, figures, is_metadata, resolve_day
+from summarizer.digest.text import (
+    clean_line,
+    figures,
+    first_sentence,
+    is_metadata,
+    resolve_day,
+    shorten,
+)
 
 TUESDAY = date(2025, 3, 4)
 

@@ -20,9 +20,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
+from summarizer.digest.models import Story, StoryChange
 from summarizer.digest.text import content_words, figures, resolve_day
 from summarizer.names import fold
+
+if TYPE_CHECKING:
+    from summarizer.digest.merge import StoryBuilder
+    from summarizer.digest.story import Assembly
 
 __all__ = [
     "Candidate",
@@ -34,7 +40,10 @@ __all__ = [
     "repeats",
     "same_line",
     "step_kept",
+    "what_changed",
 ]
+
+MAX_CHANGES = 3
 
 _DECISION = re.compile(
     r"\b(?:agreed|agree|approved|approves|passed|passes|voted|votes|appointed|appoints|"
@@ -195,3 +204,71 @@ def step_kept(action: str, when: str | None, anchor: date, today: date) -> tuple
     if day is not None and day < today:
         return False, day
     return True, day
+
+
+STATUS_CHANGE = {"escalating": "dispute_escalated", "easing": "dispute_eased",
+                  "stalled": "dispute_stalled"}  # fmt: skip
+CHANGE_ORDER = {"dispute_opened": 0, "dispute_eased": 0, "dispute_escalated": 0,
+                 "dispute_stalled": 0, "dispute_closed": 1, "position_changed": 1,
+                 "step_new": 2, "new_position": 3}  # fmt: skip
+
+
+def what_changed(
+    s: Assembly, story: Story, builder: StoryBuilder, developments: list[Candidate]
+) -> list[StoryChange]:
+    memory = s.memory
+    assert memory is not None
+    out = [
+        StoryChange(kind="development", text=d.text, article=d.article,
+                    extractive=d.extractive)
+        for d in developments
+    ]  # fmt: skip
+    rest: list[StoryChange] = []
+    fresh = {m.row.uid for m in s.fresh}
+    for d in story.disputes:
+        if not fresh & set(d.sources):
+            continue
+        before = memory.disputes.get(fold(d.issue))
+        kind = "dispute_opened" if before is None else STATUS_CHANGE.get(d.status)
+        if kind is not None and before != d.status:
+            rest.append(StoryChange(kind=kind, text=d.issue, article=d.sources[-1],  # type: ignore[arg-type]
+                                    extractive=d.extractive))  # fmt: skip
+    reported = {fold(d.issue) for d in story.disputes}
+    outcome = any(ends_something(d.text) for d in developments)
+    closed = [issue for issue, status in memory.disputes.items()
+              if issue not in reported and status != "closed"]  # fmt: skip
+    if outcome:  # a deal, a vote passed, a ruling: the dispute it no longer reports
+        s.closed = closed
+        rest += [StoryChange(kind="dispute_closed", text=memory.issues.get(i, i))
+                 for i in closed[:1]]  # fmt: skip
+    steps = [n for n in story.next_steps if n.new and n.date and fresh & set(n.sources)]
+    rest += [StoryChange(kind="step_new", text=n.action, article=n.sources[-1],
+                         extractive=n.extractive) for n in steps[:1]]  # fmt: skip
+    before_positions: dict[str, list[tuple[str, str]]] = {}
+    for key, topic, stance in memory.positions:
+        before_positions.setdefault(key, []).append((topic, stance))
+    for key, p, uid in builder.position_keys:
+        if uid not in fresh:
+            continue
+        earlier = before_positions.get(key)
+        if earlier is None:
+            kind = "new_position"
+        elif any(changed_stance(topic, stance, p.topic, p.stance) for topic, stance in earlier):
+            kind = "position_changed"
+        else:
+            continue
+        rest.append(StoryChange(kind=kind, text=p.stance, article=uid,  # type: ignore[arg-type]
+                                actor=builder.actors[key].name,
+                                extractive=p.extractive))  # fmt: skip
+    rest.sort(key=lambda c: CHANGE_ORDER.get(c.kind, 4))
+    seen = [c.text.lstrip("…") for c in out] + [s.text for s in story.summary]
+    for change in rest:
+        if len(out) >= MAX_CHANGES:
+            break
+        if repeats(change.text, story.headline) or any(
+            same_line(change.text, s, 0.8) for s in seen
+        ):
+            continue
+        out.append(change)
+        seen.append(change.text)
+    return out

@@ -10,12 +10,19 @@ the previous digest: a story that skips a day keeps its id and its history.
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel, Field
 
 from summarizer.digest.linking import Signature
-from summarizer.digest.models import DateSource
+from summarizer.digest.models import DateSource, DigestArticle, Story, TimelineEntry
+from summarizer.names import fold
 
-__all__ = ["MemoryArticle", "StoryMemory"]
+if TYPE_CHECKING:
+    from summarizer.digest.story import Assembly
+
+__all__ = ["MemoryArticle", "StoryMemory", "memory_of", "timeline_of"]
 
 
 class MemoryArticle(BaseModel):
@@ -56,3 +63,68 @@ class StoryMemory(BaseModel):
 
     def signature(self) -> Signature:
         return Signature.of(self.people, self.names, self.words, self.lone)
+
+
+def timeline_of(s: Assembly, articles: dict[str, DigestArticle]) -> list[TimelineEntry]:
+    """The story's articles, earlier digests' too, in date order (copies after originals)."""
+    from summarizer.digest.story import title_of
+
+    entries: dict[str, TimelineEntry] = {}
+    for a in s.memory.articles if s.memory else []:
+        entries[a.id] = TimelineEntry(article=a.id, date=a.date, site=a.site, title=a.title,
+                                      link=a.link, new=False, dated=a.dated,
+                                      copy_of=a.copy_of)  # fmt: skip
+    for m in s.members:
+        article = articles[m.row.uid]
+        entries[m.row.uid] = TimelineEntry(
+            article=article.id, date=m.date, site=article.site, title=title_of(m),
+            link=article.link, new=article.new, dated=m.dated, copy_of=m.copy_of,
+        )  # fmt: skip
+    return sorted(entries.values(), key=lambda t: (t.date or "", t.copy_of is not None, t.article))
+
+
+def memory_of(s: Assembly, story: Story, created_at: datetime) -> StoryMemory:
+    """What the next digests need of ``story`` (its memory updated with this digest)."""
+    old = s.memory
+    people = set(old.people if old else [])
+    lone = set(old.lone if old else [])
+    names = set(old.names if old else [])
+    words = set(old.words if old else [])
+    numbers = set(old.numbers if old else [])
+    for m in s.members:
+        people |= set(m.reading.people)
+        lone |= set(m.reading.lone)
+        names |= set(m.reading.names)
+        words |= set(m.reading.words)
+        if m.copy_of is None:
+            numbers |= set(m.reading.numbers)
+    shown = set(old.shown if old else [])
+    shown |= {fold(story.headline)} | {fold(x.text) for x in story.summary}
+    shown |= {fold(c.text) for c in story.changes}
+    positions = [list(p) for p in (old.positions if old else [])]
+    for a in story.actors:
+        positions += [[a.key, fold(p.topic), fold(p.stance)] for p in a.positions]
+    disputes = dict(old.disputes if old else {})
+    disputes.update({fold(d.issue): d.status for d in story.disputes})
+    disputes.update({issue: "closed" for issue in s.closed})
+    issues = dict(old.issues if old else {})
+    issues.update({fold(d.issue): d.issue for d in story.disputes})
+    steps = sorted(set(old.steps if old else []) | {fold(n.action) for n in story.next_steps})
+    articles = {a.id: a for a in (old.articles if old else [])}
+    by_uid = {m.row.uid: m for m in s.members}
+    for t in story.timeline:
+        member = by_uid.get(t.article)
+        if t.article in articles or member is None:
+            continue
+        articles[t.article] = MemoryArticle(
+            id=t.article, title=t.title, site=t.site, link=t.link, date=t.date, dated=t.dated,
+            copy_of=t.copy_of, numbers=member.reading.numbers, quotes=member.reading.quotes,
+            words=member.reading.words,
+        )  # fmt: skip
+    return StoryMemory(
+        id=story.id, seen_at=created_at.isoformat(), headline=story.headline,
+        people=sorted(people), lone=sorted(lone), names=sorted(names), words=sorted(words),
+        numbers=sorted(numbers),
+        shown=sorted(shown), positions=positions, disputes=disputes, issues=issues, steps=steps,
+        articles=list(articles.values()),
+    )  # fmt: skip

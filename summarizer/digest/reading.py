@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from summarizer.brief import Brief, Citation
     from summarizer.cast import ArticleView, Cast
     from summarizer.digest.store import StoredArticle
-    from summarizer.digest.stories import BriefLite
+    from summarizer.digest.story import BriefLite
     from summarizer.grounding.segments import Segment
 
 __all__ = ["NAME_SEGMENTS", "READING_VERSION", "Reading", "read_article", "verify"]

@@ -91,7 +91,7 @@ def change_line(change: StoryChange, title: dict[str, str], *, short: bool = Fal
     """One line of "what changed", as plain text (the development line has no label), cut
     at a clause boundary near :data:`FIRST_CHARS` (``short``, for the lines after the
     first: :data:`SECONDARY_CHARS`); "…" marks a cut, the digest's JSON keeps the line."""
-    from summarizer.digest.stories import shorten
+    from summarizer.digest.text import shorten
 
     body = shorten(change.text, SECONDARY_CHARS if short else FIRST_CHARS)
     if body == " ".join(change.text.split()).rstrip("."):

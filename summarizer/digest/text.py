@@ -15,14 +15,17 @@ from typing import Any
 from summarizer.names import fold
 
 __all__ = [
+    "HEADLINE_CHARS",
     "STOP",
     "byline_outlet",
     "clean_line",
     "content_words",
     "figures",
+    "first_sentence",
     "is_metadata",
     "quotations",
     "resolve_day",
+    "shorten",
     "wordset",
 ]
 
@@ -242,3 +245,32 @@ def resolve_day(phrase: str, anchor: date) -> date | None:
                 return date.fromordinal(anchor.toordinal() + ahead - 7)
             return date.fromordinal(anchor.toordinal() + ahead)
     return None
+
+
+# --- headlines -------------------------------------------------------------------------------
+
+HEADLINE_CHARS = 120
+_CLAUSE = re.compile(r",\s|\s[—–-]\s|;\s|:\s|\s(?:as|after|while|when|because|but|which|who)\s")
+_PHRASE = re.compile(r"\s(?:from|for|in|on|at|with|by|of|over|into|and|after)\s")
+
+
+def shorten(text: str, limit: int = HEADLINE_CHARS) -> str:
+    """``text`` cut at a clause boundary (a comma, a dash, "as", "after") before ``limit``
+    characters, else before a phrase ("from ...", "to ...") with "…", never inside a word;
+    a final full stop dropped."""
+    text = " ".join(text.split()).rstrip(".")
+    if len(text) <= limit:
+        return text
+    head = text[: limit + 1]
+    cuts = [m.start() for m in _CLAUSE.finditer(head) if m.start() >= 40]
+    if cuts:
+        return head[: cuts[-1]].rstrip(" ,;:—–-")
+    cuts = [m.start() for m in _PHRASE.finditer(head) if m.start() >= 40]
+    cut = cuts[-1] if cuts else head.rfind(" ")
+    return head[:cut].rstrip(" ,;:—–-") + "…"
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of ``text`` (a model's headline may run on into a second)."""
+    m = re.search(r"(?<=[a-z0-9”\"')])[.!?]\s+(?=[A-Z“\"])", text)
+    return text[: m.start()] if m and m.start() >= 20 else text
