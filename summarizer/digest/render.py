@@ -29,8 +29,9 @@ from summarizer.digest.models import (
 from summarizer.render import markdown_escape as _md
 
 __all__ = [
-    "SECTION_TITLES", "SUFFIXES", "article_line", "change_line", "change_lines", "quoted",
-    "render", "render_html", "render_json", "render_markdown", "render_text", "step_line",
+    "SECTION_TITLES", "SUFFIXES", "also_line", "article_line", "card_meta", "change_line",
+    "change_lines", "numbers_of", "quoted", "render", "render_html", "render_json",
+    "render_markdown", "render_text", "run_lines", "safe_url", "sections_of", "step_line",
 ]  # fmt: skip
 
 SUFFIXES = {"markdown": "md", "html": "html", "json": "json", "text": "txt"}
@@ -46,7 +47,7 @@ SECTION_TITLES = {
 # --- shared ---------------------------------------------------------------------------------
 
 
-def _safe_url(url: str | None) -> str | None:
+def safe_url(url: str | None) -> str | None:
     if url and re.match(r"^(https?://|file:///)[^\s<>\"'`]+$", url, re.I):
         return url
     return None
@@ -147,7 +148,7 @@ def run_lines(digest: Digest) -> list[str]:
     return lines
 
 
-def _card_meta(story: Story) -> str:
+def card_meta(story: Story) -> str:
     earlier = sum(not t.new for t in story.timeline)
     sites = {t.site or t.article for t in story.timeline}
     parts = [f"{len(story.timeline)} article{'s' if len(story.timeline) != 1 else ''}"]
@@ -160,7 +161,7 @@ def _card_meta(story: Story) -> str:
     return " · ".join(parts)
 
 
-def _also(story: Story) -> str | None:
+def also_line(story: Story) -> str | None:
     if not story.also_reported:
         return None
     who = [a.site or a.title for a in story.also_reported]
@@ -171,7 +172,7 @@ def _status_word(story: Story) -> str:
     return {"new": "NEW", "updated": "UPDATED", "unchanged": "unchanged"}[story.status]
 
 
-def _sections(digest: Digest) -> list[tuple[str, list[tuple[int, Story]]]]:
+def sections_of(digest: Digest) -> list[tuple[str, list[tuple[int, Story]]]]:
     out: dict[str, list[tuple[int, Story]]] = {}
     for i, s in enumerate(digest.stories, 1):
         out.setdefault(s.section, []).append((i, s))
@@ -202,14 +203,14 @@ def _text_digest(digest: Digest, esc: Callable[[str], str], markdown: bool) -> s
         f"{h2}Contents",
         "",
     ]
-    for section, stories in _sections(digest):
+    for section, stories in sections_of(digest):
         out.append(f"{section}:")
-        out += [f"{i}. {esc(s.headline)} ({_card_meta(s)})" for i, s in stories]
+        out += [f"{i}. {esc(s.headline)} ({card_meta(s)})" for i, s in stories]
         out.append("")
-    for section, stories in _sections(digest):
+    for section, stories in sections_of(digest):
         out += [rule(f"{h2}{section}"), ""]
         for i, s in stories:
-            out += [f"{h3}{i}. {esc(s.headline)} [{_status_word(s)}]", f"{_card_meta(s)}", ""]
+            out += [f"{h3}{i}. {esc(s.headline)} [{_status_word(s)}]", f"{card_meta(s)}", ""]
             if s.changes:
                 out += ["**What changed**" if markdown else "What changed:", ""]
                 out += [f"- {esc(change_line(x, title, short=j > 0))}{cite_of(x, number)}"
@@ -217,12 +218,12 @@ def _text_digest(digest: Digest, esc: Callable[[str], str], markdown: bool) -> s
                 out.append("")
             out += [f"{esc(quoted(x.text, x.extractive))}{cite(x.evidence)}" for x in s.summary]
             out.append("")
-            also = _also(s)
+            also = also_line(s)
             if also:
                 out += [esc(also), ""]
             out += ["Timeline:", ""]
             for t in s.timeline:
-                link = _safe_url(t.link)
+                link = safe_url(t.link)
                 out.append(f"- {esc(article_line(t))}" + (f" <{link}>" if link else ""))
             out.append("")
             for d in s.disputes:
@@ -239,13 +240,13 @@ def _text_digest(digest: Digest, esc: Callable[[str], str], markdown: bool) -> s
     if digest.more:
         out += [rule(f"{h2}More stories"), ""]
         for m in digest.more:
-            link = _safe_url(m.link)
+            link = safe_url(m.link)
             out.append(f"- {esc(m.headline)} ({m.status})" + (f" <{link}>" if link else ""))
         out.append("")
     if digest.articles:
         out += [rule(f"{h2}Sources"), ""]
         for i, a in enumerate(digest.articles, 1):
-            link = _safe_url(a.link)
+            link = safe_url(a.link)
             site = f" — {esc(a.site)}" if a.site else ""
             out.append(f"{i}. {esc(a.title or a.headline)}{site}" + (f" <{link}>" if link else ""))
         out.append("")
@@ -274,148 +275,11 @@ def render_text(digest: Digest) -> str:
     return _text_digest(digest, lambda text: text, markdown=False)
 
 
-# --- HTML ----------------------------------------------------------------------------------
-
-_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'none'"
-
-_HTML = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{{ csp }}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ d.title }} — {{ d.created_at.strftime("%Y-%m-%d") }}</title>
-<style>
-*{box-sizing:border-box}
-body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:0 auto;padding:1rem;color:#222}
-body{overflow-wrap:anywhere}
-h1{font-size:1.5rem;margin:.5rem 0}h2{font-size:1.15rem;margin:0 0 .2rem}
-h2.section{font-size:.85rem;text-transform:uppercase;letter-spacing:.06em;color:#555;
- margin:1.6rem 0 .3rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
-a{color:#1a4fa0}.meta{color:#666;font-size:.88rem;margin:0 0 .4rem}
-nav ol{padding-left:1.4rem;margin:.2rem 0 .6rem}nav li{margin:.15rem 0}
-nav h3{font-size:.85rem;color:#555;margin:.5rem 0 0;font-weight:600}
-.story{border:1px solid #ddd;border-radius:8px;padding:.7rem 1rem;margin:.8rem 0}
-.badge{font-size:.72rem;border-radius:3px;padding:0 .35em;margin-left:.35em;white-space:nowrap;
- vertical-align:middle;font-weight:500}
-.new{background:#e6f4ea;color:#137333}.updated{background:#e8f0fe;color:#1a4fa0}
-.unchanged{background:#eee;color:#555}
-.changes{margin:.3rem 0 .5rem;padding:.4rem .6rem .4rem 1.6rem;background:#f6f8fc;
- border-left:3px solid #1a4fa0;font-size:.95rem}
-.changes li:first-child{font-weight:600}
-.summary p{margin:.3rem 0}
-.also{font-size:.9rem;color:#444;margin:.3rem 0}
-sup a{text-decoration:none}
-details{margin:.25rem 0}summary{cursor:pointer;color:#444;font-size:.92rem}
-details ul,details ol{padding-left:1.2rem;margin:.3rem 0}
-.tl time{color:#555;font-variant-numeric:tabular-nums}
-.seen{color:#8a6d00;font-size:.85rem}
-.failed{color:#a50e0e}
-@media print{
- body{max-width:none;font-size:11pt}.story{break-inside:avoid;border-color:#999}
- details::details-content{content-visibility:visible;display:block}
- summary{list-style:none;font-weight:600}a{color:inherit}
-}
-</style></head><body>
-<header><h1>{{ d.title }}</h1>
-<p class="meta">{{ d.created_at.strftime("%Y-%m-%d %H:%M") }} UTC ·
-{{ d.counts.stories }} stories ({{ d.counts.updated_stories }} developing,
-{{ d.counts.new_stories }} new) from {{ d.counts.briefed }} articles
-{% if d.failed %} · <span class="failed">{{ d.failed|length }} could not be briefed</span>
-{% endif %}</p></header>
-{% macro badge(s) %}<span class="badge {{ s.status }}">{{ s.status }}</span>{% endmacro %}
-{% macro cite(quotes) %}{% for n in numbers_of(quotes, num) %}<sup><a
- href="#a{{ n }}" title="{{ first_quote(quotes, n) }}">[{{ n }}]</a></sup>{% endfor %}
-{% endmacro %}
-{% macro article_item(t) %}<li><time>{{ (t.date or "")[:10] or "undated" }}</time>
-{% if t.dated == "seen" %}<span class="seen" title="no date of its own: the day it was first
- read">(first seen)</span>{% endif %}
-{% if t.site %} · {{ t.site }}{% endif %} ·
-{% if safe_url(t.link) %}<a href="{{ safe_url(t.link) }}"
- rel="noopener noreferrer">{{ t.title }}</a>{% else %}{{ t.title }}{% endif %}
-{% if t.copy_of %} <span class="meta">(re-write, no new facts)</span>{% endif %}
-{% if t.new %} <span class="badge new">new</span>{% endif %}</li>
-{% endmacro %}
-{% if d.stories %}<nav id="contents" aria-label="Contents"><h2>Contents</h2>
-{% for section, stories in sections %}<h3>{{ section }}</h3><ol>
-{% for i, s in stories %}<li value="{{ i }}"><a href="#{{ s.id }}">{{ s.headline }}</a>
-{{ badge(s) }} <span class="meta">{{ card_meta(s) }}</span></li>
-{% endfor %}</ol>{% endfor %}
-{% if d.more %}<p class="meta"><a href="#more">{{ d.more|length }} more stories</a></p>{% endif %}
-</nav>{% endif %}
-<main>
-{% for section, stories in sections %}
-<h2 class="section">{{ section }}</h2>
-{% for i, s in stories %}
-<article class="story" id="{{ s.id }}"><h2>{{ s.headline }}{{ badge(s) }}</h2>
-<p class="meta">{{ card_meta(s) }}</p>
-{% if s.changes %}<ul class="changes" aria-label="What changed">
-{% for x in s.changes %}<li>{{ change_line(x, titles, short=not loop.first) }}
-{%- if x.article in num %}<sup><a href="#a{{ num[x.article] }}">[{{ num[x.article] }}]</a>
-</sup>{% endif %}</li>
-{% endfor %}</ul>{% endif %}
-<div class="summary">
-{% for x in s.summary %}<p>{{ quoted(x.text, x.extractive) }}{{ cite(x.evidence) }}</p>{% endfor %}
-</div>
-{% if also(s) %}<p class="also">{{ also(s) }}</p>{% endif %}
-<details class="tl"><summary>Timeline and articles ({{ s.timeline|length }})</summary><ol>
-{% for t in s.timeline %}{{ article_item(t) }}{% endfor %}</ol></details>
-{% if s.actors %}<details><summary>Actors and positions ({{ s.actors|length }})</summary><ul>
-{% for a in s.actors %}<li><b>{{ a.name }}</b> ({{ a.kind }}){% if a.roles %}:
-{{ a.roles|join("; ") }}{% endif %}
-{% if a.positions %}<ul>
-{% for p in a.positions %}<li>{{ p.topic }}: {{ quoted(p.stance, p.extractive) }}
-{{- cite(p.evidence) }}</li>
-{% endfor %}</ul>{% endif %}</li>
-{% endfor %}</ul></details>{% endif %}
-{% if s.disputes %}<details><summary>Disputes ({{ s.disputes|length }})</summary><ul>
-{% for x in s.disputes %}<li><b>{{ quoted(x.issue, x.extractive) }}</b> — {{ x.status }}<ul>
-{% for side in x.sides %}<li>{{ side.actors|join(", ") or "—" }}:
-{{ quoted(side.claim, side.extractive) }}</li>
-{% endfor %}</ul>{{ cite(x.evidence) }}</li>
-{% endfor %}</ul></details>{% endif %}
-{% if s.next_steps %}<details><summary>Next steps ({{ s.next_steps|length }})</summary><ul>
-{% for n in s.next_steps %}<li>{{ step_line(n) }}{{ cite(n.evidence) }}</li>
-{% endfor %}</ul></details>{% endif %}
-</article>
-{% endfor %}
-{% endfor %}
-{% if d.more %}<section id="more"><h2 class="section">More stories</h2><ul>
-{% for m in d.more %}<li>{% if safe_url(m.link) %}<a href="{{ safe_url(m.link) }}"
- rel="noopener noreferrer">{{ m.headline }}</a>{% else %}{{ m.headline }}{% endif %}
-<span class="badge {{ m.status }}">{{ m.status }}</span></li>
-{% endfor %}</ul></section>{% endif %}
-</main>
-{% if d.articles %}<details id="sources"><summary>Sources ({{ d.articles|length }})</summary><ol>
-{% for a in d.articles %}<li id="a{{ loop.index }}">
-{% if safe_url(a.link) %}<a href="{{ safe_url(a.link) }}" rel="noopener noreferrer">
-{{ a.title or a.headline }}</a>{% else %}{{ a.title or a.headline }}{% endif %}
-{% if a.site %} — {{ a.site }}{% endif %}</li>
-{% endfor %}</ol></details>{% endif %}
-{% if d.failed %}<h2 class="failed">Could not be briefed</h2><p>Retried on the next run.</p><ul>
-{% for f in d.failed %}<li>{{ f.label }}: {{ f.error }}</li>{% endfor %}</ul>{% endif %}
-<section class="meta" id="run">{% for line in run_lines(d) %}<p>{{ line }}</p>{% endfor %}
-</section>
-</body></html>
-"""
-
-
 def render_html(digest: Digest) -> str:
-    """One self-contained page (inline CSS, no scripts, a CSP that forbids them); every
-    string autoescaped."""
-    from jinja2 import Environment
+    """One self-contained page (:mod:`summarizer.digest.page`)."""
+    from summarizer.digest.page import html_page
 
-    env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
-    number = {a.id: i for i, a in enumerate(digest.articles, 1)}
-    titles = {a.id: a.title or a.headline for a in digest.articles}
-
-    def first_quote(quotes: list[Quoted], n: int) -> str:
-        return next((q.text for q in quotes if number.get(q.article) == n), "")
-
-    return env.from_string(_HTML).render(
-        d=digest, num=number, titles=titles, safe_url=_safe_url, change_line=change_line,
-        run_lines=run_lines, csp=_CSP, quoted=quoted, numbers_of=numbers_of,
-        first_quote=first_quote, step_line=step_line, card_meta=_card_meta, also=_also,
-        sections=_sections(digest), quote_text={},
-    )  # fmt: skip
+    return html_page(digest)
 
 
 def render_json(digest: Digest) -> str:
