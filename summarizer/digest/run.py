@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import hashlib
-import json
 import logging
 import operator
 from collections.abc import Callable
@@ -41,8 +39,9 @@ from typing import TYPE_CHECKING, Any
 from summarizer.digest.briefing import article_of, as_source, brief_each
 from summarizer.digest.config import DigestConfig
 from summarizer.digest.control import Interrupted, RunControl, run_lock
-from summarizer.digest.models import Digest, DigestCounts, FailedArticle, RunUsage, WaitingBatch
-from summarizer.digest.stories import Briefed, BriefLite, DigestHeader, Item, build
+from summarizer.digest.models import Digest, FailedArticle, WaitingBatch
+from summarizer.digest.recall import Recall, assemble
+from summarizer.digest.stories import BriefLite, Item
 from summarizer.errors import BudgetReachedError, ConfigurationError
 
 if TYPE_CHECKING:
@@ -53,7 +52,6 @@ if TYPE_CHECKING:
     from summarizer.config import Settings
     from summarizer.digest.history import StoryMemory
     from summarizer.digest.ingest import IngestReport
-    from summarizer.digest.reading import Reading
     from summarizer.digest.store import Store, StoredArticle
     from summarizer.pipeline import Summarizer
 
@@ -154,8 +152,10 @@ class _Run:
     run_id: int = 0
     briefing: bool = False
     memories: list[StoryMemory] = field(default_factory=list)  # of the digest assembled
-    made: dict[str, Reading] = field(default_factory=dict)  # readings made by this run
-    known: dict[str, Reading] = field(default_factory=dict)  # readings stored by earlier runs
+    recall: Recall = field(init=False)  # the readings of the run's articles
+
+    def __post_init__(self) -> None:
+        self.recall = Recall(self.store)
 
     @property
     def since(self) -> datetime | None:
@@ -330,11 +330,7 @@ class _Run:
         # the brief itself stays in the cache (about 20 KB as objects): the digest keeps
         # what it needs of every brief, and loads the briefs of the stories it shows
         self.items.append((replace(row, text=None), BriefLite.of(brief, key)))
-        # what linking needs of it, while the other briefs are in flight (the article's
-        # sentences are still in the segmenter's cache: about a millisecond)
-        from summarizer.digest.reading import read_article
-
-        self.made[row.uid] = read_article(row, brief, cast=False)
+        self.recall.note(row, brief)  # while the other briefs are in flight
         if key not in self.cached_keys:
             self.fresh.append(brief.usage)
 
@@ -344,96 +340,8 @@ class _Run:
 
     def assemble(self) -> Digest:
         """The digest of what was briefed and what failed (not yet stored or delivered)."""
-        fingerprint = json.dumps(
-            [sorted(self.briefed_keys), sorted(f.id or f.label for f in self.failed)]
-        )
-        digest_id = "d" + hashlib.sha256(fingerprint.encode()).hexdigest()[:15]
-        stored_at = self.store.digest_created_at(digest_id)
-        previous_body = self.store.previous_digest(exclude=digest_id)
-        n_source_errors = len(self.source_errors)
-        cached = sum(key in self.cached_keys for _, key in self.briefed_keys)
-        counts = DigestCounts(articles=len(self.selected) + n_source_errors,
-                              briefed=len(self.items), cached=cached,
-                              failed=len(self.failed) - n_source_errors,
-                              source_errors=n_source_errors,
-                              duplicates=self.report.duplicates if self.report else 0,
-                              waiting=sum(w.articles for w in self.waiting),
-                              deferred=len(self.deferred))  # fmt: skip
-        created_at = datetime.fromisoformat(stored_at) if stored_at else self.now
-        header = DigestHeader(
-            id=digest_id, title=self.config.title, since=self.since, created_at=created_at,
-            previous=Digest.model_validate_json(previous_body) if previous_body else None,
-            today=self.now.date(),
-        )  # fmt: skip
-        built = build(
-            Briefed(self.items, self.failed, counts, readings=self.readings(),
-                    history=self.history(digest_id, created_at), verify=self.verify,
-                    load=self.load, text_of=self.text_of),
-            header,
-            max_stories=self.config.max_stories,
-            max_story_articles=self.config.max_story_articles,
-            section_cap=self.config.section_cap,
-        )  # fmt: skip
-        self.memories = built.memories
-        self.save_readings()
-        digest = built.digest
-        return digest.model_copy(update={
-            "partial": digest.partial or bool(self.deferred),
-            "usage": RunUsage.of(self.fresh, cached=cached), "waiting": self.waiting,
-        })  # fmt: skip
-
-    def readings(self) -> dict[str, Reading]:
-        """The program's reading of each briefed article (:mod:`summarizer.digest.reading`):
-        made as each brief arrived, else stored by an earlier run, else made now."""
-        from summarizer.digest.reading import Reading, read_article
-
-        keys = dict(self.briefed_keys)
-        missing = {uid: key for uid, key in keys.items() if uid not in self.made}
-        for uid, body in self.store.readings(missing).items():
-            reading = Reading.from_json(json.loads(body))
-            if reading is not None:
-                self.known[uid] = reading
-        for row, brief in self.items:
-            if row.uid not in self.made and row.uid not in self.known:
-                whole = replace(row, text=self.text_of(row))
-                self.made[row.uid] = read_article(whole, brief, cast=False)
-        return {**self.known, **self.made}
-
-    def text_of(self, row: StoredArticle) -> str | None:
-        """An article's text, from the store (the run lets it go once it is read)."""
-        return row.text if row.text is not None else self.store.article(row.id).text
-
-    def load(self, row: StoredArticle, lite: BriefLite) -> Brief:
-        """The full brief of an article, from the cache, with this article's source (the
-        same text may have come from another URL)."""
-        brief = self.store.cache.get_brief(lite.key)
-        if brief is None:
-            raise RuntimeError(f"the brief of {row.uid} left the cache during the run")
-        return brief.model_copy(update={"source": lite.source})
-
-    def verify(self, row: StoredArticle, brief: Brief, reading: Reading) -> Reading:
-        """A reading completed with who says what (for an article that is shown)."""
-        from summarizer.digest.reading import verify
-
-        whole = replace(row, text=self.text_of(row))
-        self.made[row.uid] = checked = verify(reading, whole, brief)
-        return checked
-
-    def save_readings(self) -> None:
-        keys = dict(self.briefed_keys)
-        self.store.save_readings([
-            (uid, keys[uid], json.dumps(reading.as_json()))
-            for uid, reading in self.made.items() if uid in keys
-        ])  # fmt: skip
-
-    def history(self, digest_id: str, created_at: datetime) -> list[StoryMemory]:
-        """The stories still open: the latest memory of each story a digest held within
-        ``story_window`` before this one."""
-        from summarizer.digest.history import StoryMemory
-
-        since = (created_at - self.config.story_window).isoformat()
-        bodies = self.store.story_memories(since=since, exclude=digest_id)
-        return [StoryMemory.model_validate_json(body) for body in bodies]
+        digest, self.memories = assemble(self)
+        return digest
 
     async def retry_deliveries(self) -> list[str]:
         """Earlier digests a webhook or email target did not get: sent again."""
