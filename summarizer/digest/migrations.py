@@ -134,7 +134,8 @@ MIGRATIONS: tuple[Migration, ...] = (
         """,
     ),
     (
-        4,
+        # 5, not 4: the digest source protocol (issue 18) numbers its sources' state 4
+        5,
         "the program's readings of articles, and the memory of each story per digest",
         # readings: one per article, redone when its brief changes (brief_key) or when the
         # reading's version changes (in the body). story_memory: what a digest knew of each
