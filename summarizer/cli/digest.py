@@ -79,6 +79,11 @@ BatchOpt = Annotated[
         show_default=False,
     ),
 ]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(metavar="DATETIME", help="Replay: make the digest as if it ran at this time "
+                 "(ISO 8601, UTC if no zone): its date, the steps passed, the stories open."),
+]  # fmt: skip
 MaxCostOpt = Annotated[
     float | None,
     typer.Option(
@@ -250,15 +255,7 @@ def run(
     ] = None,
     max_cost: MaxCostOpt = None,
     price_provider: PriceProviderOpt = None,
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of",
-            metavar="DATETIME",
-            help="Replay: make the digest as if it ran at this time (ISO 8601, UTC if no "
-            "zone): its date, which next steps have passed, which stories are still open.",
-        ),
-    ] = None,
+    as_of: AsOfOpt = None,
 ) -> None:
     """Run one digest now: ingest, brief, group, render, deliver.
 
@@ -272,27 +269,14 @@ def run(
     cfg = _config(config, source, fmt, settings, since=since, out=out, concurrency=concurrency,
                   db=db, webhook=webhook, allow_private=allow_private, batch=batch,
                   batch_wait=wait, batch_poll_s=poll, price_provider=price_provider)  # fmt: skip
+    from summarizer.digest.config import parse_as_of
     from summarizer.digest.run import RunControl
 
     control = RunControl()
     _cancel_on_signals(control)
-    code = _run_once(cfg, control, _as_of(as_of))
+    code = _run_once(cfg, control, parse_as_of(as_of) if as_of else None)
     if code:
         raise typer.Exit(code)
-
-
-def _as_of(text: str | None) -> datetime | None:
-    from datetime import UTC, datetime
-
-    if text is None:
-        return None
-    try:
-        when = datetime.fromisoformat(text)
-    except ValueError:
-        typer.echo(f"summarizer: error: bad --as-of {text!r}: use ISO 8601, e.g. 2025-03-04T07:00",
-                   err=True)  # fmt: skip
-        raise typer.Exit(2) from None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 @digest_app.command()

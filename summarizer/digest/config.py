@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,6 +25,7 @@ __all__ = [
     "OutputFormat",
     "SummarizerTable",
     "load_digest_config",
+    "parse_as_of",
     "parse_duration",
 ]
 
@@ -33,6 +34,17 @@ ALL_FORMATS: tuple[OutputFormat, ...] = ("markdown", "html", "json", "text")
 
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$", re.I)
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_as_of(text: str) -> datetime:
+    """An ISO 8601 time (UTC when it has no zone): the clock of a replayed digest."""
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise ConfigurationError(
+            f"bad time {text!r}: use ISO 8601, e.g. 2025-03-04T07:00"
+        ) from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def parse_duration(text: str) -> timedelta:
