@@ -27,40 +27,29 @@ from __future__ import annotations
 import json
 import re
 import threading
-from dataclasses import dataclass, field
 from typing import Any
 
 from summarizer.testing.replies import Reply, completion
+from summarizer.testing.rewriting import (
+    STANCE_VERB,
+    Reader,
+    Seg,
+    active,
+    clean,
+    compress,
+    drop_appositive,
+    inside_quote,
+    sentence,
+    slug,
+    strip_tail,
+    third_person,
+    words,
+)
 
 __all__ = ["AbstractiveModel", "abstractive_draft", "abstractive_responder", "numbered_article"]
 
 _NUMBERED = re.compile(r"^\[(\d+)\] (.*)$")
 _ARTICLE = re.compile(r"<<<(ARTICLE-[0-9a-f]+)\n(.*)\n\1>>>", re.S)
-_DATE_PREFIX = re.compile(r"^\s*date\s+\d{4}-\d\d-\d\d\b[\s:]*", re.I)
-_DATELINE = re.compile(
-    r"^[A-Z][A-Z .'’\-]{2,40}(?:\([^)]*\))?"
-    r"(?:,\s*\d{1,2}\s+[A-Z][a-z]+(?:\s+\d{4})?)?\s*(?::|—|–)\s+"
-)
-_BYLINE = re.compile(r"^By\s+[A-Z]", re.M)
-_SPEECH_WORDS = (
-    "said says told tells warned warns insisted insists argued argues added adds stressed "
-    "stresses claimed claims demanded demands denied denies admitted admits testified "
-    "announced announces confirmed confirms accused accuses rejected rejects replied "
-    "promised promises vowed vows urged urges"
-)
-_SPEECH = _SPEECH_WORDS.split(" ")
-_STANCE_VERB = {
-    "warned": "warns", "insisted": "insists", "argued": "argues", "stressed": "stresses",
-    "claimed": "claims", "demanded": "demands", "denied": "denies", "admitted": "admits",
-    "testified": "testifies", "accused": "accuses", "rejected": "rejects", "promised": "promises",
-    "vowed": "vows", "urged": "urges", "confirmed": "confirms", "announced": "announces",
-}  # fmt: skip
-_FIRST_PERSON = {
-    "i have": "{he} has", "i am": "{he} is", "i do": "{he} does", "i was": "{he} was",
-    "i": "{he}", "me": "{him}", "my": "{his}", "mine": "{his}", "we": "they", "us": "them",
-    "our": "their", "ours": "theirs", "i'm": "{he} is", "we're": "they are",
-    "we've": "they have", "i've": "{he} has", "i'll": "{he} will", "we'll": "they will",
-}  # fmt: skip
 _FUTURE = re.compile(
     r"\b(?:will|is due to|are due to|is to|are to|is scheduled|are scheduled|is expected to|"
     r"are expected to|plans to|intends to|set to|will be held)\b",
@@ -81,14 +70,6 @@ _DECISION = re.compile(
 _FIGURE = re.compile(r"\d")
 
 
-@dataclass
-class _Seg:
-    id: int
-    start: int
-    end: int
-    text: str
-
-
 def numbered_article(request: dict[str, Any]) -> tuple[str | None, list[tuple[int, str]]]:
     """The title and the numbered sentences ``(n, text)`` of the article in a chat request."""
     user = next(m["content"] for m in request["messages"] if m["role"] == "user")
@@ -103,167 +84,9 @@ def numbered_article(request: dict[str, Any]) -> tuple[str | None, list[tuple[in
     return title, out
 
 
-def _clean(text: str) -> str:
-    out = _DATE_PREFIX.sub("", text, count=1)
-    m = _DATELINE.match(out)
-    if m:
-        out = out[m.end() :]
-    out = out.strip()
-    return out[:1].upper() + out[1:] if out else out
-
-
-def _slug(name: str) -> str:
-    return re.sub(r"\W+", "_", name.lower()).strip("_")[:40] or "actor"
-
-
-def _words(text: str) -> set[str]:
-    stop = {"the", "a", "an", "and", "of", "to", "in", "on", "for", "that", "was", "is", "it",
-            "its", "with", "by", "at", "as", "had", "has", "have", "be", "would", "will", "not",
-            "their", "they", "this", "from", "but", "said", "were", "are"}  # fmt: skip
-    return {w for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in stop}
-
-
-@dataclass
-class _Reader:
-    """The article as the model reads it: sentences, cast, who says what."""
-
-    title: str | None
-    segs: list[_Seg]
-    cast: Any = None
-    ids: dict[str, str] = field(default_factory=dict)  # cast key -> actor id
-    names: dict[str, str] = field(default_factory=dict)  # cast key -> name as written
-
-    @classmethod
-    def of(cls, title: str | None, numbered: list[tuple[int, str]]) -> _Reader:
-        from summarizer.cast import read_cast
-
-        segs, pos = [], 0
-        parts = []
-        for n, text in numbered:
-            segs.append(_Seg(n, pos, pos + len(text), text))
-            parts.append(text)
-            pos += len(text) + 2
-        reader = cls(title, segs)
-        reader.cast = read_cast("\n\n".join(parts), segs, title)
-        return reader
-
-    def body(self) -> list[_Seg]:
-        return [
-            s for s in self.segs
-            if not _BYLINE.match(s.text) and s.text.rstrip()[-1:] in ".!?\"”'"
-            and (self.title is None or s.text.strip() != self.title.strip())
-        ]  # fmt: skip
-
-    def speaker(self, seg: _Seg) -> tuple[str, str] | None:
-        """(cast key, verb) when the sentence names its speaker next to the verb: "X said",
-        "said X", "X, the ..., said", or "the <role> said" for the one actor with that role."""
-        cast = self.cast
-        text = seg.text
-        verbs = "|".join(_SPEECH)
-        name = r"((?:[A-Z][\w'’\-]+\s+){0,3}[A-Z][\w'’\-]+)"
-        for pattern in (
-            rf"{name},[^,]{{3,80}},\s+({verbs})\b",
-            rf"{name}\s+(?:also\s+|later\s+|had\s+)?({verbs})\b",
-            rf"\b({verbs})\s+{name}\s*[.,]",
-        ):
-            for m in re.finditer(pattern, text):
-                groups = m.groups()
-                written, verb = (groups[1], groups[0]) if groups[0] in _SPEECH else groups
-                if _inside_quote(text, m.start()) or re.search(
-                    r"\b(?:where|when|after|as|while|which|who|because|although|if|since|once)"
-                    r"\s+$",
-                    text[max(0, m.start() - 12) : m.start()],
-                ):
-                    continue  # the speech is in a subordinate clause
-                key = cast.resolve(written)
-                if key is not None and cast.actors[key].kind in (
-                    "person",
-                    "organization",
-                    "government",
-                    "group",
-                ):
-                    return key, verb
-        from summarizer.cast.lexicon import TITLES
-
-        role = re.search(rf"\bthe ((?:[a-z]+\s+){{0,3}}[a-z]+)\s+({verbs})\b", text)
-        if role and role.group(1).split()[-1] in TITLES and not _inside_quote(text, role.start()):
-            words = set(role.group(1).split())
-            holders = [
-                k for k, a in cast.actors.items()
-                if a.role and words <= set(re.findall(r"[a-z]+", a.role.lower()))
-            ]  # fmt: skip
-            if len(holders) == 1:
-                return holders[0], role.group(2)
-        return None
-
-
-def _inside_quote(text: str, at: int) -> bool:
-    return sum(text.count(q, 0, at) for q in '"“”') % 2 == 1
-
-
-def _third_person(text: str, gender: str | None) -> str:
-    he, him, his = {"m": ("he", "him", "his"), "f": ("she", "her", "her")}.get(
-        gender or "", ("they", "them", "their")
-    )
-
-    def swap(m: re.Match[str]) -> str:
-        word = m.group()
-        out = _FIRST_PERSON[word.lower()].format(he=he, him=him, his=his)
-        return out[:1].upper() + out[1:] if word[:1].isupper() and m.start() == 0 else out
-
-    return re.sub(r"\b(?:I have|I am|I do|I was|I'm|I've|I'll|we're|we've|we'll|I|me|my|mine|"
-                  r"we|us|our|ours)\b",
-                  swap, text, flags=re.I)  # fmt: skip
-
-
-def _strip_tail(text: str) -> str:
-    """Drop a reporting tail: "..., the ministry said." / "..., according to X."."""
-    text = re.sub(r",\s+(?:the\s+)?[\w\s'’]{2,40}\s+(?:said|told \w+|added)\.?$", ".", text)
-    text = re.sub(r",\s+according to [^,.]+\.?$", ".", text)
-    return text
-
-
-def _drop_appositive(text: str) -> str:
-    """'Per Solberg, a former labour court judge, was ...' -> 'Per Solberg was ...'."""
-    name = r"[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){0,3}"
-    return re.sub(rf"^({name}),\s+(?:a|an|the|who)\s[^,]{{3,80}},\s+", r"\1 ", text)
-
-
-_PASSIVE = re.compile(
-    r"^(The [\w\s'’\-]{2,40}?) (?:was|were) (\w+ed)\b(.{0,60}?)\bby "
-    r"((?:[a-z]+ ){0,2}[A-Z][\w'’\-]+(?: [A-Z][\w'’\-]+){0,3})"
-    r"((?:[,.]|\s(?:at|on|in|during|after|shortly|late|early)\b).*)$"
-)
-
-
-def _active(text: str) -> str:
-    """'The deal was announced at 4 a.m. by mediator Per Solberg ...' -> 'Mediator Per
-    Solberg announced the deal at 4 a.m. ...'."""
-    m = _PASSIVE.match(text)
-    if m is None:
-        return text
-    thing, verb, between, agent, rest = m.groups()
-    agent = agent[:1].upper() + agent[1:]
-    return f"{agent} {verb} {thing[:1].lower() + thing[1:]} {between.strip()} {rest.strip()}"
-
-
-def _compress(text: str) -> str:
-    """Drop a trailing clause that only adds colour: ", where ...", ", which ...", ", ending
-    ...", ", according to ..."."""
-    return re.sub(r",\s+(?:where|which|ending|adding|saying|according to)\b[^.;]*(?=\.?$)", "",
-                  text)  # fmt: skip
-
-
-def _sentence(text: str) -> str:
-    text = " ".join(text.split()).replace(" percent", "%").replace(" per cent", "%")
-    text = re.sub(r"\btold (?:reporters|journalists)\b", "said", text)
-    text = text.rstrip()
-    return text if text.endswith((".", "!", "?", "”", '"')) else text + "."
-
-
 def abstractive_draft(title: str | None, numbered: list[tuple[int, str]]) -> dict[str, Any]:
     """A brief of the numbered article (``[(n, sentence)]``), in the model's own words."""
-    r = _Reader.of(title, numbered)
+    r = Reader.of(title, numbered)
     cast = r.cast
     body = r.body()
     # actors: people and bodies the article shows acting or speaking, most active first
@@ -280,14 +103,14 @@ def abstractive_draft(title: str | None, numbered: list[tuple[int, str]]) -> dic
         where = a.role_segment or first
         if where is None:
             continue
-        r.ids[k] = _slug(a.name)
+        r.ids[k] = slug(a.name)
         r.names[k] = a.name
         role = a.role.strip(" .") if a.role else ""
         actors.append({"id": r.ids[k], "name": a.name, "kind": a.kind, "role": role,
                        "evidence": [where]})  # fmt: skip
 
     # summary: the lead, then the sentences with the most figures and decisions
-    def weight(s: _Seg) -> float:
+    def weight(s: Seg) -> float:
         t = s.text
         return (
             len(_FIGURE.findall(t)) * 0.5 + 2 * bool(_DECISION.search(t))
@@ -307,7 +130,7 @@ def abstractive_draft(title: str | None, numbered: list[tuple[int, str]]) -> dic
             chosen.append(s)
     summary: list[dict[str, Any]] = []
     for s in sorted(chosen, key=lambda s: s.id):
-        text = _sentence(_active(_compress(_strip_tail(_drop_appositive(_clean(s.text))))))
+        text = sentence(active(compress(strip_tail(drop_appositive(clean(s.text))))))
         evidence = [s.id]
         lead_pronoun = re.match(r"^(He|She|It|They)\b", text)
         if lead_pronoun:
@@ -331,7 +154,7 @@ def abstractive_draft(title: str | None, numbered: list[tuple[int, str]]) -> dic
 
     # positions: sentences that name their speaker
     positions: list[dict[str, Any]] = []
-    said: list[tuple[str, _Seg, str]] = []
+    said: list[tuple[str, Seg, str]] = []
     for s in body:
         if re.match(r"\s*(?:When|After|As|While|If|Although|Because|Since|Before|Once)\b", s.text):
             continue  # the speech is in a subordinate clause: the main clause says something else
@@ -343,7 +166,7 @@ def abstractive_draft(title: str | None, numbered: list[tuple[int, str]]) -> dic
         name = r.names[key].split()[-1] if person else r.names[key]
         quoted = re.match(r"\s*[\"“]([^\"“”]{15,300}?)[,.]?[\"”]", s.text)
         if quoted:
-            content = _third_person(quoted.group(1).rstrip(",. "), cast.gender(key))
+            content = third_person(quoted.group(1).rstrip(",. "), cast.gender(key))
         else:
             if verb in ("told", "tells", "warned", "urged", "accused"):
                 m = re.search(rf"\b{verb}\s+(?:[\w'’]+\s+){{1,5}}?that\s+(.{{15,300}})$", s.text)
@@ -353,12 +176,12 @@ def abstractive_draft(title: str | None, numbered: list[tuple[int, str]]) -> dic
                     rf"(?:\s+that)?\s+(.{{15,300}})$",
                     s.text,
                 )
-            if m is None or _inside_quote(s.text, m.start(1)):
+            if m is None or inside_quote(s.text, m.start(1)):
                 continue
             content = m.group(1).rstrip(".")
-        stance_verb = _STANCE_VERB.get(verb, "says")
-        stance = _sentence(f"{name} {stance_verb} {content[:1].lower() + content[1:]}")
-        topic = " ".join(sorted(_words(content), key=lambda w: content.lower().index(w))[:3])
+        stance_verb = STANCE_VERB.get(verb, "says")
+        stance = sentence(f"{name} {stance_verb} {content[:1].lower() + content[1:]}")
+        topic = " ".join(sorted(words(content), key=lambda w: content.lower().index(w))[:3])
         positions.append({"actor": r.ids[key], "topic": topic or "the dispute",
                           "stance": stance[:400], "evidence": [s.id]})  # fmt: skip
         said.append((key, s, content))
@@ -373,13 +196,13 @@ def abstractive_draft(title: str | None, numbered: list[tuple[int, str]]) -> dic
         if (
             not _FUTURE.search(s.text)
             or s.text.lstrip()[:1] in '"“'
-            or _inside_quote(
+            or inside_quote(
                 s.text,
                 _FUTURE.search(s.text).start(),  # type: ignore[union-attr]
             )
         ):
             continue
-        text = _sentence(_strip_tail(_drop_appositive(_clean(s.text))))
+        text = sentence(strip_tail(drop_appositive(clean(s.text))))
         if re.match(r"^(He|She|It|They)\b", text):
             continue
         when = _WHEN.search(s.text)
@@ -406,37 +229,37 @@ _DEMAND = re.compile(r"\b(?:wants|demands|demanded|is seeking|are seeking|calls 
 _ANSWER = re.compile(r"\b(?:has offered|offered|rejected|refused|has put forward|will not)\b")
 
 
-def _subject(r: _Reader, seg: _Seg, at: int) -> str | None:
+def _subject(r: Reader, seg: Seg, at: int) -> str | None:
     """The actor named (or described: "the union") before ``at`` in a sentence."""
     before = [m for m in r.cast.mentions.get(seg.id, []) if m.end <= at and m.actor in r.ids]
     return before[-1].actor if before else None
 
 
-def _claim(r: _Reader, key: str, seg: _Seg) -> str:
+def _claim(r: Reader, key: str, seg: Seg) -> str:
     """The sentence with its subject ("The union", "It") written as the actor's name."""
-    text = _sentence(_clean(seg.text))
+    text = sentence(clean(seg.text))
     lead = next((m for m in r.cast.mentions.get(seg.id, []) if m.actor == key), None)
     if lead is not None and lead.how != "name" and text.startswith(lead.text):
         text = r.names[key] + text[len(lead.text) :]
     return text[:400]
 
 
-def _demands_and_answers(r: _Reader, body: list[_Seg]) -> list[dict[str, Any]]:
+def _demands_and_answers(r: Reader, body: list[Seg]) -> list[dict[str, Any]]:
     """A demand by one actor and an offer or refusal by another, sharing what it is about."""
-    demands: list[tuple[str, _Seg]] = []
-    answers: list[tuple[str, _Seg]] = []
+    demands: list[tuple[str, Seg]] = []
+    answers: list[tuple[str, Seg]] = []
     for seg in body:
         if seg.text.lstrip()[:1] in '"“':
             continue
         for pattern, into in ((_DEMAND, demands), (_ANSWER, answers)):
             m = pattern.search(seg.text)
-            if m and not _inside_quote(seg.text, m.start()):
+            if m and not inside_quote(seg.text, m.start()):
                 who = _subject(r, seg, m.start())
                 if who is not None:
                     into.append((who, seg))
     for ka, sa in demands:
         for kb, sb in answers:
-            shared = _words(sa.text) & _words(sb.text)
+            shared = words(sa.text) & words(sb.text)
             if ka == kb or sa.id == sb.id or not shared:
                 continue
             wanted = _DEMAND.search(sa.text)
