@@ -247,11 +247,16 @@ def what_changed(
     before_positions: dict[str, list[tuple[str, str]]] = {}
     for key, topic, stance in memory.positions:
         before_positions.setdefault(key, []).append((topic, stance))
+    known = set(memory.people) | set(memory.lone)  # the story's people so far
     for key, p, uid in builder.position_keys:
         if uid not in fresh:
             continue
         earlier = before_positions.get(key)
         if earlier is None:
+            # a first stance of someone the story already had, or whom two articles quote
+            # (not every shopkeeper a new article quotes)
+            if key not in known and len(builder.actors[key].sources) < 2:
+                continue
             kind = "new_position"
         elif any(changed_stance(topic, stance, p.topic, p.stance) for topic, stance in earlier):
             kind = "position_changed"
