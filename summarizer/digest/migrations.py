@@ -141,19 +141,19 @@ MIGRATIONS: tuple[Migration, ...] = (
         # reading's version changes (in the body). story_memory: what a digest knew of each
         # of its stories; a later digest links to stories whose latest memory is recent.
         """
-        CREATE TABLE article_readings (
+        CREATE TABLE IF NOT EXISTS article_readings (
             article_uid TEXT PRIMARY KEY,
             brief_key TEXT NOT NULL,
             body TEXT NOT NULL
         );
-        CREATE TABLE story_memory (
+        CREATE TABLE IF NOT EXISTS story_memory (
             digest_id TEXT NOT NULL,
             story_id TEXT NOT NULL,
             seen_at TEXT NOT NULL,
             body TEXT NOT NULL,
             PRIMARY KEY (digest_id, story_id)
         );
-        CREATE INDEX story_memory_seen ON story_memory(seen_at);
+        CREATE INDEX IF NOT EXISTS story_memory_seen ON story_memory(seen_at);
         """,
     ),
 )
