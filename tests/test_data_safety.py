@@ -129,6 +129,8 @@ def outputs_complete(out: Path) -> None:
             Digest.model_validate_json(text)
         elif path.suffix == ".html":
             assert text.rstrip().endswith("</html>"), path
+        elif path.suffix == ".txt":  # the plain text: it ends with the run's usage line
+            assert text.startswith("News digest") and "Usage:" in text, path
         else:
             assert text.startswith("# ") and text.endswith("\n"), path
 
