@@ -100,9 +100,9 @@ details ul,details ol{padding-left:1.2rem;margin:.3rem 0}
 {%- if x.article in num %}<sup><a href="#a{{ num[x.article] }}">[{{ num[x.article] }}]</a>
 </sup>{% endif %}</li>
 {% endfor %}</ul>{% endif %}
-<div class="summary">
+<section class="summary">
 {% for x in s.summary %}<p>{{ quoted(x.text, x.extractive) }}{{ cite(x.evidence) }}</p>{% endfor %}
-</div>
+</section>
 {% if also(s) %}<p class="also">{{ also(s) }}</p>{% endif %}
 <details class="tl"><summary>Timeline and articles ({{ s.timeline|length }})</summary><ol>
 {% for t in s.timeline %}{{ article_item(t) }}{% endfor %}</ol></details>
