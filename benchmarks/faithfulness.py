@@ -52,7 +52,8 @@ def _article_path(name: str, beside: Path | None = None) -> Path:
 def load(path: Path) -> list[dict[str, Any]]:
     items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     for n, item in enumerate(items, 1):
-        article = _article_path(item["article"], path.parent).read_text(encoding="utf-8")
+        item["_path"] = _article_path(item["article"], path.parent)
+        article = item["_path"].read_text(encoding="utf-8")
         for quote in item["evidence"]:
             if quote not in article:
                 raise SystemExit(f"item {n}: quote not in {item['article']}: {quote!r}")
@@ -63,9 +64,35 @@ def _kind(item: dict[str, Any]) -> str:
     return _KIND_FOR_FIELD.get(item["field"], "claim")
 
 
-def _check(item: dict[str, Any]) -> Any:
+_INDEXES: dict[Path, Any] = {}
+
+
+def _check(item: dict[str, Any], *, context: bool = True) -> Any:
+    """The verdict on one labeled claim, as the pipeline reaches it: the article read (its
+    cast: who is who), each quote standing for the sentence that holds it."""
+    if not context:
+        return check_support(
+            item["claim"], item["evidence"], kind=_kind(item), subject=item.get("subject")
+        )
+    from summarizer.grounding import ArticleIndex
+    from summarizer.grounding.context import Context
+
+    path = item["_path"]
+    if path not in _INDEXES:
+        _INDEXES[path] = ArticleIndex(path.read_text(encoding="utf-8"))
+    index = _INDEXES[path]
+    segments: list[int] = []
+    evidence: list[str] = []
+    for quote in item["evidence"]:
+        start = index.text.find(quote)
+        for seg in index.segments:
+            if seg.start < start + len(quote) and seg.end > start:
+                segments.append(seg.id)
+                evidence.append(seg.text if evidence_is_substantive(quote) else quote)
+    evidence = list(dict.fromkeys(evidence))
+    ctx = Context(index.cast, tuple(dict.fromkeys(segments))) if index.language == "en" else None
     return check_support(
-        item["claim"], item["evidence"], kind=_kind(item), subject=item.get("subject")
+        item["claim"], evidence, kind=_kind(item), subject=item.get("subject"), context=ctx
     )
 
 
@@ -169,7 +196,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, action="append", help="labeled set(s); default: both")
     parser.add_argument("--misses", action="store_true", help="print every misjudged item")
     parser.add_argument("--no-timing", action="store_true")
+    parser.add_argument("--no-wordnet", action="store_true", help="without the WordNet table")
     args = parser.parse_args(argv)
+    if args.no_wordnet:
+        from summarizer.grounding import paraphrase
+
+        paraphrase.ENABLED = False
     paths = args.data or [DATA, PROBES, HELDOUT]
     for path in paths:
         score(path, misses=args.misses)

@@ -28,8 +28,8 @@ commit) to print the figures before a change.
 from __future__ import annotations
 
 import argparse
-import logging
 import json
+import logging
 import os
 import re
 import sys
@@ -71,6 +71,11 @@ def numbers_for(quote: str, segments: list[tuple[int, str]]) -> list[int]:
         spans.append((n, start, len(joined) - 1))
     q = _flat(quote)
     at = joined.find(q)
+    words = q.split()
+    while at < 0 and len(words) > 6:  # a dateline the program reads apart ("date ... CITY:")
+        words = words[1:]
+        q = " ".join(words)
+        at = joined.find(q)
     if at < 0:
         raise SystemExit(f"evidence not found in the numbered article: {quote[:80]!r}")
     return [n for n, s, e in spans if s < at + len(q) and e > at]
@@ -155,8 +160,10 @@ def shown_whole(section: str, item: dict[str, Any], brief: Any) -> bool:
         if section == "actors" and out.id == item["id"]:
             role = (item.get("role") or "").strip() or None
             return _same(out.role, role) if role else True
-        if section == "positions" and out.actor == item["actor"] and _same(
-            out.stance, item["stance"]
+        if (
+            section == "positions"
+            and out.actor == item["actor"]
+            and _same(out.stance, item["stance"])
         ):
             return True
         if section == "disputes" and _same(out.issue, item["issue"]):
@@ -194,8 +201,8 @@ def _item_at(brief: dict[str, Any], path: str) -> tuple[str, Any]:
 def score_article(json_path: Path, misses: bool) -> dict[str, Any]:
     data = json.loads(json_path.read_text(encoding="utf-8"))
     article = json_path.with_suffix(".txt")
-    out: dict[str, Any] = {"kept": defaultdict(lambda: [0, 0]), "caught": defaultdict(lambda: [0, 0]),
-                           "caught_kind": defaultdict(lambda: [0, 0])}  # fmt: skip
+    parts = ("kept", "caught", "caught_kind")
+    out: dict[str, Any] = {k: defaultdict(lambda: [0, 0]) for k in parts}
     brief, error = run(article, data["faithful"], strict=False)
     for section, path, item in items(data["faithful"]):
         whole = shown_whole(section, item, brief)
@@ -232,7 +239,12 @@ def _why(brief: Any, path: str, error: str | None) -> str:
         for d in brief.grounding.dropped
         if d.path == path or d.path.startswith(path + ".")
     ]
-    return " | ".join(reasons) or "shown changed, or marked not established"
+    unsettled = [
+        f"not established: {'; '.join(u.reasons)[:240]}"
+        for u in getattr(brief.grounding, "not_established", [])
+        if u.path == path
+    ]
+    return " | ".join(reasons + unsettled) or "shown changed"
 
 
 def score_set(folder: Path, misses: bool) -> tuple[list[int], list[int], list[int], list[int]]:
@@ -275,10 +287,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", action="append", help="set name(s) under benchmarks/data/strong")
     parser.add_argument("--misses", action="store_true", help="print every lost or missed item")
     parser.add_argument("--code", type=Path, help="import summarizer from this checkout")
+    parser.add_argument("--no-wordnet", action="store_true", help="without the WordNet table")
     args = parser.parse_args(argv)
     if args.code:
         sys.path.insert(0, str(args.code.resolve()))
     import summarizer
+
+    if args.no_wordnet:
+        from summarizer.grounding import paraphrase
+
+        paraphrase.ENABLED = False
 
     logging.getLogger("summarizer").setLevel(logging.ERROR)  # the per-brief notes
     print(f"summarizer from {Path(summarizer.__file__).parent.parent}")

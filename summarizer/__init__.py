@@ -11,17 +11,27 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from summarizer.article import Article
-    from summarizer.brief import SCHEMA_VERSION, Brief, BriefDraft, GroundingReport
+    from summarizer.batch.collect import BatchJob
+    from summarizer.brief import SCHEMA_VERSION, Brief, BriefDraft, Citation, GroundingReport
+    from summarizer.cache import BriefCache
+    from summarizer.config import Settings, SettingsOptions
     from summarizer.errors import (
         BackendError,
         BriefValidationError,
+        BudgetExceededError,
+        BudgetReachedError,
         ConfigurationError,
+        DeliveryError,
         InputError,
         RefusalError,
         SummarizerError,
         TruncatedOutputError,
     )
-    from summarizer.pipeline import BriefResult, Summarizer, asummarize, summarize
+    from summarizer.formats import render, render_many
+    from summarizer.pipeline import Summarizer, SummarizerOptions, asummarize, summarize
+    from summarizer.plan import BriefPlan
+    from summarizer.results import BriefResult, Source
+    from summarizer.spend import Estimate
     from summarizer.verification import Verification, VerifiedItem, verify
 
 __version__ = "0.1.0"
@@ -30,40 +40,68 @@ __all__ = [
     "SCHEMA_VERSION",
     "Article",
     "BackendError",
+    "BatchJob",
     "Brief",
+    "BriefCache",
     "BriefDraft",
+    "BriefPlan",
     "BriefResult",
     "BriefValidationError",
+    "BudgetExceededError",
+    "BudgetReachedError",
+    "Citation",
     "ConfigurationError",
+    "DeliveryError",
+    "Estimate",
     "GroundingReport",
     "InputError",
     "RefusalError",
+    "Settings",
+    "SettingsOptions",
+    "Source",
     "Summarizer",
     "SummarizerError",
+    "SummarizerOptions",
     "TruncatedOutputError",
     "Verification",
     "VerifiedItem",
     "__version__",
     "asummarize",
+    "render",
+    "render_many",
     "summarize",
     "verify",
 ]
 
 _WHERE = {
     "Article": "summarizer.article",
+    "BatchJob": "summarizer.batch.collect",
     "SCHEMA_VERSION": "summarizer.brief",
     "Brief": "summarizer.brief",
     "BriefDraft": "summarizer.brief",
+    "Citation": "summarizer.brief",
+    "BriefCache": "summarizer.cache",
     "GroundingReport": "summarizer.brief",
+    "Settings": "summarizer.config",
+    "SettingsOptions": "summarizer.config",
     "BackendError": "summarizer.errors",
     "BriefValidationError": "summarizer.errors",
+    "BudgetExceededError": "summarizer.errors",
+    "BudgetReachedError": "summarizer.errors",
     "ConfigurationError": "summarizer.errors",
+    "DeliveryError": "summarizer.errors",
+    "render": "summarizer.formats",
+    "render_many": "summarizer.formats",
     "InputError": "summarizer.errors",
     "RefusalError": "summarizer.errors",
     "SummarizerError": "summarizer.errors",
     "TruncatedOutputError": "summarizer.errors",
-    "BriefResult": "summarizer.pipeline",
+    "BriefPlan": "summarizer.plan",
+    "BriefResult": "summarizer.results",
+    "Source": "summarizer.results",
+    "Estimate": "summarizer.spend",
     "Summarizer": "summarizer.pipeline",
+    "SummarizerOptions": "summarizer.pipeline",
     "asummarize": "summarizer.pipeline",
     "summarize": "summarizer.pipeline",
     # summarizer.verification, not summarizer.verify: a submodule named like the function

@@ -2,41 +2,18 @@
 
 from __future__ import annotations
 
-import copy
 from datetime import datetime
-from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
-    "SCHEMA_VERSION",
-    "Actor",
-    "Brief",
-    "BriefContent",
-    "BriefDraft",
-    "Citation",
-    "Cost",
-    "Dispute",
-    "DraftActor",
-    "DraftDispute",
-    "DraftNextStep",
-    "DraftPosition",
-    "DraftSummarySentence",
-    "DroppedItem",
-    "GroundingReport",
-    "NextStep",
-    "Position",
-    "Side",
-    "SourceInfo",
-    "SummarySentence",
-    "Usage",
-    "Verdict",
-    "as_draft",
-    "cite_range",
-    "method_of",
-    "draft_json_schema",
-]
+    "SCHEMA_VERSION", "Actor", "Brief", "BriefContent", "BriefDraft", "Citation", "Cost",
+    "Dispute", "DraftActor", "DraftDispute", "DraftNextStep", "DraftPosition",
+    "DraftSummarySentence", "DroppedItem", "GroundingReport", "NextStep", "Position", "Side",
+    "SourceInfo", "SummarySentence", "SupportLevel", "Usage", "Unestablished", "Verdict",
+    "as_draft", "method_of",
+]  # fmt: skip
 
 SCHEMA_VERSION = 2
 
@@ -44,6 +21,7 @@ ActorKind = Literal["person", "organization", "government", "country", "group", 
 DisputeStatus = Literal["open", "stalled", "escalating", "easing"]
 Certainty = Literal["scheduled", "proposed", "possible"]
 Method = Literal["abstractive", "extractive", "mixed"]
+SupportLevel = Literal["supported", "not_established"]
 
 # Caps on lengths and counts keep answers finite: grammar-constrained servers (llama.cpp)
 # enforce them while decoding, which stops a small model from looping inside a list.
@@ -85,6 +63,12 @@ class Citation(BaseModel):
 
 
 Evidence = Annotated[list[Citation], Field(description="Where the article says this.")]
+_SUPPORT: Any = Field(
+    default="supported",
+    description="supported: the cited sentences state it (every claim checked); "
+    "not_established: shown, but the check could not establish it from the cited sentences "
+    "(no contradiction was found; see grounding.not_established for why).",
+)
 _EXTRACTIVE = Field(
     default=False,
     description="True when the text is the cited sentence itself (the article's words, shown "
@@ -173,6 +157,7 @@ class SummarySentence(BaseModel):
     text: str
     evidence: Evidence
     extractive: bool = _EXTRACTIVE
+    support: SupportLevel = _SUPPORT
 
 
 class Actor(BaseModel):
@@ -185,6 +170,7 @@ class Actor(BaseModel):
         default=None, description="The actor's role; null when the evidence did not support it."
     )
     evidence: Evidence
+    support: SupportLevel = _SUPPORT
 
 
 class Position(BaseModel):
@@ -195,6 +181,7 @@ class Position(BaseModel):
     stance: str
     evidence: Evidence
     extractive: bool = _EXTRACTIVE
+    support: SupportLevel = _SUPPORT
 
 
 class Dispute(BaseModel):
@@ -205,6 +192,7 @@ class Dispute(BaseModel):
     status: DisputeStatus
     evidence: Evidence
     extractive: bool = _EXTRACTIVE
+    support: SupportLevel = _SUPPORT
 
 
 class NextStep(BaseModel):
@@ -216,6 +204,7 @@ class NextStep(BaseModel):
     certainty: Certainty
     evidence: Evidence
     extractive: bool = _EXTRACTIVE
+    support: SupportLevel = _SUPPORT
 
 
 class BriefContent(BaseModel):
@@ -284,6 +273,13 @@ class DroppedItem(BaseModel):
     reasons: list[str]
 
 
+class Unestablished(BaseModel):
+    """An item shown as not established: which claim the check could not establish, and why."""
+
+    path: str = Field(description="Where it is in the brief, e.g. 'positions[2]'.")
+    reasons: list[str]
+
+
 class Verdict(BaseModel):
     """A judgement of one claim by a verifying model (``--verify``)."""
 
@@ -304,7 +300,14 @@ class GroundingReport(BaseModel):
     claims_checked: int = Field(default=0, description="Claims checked against their evidence.")
     claims_supported: int = 0
     claims_dropped: int = Field(
-        default=0, description="Claims the evidence did not support, removed (lenient mode)."
+        default=0,
+        description="Claims the evidence contradicts (a number, a date, negation, modality, "
+        "who says it): their items are removed (lenient mode) or the brief fails (--strict).",
+    )
+    claims_not_established: int = Field(
+        default=0,
+        description="Claims the evidence neither states nor contradicts: their items are "
+        "shown marked support: not_established (lenient) or withheld (--strict).",
     )
     claims_cross_language: int = Field(
         default=0,
@@ -313,6 +316,13 @@ class GroundingReport(BaseModel):
     )
     items_dropped: int = 0
     dropped: list[DroppedItem] = Field(default_factory=list)
+    not_established: list[Unestablished] = Field(
+        default_factory=list, description="The items shown as not established, and why."
+    )
+    headline_support: SupportLevel = Field(
+        default="supported",
+        description="Whether the summary's cited sentences establish the headline.",
+    )
     verification: list[Verdict] | None = Field(
         default=None,
         description="Verdicts of the verifying model (only with --verify): it may remove or "
@@ -380,50 +390,3 @@ class Brief(BriefContent):
     created_at: datetime
     chunks: int = Field(default=1, description="Parts the article was briefed in (1: whole).")
     grounding: GroundingReport
-
-    def to_markdown(self) -> str:
-        """Render the brief as Markdown."""
-        from summarizer.render import brief_to_markdown
-
-        return brief_to_markdown(self)
-
-    def to_text(self) -> str:
-        """Render the brief as plain text."""
-        from summarizer.render import brief_to_text
-
-        return brief_to_text(self)
-
-    def to_html(self) -> str:
-        """Render the brief as a self-contained HTML page (citations show on hover)."""
-        from summarizer.render import brief_to_html
-
-        return brief_to_html(self)
-
-
-@lru_cache(maxsize=1)
-def draft_json_schema() -> dict[str, Any]:
-    """The JSON Schema sent to the model for :class:`BriefDraft`, built once (it costs
-    milliseconds a call): evidence entries are segment numbers only (the model cites, the
-    program quotes; validation still accepts a quoted string from an older prompt).
-
-    Shared: callers that change it must copy it first (see :func:`cite_range`).
-    """
-    schema = BriefDraft.model_json_schema()
-    for definition in schema.get("$defs", {}).values():
-        evidence = definition.get("properties", {}).get("evidence")
-        if evidence is not None:
-            evidence["items"] = {"type": "integer", "minimum": 1}
-    return schema
-
-
-def cite_range(schema: dict[str, Any], segments: int) -> dict[str, Any]:
-    """A copy of a draft schema whose segment numbers run from 1 to ``segments``.
-
-    Grammar-constrained servers (llama.cpp) then cannot emit a segment that does not exist.
-    """
-    out = copy.deepcopy(schema)
-    for definition in out.get("$defs", {}).values():
-        items = definition.get("properties", {}).get("evidence", {}).get("items")
-        if isinstance(items, dict) and items.get("type") == "integer":
-            items["maximum"] = max(1, segments)
-    return out

@@ -12,7 +12,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -22,12 +22,14 @@ from summarizer.errors import ConfigurationError
 __all__ = [
     "BackendProfile",
     "Settings",
+    "SettingsOptions",
     "base_url_problem",
     "cache_dir",
     "check_base_url",
     "config_path",
     "data_dir",
     "load_settings",
+    "settings_with",
 ]
 
 APP = "summarizer"
@@ -102,14 +104,17 @@ class Settings(BaseModel):
     temperature: float = 0.0
     seed: int | None = 0
     max_input_bytes: int = Field(default=5_000_000, ge=1)
-    # Long articles (summarizer/chunking.py); None: derived from the backend.
+    # Long articles (summarizer/longform/, docs/long-articles.md); None: derived from the
+    # backend.
     context_window: int | None = Field(default=None, ge=512)
     max_input_tokens: int | None = Field(default=None, ge=16)
     chunk_tokens: int | None = Field(default=None, ge=16)
     chunk_overlap: int | None = Field(default=None, ge=0)
     chunk_concurrency: int = Field(default=4, ge=1, le=64)
-    # Long articles: a plan that could send more HTTP requests than this is refused at once.
-    max_requests_per_brief: int = Field(default=250, ge=1)
+    # Long articles: a plan that could send more HTTP requests than this is refused at once;
+    # None (auto): the plan's own worst case, refused only when it is a runaway one
+    # (summarizer/plan.py).
+    max_requests_per_brief: int | None = Field(default=None, ge=1)
     cache: bool = True
     db: Path | None = None
     # How the model is used: "write" (it writes the brief, citing sentences), "choose" (it
@@ -131,6 +136,52 @@ class Settings(BaseModel):
 
     def source_of(self, name: str) -> str:
         return self.sources.get(name, "default")
+
+    @classmethod
+    def names(cls) -> frozenset[str]:
+        """Every setting's name (``sources`` is the provenance of the others)."""
+        return frozenset(cls.model_fields) - {"sources"}
+
+
+class SettingsOptions(TypedDict, total=False):
+    """Every setting as a keyword (``None``: unset), for ``Summarizer(**options)``.
+
+    The same names and types as :class:`Settings` (``tests/test_settings_schema.py`` checks
+    them against it), but for ``cache``: a Summarizer's ``cache`` keyword is the brief cache
+    itself (a :class:`~summarizer.cache.BriefCache`), the setting says whether the commands
+    open one. The digest's ``[summarizer]`` table is derived from :class:`Settings` and the
+    command-line flags are checked against it by the same test.
+    """
+
+    backend: str | None
+    base_url: str | None
+    model: str | None
+    mode: str | None
+    api_key_env: str | None
+    local_model: Path | None
+    prompts_dir: Path | None
+    max_reasks: int | None
+    strict: bool | None
+    timeout_s: float | None
+    transport_attempts: int | None
+    retry_max_wait_s: float | None
+    max_tokens: int | Literal["auto"] | None
+    temperature: float | None
+    seed: int | None
+    max_input_bytes: int | None
+    context_window: int | None
+    max_input_tokens: int | None
+    chunk_tokens: int | None
+    chunk_overlap: int | None
+    chunk_concurrency: int | None
+    max_requests_per_brief: int | None
+    db: Path | None
+    strategy: Literal["auto", "write", "choose"] | None
+    verify: bool | None
+    language: str | None
+    max_cost: float | None
+    price_provider: str | None
+    backends: dict[str, BackendProfile] | None
 
 
 def _home(env: Mapping[str, str]) -> Path | None:
@@ -223,3 +274,21 @@ def load_settings(
         raise ConfigurationError(f"setting {where} ({origin}): {first['msg']}") from exc
     settings.sources = sources
     return settings
+
+
+def settings_with(settings: Settings | None, flags: Mapping[str, Any]) -> Settings:
+    """``settings`` with ``flags`` over them (``None`` flags are unset); without
+    ``settings``, the settings from the environment and the config file under ``flags``."""
+    given = {name: value for name, value in flags.items() if value is not None}
+    if settings is None:
+        return load_settings(given)
+    if not given:
+        return settings
+    try:
+        merged = Settings.model_validate({**settings.model_dump(), **given})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "settings"
+        raise ConfigurationError(f"setting {where} (flag): {first['msg']}") from exc
+    merged.sources = {**settings.sources, **dict.fromkeys(given, "flag")}
+    return merged

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from summarizer.brief import Cost, Usage
 
-__all__ = ["price"]
+__all__ = ["Pricer", "price"]
 
 log = logging.getLogger(__name__)
 
@@ -86,3 +86,40 @@ def listed_by(model: str) -> str | None:
     except (LookupError, ValueError):
         return None
     return str(found.provider.id)
+
+
+class Pricer:
+    """The prices of one backend's usage: nothing for the embedded model, else the
+    published price (None when unknown; the reason said once, when there is one to say)."""
+
+    def __init__(
+        self, model: str, base_url: str | None, *, embedded: bool, provider: str | None
+    ) -> None:
+        self.model, self.base_url, self.embedded, self.provider = (
+            model,
+            base_url,
+            embedded,
+            provider,
+        )
+        self._hinted = False
+
+    def __call__(self, usage: Usage, *, batch: bool = False) -> Cost | None:
+        if self.embedded:
+            return Cost(amount=0.0, batch=batch)  # as estimated
+        cost = price(usage, model=self.model, base_url=self.base_url, batch=batch,
+                     provider=self.provider)  # fmt: skip
+        if cost is None and not self._hinted:
+            self._hinted = True
+            self._hint()
+        return cost
+
+    def _hint(self) -> None:
+        """Say once why a model that has a published price got none here."""
+        maker = None if self.provider else listed_by(self.model)
+        if maker is not None:
+            model, url = self.model, self.base_url
+            log.warning(
+                "no price for %s at %s: that address is not %s's; if it serves %s's %s at "
+                "its price, set --price-provider %s (config price_provider); cost stays null",
+                model, url, maker, maker, model, maker,
+            )  # fmt: skip

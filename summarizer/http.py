@@ -34,8 +34,6 @@ from typing import Any
 import httpcore2
 import httpx2
 
-from summarizer import __name__ as _package
-
 __all__ = [
     "USER_AGENT",
     "BlockedAddressError",
@@ -45,7 +43,7 @@ __all__ = [
     "post_json",
 ]
 
-USER_AGENT = f"{_package}/0.1 (+https://github.com/summarizer)"
+USER_AGENT = "summarizer/0.1 (+https://github.com/summarizer)"
 
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 _NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")

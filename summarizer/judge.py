@@ -1,10 +1,14 @@
 """Optional model verification (``--verify``): one more structured call per brief.
 
 After the deterministic checks, a model (the same backend, or another configured one) judges
-every (claim, evidence) pair of the grounded brief as entailed, partly entailed or not
-entailed, with a short reason. It can only remove items (not entailed) or flag them
-(partly): nothing it says is added to the brief. Sans-I/O: :meth:`Judge.request` gives the
-request, :meth:`Judge.apply` takes the answer.
+the items the checks could not establish (``support: not_established``: the cited
+sentences neither state nor contradict them, often a paraphrase outside the checker's
+word lists) as entailed, partly entailed or not entailed, with a short reason. Entailed
+items become supported; not entailed ones are removed; partly entailed ones stay shown as
+not established. What the checks established or contradicted is not asked again: the
+cascade spends a call only where the deterministic check is unsure, and none when it is
+sure of everything. Sans-I/O: :meth:`Judge.request` gives the request, :meth:`Judge.apply`
+takes the answer.
 """
 
 from __future__ import annotations
@@ -32,6 +36,17 @@ _SYSTEM = (
 
 
 def _claims(content: BriefContent) -> list[tuple[str, str, list[Citation]]]:
+    """``(path, claim, citations)`` for every item of the brief shown as not established."""
+    return [c for c in _all_claims(content) if _unsure(content, c[0])]
+
+
+def _unsure(content: BriefContent, path: str) -> bool:
+    section, _, rest = path.partition("[")
+    item = getattr(content, section)[int(rest.rstrip("]"))]
+    return getattr(item, "support", "supported") == "not_established"
+
+
+def _all_claims(content: BriefContent) -> list[tuple[str, str, list[Citation]]]:
     """``(path, claim, citations)`` for every claim of the brief."""
     names = {a.id: a.name for a in content.actors}
     out = [(f"summary[{i}]", s.text, s.evidence) for i, s in enumerate(content.summary)]
@@ -160,11 +175,33 @@ class Judge:
                 )
                 report.items_dropped += 1
 
+        sure = {v.path for v in verdicts if v.verdict == "entailed"}
+        moved: dict[str, str] = {}  # items after a removed one move up
+        for section in ("summary", "positions", "disputes", "next_steps"):
+            kept = 0
+            for i in range(len(getattr(self.content, section))):
+                if f"{section}[{i}]" not in gone:
+                    moved[f"{section}[{i}]"] = f"{section}[{kept}]"
+                    kept += 1
+        report.not_established = [
+            u.model_copy(update={"path": moved.get(u.path, u.path)})
+            for u in report.not_established
+            if u.path not in sure and u.path not in gone
+        ]
+
         def keep(section: str, items: list[Any]) -> list[Any]:
-            return [x for i, x in enumerate(items) if f"{section}[{i}]" not in gone]
+            return [
+                x.model_copy(update={"support": "supported"}) if f"{section}[{i}]" in sure else x
+                for i, x in enumerate(items)
+                if f"{section}[{i}]" not in gone
+            ]
 
         actors = [
-            a.model_copy(update={"role": None}) if f"actors[{i}]" in gone else a
+            a.model_copy(update={"role": None, "support": "supported"})
+            if f"actors[{i}]" in gone
+            else a.model_copy(update={"support": "supported"})
+            if f"actors[{i}]" in sure
+            else a
             for i, a in enumerate(self.content.actors)
         ]
         return self.content.model_copy(

@@ -1,133 +1,92 @@
-"""The pipeline for one article: load, prompt, ask, ground, assemble the Brief."""
+"""The library's front door: :class:`Summarizer` (one configured backend for many briefs),
+:func:`summarize` and :func:`asummarize`.
+
+The Summarizer holds the roles and delegates: the :class:`~summarizer.session.Session`
+(transport, embedded server, what the server says about itself), the plan
+(:func:`summarizer.plan.plan`), the live brief (:func:`summarizer.execute.execute`), the
+brief cache (:mod:`summarizer.cache`) and the money (:mod:`summarizer.spend`: the estimate
+and the :class:`~summarizer.spend.Ledger` against ``max_cost``).
+"""
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
 import logging
-import threading
 import time
 from collections.abc import AsyncIterator, Iterable
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from functools import partial
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypedDict, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 from summarizer.article import Article, Limits, load_article
-from summarizer.brief import SCHEMA_VERSION, Brief, Cost, SourceInfo, Usage, method_of
-from summarizer.config import Settings, load_settings
+from summarizer.brief import Brief, Cost, Usage
+from summarizer.config import Settings, SettingsOptions, settings_with
+from summarizer.cost import Pricer
 from summarizer.errors import SummarizerError
+from summarizer.execute import Labels, assemble, execute, not_empty, source_info
 from summarizer.model import portal
-from summarizer.model.backends import OPENAI_BASE_URL, Backend, ModeMemory, resolve_backend
-from summarizer.model.conversation import Outcome, conversations, drive
+from summarizer.model.backends import OPENAI_BASE_URL, Backend, resolve_backend
 from summarizer.model.options import Options
-from summarizer.model.transport import Transport
+from summarizer.plan import BriefPlan, cache_key, key_parts, plan, strategy_of
 from summarizer.prompts import Prompts, load_prompts
-from summarizer.spend import Estimate, Ledger, estimate_article
+from summarizer.results import BriefResult, Source
+from summarizer.session import Session
+from summarizer.spend import Estimate, Ledger, estimate_plan
 
 if TYPE_CHECKING:
     import httpx2
+    from openai.types.chat import ChatCompletion
 
     from summarizer.batch.collect import BatchJob
     from summarizer.cache import BriefCache
-    from summarizer.grounding import ArticleIndex
-    from summarizer.longform.budget import Planner
-    from summarizer.model.local import LocalServer
+    from summarizer.model.conversation import Outcome
+    from summarizer.model.transport import Transport
 
 Entry = tuple[str, dict[str, Any]] | None  # a cache key and what it hashes
 
-__all__ = ["BriefResult", "Source", "Summarizer", "asummarize", "summarize"]
+__all__ = ["BriefResult", "Source", "Summarizer", "SummarizerOptions", "asummarize", "summarize"]
 
 log = logging.getLogger(__name__)
-
-Source = str | Path | Article
-
-
-@dataclass
-class BriefResult:
-    """One finished item of :meth:`Summarizer.summarize_many`: a brief or its error."""
-
-    index: int
-    source: Source
-    brief: Brief | None = None
-    error: SummarizerError | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.brief is not None
 
 
 class Summarizer:
     """One configured backend for many briefs (the client and any local server are reused).
 
-    Options left ``None`` come from the environment, the config file, then defaults.
-    ``transport`` is an ``httpx2`` transport (``httpx2.MockTransport(handler)``, any
-    ``httpx2.AsyncBaseTransport``) that the model requests go through instead of the
-    network; see :mod:`summarizer.testing`. ``max_cost`` (USD) bounds what this
-    Summarizer's fresh briefs may spend; ``price_provider`` (a genai-prices provider id)
-    prices a provider's model served from another base URL (see docs/cost.md).
+    The keywords are the settings (:class:`~summarizer.config.Settings`, one keyword per
+    setting); a keyword left ``None`` comes from ``settings`` when given, else from the
+    environment, the config file, then the defaults. ``transport`` is an ``httpx2``
+    transport (``httpx2.MockTransport(handler)``, any ``httpx2.AsyncBaseTransport``) that
+    the model requests go through instead of the network; see :mod:`summarizer.testing`.
+    ``max_cost`` (USD) bounds what this Summarizer's fresh briefs may spend;
+    ``price_provider`` (a genai-prices provider id) prices a provider's model served from
+    another base URL (see docs/cost.md).
     """
 
     def __init__(
         self,
         *,
-        model: str | None = None,
-        base_url: str | None = None,
-        backend: str | None = None,
-        mode: str | None = None,
-        strict: bool | None = None,
-        max_reasks: int | None = None,
-        prompts_dir: Path | None = None,
-        local_model: Path | None = None,
-        timeout_s: float | None = None,
-        max_tokens: int | None = None,
-        strategy: str | None = None,
-        verify: bool | None = None,
-        language: str | None = None,
-        max_cost: float | None = None,
-        price_provider: str | None = None,
         settings: Settings | None = None,
         cache: BriefCache | None = None,
         transport: httpx2.AsyncBaseTransport | None = None,
+        **options: Unpack[SettingsOptions],
     ) -> None:
-        flags: dict[str, Any] = {
-            "model": model,
-            "base_url": base_url,
-            "backend": backend,
-            "mode": mode,
-            "strict": strict,
-            "max_reasks": max_reasks,
-            "prompts_dir": prompts_dir,
-            "local_model": local_model,
-            "timeout_s": timeout_s,
-            "max_tokens": max_tokens,
-            "strategy": strategy,
-            "verify": verify,
-            "language": language,
-            "max_cost": max_cost,
-            "price_provider": price_provider,
-        }
-        self.settings = settings if settings is not None else load_settings(flags)
+        self.settings = settings_with(settings, dict(options))
         if self.settings.language:  # an unknown code is a configuration error (exit 2), now
             from summarizer.i18n import language_name
 
             language_name(self.settings.language)
         self.backend: Backend = resolve_backend(self.settings)
         self.prompts: Prompts = load_prompts(self.settings.prompts_dir)
-        self.options: Options = self._options()
+        self._request_options: Options = self._options()
         self.limits = Limits(max_bytes=self.settings.max_input_bytes)
         self.cache = cache
-        self._http = transport
-        self._transport: Transport | None = None
-        self._start_lock = threading.Lock()
-        self._local: LocalServer | None = None
-        self._planner: Planner | None = None
-        # the keyword wins over settings made elsewhere (the CLI passes both)
-        self.price_provider = price_provider or self.settings.price_provider
+        self.session = Session(
+            self.settings, self.backend, self._request_options, self.prompts, http=transport
+        )
         self.ledger = Ledger(self.settings.max_cost)
-        self._price_hinted = False
+        b = self.backend
+        self._pricer = Pricer(b.model, b.base_url, embedded=b.embedded,
+                              provider=self.settings.price_provider)  # fmt: skip
+        self._key_parts = self._parts()
 
     def _options(self) -> Options:
         """The request options, tuned for the embedded server (before it starts: the cache
@@ -139,6 +98,23 @@ class Summarizer:
             options = tune(options, self.backend.local_model, explicit=set(self.settings.sources))
         return options
 
+    @property
+    def options(self) -> Options:
+        """The request options (tuned for the embedded server)."""
+        return self._request_options
+
+    @options.setter
+    def options(self, options: Options) -> None:
+        """Other request options, before the first brief (the transport and the cache key
+        read them)."""
+        if self.session.started:
+            raise RuntimeError("the request options are fixed once a brief has started")
+        self._request_options = options
+        self.session = Session(
+            self.settings, self.backend, options, self.prompts, http=self.session.http
+        )
+        self._key_parts = self._parts()
+
     # --- lifecycle ---
 
     @property
@@ -148,53 +124,16 @@ class Summarizer:
             return b.name
         return "openai" if b.base_url == OPENAI_BASE_URL else str(b.base_url)
 
-    def _ensure_transport(self) -> Transport:
-        # Locked: concurrent briefs reach this from worker threads, and two of them must not
-        # each start an embedded server.
-        with self._start_lock:
-            if self._transport is None:
-                self._transport = Transport(
-                    self.backend,
-                    self.options,
-                    base_url=self._start_local(),
-                    memory=ModeMemory(),
-                    http=self._http,
-                )
-            return self._transport
-
-    def _start_local(self) -> str | None:
-        """The embedded server's base URL once it runs (None: the backend has its own)."""
-        if self.backend.local_model is None:
-            return None
-        from summarizer.model.local import LocalServer
-
-        if self._local is None:
-            self._local = LocalServer(self.backend.local_model)
-            if self.settings.context_window:  # the window long articles are cut to fit
-                self._local.n_ctx = self.settings.context_window
-        self._local.warn_if_tiny()
-        return self._local.start()
-
-    async def _atransport(self) -> Transport:
-        if self._transport is not None:
-            return self._transport
-        # may start the embedded server: not on the event loop
-        return await asyncio.to_thread(self._ensure_transport)
+    @property
+    def price_provider(self) -> str | None:
+        return self.settings.price_provider
 
     def close(self) -> None:
         """Close the HTTP client and stop the embedded server, if one was started."""
-        if self._transport is not None:
-            self._transport.close()
-            self._transport = None
-        if self._local is not None:
-            self._local.stop()
-            self._local = None
+        self.session.close()
 
     async def aclose(self) -> None:
-        if self._transport is not None:
-            await self._transport.aclose()
-            self._transport = None
-        self.close()
+        await self.session.aclose()
 
     def __enter__(self) -> Summarizer:
         return self
@@ -208,77 +147,63 @@ class Summarizer:
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
 
-    # --- briefs ---
-
-    @staticmethod
-    def _source_info(article: Article) -> SourceInfo:
-        return SourceInfo(
-            title=article.title,
-            url=article.url,
-            published=article.published,
-            site=article.site,
-            content_hash=article.content_hash,
-        )
-
-    def _assemble(
-        self, article: Article, outcome: Outcome, started: float, *, batch: bool = False
-    ) -> Brief:
-        usage = outcome.usage
-        usage.cost = self.price(usage, batch=batch)  # the embedded model: $0, as estimated
-        return Brief.model_validate(
-            {
-                **outcome.draft.model_dump(),
-                "method": method_of(outcome.draft),
-                "language": self.settings.language,
-                "source": self._source_info(article),
-                "model": self.backend.model,
-                "backend": self.backend_label,
-                "prompt_version": self.prompts.version,
-                "usage": outcome.usage,
-                "attempts": outcome.attempts,
-                "latency_s": round(time.perf_counter() - started, 4),
-                "created_at": datetime.now(UTC),
-                "grounding": outcome.report,
-            }
-        )
+    # --- the plan ---
 
     @property
     def strategy(self) -> str:
         """``write`` or ``choose`` (``auto``: choose for the embedded default model only)."""
-        chosen = self.settings.strategy
-        if chosen == "auto":
-            tiny = self.backend.embedded and self.settings.local_model is None
-            return "choose" if tiny else "write"
-        return chosen
+        return strategy_of(self.settings, self.backend)
+
+    def plan(self, source: Source, *, strict: bool | None = None) -> BriefPlan:
+        """How a fresh brief of ``source`` would be made, decided offline (nothing started,
+        nothing asked: the window known without a probe, else the default, and the token
+        estimate). The live brief re-plans with what the server says, when it has to."""
+        article = self._load(source)
+        return plan(article, self.settings, self.session.offline(), mode=self.session.mode,
+                    strict=strict)  # fmt: skip
+
+    def _load(self, source: Source) -> Article:
+        return source if isinstance(source, Article) else load_article(source, limits=self.limits)
+
+    async def _live_plan(
+        self, article: Article, transport: Transport, strict: bool | None
+    ) -> tuple[BriefPlan, int]:
+        """The plan of a live brief, and the tokenizer requests it took: made without I/O
+        when the window is known and the article surely fits; else after asking the server
+        (in a thread: the probe and the tokenizer are sync I/O)."""
+        known = self.session.known(transport)
+        if known is not None:
+            made = plan(article, self.settings, known, mode=transport.mode, strict=strict)
+            if not made.chunked:
+                return made, 0
+        return await asyncio.to_thread(self._asked_plan, article, transport, strict)
+
+    def _asked_plan(
+        self, article: Article, transport: Transport, strict: bool | None
+    ) -> tuple[BriefPlan, int]:
+        from summarizer.longform.servers import count_posts
+
+        count_posts(reset=True)
+        context = self.session.asked(transport, exact=False)  # the window probed, once
+        made = plan(article, self.settings, context, mode=transport.mode, strict=strict,
+                    bounded=False)  # fmt: skip
+        if made.chunked:  # too long by the estimate: count with the server's tokenizer
+            context = self.session.asked(transport, exact=True)
+            made = plan(article, self.settings, context, mode=transport.mode, strict=strict)
+        return made, count_posts(reset=True)
 
     # --- the cache ---
 
+    def _parts(self) -> dict[str, Any]:
+        return key_parts(self.settings, self.options, model=self.backend.model,
+                         backend=self.backend_label, mode=self.backend.mode,
+                         prompt_version=self.prompts.version, strategy=self.strategy)  # fmt: skip
+
     def cache_key(self, article: Article, strict: bool | None = None) -> tuple[str, dict[str, Any]]:
-        """The brief cache key of ``article``, and what it hashes."""
-        o = self.options
-        parts: dict[str, Any] = {
-            "content_hash": article.content_hash,
-            "model": self.backend.model,
-            "backend": self.backend_label,
-            "prompt_version": self.prompts.version,
-            "schema_version": SCHEMA_VERSION,
-            "mode": self.backend.mode,
-            "strict": o.strict if strict is None else strict,
-            "max_reasks": o.max_reasks,
-            "max_tokens": o.max_tokens,
-            "temperature": o.temperature,
-            "seed": o.seed,
-            # how a long article is cut changes the brief as much as the model does
-            "context_window": self.settings.context_window,
-            "max_input_tokens": self.settings.max_input_tokens,
-            "chunk_tokens": self.settings.chunk_tokens,
-            "chunk_overlap": self.settings.chunk_overlap,
-            "strategy": self.strategy,
-            "verify": self.settings.verify,
-            "language": self.settings.language,
-        }
-        blob = json.dumps(parts, sort_keys=True, default=str).encode("utf-8")
-        return hashlib.sha256(blob).hexdigest(), parts
+        """The brief cache key of ``article``, and what it hashes (the versions of the
+        prompts, the schema and the support check among them)."""
+        strict = self.options.strict if strict is None else strict
+        return cache_key(article, {**self._key_parts, "strict": strict})
 
     def _cached(self, article: Article, strict: bool | None) -> tuple[Brief | None, Entry]:
         if self.cache is None:
@@ -286,7 +211,7 @@ class Summarizer:
         key, parts = self.cache_key(article, strict)
         hit = self.cache.get_brief(key)
         if hit is not None:  # the same text may come from another URL: report this one
-            hit = hit.model_copy(update={"source": self._source_info(article)})
+            hit = hit.model_copy(update={"source": source_info(article)})
         return hit, (key, parts)
 
     def _remember(self, brief: Brief, entry: Entry) -> Brief:
@@ -298,32 +223,12 @@ class Summarizer:
 
     def price(self, usage: Usage, *, batch: bool = False) -> Cost | None:
         """What ``usage`` costs with this backend (the embedded model: nothing; unknown:
-        None)."""
-        if self.backend.embedded:
-            return Cost(amount=0.0, batch=batch)
-        from summarizer.cost import price
-
-        model, url = self.backend.model, self.backend.base_url
-        cost = price(usage, model=model, base_url=url, batch=batch, provider=self.price_provider)
-        if cost is None and not self._price_hinted:
-            self._price_hinted = True
-            self._hint_price(model, url)
-        return cost
-
-    def _hint_price(self, model: str, url: str | None) -> None:
-        """Say once why a model that has a published price got none here."""
-        from summarizer.cost import listed_by
-
-        maker = None if self.price_provider else listed_by(model)
-        if maker is not None:
-            log.warning(
-                "no price for %s at %s: that address is not %s's; if it serves %s's %s at "
-                "its price, set --price-provider %s (config price_provider); cost stays null",
-                model, url, maker, maker, model, maker,
-            )  # fmt: skip
+        None, and said once why when a price provider would give one)."""
+        return self._pricer(usage, batch=batch)
 
     @property
-    def _priced(self) -> str:
+    def priced(self) -> str:
+        """What is priced, for messages: the model and where it is served."""
         return f"model {self.backend.model} at {self.backend_label}"
 
     @property
@@ -334,110 +239,63 @@ class Summarizer:
 
     def estimate(self, source: Source, *, batch: bool = False) -> Estimate:
         """What briefing ``source`` would take (no model call; a cached brief: nothing)."""
-        article = (
-            source if isinstance(source, Article) else load_article(source, limits=self.limits)
-        )
+        article = self._load(source)
         if self._cached(article, None)[0] is not None:
             return Estimate.free(batch=batch)
-        return estimate_article(self, article, batch=batch)
+        return self._estimate(article, batch=batch)
+
+    def _estimate(
+        self, article: Article, *, batch: bool = False, strict: bool | None = None
+    ) -> Estimate:
+        made = self.plan(article, strict=strict)
+        return estimate_plan(
+            article, made, self.prompts, self.backend.model, partial(self.price, batch=batch)
+        )
 
     def check_budget(self, estimate: Estimate) -> None:
         """Raise BudgetExceededError when ``estimate`` is above ``max_cost`` (exit 2)."""
-        self.ledger.check(estimate, what=self._priced)
+        self.ledger.check(estimate, what=self.priced)
 
-    # --- the model ---
+    # --- briefs ---
 
-    def _planner_for(self, transport: Transport) -> Planner:
-        if self._planner is None:
-            from summarizer.longform.budget import Planner
-
-            self._planner = Planner(
-                self.settings,
-                self.backend,
-                self.prompts,
-                base_url=transport.base_url,
-                max_tokens=transport.options.max_tokens,
-                local_n_ctx=self._local.n_ctx if self._local is not None else None,
-            )
-        return self._planner
-
-    async def _ask(
+    def assemble(
         self,
         article: Article,
-        options: Options,
+        outcome: Outcome,
         *,
-        messages: list[dict[str, Any]] | None = None,
-        index: ArticleIndex | None = None,
-    ) -> Outcome:
-        """One conversation about ``article`` over the transport (the map-reduce's ``ask``)."""
-        new = conversations(
-            article,
-            self.prompts,
-            model=self.backend.model,
-            options=options,
-            index=index,
-            messages=messages,
-        )
-        return await drive(new, await self._atransport())
+        batch: bool = False,
+        started: float | None = None,
+    ) -> Brief:
+        """The Brief of a finished conversation, priced (``batch``: at the batch rate)."""
+        labels = Labels(self.backend.model, self.backend_label, self.prompts.version,
+                        self.settings.language)  # fmt: skip
+        cost = self.price(outcome.usage, batch=batch)  # the embedded model: $0, as estimated
+        return assemble(article, outcome, labels, cost=cost,
+                        started=time.perf_counter() if started is None else started)  # fmt: skip
 
-    async def _judged(self, outcome: Outcome, transport: Transport) -> Outcome:
-        """``outcome`` after the verifying call (``verify``): it may only remove or flag."""
-        if not self.settings.verify:
-            return outcome
-        from summarizer.judge import Judge
-
-        judge = Judge(outcome.draft, model=self.backend.model, mode=transport.mode)
-        kwargs = judge.request()
-        if kwargs is None:
-            return outcome
-        usage = Usage()
-        try:
-            completion = await transport.acomplete(kwargs, usage)
-        finally:
-            outcome.usage.add(usage)
-        return replace(outcome, draft=judge.apply(completion, outcome.report))
+    def complete(self, kwargs: dict[str, Any], usage: Usage) -> ChatCompletion:
+        """One live answer to a request as built, through this backend's transport (its
+        retries included)."""
+        return self.session.transport().complete(kwargs, usage)
 
     async def _brief(self, article: Article, strict: bool | None, started: float) -> Brief:
-        """A fresh brief of ``article``: one call, or a map-reduce when it is too long."""
-        transport = await self._atransport()
-        options = transport.options.with_strict(strict)
-        planner = self._planner_for(transport)
-        plan, tokenizer_calls = None, 0
-        if not planner.fits_offline(article):  # may ask the server: not on the event loop
-            plan, tokenizer_calls = await asyncio.to_thread(planner.prepare, article, options)
-        options = planner.sized(options)  # max_tokens auto: what the plan reserved
-        if plan is None and self.strategy == "choose":
-            from summarizer.extract.run import choose
-
-            outcome = await choose(
-                article, transport=transport, model=self.backend.model, strict=options.strict
-            )
-            outcome.usage.requests += tokenizer_calls
-            return self._assemble(article, await self._judged(outcome, transport), started)
-        if plan is None:
-            outcome = await self._judged(await self._ask(article, options), transport)
-            outcome.usage.requests += tokenizer_calls
-            return self._assemble(article, outcome, started)
-        from summarizer.longform.mapreduce import brief_chunks, concurrency
-
-        outcome = await brief_chunks(
-            article,
-            plan,
-            ask=self._ask,
-            prompts=self.prompts,
-            options=options,
-            concurrency=concurrency(self.settings, embedded=self.backend.embedded),
-        )
+        """A fresh brief of ``article``, as its plan says."""
+        transport = await self.session.atransport()
+        made, tokenizer_calls = await self._live_plan(article, transport, strict)
+        outcome = await execute(
+            article, made, transport=transport, prompts=self.prompts,
+            model=self.backend.model, settings=self.settings,
+        )  # fmt: skip
         outcome.usage.requests += tokenizer_calls
-        brief = self._assemble(article, outcome, started)
-        return brief.model_copy(update={"chunks": len(plan.chunks)})
+        brief = self.assemble(article, outcome, started=started)
+        return brief.model_copy(update={"chunks": len(made.chunks)}) if made.chunked else brief
 
     async def _fresh(self, article: Article, strict: bool | None, started: float) -> Brief:
         """:meth:`_brief` within the budget: its estimate reserved before, its cost after."""
-        estimate = partial(estimate_article, self, article)  # computed only under a budget
-        with self.ledger.hold(estimate, what=self._priced, label=article.label) as held:
+        estimate = partial(self._estimate, article, strict=strict)  # only under a budget
+        with self.ledger.hold(estimate, what=self.priced, label=article.label) as held:
             try:
-                brief = await self._brief(article, strict, started)
+                brief = not_empty(await self._brief(article, strict, started), article)
             except SummarizerError as exc:  # a failed brief's calls were paid for too
                 held.cost = self.price(exc.usage) if isinstance(exc.usage, Usage) else None
                 raise
@@ -451,7 +309,7 @@ class Summarizer:
         hit, entry = self._cached(article, strict)
         if hit is not None:
             return hit
-        return self._remember(portal.call(self._fresh(article, strict, started)), entry)
+        return self._remember(portal.run(self._fresh(article, strict, started)), entry)
 
     async def asummarize(self, source: Source, *, strict: bool | None = None) -> Brief:
         """Async twin of :meth:`summarize`."""
@@ -498,24 +356,9 @@ class Summarizer:
                 task.cancel()
 
 
-class SummarizerOptions(TypedDict, total=False):
+class SummarizerOptions(SettingsOptions, total=False):
     """The keywords of :class:`Summarizer`, for :func:`summarize` and :func:`asummarize`."""
 
-    model: str | None
-    base_url: str | None
-    backend: str | None
-    mode: str | None
-    strict: bool | None
-    max_reasks: int | None
-    prompts_dir: Path | None
-    local_model: Path | None
-    timeout_s: float | None
-    max_tokens: int | None
-    strategy: str | None
-    verify: bool | None
-    language: str | None
-    max_cost: float | None
-    price_provider: str | None
     settings: Settings | None
     cache: BriefCache | None
     transport: httpx2.AsyncBaseTransport | None

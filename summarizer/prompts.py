@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -37,12 +37,23 @@ class Prompts:
 
     env: SandboxedEnvironment
     version: str
+    _systems: dict[str | None, str] = field(default_factory=dict, repr=False, compare=False)
 
     def _render(self, name: str, **context: Any) -> str:
         try:
             return self.env.get_template(name).render(**context).strip() + "\n"
         except TemplateError as exc:
             raise ConfigurationError(f"prompt template {name} failed: {exc}") from exc
+
+    def system(self, language: str | None) -> str:
+        """The static instructions (rendered once per language: they hold no article)."""
+        found = self._systems.get(language)
+        if found is None:
+            found = self._render(
+                "system.j2", language=language_name(language) if language else None
+            )
+            self._systems[language] = found
+        return found
 
     def messages(
         self,
@@ -60,12 +71,7 @@ class Prompts:
         # predict them, so a fake closing marker in the article does not close anything.
         tag = f"ARTICLE-{article.content_hash[:10]}"
         return [
-            {
-                "role": "system",
-                "content": self._render(
-                    "system.j2", language=language_name(language) if language else None
-                ),
-            },
+            {"role": "system", "content": self.system(language)},
             {
                 "role": "user",
                 "content": self._render(
@@ -85,7 +91,7 @@ class Prompts:
         """The reduce step of a chunked brief: the parts' headlines and summaries as data."""
         tag = f"PARTS-{article.content_hash[:10]}"
         return [
-            {"role": "system", "content": self._render("system.j2", language=None)},
+            {"role": "system", "content": self.system(None)},
             {
                 "role": "user",
                 "content": self._render(

@@ -7,12 +7,13 @@ tools as sent) and its tokens counted with
 JSON: on the recorded cassettes it gives 0.96 to 1.01 times the server's count for first
 requests, 0.76 for a re-ask carrying the previous JSON answer (re-asks are not in the
 estimate at all: docs/cost.md).
-A long article is cut with the :class:`~summarizer.longform.budget.Planner` offline (the
-window known without a probe, else the default), one request per chunk plus the
-consolidating one. The answer's length cannot be counted before it is written:
-:data:`EXPECTED_COMPLETION_TOKENS` per request stands in for it.
+The requests are those of the brief's :class:`~summarizer.plan.BriefPlan`, made offline
+(the window known without a probe, else the default): one, or one per chunk plus the
+consolidating one, plus the verifying call when the plan has it. The answer's length
+cannot be counted before it is written: :data:`EXPECTED_COMPLETION_TOKENS` per request
+stands in for it.
 
-A :class:`Ledger` holds a :class:`~summarizer.pipeline.Summarizer`'s spend: what its
+A :class:`Ledger` holds a Summarizer's spend: what its
 finished briefs cost and what the briefs in flight have reserved (their estimates), so
 that a brief is not started when it could take the spend above ``max_cost``.
 """
@@ -31,16 +32,18 @@ from summarizer.errors import BudgetExceededError, BudgetReachedError, Configura
 
 if TYPE_CHECKING:
     from summarizer.article import Article
-    from summarizer.pipeline import Summarizer
+    from summarizer.plan import BriefPlan
+    from summarizer.prompts import Prompts
 
 __all__ = [
     "EXPECTED_COMPLETION_TOKENS",
     "Estimate",
-    "answer_tokens",
     "Ledger",
+    "answer_tokens",
     "dollars",
-    "estimate_article",
+    "estimate_plan",
     "estimate_request",
+    "plan_tokens",
     "request_tokens",
 ]
 
@@ -51,6 +54,12 @@ __all__ = [
 # its own request's ``max_tokens`` (160; 112 recorded), which is used instead. Never above
 # ``max_tokens``.
 EXPECTED_COMPLETION_TOKENS = 500
+# The verifying call (``verify``) cannot be built before the brief exists: its prompt is its
+# instructions (~130 tokens) plus the brief's claims and the sentences they cite, taken as
+# about an answer's length and its cited sentences (2 x 500); its answer is one short
+# verdict per claim (~20 tokens for each of about 25 claims).
+JUDGE_PROMPT_TOKENS = 130 + 2 * EXPECTED_COMPLETION_TOKENS
+EXPECTED_VERDICT_TOKENS = 500
 
 
 def dollars(amount: float) -> str:
@@ -114,55 +123,45 @@ def answer_tokens(kwargs: dict[str, Any]) -> int:
     return min(EXPECTED_COMPLETION_TOKENS, int(kwargs.get("max_tokens") or 0) or 10**9)
 
 
-def _request_mode(s: Summarizer) -> str:
-    """The structured-output mode the next request would use (as the transport picks it)."""
-    from summarizer.model.backends import FALLBACK_ORDER, ModeMemory
-
-    if s._transport is not None:
-        return s._transport.mode
-    if s.backend.mode_pinned:
-        return s.backend.mode
-    remembered = ModeMemory().get(s.backend.base_url) if s.backend.base_url else None
-    return remembered or FALLBACK_ORDER[0]
-
-
-def _tokens(s: Summarizer, article: Article) -> tuple[int, int, int]:
-    """Requests, prompt tokens and expected completion tokens of briefing ``article``."""
-    from summarizer.article import Article
-    from summarizer.longform.budget import DEFAULT_WINDOW, Planner, TokenCounter
-    from summarizer.longform.split import split
+def _one_call(article: Article, plan: BriefPlan, prompts: Prompts, model: str) -> dict[str, Any]:
     from summarizer.model.conversation import Conversation
 
-    mode, model, options = _request_mode(s), s.backend.model, s.options
-    planner = Planner(
-        s.settings, s.backend, s.prompts, base_url=s.backend.base_url or "",
-        max_tokens=options.max_tokens,
-    )  # fmt: skip
-    window = planner.window(probe=False) or (DEFAULT_WINDOW, "default")
-    chunks = []
-    if not planner.fits_offline(article):  # too long for the window known offline: cut
-        budget = planner.budget(article, TokenCounter(), window)
-        chunks = split(article.text, chunk_tokens=budget.chunk_tokens, overlap=budget.chunk_overlap)
-    if len(chunks) < 2:
-        if s.strategy == "choose":
-            return _choose_tokens(article, model)
-        kwargs = Conversation(article, s.prompts, mode=mode, model=model, options=options).request()
-        return 1, request_tokens(kwargs), answer_tokens(kwargs)
-    prompt = completion = 0
-    for chunk in chunks:
-        part = Article(text=chunk.text, title=article.title, published=article.published)
-        conv = Conversation(part, s.prompts, mode=mode, model=model, options=options)
-        kwargs = conv.request()
-        prompt += request_tokens(kwargs)
+    conv = Conversation(article, prompts, mode=plan.mode, model=model, options=plan.options)
+    return conv.request()
+
+
+def plan_tokens(
+    article: Article, plan: BriefPlan, prompts: Prompts, model: str
+) -> tuple[int, int, int]:
+    """Requests, prompt tokens and expected completion tokens of ``plan`` for ``article``:
+    each request built as the live path builds it, and counted."""
+    from summarizer.article import Article
+
+    if plan.strategy == "choose":
+        requests, prompt, completion = _choose_tokens(article, model)
+    elif not plan.chunked:
+        kwargs = _one_call(article, plan, prompts, model)
+        requests, prompt, completion = 1, request_tokens(kwargs), answer_tokens(kwargs)
+    else:
+        prompt = completion = 0
+        for chunk in plan.chunks:
+            part = Article(text=chunk.text, title=article.title, published=article.published)
+            kwargs = _one_call(part, plan, prompts, model)
+            prompt += request_tokens(kwargs)
+            completion += answer_tokens(kwargs)
+        # The consolidating call: its instructions and schema, and the parts' summaries,
+        # which the reducer trims to the window.
+        merge = prompts.merge_messages(article, [], total=len(plan.chunks))
+        kwargs = {**kwargs, "messages": merge}
+        shown = min(len(plan.chunks) * EXPECTED_COMPLETION_TOKENS, plan.budget.max_input_tokens)
+        prompt += request_tokens(kwargs) + shown
         completion += answer_tokens(kwargs)
-    # The consolidating call: its instructions and schema, and the parts' summaries, which
-    # the reducer trims to the window.
-    merge = s.prompts.merge_messages(article, [], total=len(chunks))
-    kwargs = {**kwargs, "messages": merge}
-    shown = min(len(chunks) * EXPECTED_COMPLETION_TOKENS, budget.max_input_tokens)
-    prompt += request_tokens(kwargs) + shown
-    completion += answer_tokens(kwargs)
-    return len(chunks) + 1, prompt, completion
+        requests = len(plan.chunks) + 1
+    if plan.verify:  # the verifying call: its instructions, the claims and their sentences
+        requests += 1
+        prompt += JUDGE_PROMPT_TOKENS
+        completion += EXPECTED_VERDICT_TOKENS
+    return requests, prompt, completion
 
 
 def _choose_tokens(article: Article, model: str) -> tuple[int, int, int]:
@@ -176,18 +175,24 @@ def _choose_tokens(article: Article, model: str) -> tuple[int, int, int]:
     return 1, request_tokens(kwargs), int(kwargs.get("max_tokens") or 0)
 
 
-def estimate_request(s: Summarizer, kwargs: dict[str, Any], *, batch: bool = False) -> Estimate:
+Pricing = Callable[[Usage], Cost | None]
+
+
+def estimate_request(kwargs: dict[str, Any], price: Pricing) -> Estimate:
     """The estimate of one request as built (a batch line's body, for instance)."""
     prompt, completion = request_tokens(kwargs), answer_tokens(kwargs)
     usage = Usage(prompt_tokens=prompt, completion_tokens=completion)
-    return Estimate(1, prompt, completion, s.price(usage, batch=batch))
+    return Estimate(1, prompt, completion, price(usage))
 
 
-def estimate_article(s: Summarizer, article: Article, *, batch: bool = False) -> Estimate:
-    """The estimate of a fresh brief of ``article`` by ``s`` (no network, no model call)."""
-    requests, prompt, completion = _tokens(s, article)
+def estimate_plan(
+    article: Article, plan: BriefPlan, prompts: Prompts, model: str, price: Pricing
+) -> Estimate:
+    """The estimate of a fresh brief of ``article`` made by ``plan`` (no network, no model
+    call)."""
+    requests, prompt, completion = plan_tokens(article, plan, prompts, model)
     usage = Usage(prompt_tokens=prompt, completion_tokens=completion)
-    return Estimate(requests, prompt, completion, s.price(usage, batch=batch))
+    return Estimate(requests, prompt, completion, price(usage))
 
 
 @dataclass

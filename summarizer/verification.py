@@ -207,6 +207,18 @@ def verify(
             claims.setdefault(d.path.rsplit(".", 1)[0], []).extend(
                 f"{d.path.rsplit('.', 1)[1]}: {r}" for r in d.reasons
             )
+    # Items shown but not established are listed by their place in the checked brief, which
+    # leaves out the dropped ones: map them back to the places in the brief given.
+    for name in _SECTIONS:
+        kept = [i for i in range(len(data.get(name) or [])) if f"{name}[{i}]" not in dropped]
+        for u in grounded.report.not_established:
+            section, _, rest = u.path.partition("[")
+            if section == name and int(rest.rstrip("]")) < len(kept):
+                path = f"{name}[{kept[int(rest.rstrip(']'))]}]"
+                claims.setdefault(path, []).extend(f"not established: {r}" for r in u.reasons)
+    for u in grounded.report.not_established:
+        if u.path == "headline":
+            dropped.setdefault("headline", []).extend(f"not established: {r}" for r in u.reasons)
     expected = (
         (data.get("source") or {}).get("content_hash")
         if isinstance(data.get("source"), dict)

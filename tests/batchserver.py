@@ -14,13 +14,12 @@ A batch moves ``validating → in_progress → finalizing → completed`` one st
 miss the window, ``cancelling → cancelled`` on cancel). The lines run when the batch leaves
 ``in_progress``: each answer comes from ``responder(body) -> chat.completion dict``. Answers go
 to the output file; failed requests to the error file; expired requests to the error file
-with code ``batch_expired``, as the provider reports them.
-
-Scripted failures (each fires once, on the first request whose body contains the marker):
-``fail_once`` (the request fails with HTTP 500 in the error file), ``expire_once`` (the
-request is not run; the batch ends ``expired``), ``fail_batch`` (the next batch fails
-validation with this message) and ``create_delay_s`` (the create reply is held back after the
-batch exists: a client killed meanwhile never learns the id).
+with code ``batch_expired``, as the provider reports them. Scripted failures (each fires
+once, on the first request whose body contains the marker): ``fail_once`` (the request fails
+with HTTP 500 in the error file), ``expire_once`` (the request is not run; the batch ends
+``expired``), ``fail_batch`` (the next batch fails validation with this message) and
+``create_delay_s`` (the create reply is held back after the batch exists: a client killed
+meanwhile never learns the id).
 """
 
 from __future__ import annotations

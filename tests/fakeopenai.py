@@ -27,12 +27,24 @@ __all__ = [
 import json  # noqa: E402
 import math  # noqa: E402
 import re  # noqa: E402
+import socket  # noqa: E402
 import threading  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer  # noqa: E402
 from typing import Any  # noqa: E402
 
 OVER_CONTEXT = "the request exceeds the available context size, try increasing it"
+
+
+class _NoDelayServer(ThreadingHTTPServer):
+    """Every accepted socket gets TCP_NODELAY (no 40 ms delayed-ACK stalls on loopback)."""
+
+    daemon_threads = True
+
+    def get_request(self) -> tuple[socket.socket, Any]:
+        sock, addr = super().get_request()
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return sock, addr
 
 
 def tokens_of(text: str) -> int:
@@ -94,7 +106,7 @@ class WindowedLlama:
                 else:
                     self._json(404, {"error": {"code": 404, "message": "File Not Found"}})
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _NoDelayServer(("127.0.0.1", 0), Handler)
         self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 

@@ -16,6 +16,7 @@ from briefs import ARTICLE, draft, draft_json
 from fakeopenai import FakeOpenAI, Reply, completion
 
 from summarizer import Brief
+from summarizer.article import load_article
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "port-strike.txt"
 
@@ -65,8 +66,11 @@ def test_json_on_stdout_only_and_valid_against_the_published_schema(
     jsonschema.validate(json.loads(result.stdout), schema)
     brief = Brief.model_validate_json(result.stdout)
     assert brief.headline == draft().headline
+    # offsets are into the article as loaded (its dateline read apart: issue 20)
+    text = load_article(EXAMPLE).text
+    assert ARTICLE.startswith(text.split("\n")[0]) and "HALDEN, 3 March:" not in text
     for item in [*brief.summary, *brief.actors, *brief.positions, *brief.disputes]:
-        assert all(ARTICLE[c.start : c.end] == c.quote for c in item.evidence)
+        assert all(text[c.start : c.end] == c.quote for c in item.evidence)
     assert "{" not in result.stderr
 
 
@@ -152,6 +156,22 @@ def test_exit_5_under_strict_and_debug_shows_traceback(backend: FakeOpenAI) -> N
     debug = cli("--debug", "summarize", str(EXAMPLE), "--strict", "--max-reasks", "0")
     assert debug.returncode != 0
     assert "Traceback" in debug.stderr
+
+
+def test_an_empty_brief_is_exit_5_with_one_line(backend: FakeOpenAI) -> None:
+    """Issue 20: nothing of the answer survived grounding; that is no brief, and says why
+    (never exit 0 with nothing)."""
+    bad = draft()
+    for part in (bad.summary, bad.actors, bad.positions, bad.disputes, bad.next_steps):
+        for item in part:
+            item.evidence = ["words that are not in the article at all"]
+    bad.actors = []
+    backend.default = Reply(body=completion(bad.model_dump_json()))
+    result = cli("summarize", str(EXAMPLE), "--max-reasks", "0")
+    assert result.returncode == 5
+    lines = result.stderr.strip().splitlines()
+    assert any("the brief is empty" in line and "items dropped" in line for line in lines)
+    assert "Traceback" not in result.stderr and result.stdout == ""
 
 
 def test_many_sources_one_bad_keeps_the_others(backend: FakeOpenAI, tmp_path: Path) -> None:

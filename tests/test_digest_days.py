@@ -27,8 +27,8 @@ from typing import Any
 import pytest
 
 from summarizer.article import load_article
+from summarizer.digest.lines import quoted
 from summarizer.digest.models import Digest
-from summarizer.digest.render import quoted
 from summarizer.testing import MockOpenAI
 from summarizer.testing.abstractive import abstractive_responder
 from summarizer.testing.digest import make_config
@@ -197,8 +197,9 @@ def test_a_quotation_under_the_wrong_speaker_is_not_shown() -> None:
 
 
 def test_an_article_whose_cast_cannot_be_read_stays_in_the_digest(tmp_path: Path) -> None:
-    """A failure reading who says what in one article (here a KeyError inside the cast,
-    reported to its owner) costs that article its positions, never its place."""
+    """A failure reading who says what in one article costs that article its positions,
+    never its place. This article once raised a KeyError inside the cast (reported to its
+    owner, fixed by issue 20); it stays here as the article that did."""
     from summarizer.testing.digest import brief_responder
 
     news = tmp_path / "news"

@@ -11,10 +11,11 @@ from datetime import date
 
 import pytest
 
-from summarizer.digest.changes import development_score, repeats, step_kept
+from summarizer.digest.changes import development_score, repeats
+from summarizer.digest.lines import numbers_of, quoted
 from summarizer.digest.linking import Signature, link, shared_people, strength
 from summarizer.digest.models import Quoted
-from summarizer.digest.render import numbers_of, quoted
+from summarizer.digest.steps import step_kept
 from summarizer.digest.text import (
     clean_line,
     figures,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from briefs import ARTICLE, INDEX, draft
 
-from summarizer.grounding import ArticleIndex, check
+from summarizer.grounding import ArticleIndex, check, withhold_unestablished
 
 
 def test_segment_citations_become_exact_intervals() -> None:
@@ -146,7 +146,19 @@ def test_an_unsupported_role_is_removed_and_the_actor_kept() -> None:
     assert result.content.actors[1].role is None
     (dropped,) = result.report.dropped
     assert (dropped.path, dropped.kind) == ("actors[1].role", "claim")
+    # the article calls him its chief executive: the re-ask says so in its own words
     assert str(result.problems[0]).startswith("actors[1].role: role 'prime minister")
+    assert "the article says" in str(result.problems[0])
+
+
+def test_a_role_the_evidence_only_does_not_cover_is_shown_as_not_established() -> None:
+    d = draft()
+    d.actors[1].role = "authority chief executive who has run the port since the spring"
+    result = check(d, INDEX)
+    brandt = result.content.actors[1]
+    assert brandt.role == d.actors[1].role and brandt.support == "not_established"
+    assert [u.path for u in result.report.not_established] == ["actors[1]"]
+    assert not result.problems  # nothing contradicted: no re-ask
 
 
 def test_a_stance_attributed_to_the_wrong_actor_is_dropped() -> None:
@@ -199,9 +211,22 @@ def test_duplicate_actors_by_id_and_by_name() -> None:
     d.actors = [*d.actors, twin, same_id]
     result = check(d, INDEX)
     messages = [str(p) for p in result.problems]
-    assert "actors[2]: duplicate of actor 'union'" in messages
+    # the same actor under another id is merged: not a fault to re-ask, but listed
+    (merged,) = [d for d in result.report.dropped if d.path == "actors[2]"]
+    assert merged.reasons == ["the same actor as 'union' (merged)"]
     assert "actors[3]: id 'brandt' is used by an earlier actor" in messages
     assert [a.id for a in result.content.actors] == ["union", "brandt"]
+
+
+def test_an_actor_named_twice_is_one_and_keeps_what_is_said_of_it() -> None:
+    d = draft()
+    d.actors.append(d.actors[1].model_copy(update={"id": "ceo", "name": "Brandt"}))
+    d.positions[0] = d.positions[0].model_copy(update={"actor": "union"})
+    ceo_says = d.positions[0].model_copy(update={"actor": "ceo"})
+    result = check(d.model_copy(update={"positions": [d.positions[0]]}), INDEX)
+    assert [a.id for a in result.content.actors] == ["union", "brandt"]
+    brief = check(d.model_copy(update={"positions": [ceo_says]}), INDEX)
+    assert [p.actor for p in brief.content.positions] in ([], ["brandt"])  # never "ceo"
 
 
 def test_actor_name_is_repaired_to_the_article_spelling() -> None:
@@ -222,11 +247,23 @@ def test_too_short_summary_is_a_problem_but_nothing_is_dropped() -> None:
 
 
 def test_a_headline_the_summary_does_not_support_is_replaced() -> None:
-    d = draft(headline="Port Halden strike ends as union accepts automation")
+    d = draft(headline="Port Halden dockworkers vote on Friday to extend strike")  # Monday
     result = check(d, INDEX, fallback_headline="Dockworkers at Port Halden extend strike")
     assert result.content.headline == "Dockworkers at Port Halden extend strike"
     assert [x.path for x in result.report.dropped] == ["headline"]
     assert any(p.path == "headline" for p in result.problems)
+
+
+def test_a_headline_the_summary_does_not_establish_is_marked_and_withheld_under_strict() -> None:
+    d = draft(headline="Port Halden strike ends as union accepts automation")
+    fallback = "Dockworkers at Port Halden extend strike"
+    result = check(d, INDEX, fallback_headline=fallback)
+    assert result.content.headline == d.headline
+    assert result.report.headline_support == "not_established"
+    assert [u.path for u in result.report.not_established] == ["headline"]
+    strict = withhold_unestablished(result, fallback)
+    assert strict.content.headline == fallback
+    assert [x.path for x in strict.report.dropped] == ["headline"]
 
 
 def test_headline_is_replaced_when_no_summary_sentence_survives() -> None:

@@ -23,6 +23,7 @@ from summarizer.article import Article, load_article
 from summarizer.brief import Brief
 from summarizer.config import load_settings
 from summarizer.errors import BriefValidationError
+from summarizer.formats import render
 from summarizer.grounding import ArticleIndex
 from summarizer.pipeline import Summarizer
 
@@ -238,7 +239,7 @@ def test_markdown_escapes_markup_in_title_headline_quote_and_name(
     assert brief.actors[0].name == SCRIPT_NAME  # grounded: the article does contain it
     assert brief.grounding.items_dropped == 0
 
-    md = brief.to_markdown()
+    md = render(brief, "markdown")
     for raw in ("<script", "<img", "<b>", "<i>"):
         assert raw not in md, raw
     assert not LIVE_LINK.search(md)

@@ -600,7 +600,7 @@ def test_language_on_the_choose_path_sets_labels_only(fmt: str) -> None:
     from summarizer.article import load_article
     from summarizer.config import load_settings
     from summarizer.extract import TOOL_NAME
-    from summarizer.render import brief_to_html, brief_to_markdown, brief_to_text
+    from summarizer.formats import render
     from summarizer.testing import MockOpenAI, Reply, completion
 
     mock = MockOpenAI()
@@ -611,8 +611,7 @@ def test_language_on_the_choose_path_sets_labels_only(fmt: str) -> None:
     with Summarizer(settings=load_settings(values, env={}), transport=mock.transport) as s:
         brief = s.summarize(path)
     text = load_article(path).text
-    render = {"markdown": brief_to_markdown, "text": brief_to_text, "html": brief_to_html}[fmt]
-    page = render(brief)
+    page = render(brief, fmt)
     french, english = labels("fr"), labels("en")
     assert brief.language == "fr" and brief.method == "extractive"
     assert french["summary"] in page and english["summary"] not in page

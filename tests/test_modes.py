@@ -132,6 +132,12 @@ def test_mode_matrix(recorded: Recorded, mode: str, vcr: Any) -> None:
         try:
             brief = summarizer.summarize(ARTICLE)
         except (BackendError, BriefValidationError) as exc:
+            empty = isinstance(exc, BriefValidationError) and exc.message.startswith(
+                "the brief is empty"
+            )
+            if empty:  # the 135M model writing a brief itself: nothing survived the check,
+                assert recorded.tuned and exc.problems, exc  # and the failure says why
+                return
             if isinstance(exc, (TruncatedOutputError, BriefValidationError)):
                 # A server that cannot constrain JSON mode to the schema lets a small model
                 # run to max_tokens, or stop with JSON of another shape: reported as such.

@@ -49,21 +49,35 @@ def test_public_api_is_pinned() -> None:
         "SCHEMA_VERSION",
         "Article",
         "BackendError",
+        "BatchJob",
         "Brief",
+        "BriefCache",
         "BriefDraft",
+        "BriefPlan",
         "BriefResult",
         "BriefValidationError",
+        "BudgetExceededError",
+        "BudgetReachedError",
+        "Citation",
         "ConfigurationError",
+        "DeliveryError",
+        "Estimate",
         "GroundingReport",
         "InputError",
         "RefusalError",
+        "Settings",
+        "SettingsOptions",
+        "Source",
         "Summarizer",
         "SummarizerError",
+        "SummarizerOptions",
         "TruncatedOutputError",
         "Verification",
         "VerifiedItem",
         "__version__",
         "asummarize",
+        "render",
+        "render_many",
         "summarize",
         "verify",
     ]
@@ -75,3 +89,34 @@ def test_public_api_is_pinned() -> None:
 
 def test_py_typed_is_shipped() -> None:
     assert (Path(summarizer.__file__).parent / "py.typed").exists()
+
+
+# What the public entry points take and return, by their annotations (strings: the modules
+# use ``from __future__ import annotations``).
+ENTRY_POINTS = [
+    ("Summarizer", ["__init__", "summarize", "asummarize", "summarize_many", "estimate",
+                    "check_budget", "submit_batch", "plan"]),
+    ("summarize", None),
+    ("asummarize", None),
+    ("verify", None),
+]  # fmt: skip
+NOT_OURS = {"Path", "Iterable", "AsyncIterator", "Unpack", "None", "Any", "httpx2"}
+
+
+def test_public_signatures_use_exported_types() -> None:
+    """Every type of ours that a public entry point takes or returns is exported by
+    ``summarizer`` (a user can name it without reaching into a submodule)."""
+    import inspect
+    import re
+
+    missing = set()
+    for name, methods in ENTRY_POINTS:
+        target = getattr(summarizer, name)
+        functions = [getattr(target, m) for m in methods] if methods else [target]
+        for fn in functions:
+            for annotation in inspect.get_annotations(fn).values():
+                for word in re.findall(r"[A-Za-z_][\w.]*", str(annotation)):
+                    head = word.split(".")[0]
+                    if head[0].isupper() and head not in NOT_OURS | set(summarizer.__all__):
+                        missing.add(f"{name}: {word}")
+    assert not missing, sorted(missing)

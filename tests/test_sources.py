@@ -267,3 +267,64 @@ def test_parse_source_kinds(tmp_path: Path) -> None:
     assert parse_source("feed:https://a.example/rss").kind == "feed"
     with pytest.raises(InputError, match="only http and https"):
         parse_source("file:///etc/passwd")
+
+
+# --- the source protocol: one module per type, options from a table, state as JSON ----------
+
+
+def test_source_types_are_the_modules_of_the_package() -> None:
+    from summarizer.digest import sources
+
+    folder = Path(sources.__file__).parent
+    modules = {p.stem for p in folder.glob("*.py") if not p.stem.startswith("_")}
+    types = sources.source_types()
+    assert set(types) == modules == {"feed", "url", "folder", "urls", "file"}
+    assert list(types) == ["feed", "url", "folder", "urls", "file"]  # the order they claim
+
+
+def test_a_feed_given_as_a_table_keeps_its_own_state_as_json(site: Site, store: Store) -> None:
+    import json
+
+    site.routes["/a"] = page("Alpha", "Alpha happened.")
+    site.routes["/feed.xml"] = rss(site.base, [("Alpha", "/a")])
+    site.etags["/feed.xml"] = '"v7"'
+    table = {"type": "feed", "url": f"{site.base}/feed.xml"}
+    assert parse_source(table).kind == "feed" and parse_source(table).location == table["url"]
+
+    assert ingest(store, [table], limits=LIMITS, allow_private=True).new == 1
+    with store.db.read() as conn:
+        (state,) = conn.execute("SELECT state FROM sources").fetchone()
+    assert json.loads(state) == {"etag": '"v7"'}  # the feed's own state, saved by its type
+    again = ingest(store, [table], limits=LIMITS, allow_private=True)
+    assert again.not_modified == 1 and site.hits("/feed.xml") == [200, 304]
+
+
+def test_a_table_source_is_checked_when_the_config_is_read() -> None:
+    from summarizer.digest.config import load_digest_config
+    from summarizer.errors import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="unknown source type 'imap'"):
+        load_digest_config(None, add_sources=[{"type": "imap", "host": "mail"}])
+    with pytest.raises(ConfigurationError, match="feed source: url"):
+        load_digest_config(None, add_sources=[{"type": "feed"}])
+    cfg = load_digest_config(None, add_sources=[{"type": "folder", "path": "/tmp/x"}])
+    assert cfg.sources == [{"type": "folder", "path": "/tmp/x"}]
+
+
+def test_a_migrated_store_keeps_a_feeds_validators(tmp_path: Path) -> None:
+    """Migration 4 moves each feed's ETag and Last-Modified into its JSON state."""
+    import json
+    import sqlite3
+
+    from summarizer.digest.migrations import MIGRATIONS
+
+    conn = sqlite3.connect(tmp_path / "old.db")
+    conn.executescript(MIGRATIONS[0][2])
+    values = ("feed:https://x.example/rss", "feed", '"e1"', "Mon, 06 Jan 2025")
+    conn.execute(
+        "INSERT INTO sources (spec, kind, etag, last_modified) VALUES (?, ?, ?, ?)", values
+    )
+    conn.executescript(MIGRATIONS[3][2])
+    (state,) = conn.execute("SELECT state FROM sources").fetchone()
+    conn.close()
+    assert json.loads(state) == {"etag": '"e1"', "last_modified": "Mon, 06 Jan 2025"}

@@ -99,9 +99,6 @@ def test_batch_estimates_use_batch_rates_and_estimates_add_up(paid: FakeOpenAI) 
 def test_a_long_article_estimates_one_request_per_chunk_plus_the_reduce(
     paid: FakeOpenAI,
 ) -> None:
-    from summarizer.article import Article
-    from summarizer.longform.budget import Planner
-
     settings = load_settings(
         {"model": MODEL, "base_url": paid.base_url, "mode": "tools", "context_window": 2048,
          "max_tokens": 512}
@@ -110,9 +107,8 @@ def test_a_long_article_estimates_one_request_per_chunk_plus_the_reduce(
     _made.append(s)
     estimate = s.estimate(LONG)
     assert paid.calls == 0
-    planner = Planner(settings, s.backend, s.prompts, base_url=paid.base_url, max_tokens=512)
-    plan = planner.plan(Article(text=LONG))  # as the brief would cut it (this may probe)
-    assert plan is not None and len(plan.chunks) >= 2
+    plan = s.plan(LONG)  # the plan the live brief follows (its window is set: nothing to probe)
+    assert len(plan.chunks) >= 2 and plan.requests == len(plan.chunks) + 1
     assert estimate.requests == len(plan.chunks) + 1  # each chunk, then the consolidating call
     whole = make(paid).estimate(LONG)  # a 128k window: one call
     assert whole.requests == 1
@@ -303,7 +299,7 @@ def test_the_embedded_model_estimates_free_without_starting_its_server() -> None
         pytest.skip("the embedded model is not installed")
     with Summarizer() as s:
         estimate = s.estimate(articles(1)[0])
-        assert s._local is None and s._transport is None  # nothing started, nothing sent
+        assert not s.session.started  # nothing started, nothing sent
         assert estimate.requests == 1 and estimate.cost is not None
         assert estimate.cost.amount == 0.0  # it costs time, not money
         assert estimate.completion_tokens <= 160  # the choose call's own max_tokens

@@ -164,14 +164,23 @@ def test_wrong_number_fails() -> None:
         "Riverside Health has offered a pay rise of 5.4 percent over two years.",
         quotes(LABOUR, OFFER),
     )
-    assert result == Support(False, ("number '5.4' does not appear in the evidence",))
+    # another figure for the same thing: contradicted, with the evidence's own words
+    assert result == Support(
+        False, ("number '5.4' is not supported: the evidence says '4.5'",), contradicted=True
+    )
 
 
 def test_wrong_date_fails() -> None:
     result = check_support(
         "The 48-hour walkout will start on Wednesday, March 18.", quotes(LABOUR, WALKOUT)
     )
-    assert result == Support(False, ("'Wednesday' does not appear in the evidence",))
+    assert result == Support(
+        False, ("'Wednesday' is not supported: the evidence says 'Tuesday'",), contradicted=True
+    )
+    # a day the evidence does not name at all is only not established
+    alone = check_support("The walkout was called on Wednesday.", ["The union called a walkout."])
+    assert alone.verdict == "not_established"
+    assert "'Wednesday' does not appear in the evidence" in alone.reasons
 
 
 def test_swapped_actor_in_a_stance_fails() -> None:
@@ -207,7 +216,9 @@ def test_fabricated_event_citing_an_unrelated_quote_fails() -> None:
 def test_bare_name_is_thin_evidence() -> None:
     result = check_support("Moscow has agreed to an immediate ceasefire.", ["Moscow"])
     assert result == Support(
-        False, ("evidence is too thin (a bare name supports only that an actor exists)",)
+        False,
+        ("evidence is too thin (a bare name supports only that an actor exists)",),
+        contradicted=True,  # nothing stated, nothing to show: the item goes
     )
     assert check_support("Denise Okafor", quotes(LABOUR, "Denise Okafor"), kind="name").supported
 

@@ -12,6 +12,7 @@ from summarizer import Summarizer
 from summarizer.brief import Usage
 from summarizer.config import load_settings
 from summarizer.cost import price
+from summarizer.formats import render
 from summarizer.testing import FakeOpenAI, Reply, completion
 
 
@@ -87,6 +88,6 @@ def test_language_asks_for_it_labels_the_page_and_checks_numbers_only() -> None:
     assert brief.language == "fr"
     assert brief.summary[1].text == "Les négociations reprennent jeudi."  # kept: numbers only
     assert brief.grounding.claims_cross_language > 0
-    md = brief.to_markdown()
+    md = render(brief, "markdown")
     assert "## Résumé" in md and "## Acteurs" in md
-    assert 'lang="fr"' in brief.to_html()
+    assert 'lang="fr"' in render(brief, "html")

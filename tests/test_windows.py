@@ -15,15 +15,14 @@ from typing import Any
 import pytest
 from fakeopenai import WindowedLlama, citing_answer
 
-from summarizer.brief import BriefDraft, draft_json_schema
+from summarizer.brief import BriefDraft
 from summarizer.config import Settings, load_settings
 from summarizer.errors import ConfigurationError
-from summarizer.longform.budget import Planner
+from summarizer.longform.budget import Planner, reserve
 from summarizer.longform.servers import OLLAMA_SOURCE
 from summarizer.model.backends import resolve_backend
-from summarizer.model.request import wire_schema
+from summarizer.model.request import draft_json_schema, wire_schema
 from summarizer.pipeline import Summarizer
-from summarizer.prompts import load_prompts
 
 pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
 
@@ -167,17 +166,15 @@ def test_ollama_is_recognised_and_its_default_window_is_used(version: str, windo
     with ollama_like(version) as asked:
         base_url = asked.pop()
         settings = Settings(base_url=base_url, model="llama3.2")
-        planner = Planner(settings, resolve_backend(settings), load_prompts(),
-                          base_url=base_url, max_tokens=2048)  # fmt: skip
+        planner = Planner(settings, resolve_backend(settings), base_url=base_url)
         assert planner.window() == (window, OLLAMA_SOURCE)
         assert "set context_window if you raised it" in OLLAMA_SOURCE
         probes = list(asked)
         assert planner.window() == (window, OLLAMA_SOURCE)  # asked once per Planner
         assert asked == probes and asked[-1] == "/api/version"
-        assert planner.reserve(window) == window // 4
+        assert reserve(settings, 2048, window) == window // 4
         # a window set by the user is taken as it is: no request at all
         mine = Settings(base_url=base_url, model="llama3.2", context_window=16_384)
-        told = Planner(mine, resolve_backend(mine), load_prompts(), base_url=base_url,
-                       max_tokens=2048)  # fmt: skip
+        told = Planner(mine, resolve_backend(mine), base_url=base_url)
         assert told.window() == (16_384, "setting context_window (default)")
         assert asked == probes

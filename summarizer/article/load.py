@@ -15,6 +15,7 @@ from typing import BinaryIO, Literal
 from summarizer.article.decode import bom_encoding, declared_meta_charset, decode
 from summarizer.article.fetch import SCHEME_RE, fetch_url
 from summarizer.article.html import extract_html, normalize_newlines, sniff_html
+from summarizer.article.meta import read_head
 from summarizer.article.model import DEFAULT_LIMITS, Article, FetchResult, Limits
 from summarizer.errors import InputError
 from summarizer.fileio import one_line
@@ -28,7 +29,6 @@ _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _TEXT_TYPES = frozenset({"text/plain"})
 _HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 _TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
-_MAX_TITLE_CHARS = 200
 _STDIN = "<stdin>"
 
 
@@ -174,27 +174,31 @@ def _article_from_bytes(
         kind = "html" if sniff_html(text) else "text"
     if kind == "html":
         page = extract_html(text, origin=source, url=url)
+        head = read_head(page.text)  # a byline or dateline the page kept in its text
         return Article(
-            text=page.text,
+            text=head.text or page.text,
             title=page.title,
             url=url,
-            published=page.published,
-            site=page.site,
+            published=page.published or head.published,
+            site=page.site or head.site,
             origin=origin,
             encoding=encoding,
+            dateline=head.dateline,
         )
     text = normalize_newlines(text).strip()
     if not text:
         raise InputError("the article is empty (only whitespace)", source=source)
-    title = _first_line_title(text, markdown=markdown)
-    return Article(text=text, title=title, url=url, origin=origin, encoding=encoding)
-
-
-def _first_line_title(text: str, *, markdown: bool) -> str | None:
-    for line in text.split("\n"):
-        line = line.strip()
-        if markdown:
-            line = line.lstrip("#").strip()
-        if line:
-            return line if len(line) <= _MAX_TITLE_CHARS else None
-    return None
+    # metadata lines (date, Published:, By ...) and the dateline: read, not briefed
+    head = read_head(text, markdown=markdown)
+    if not head.text.strip():
+        raise InputError("the article has only metadata lines, no text", source=source)
+    return Article(
+        text=head.text,
+        title=head.title,
+        url=url,
+        published=head.published,
+        site=head.site,
+        origin=origin,
+        encoding=encoding,
+        dateline=head.dateline,
+    )

@@ -12,6 +12,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from summarizer.article.meta import MAX_TITLE_CHARS, headline_of_text
+
 __all__ = ["DEFAULT_LIMITS", "Article", "FetchResult", "Limits", "clean_text"]
 
 # C0 controls and DEL and C1 controls go, but tab and newline; the ones that end a line
@@ -39,7 +41,9 @@ class Article:
 
     ``encoding`` says how the bytes were decoded (``utf-8``, ``cp1252``, ``utf-16``, …;
     ``utf-8 (N invalid bytes replaced)`` for mostly-UTF-8 input); ``None`` for text given
-    as a string. Control characters are removed from every text field on creation.
+    as a string. ``dateline`` is the place (and date) line a file's lead opened with
+    (``MOSCOW``), taken off the text with the other metadata (:mod:`.meta`). Control
+    characters are removed from every text field on creation.
     """
 
     text: str
@@ -49,9 +53,10 @@ class Article:
     site: str | None = None
     origin: str | None = field(default=None, compare=False)
     encoding: str | None = field(default=None, compare=False)
+    dateline: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
-        for name in ("text", "title", "url", "published", "site", "origin"):
+        for name in ("text", "title", "url", "published", "site", "origin", "dateline"):
             value = getattr(self, name)
             if isinstance(value, str):
                 cleaned = clean_text(value)
@@ -64,10 +69,11 @@ class Article:
 
     @property
     def fallback_headline(self) -> str:
-        """A headline taken from the article itself: its title, else its first line."""
-        first = self.title or next((line for line in self.text.splitlines() if line.strip()), "")
-        first = " ".join(first.split())
-        return first if len(first) <= 200 else first[:199].rstrip() + "…"
+        """A headline taken from the article itself: its title, else its lead sentence,
+        shortened at a clause boundary (never cut inside a word)."""
+        if self.title and len(" ".join(self.title.split())) <= MAX_TITLE_CHARS:
+            return " ".join(self.title.split())
+        return headline_of_text(self.text)
 
     @property
     def label(self) -> str:

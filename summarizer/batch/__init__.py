@@ -6,7 +6,8 @@
   same SQLite file as the digest store.
 * :mod:`~summarizer.batch.collect`: submit, status, collect (grounding each answer through the
   article's :class:`~summarizer.model.conversation.Conversation`), re-asks and retries.
-* :mod:`~summarizer.batch.adapter`: the only place that touches the pipeline's internals.
+* :mod:`~summarizer.batch.adapter`: :class:`~summarizer.batch.adapter.BriefHost`, what batch
+  mode needs of the Summarizer (its public surface), and what a batch cannot do (the plan).
 """
 
 from __future__ import annotations

@@ -1,34 +1,84 @@
-"""Everything batch mode takes from the pipeline and the model loop, in one place.
+"""Everything batch mode takes from its host and the model loop, in one place.
 
-The pipeline and ``model/`` are being reshaped; a renamed attribute there is a one-line fix
-here. Nothing else in :mod:`summarizer.batch` imports ``pipeline`` or ``model`` internals.
+The host is any object with the public surface of :class:`BriefHost` (the
+:class:`~summarizer.pipeline.Summarizer` is one): batch mode never imports the pipeline, and
+reaches nothing private of it. Nothing else in :mod:`summarizer.batch` imports ``model``
+internals.
+
+A batch sends one request per article and cannot fall back, re-plan or add a call, so the
+brief's plan (:func:`summarizer.plan.plan`) decides what it can take: a plan that verifies
+(``verify``) or chooses (``strategy = "choose"``) is refused for the whole submission, and an
+article that its plan cuts into chunks is rejected (brief it live). So a batch never
+caches, under a key that records ``verify`` or ``strategy``, a brief made otherwise.
 """
 
 from __future__ import annotations
 
-import time
-from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from summarizer.errors import ConfigurationError
+from summarizer.errors import ConfigurationError, InputError
 
 if TYPE_CHECKING:
     from openai.types.chat import ChatCompletion
 
-    from summarizer.article import Article
-    from summarizer.brief import Brief, Usage
+    from summarizer.article import Article, Limits
+    from summarizer.brief import Brief, Cost, Usage
     from summarizer.cache import BriefCache, Cache
+    from summarizer.config import Settings
+    from summarizer.model.backends import Backend
     from summarizer.model.conversation import Conversation, Outcome
-    from summarizer.pipeline import Summarizer
+    from summarizer.model.options import Options
+    from summarizer.plan import BriefPlan
+    from summarizer.prompts import Prompts
+    from summarizer.results import Source
+    from summarizer.spend import Estimate, Ledger
+
+
+class BriefHost(Protocol):
+    """What batch mode needs of whoever makes briefs (the Summarizer's public surface)."""
+
+    settings: Settings
+    backend: Backend
+    options: Options
+    prompts: Prompts
+    limits: Limits
+    cache: BriefCache | None
+    ledger: Ledger
+
+    def plan(self, source: Source, *, strict: bool | None = None) -> BriefPlan: ...
+
+    def cache_key(
+        self, article: Article, strict: bool | None = None
+    ) -> tuple[str, dict[str, Any]]: ...
+
+    def assemble(
+        self,
+        article: Article,
+        outcome: Outcome,
+        *,
+        batch: bool = False,
+        started: float | None = None,
+    ) -> Brief: ...
+
+    def price(self, usage: Usage, *, batch: bool = False) -> Cost | None: ...
+
+    def check_budget(self, estimate: Estimate) -> None: ...
+
+    def complete(self, kwargs: dict[str, Any], usage: Usage) -> ChatCompletion: ...
+
+
+Summarizer = BriefHost  # the name the batch modules use for their host
 
 __all__ = [
+    "BriefHost",
     "assemble",
     "db_path",
     "open_brief_cache",
     "batch_mode",
     "brief_cache",
     "cache_key",
+    "check_plan",
     "conversation",
     "endpoint",
     "live_complete",
@@ -71,13 +121,34 @@ def model_name(summarizer: Summarizer) -> str:
 def batch_mode(summarizer: Summarizer) -> str:
     """The request mode of a batch: a batch cannot fall back, so ``auto`` takes the mode that
     worked for this endpoint before, else the first of the fallback order."""
-    from summarizer.model.backends import FALLBACK_ORDER, ModeMemory
+    from summarizer.session import request_mode
 
-    backend = summarizer.backend
-    if backend.mode_pinned:
-        return backend.mode
-    remembered = ModeMemory().get(backend.base_url) if backend.base_url else None
-    return remembered or FALLBACK_ORDER[0]
+    return request_mode(summarizer.backend)
+
+
+def check_plan(summarizer: Summarizer, article: Article, strict: bool) -> None:
+    """Refuse what a batch cannot do, as the article's plan says: the verifying call or the
+    choose strategy (ConfigurationError: the whole submission), or an article cut into
+    chunks (InputError: that article)."""
+    made = summarizer.plan(article, strict=strict)
+    settings = summarizer.settings
+    if made.verify:
+        raise ConfigurationError(
+            f"batch mode does not run the verifying call (verify=true, from "
+            f"{settings.source_of('verify')}); brief live with --verify, or submit with verify "
+            "off (--no-verify, SUMMARIZER_VERIFY=false)"
+        )
+    if made.strategy == "choose":
+        raise ConfigurationError(
+            f"batch mode sends written briefs only (strategy=choose, from "
+            f"{settings.source_of('strategy')}); brief live, or set strategy to write"
+        )
+    if made.chunked:
+        raise InputError(
+            f"too long for one batch request ({made.tokens} tokens, {len(made.chunks)} chunks in "
+            f"a {made.budget.window}-token window): brief it live, which cuts it into parts",
+            source=article.label,
+        )
 
 
 def strict_default(summarizer: Summarizer) -> bool:
@@ -108,12 +179,11 @@ def brief_cache(summarizer: Summarizer) -> BriefCache | None:
 def conversation(
     summarizer: Summarizer, article: Article, *, model: str, mode: str, strict: bool
 ) -> Conversation:
-    """A fresh conversation about ``article``, as the live path makes it."""
+    """A fresh conversation about ``article``, as the live path makes it (the request
+    options of its plan: strict applied, max_tokens as reserved)."""
     from summarizer.model.conversation import conversations
 
-    options = summarizer.options
-    if options.strict != strict:
-        options = replace(options, strict=strict)
+    options = summarizer.plan(article, strict=strict).options
     return conversations(article, summarizer.prompts, model=model, options=options)(mode)
 
 
@@ -135,9 +205,9 @@ def assemble(
 ) -> Brief:
     """The brief of a collected conversation, priced at the batch rate (``batch=False``: at
     the live rate, when its last answers were asked live)."""
-    return summarizer._assemble(article, outcome, time.perf_counter(), batch=batch)
+    return summarizer.assemble(article, outcome, batch=batch)
 
 
 def live_complete(summarizer: Summarizer, kwargs: dict[str, Any], usage: Usage) -> ChatCompletion:
     """One live answer through the summarizer's transport (retries included)."""
-    return summarizer._ensure_transport().complete(kwargs, usage)
+    return summarizer.complete(kwargs, usage)

@@ -25,11 +25,12 @@ from summarizer.batch.jsonl import OutputLine, parse_output
 from summarizer.batch.runner import Batches, describe, replay
 from summarizer.brief import Brief, Cost, Usage
 from summarizer.errors import BackendError, ConfigurationError, SummarizerError
-from summarizer.pipeline import BriefResult
+from summarizer.results import BriefResult
 from summarizer.spend import dollars
 
 if TYPE_CHECKING:
-    from summarizer.pipeline import Source, Summarizer
+    from summarizer.batch.adapter import BriefHost as Summarizer
+    from summarizer.results import Source
 
 __all__ = ["BatchJob", "NotReadyError", "open_batches", "spent", "submit_batch"]
 
@@ -132,6 +133,9 @@ def submit_batch(
     for index, source in enumerate(sources):
         try:
             article = adapter.load(summarizer, source)
+            adapter.check_plan(summarizer, article, strict)  # what a batch cannot do
+        except ConfigurationError:
+            raise  # verify or choose: the whole submission is refused, nothing was sent
         except SummarizerError as exc:
             done.rejected.append(BriefResult(index, source, error=exc))
             continue
@@ -206,6 +210,8 @@ def _fill_cache(batches: Batches, job: Job) -> None:
     if cache is None:
         return
     for req in batches.store.requests(job.id, ["done"]):
+        if req.cache_parts.get("verify"):  # submitted before batch refused verify: unverified
+            continue
         if req.brief is not None and cache.get_brief(req.cache_key) is None:
             cache.put_brief(req.cache_key, Brief.model_validate_json(req.brief), req.cache_parts)
 

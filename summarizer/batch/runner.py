@@ -30,8 +30,8 @@ from summarizer.errors import SummarizerError
 
 if TYPE_CHECKING:
     from summarizer.article import Article
+    from summarizer.batch.adapter import BriefHost as Summarizer
     from summarizer.model.conversation import Conversation, Outcome
-    from summarizer.pipeline import Summarizer
     from summarizer.spend import Estimate
 
 __all__ = ["METADATA_KEY", "Batches", "Replay", "replay"]
@@ -138,6 +138,8 @@ class Batches:
     def estimate(self, new: Sequence[NewRequest], *, strict: bool) -> Estimate:
         """What ``new`` would cost at batch rates: each request as its line would carry it
         (no call; see :mod:`summarizer.spend`)."""
+        from functools import partial
+
         from summarizer.spend import Estimate, estimate_request
 
         model, mode = adapter.model_name(self.summarizer), adapter.batch_mode(self.summarizer)
@@ -147,7 +149,7 @@ class Batches:
                 self.summarizer, req.article, req.history, model=model, mode=mode, strict=strict
             )
             if state.due is not None:
-                total += estimate_request(self.summarizer, state.due, batch=True)
+                total += estimate_request(state.due, partial(self.summarizer.price, batch=True))
         return total
 
     def submit(

@@ -28,6 +28,17 @@ SPEECH = frozenset(
     recommended ruled rules"""
     )
 )
+# Verbs of stance: what an actor wants, offers, refuses or suspects. Not speech, but they
+# attribute a position as speech does ("Tarvania wants...", "The company has offered...").
+STANCE = frozenset(
+    _words(
+        """wants want wanted seeks seek sought offered offers offer refused refuses refuse
+    suspect suspects suspected pressing pressed presses pushed pushes pushing demanding
+    insisting proposing opposing backing rejecting accusing urging threatening vowing
+    pledging hopes hoped fears feared accepted accepts accept quoted reported reports
+    alleged alleges"""
+    )
+)
 # Words that are also common nouns: a subject must then be a name or a pronoun.
 NOUNLIKE = frozenset(["says", "claims", "calls", "demands", "notes", "backs", "rules", "disputes"])
 ACTION = frozenset(
@@ -38,14 +49,17 @@ ACTION = frozenset(
     sold hired closed resigned struck met walked arrested seized plans planned
     intends intended wants sought seeks reported reports published released
     announced began begins started starts halted suspended withdrew postponed
-    cancelled canceled"""
+    cancelled canceled freed detained captured attacked invaded deployed invited
+    chaired hosted blocked banned imposed lifted cut increased reduced dropped
+    abandoned joined left won lost"""
     )
 )
 AUX = frozenset(
     _words(
         """also later has have had will would is was were are did does do not never previously
     again then reportedly publicly recently separately earlier repeatedly once
-    already still further privately jointly formally"""
+    already still further privately jointly formally been being may might could should
+    must can"""
     )
 )
 PRONOUNS = {"he": "person", "she": "person", "they": "plural"}
@@ -96,7 +110,10 @@ TITLES = frozenset(
     superintendent professor economist analyst founder owner partner manager
     president's king queen prince princess pope bishop archbishop imam rabbi speaker
     deputy treasurer auditor regulator organiser organizer coordinator adviser
-    advisor researcher scientist editor correspondent member trustee principal dean"""
+    advisor researcher scientist editor correspondent member trustee principal dean
+    mediator diplomat dancer smuggler journalist reporter author writer artist singer
+    musician player coach athlete pilot soldier defendant witness candidate lawmaker
+    legislator organiser"""
     )
 )
 CAP_TITLES = frozenset(
@@ -111,6 +128,110 @@ CAP_TITLES = frozenset(
     Sergeant Marshal Admiral Foreign Defence Defense Finance Interior Health
     Transport Education Labour Labor Economy Trade Energy Environment Agriculture
     Home State of"""
+    )
+)
+# Words that begin the name of a body, never a person's: "National Track", "United Nations".
+BODY_FIRST = frozenset(
+    _words(
+        """National United International Federal Royal Central Global Northern Southern
+    Eastern Western New Great First General Public State City County Regional Metro
+    Greater Grand Imperial Republic Democratic Popular People's Peoples Islamic Free"""
+    )
+)
+# Words that name a place when they end a name (*Stanley Road*, *Black Sea*), or begin one
+# (*Saint Petersburg*, *Mount Kenya*): a place is where something happens, not an actor.
+PLACE_WORDS = frozenset(
+    _words(
+        """Road Street Avenue Lane Boulevard Square Sea Ocean River Valley Mountains Mountain
+    Island Islands Bay Gulf Strait Lake Park Bridge Hall Palace Plaza Tower Station Region
+    Province Coast Peninsula Desert Canal Highway Crossing Frontline Hill Hills Heights Beach
+    Harbour Harbor Pass Plain Plains Basin Delta Forest Field Fields Quay Wharf Dock Docks
+    Centre Center Stadium Arena"""
+    )
+)
+PLACE_FIRST = frozenset(
+    _words("""Saint St St. San Santa Sao Mount Mt Mt. Lake Cape Fort Gulf Palais Palazzo""")
+)
+# Before a name, these words make it a place ("in Geneva", "at the Palais des Nations").
+LOCATIVE = frozenset(
+    _words(
+        """in at near outside inside across from to into towards toward throughout around via
+    through within on onto along off beyond"""
+    )
+)
+# Capitals and seats of government that news uses for their country ("Moscow said",
+# "pressure on Kyiv", "the White House said"): the actor is the country.
+CAPITALS = {
+    "Moscow": "Russia", "Kyiv": "Ukraine", "Kiev": "Ukraine", "Washington": "United States",
+    "White House": "United States", "Beijing": "China", "London": "United Kingdom",
+    "Downing Street": "United Kingdom", "Paris": "France", "Berlin": "Germany",
+    "Tokyo": "Japan", "Seoul": "South Korea", "Pyongyang": "North Korea", "Tehran": "Iran",
+    "Ankara": "Turkey", "Damascus": "Syria", "Baghdad": "Iraq", "Kabul": "Afghanistan",
+    "Riyadh": "Saudi Arabia", "Cairo": "Egypt", "New Delhi": "India", "Islamabad": "Pakistan",
+    "Ottawa": "Canada", "Canberra": "Australia", "Warsaw": "Poland", "Rome": "Italy",
+    "Madrid": "Spain", "Minsk": "Belarus", "Tbilisi": "Georgia", "Caracas": "Venezuela",
+    "Havana": "Cuba", "Taipei": "Taiwan", "Hanoi": "Vietnam", "Manila": "Philippines",
+    "Jakarta": "Indonesia", "Pretoria": "South Africa", "Nairobi": "Kenya", "Budapest": "Hungary",
+    "Stockholm": "Sweden", "Oslo": "Norway", "Helsinki": "Finland", "Copenhagen": "Denmark",
+    "Athens": "Greece", "Lisbon": "Portugal", "Dublin": "Ireland", "Bern": "Switzerland",
+    "Brasilia": "Brazil", "Tel Aviv": "Israel", "Doha": "Qatar",
+    "Abu Dhabi": "United Arab Emirates",
+}  # fmt: skip
+# Other names of a country, and demonyms that do not follow the -n / -ian / -ese / -i rule.
+COUNTRY_NAMES = {
+    "US": "United States", "U.S.": "United States", "USA": "United States",
+    "America": "United States", "UK": "United Kingdom", "Britain": "United Kingdom",
+    "Great Britain": "United Kingdom",
+}  # fmt: skip
+DEMONYMS = {
+    "Swiss": "Switzerland", "French": "France", "British": "United Kingdom",
+    "Dutch": "Netherlands", "German": "Germany", "Chinese": "China", "Japanese": "Japan",
+    "American": "United States", "US": "United States", "U.S.": "United States",
+    "UK": "United Kingdom", "Turkish": "Turkey", "Polish": "Poland", "Spanish": "Spain",
+    "Greek": "Greece", "Irish": "Ireland", "Danish": "Denmark", "Swedish": "Sweden",
+    "Finnish": "Finland", "Norwegian": "Norway", "Belgian": "Belgium", "Saudi": "Saudi Arabia",
+    "Emirati": "United Arab Emirates", "Filipino": "Philippines", "Portuguese": "Portugal",
+    "Thai": "Thailand", "Vietnamese": "Vietnam", "Israeli": "Israel", "Pakistani": "Pakistan",
+    "Iraqi": "Iraq", "Afghan": "Afghanistan", "Welsh": "Wales", "Scottish": "Scotland",
+    "English": "England", "Czech": "Czechia", "Slovak": "Slovakia",
+}  # fmt: skip
+# The bodies a demonym names with a lowercase head ("Swiss foreign ministry", "Tarvanian
+# parliament", "Russian state media", "Belmarkian forces"): heads that make the phrase an
+# actor of its own, and groups that stand for the country itself.
+DEMONYM_BODIES = frozenset(
+    _words(
+        """parliament government ministry cabinet army military navy police media daily
+    newspaper broadcaster embassy delegation presidency judiciary"""
+    )
+)
+COUNTRY_GROUPS = frozenset(
+    _words("""officials authorities forces troops negotiators diplomats delegation leaders""")
+)
+# Lowercase words that follow a name and make it a body ("United Transit Workers union").
+NAME_HEADS = frozenset(
+    _words(
+        """union party group company firm agency council ministry department government
+    alliance coalition association federation committee board court authority bank
+    airline institute university college hospital foundation trust charity network
+    parliament assembly commission tribunal regulator consortium movement campaign
+    daily newspaper broadcaster media cabinet embassy delegation presidency"""
+    )
+)
+# Descriptions that name a company ("the company said"), and the cue words that say a
+# body is something else (a union, a council, an agency...), which such a description
+# does not stand for.
+COMPANY_HEADS = frozenset(
+    _words(
+        """company firm operator carrier airline lender insurer retailer supplier manufacturer
+    developer business employer chain maker producer owner broadcaster group"""
+    )
+)
+NOT_COMPANY = frozenset(
+    _words(
+        """Union Council Association Agency Authority Ministry Department Court University
+    College School Hospital Party Committee Commission Federation Alliance Forum Coalition
+    Foundation Institute Church Club Society League Friends Movement Board Bureau Office
+    Parliament Assembly Government Police Army Nations Tribunal Service Trust Network"""
     )
 )
 GOV_CUES = frozenset(
@@ -132,7 +253,12 @@ ORG_CUES = frozenset(
     Confederation Congress Forum Service Services Commission Exchange Port Airport
     Railway Railways Energy Oil Gas Pharma Pharmaceuticals Media Studios Capital
     Ventures Insurance Bureau Secretariat Church Mission Cooperative Co-operative
-    Library Museum Theatre Friends Guild Syndicate Consortium Initiative Project"""
+    Library Museum Theatre Friends Guild Syndicate Consortium Initiative Project Nations
+    Buses Accountants Associates Brands Foods Mills Works Logistics Solutions Resources
+    Enterprises Properties Investments Communications Entertainment Electronics Chemicals
+    Mining Metals Steel Shipping Lines Telecom Bancorp Securities Markets Tribune Herald
+    Gazette Courier Daily Broadcasting Television Radio Forces Express Airways Trains
+    Rail Logistics Freight Motors"""
     )
 )
 ORG_HEADS = frozenset(
@@ -164,7 +290,7 @@ GROUP_HEADS = frozenset(
     researchers experts businesses traders unions leaders locals villagers families
     victims survivors customers passengers tenants landlords owners retailers
     authorities rebels troops soldiers fighters officers diplomats mediators
-    creditors bondholders strikers"""
+    creditors bondholders strikers allies partners scientists"""
     )
 )
 COUNTRIES = frozenset(
@@ -227,6 +353,14 @@ _SOUTHEAST = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
 _HAN_KANA_RE = re.compile(f"[{_HAN_KANA}]")
 _SOUTHEAST_RE = re.compile(f"[{_SOUTHEAST}]")
 UNSPACED_RE = re.compile(f"[{_HAN_KANA}{_SOUTHEAST}]+")
+
+
+def demonym_forms(name: str) -> set[str]:
+    """The adjectives a country's name takes by rule (Russia -> Russian, Ukraine ->
+    Ukrainian, Belmark -> Belmarkian, Japan -> Japanese, Israel -> Israeli)."""
+    stem = name[:-1] if name[-1:] in "aeiouy" else name
+    return {name + "n", name + "ian", stem + "ian", name + "ese", stem + "ese", name + "i",
+            name + "ish", stem + "an"} - {name}  # fmt: skip
 
 
 def text_length(text: str) -> int:

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from summarizer.cast.lexicon import GROUP_HEADS, ORG_HEADS, QUOTES, TITLES, bare_word
 from summarizer.cast.names import ArticleView
 from summarizer.cast.registry import ActorRegistry, ActorState
 
-__all__ = ["FEMALE", "MALE", "Mention", "read_mentions"]
+__all__ = ["FEMALE", "MALE", "Mention", "lookup", "read_mentions"]
 
 MALE = frozenset({"he", "him", "his", "himself"})
 FEMALE = frozenset({"she", "her", "hers", "herself"})
@@ -39,6 +40,7 @@ _REF = re.compile(
     r"|(?P<pron>he|she|him|her|his|hers|they|them|their|its)\b)",
     re.IGNORECASE,
 )
+_OF = re.compile(r"\s+of\s+(?:the\s+)?")
 _DET = re.compile(r"\b(?:the|its|their|his|her|he|she|him|hers|they|them)\b", re.IGNORECASE)
 
 
@@ -64,11 +66,15 @@ def gender_of(actor: ActorState) -> str | None:
 
 
 class _Focus:
-    """Who a reader has in mind: actors in the order last met, people and bodies apart."""
+    """Who a reader has in mind: actors in the order last met, people and bodies apart, and
+    the people of the last sentences in the order each sentence names them (its subject
+    first)."""
 
     def __init__(self) -> None:
         self.people: list[str] = []
         self.bodies: list[str] = []
+        self.sentences: list[list[str]] = []
+        self.last_words: frozenset[str] = frozenset()  # of the bodies' names
 
     def met(self, key: str, actor: ActorState) -> None:
         row = self.people if actor.kind == "person" else self.bodies
@@ -81,6 +87,7 @@ def read_mentions(ex: ActorRegistry) -> dict[int, list[Mention]]:
     """Every mention of every segment, in reading order."""
     art = ex.art
     focus = _Focus()
+    focus.last_words = _last_words(ex)
     out: dict[int, list[Mention]] = {}
     for seg in art.segments:
         found = _names(ex, art, seg.id)
@@ -91,6 +98,8 @@ def read_mentions(ex: ActorRegistry) -> dict[int, list[Mention]]:
                 continue
             if m.group("desc") and any(start.start() < s < m.end() for s, _ in taken):
                 continue  # "the Port Halden Authority": the name is the mention
+            if m.group("desc") and any(w[:1].isupper() for w in m.group("desc").split()[1:3]):
+                continue  # "the 84-turbine Skerry Bank": a name, not a description
             mention = _reference(ex, focus, seg.id, m, found)
             if mention is not None:
                 found.append(mention)
@@ -98,14 +107,49 @@ def read_mentions(ex: ActorRegistry) -> dict[int, list[Mention]]:
         found.sort(key=lambda m: m.start)
         for mention in found:
             focus.met(mention.actor, ex.actors[mention.actor])
+        people = [m.actor for m in found if ex.actors[m.actor].kind == "person"]
+        if people:
+            focus.sentences = [list(dict.fromkeys(people)), *focus.sentences[:2]]
         out[seg.id] = found
     return out
+
+
+def lookup(ex: ActorRegistry, name: str) -> str | None:
+    """The actor a written name stands for, without changing the registry: the key itself,
+    a recorded alias, a person's surname, an organization's first word."""
+    key = name.lower()
+    if key in ex.actors:
+        return key
+    for k, actor in ex.actors.items():
+        if key in actor.aliases:
+            return k
+    words = key.split()
+    if len(words) != 1:
+        return None
+    people = [k for k, a in ex.actors.items() if a.kind == "person" and k.split()[-1] == key]
+    if len(people) == 1:
+        return people[0]
+    bodies = [
+        k for k, a in ex.actors.items()
+        if a.kind in ("organization", "government") and len(k.split()) > 1
+        and k.split()[0] == key
+    ]  # fmt: skip
+    return bodies[0] if len(bodies) == 1 else None
 
 
 def _names(ex: ActorRegistry, art: ArticleView, seg_id: int) -> list[Mention]:
     found = []
     for name in art.names[seg_id]:
-        key = ex.resolve_name(name.text)
+        of = _OF.search(name.text)
+        if of and lookup(ex, name.text[: of.start()]) and lookup(ex, name.text[of.end() :]):
+            # "Ana Ruiz of the Harbour Trust": the person, and the body she speaks for
+            left, right = name.text[: of.start()], name.text[of.end() :]
+            person, body = lookup(ex, left), lookup(ex, right)
+            assert person is not None and body is not None
+            found.append(Mention(seg_id, name.start, name.start + len(left), left, person, "name"))
+            found.append(Mention(seg_id, name.end - len(right), name.end, right, body, "name"))
+            continue
+        key = lookup(ex, name.text)
         if key is not None:
             found.append(Mention(seg_id, name.start, name.end, name.text, key, "name"))
     return found
@@ -127,7 +171,15 @@ def _reference(
         if key is None:
             return None
         return Mention(seg_id, m.start(), m.end(), m.group(), key, "pronoun")
-    key, end = _description(ex, focus, m.group("desc"), found, m.start())
+    desc = m.group("desc")
+    words = desc.split()
+    owner = next((k for k, w in enumerate(words) if w.endswith(("'s", "’s"))), None)
+    if owner is not None and owner >= 1:  # "the board's chief investigator": the board
+        phrase = " ".join(words[: owner + 1])
+        key, end = _description(ex, focus, phrase, found, m.start(), bodies_only=True)
+        if key is not None:
+            return Mention(seg_id, m.start(), m.start() + end, desc[:end], key, "description")
+    key, end = _description(ex, focus, desc, found, m.start())
     if key is not None:
         return Mention(seg_id, m.start(), m.start() + end, m.group()[:end], key, "description")
     word = m.group().split()[0]
@@ -148,7 +200,10 @@ def _pronoun(
         return here[-1] if here else (focus.bodies[-1] if focus.bodies else None)
     want = "m" if word in MALE else "f"
     here = [m.actor for m in found if m.end <= at and ex.actors[m.actor].kind == "person"]
-    for key in [*reversed(here), *reversed(focus.people)]:
+    # this sentence's people (the nearest first), then each earlier sentence's in the order
+    # it names them (its subject first), then anyone met before
+    earlier = [k for people in focus.sentences for k in people]
+    for key in dict.fromkeys([*reversed(here), *earlier, *reversed(focus.people)]):
         actor = ex.actors[key]
         gender = gender_of(actor)
         if gender is None or gender == want:
@@ -159,21 +214,40 @@ def _pronoun(
 
 
 def _description(
-    ex: ActorRegistry, focus: _Focus, phrase: str, found: list[Mention], at: int
+    ex: ActorRegistry,
+    focus: _Focus,
+    phrase: str,
+    found: list[Mention],
+    at: int,
+    *,
+    bodies_only: bool = False,
 ) -> tuple[str | None, int]:
     """The actor a description such as 'the union' or 'its chief executive' names, and
     the length of the phrase that names it."""
     words = phrase.split()
-    # the head noun: the longest prefix that ends in a title or an organization head
+    # the head noun: the longest prefix that ends in a title or an organization head and
+    # names a known actor ("the federation and the developer" -> "the federation")
     for n in range(len(words), 1, -1):
+        if any(c in w for w in words[1:n] for c in QUOTES):
+            continue
         head = bare_word(words[n - 1])
-        if any(c in words[n - 1] for c in QUOTES):
-            break
-        if head in TITLES or head in ORG_HEADS or head in GROUP_HEADS:
-            written = " ".join(words[:n])
+        named = head in focus.last_words  # "the forum": the Rail Users Forum
+        if bodies_only and head not in ORG_HEADS and head not in GROUP_HEADS and not named:
+            continue
+        if head in TITLES or head in ORG_HEADS or head in GROUP_HEADS or named:
             key = _by_head(ex, focus, head, words[0].lower(), found, at)
-            return key, len(written) if key else 0
+            if key is not None:
+                return key, len(" ".join(words[:n]))
     return None, 0
+
+
+def _last_words(ex: ActorRegistry) -> frozenset[str]:
+    """The last words of the bodies' names ("forum", "trust", "accord")."""
+    return frozenset(
+        bare_word(a.name.split()[-1])
+        for a in ex.actors.values()
+        if a.kind != "person" and len(a.name.split()) > 1 and not is_description(a.name)
+    )
 
 
 def _by_head(
@@ -184,13 +258,45 @@ def _by_head(
     recent += [k for k in ex.actors if k not in recent]
     for key in dict.fromkeys(recent):
         actor = ex.actors[key]
+        if is_description(actor.name):
+            continue  # "the company" registered as an actor is not a name to match
         if actor.kind == "person":
             if head in TITLES and head in {bare_word(w) for w in (actor.role or "").split()}:
                 return key
-        elif head in {bare_word(w) for w in key.split()} or head == _kind_head(actor):
+        elif head in {bare_word(w) for w in key.split()}:
+            return key
+    if head in GENERIC_BODIES:  # "the company": the last business named
+        for key in dict.fromkeys(recent):
+            actor = ex.actors[key]
+            words = {bare_word(w) for w in key.split()}
+            if (
+                actor.kind == "organization"
+                and not is_description(actor.name)
+                and not words & (ORG_HEADS - GENERIC_BODIES)
+            ):
+                return key
+    for key in dict.fromkeys(recent):  # "the government" as the article left it
+        actor = ex.actors[key]
+        if is_description(actor.name) and bare_word(actor.name.split()[-1]) == head:
             return key
     return None
 
 
-def _kind_head(actor: ActorState) -> str:
-    return {"government": "government", "country": "country"}.get(actor.kind, "")
+GENERIC_BODIES = frozenset(
+    {
+        "company", "firm", "developer", "operator", "group", "business", "carrier", "lender",
+        "insurer", "retailer", "manufacturer", "utility", "employer", "airline", "bank",
+    }
+)  # fmt: skip
+"""Heads that name any business: "the company" is the last business the article named."""
+
+
+@lru_cache(maxsize=4096)
+def is_description(name: str) -> bool:
+    """Whether a registered name is a description ("the company"), not a name."""
+    words = name.split()
+    return (
+        len(words) >= 2
+        and words[0].lower() in ("the", "its", "their")
+        and all(w.islower() for w in words[1:])
+    )

@@ -10,13 +10,14 @@ name, whom does this sentence mention, who says it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from summarizer.cast.lexicon import QUOTES, STOP, TITLES, bare_word
-from summarizer.cast.mentions import Mention, gender_of, read_mentions
+from summarizer.cast.lexicon import GOV_CUES, ORG_CUES, QUOTES, STOP, TITLES, bare_word, has_cue
+from summarizer.cast.mentions import Mention, gender_of, is_description, lookup, read_mentions
 from summarizer.cast.names import ArticleView
-from summarizer.cast.registry import ActorRegistry, ActorState
+from summarizer.cast.registry import ActorRegistry, ActorState, kind_of
 from summarizer.cast.roles import read_roles
 from summarizer.cast.speech import read_subjects
 from summarizer.cast.types import SegmentLike
@@ -48,6 +49,8 @@ class Cast:
     registry: ActorRegistry
     mentions: dict[int, list[Mention]]
     speech: dict[int, list[Speech]] = field(default_factory=dict)
+    affiliation: dict[str, str] = field(default_factory=dict)  # person -> body it speaks for
+    same_as: dict[str, str] = field(default_factory=dict)  # "the company" -> its actor
 
     @property
     def actors(self) -> dict[str, ActorState]:
@@ -57,17 +60,39 @@ class Cast:
         """The actors who speak (or act) in a segment, in order, resolved."""
         return list(dict.fromkeys(s.actor for s in self.speech.get(segment, [])))
 
+    def agents(self, segment: int) -> list[str]:
+        """The actors who speak in a segment or, when no one speaks in it, act in it
+        (subjects of its speech or action verbs), resolved."""
+        keys = self.speakers(segment)
+        acting = [self.same_as.get(k, k) for k, a in self.actors.items() if segment in a.acts]
+        if keys:  # what a speaker reports others doing is their report, not their acts
+            acting = [k for k in acting if self._own_clause(segment, k)]
+        return list(dict.fromkeys(keys + acting))
+
+    def _own_clause(self, segment: int, key: str) -> bool:
+        """Whether ``key`` is first named before anyone speaks in the segment, or in a
+        clause of its own after what they say ("..., but Rhys has declined to comment")."""
+        text = self.view.texts.get(segment, "")
+        first = next((m.start for m in self.mentions.get(segment, []) if m.actor == key), None)
+        if first is None:
+            return False
+        said = [text.find(f" {s.verb}") for s in self.speech.get(segment, []) if s.verb]
+        said = [p for p in said if p >= 0]
+        if not said or first < min(said):
+            return True
+        return bool(_CLAUSE_BREAK.search(text, min(said), first))
+
     def refers(self, segment: int) -> list[str]:
         """Every actor a segment names, refers to or hears speak, in order, once each."""
         keys = [m.actor for m in self.mentions.get(segment, [])] + self.speakers(segment)
-        return list(dict.fromkeys(keys))
+        return list(dict.fromkeys(self.same_as.get(k, k) for k in keys))
 
     def resolve(self, name: str) -> str | None:
         """The actor a name as someone else writes it stands for: the full name, a
         surname, a title and name ("Minister Maria Okafor"), or an acronym."""
         if not name.strip():
             return None
-        found = self.registry.resolve_name(name)
+        found = lookup(self.registry, name)
         if found is not None:
             return found
         key = name_key(name)
@@ -90,6 +115,24 @@ class Cast:
                 if len(short) == 1:
                     return short[0]
         return None
+
+    def describe(self, phrase: str) -> str | None:
+        """The one actor a description stands for anywhere in the article ("the union",
+        "the university", "the company's chief executive"): an organization whose name has
+        its head noun, or a person whose role has it; None when none or several do."""
+        words = [bare_word(w) for w in phrase.split()]
+        if len(words) < 2 or words[0] not in ("the", "its", "their"):
+            return None
+        head = words[-1]
+        found = [
+            k for k, a in self.actors.items()
+            if not is_description(a.name) and (
+                (a.kind != "person" and head in {bare_word(w) for w in a.name.split()})
+                or (a.kind == "person" and head in TITLES
+                    and head in {bare_word(w) for w in (a.role or "").split()})
+            )
+        ]  # fmt: skip
+        return found[0] if len(found) == 1 else None
 
     def forms(self, key: str) -> frozenset[str]:
         """Lower-case words a writer may use for the actor: the words of its name and of its
@@ -120,9 +163,112 @@ def read_view(view: ArticleView) -> Cast:
     for seg in view.body:
         read_subjects(ex, seg)
     ex.settle()
+    _split_affiliated(ex)
     cast = Cast(view, ex, read_mentions(ex))
+    _descriptions(cast)
     _attributions(cast)
+    _affiliations(cast)
     return cast
+
+
+_OF_BODY = re.compile(r"\s+of\s+(?:the\s+)?")
+_CLAUSE_BREAK = re.compile(r";|,\s*(?:but|while|whereas|although)\b|\b(?:but|while|whereas)\s")
+_PERSON_OF_BODY = re.compile(
+    r"^(?P<person>[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){1,2})\s+of\s+(?:the\s+)?(?P<body>[A-Z].+)$"
+)
+
+
+def _split_affiliated(ex: ActorRegistry) -> None:
+    """ "Ana Ruiz of the Harbour Trust" read as one name is two actors: the person, and the
+    body she speaks for (when the body's name has an organization's cue word)."""
+    for key in list(ex.actors):
+        actor = ex.actors.get(key)
+        if actor is None:
+            continue  # merged into a person found earlier
+        m = _PERSON_OF_BODY.match(actor.name)
+        if m is None or not has_cue(m.group("body").split(), ORG_CUES | GOV_CUES):
+            continue
+        person = lookup(ex, m.group("person")) or ex.register(
+            m.group("person"), "person", actor.first
+        )
+        body = lookup(ex, m.group("body")) or ex.register(
+            m.group("body"), kind_of(m.group("body")), actor.first
+        )
+        if key in (person, body):
+            continue
+        p = ex.actors[person]
+        p.kind = "person"
+        p.role = p.role or f"of the {m.group('body')}"
+        p.role_segment = p.role_segment if p.role_segment is not None else actor.role_segment
+        p.acts = sorted({*p.acts, *actor.acts})
+        p.speaks = sorted({*p.speaks, *actor.speaks})
+        p.aliases.add(key)
+        ex.actors[body].aliases.discard(key)
+        del ex.actors[key]
+        surname = m.group("person").split()[-1].lower()
+        alone = ex.actors.get(surname)
+        if alone is not None and surname != person:  # "Ruiz said" met before the full name
+            p.acts = sorted({*p.acts, *alone.acts})
+            p.speaks = sorted({*p.speaks, *alone.speaks})
+            p.aliases.add(surname)
+            del ex.actors[surname]
+            for found in ex.speech.values():
+                found[:] = [(person if k == surname else k, a, v) for k, a, v in found]
+        for found in ex.speech.values():
+            found[:] = [(person if k == key else k, a, v) for k, a, v in found]
+
+
+def _descriptions(cast: Cast) -> None:
+    """An actor registered under a description ("the company said") is the actor that
+    description refers to where it first speaks, when the mentions resolved it."""
+    for key, actor in cast.actors.items():
+        if not is_description(actor.name):
+            continue
+        for seg in sorted({*actor.speaks, *actor.acts}):
+            text = cast.view.texts.get(seg, "").lower()
+            at = text.find(actor.name.lower())
+            for m in cast.mentions.get(seg, []):
+                if m.start == at and m.actor != key and m.how == "description":
+                    cast.same_as[key] = m.actor
+                    break
+            if key in cast.same_as:
+                break
+        if key not in cast.same_as:  # "the union" when the article names one union only
+            head = bare_word(actor.name.split()[-1])
+            bodies = [
+                k for k, a in cast.actors.items()
+                if a.kind != "person" and not is_description(a.name)
+                and head in {bare_word(w) for w in a.name.split()}
+            ]  # fmt: skip
+            if len(bodies) == 1:
+                cast.same_as[key] = bodies[0]
+
+
+def _affiliations(cast: Cast) -> None:
+    """The body a person speaks for, from the mentions inside their role ("Its chief
+    executive, Liam Doherty" after the federation; "the company's project director"), or
+    a body named right after them ("Hana Bekele of the International Crisis Monitor")."""
+    for seg, found in cast.mentions.items():
+        text = cast.view.texts.get(seg, "")
+        for a, b in zip(found, found[1:], strict=False):
+            person, body = cast.actors.get(a.actor), cast.actors.get(b.actor)
+            if person is None or body is None or person.kind != "person" or body.kind == "person":
+                continue
+            if _OF_BODY.fullmatch(text[a.end : b.start]):
+                cast.affiliation.setdefault(a.actor, cast.same_as.get(b.actor, b.actor))
+    for key, actor in cast.actors.items():
+        if actor.kind != "person" or not actor.role or actor.role_segment is None:
+            continue
+        text = cast.view.texts.get(actor.role_segment, "")
+        at = text.find(actor.role)
+        if at < 0:
+            continue
+        end = at + len(actor.role)
+        for m in cast.mentions.get(actor.role_segment, []):
+            other = cast.actors.get(cast.same_as.get(m.actor, m.actor))
+            if at <= m.start < end and other is not None and other.kind != "person":
+                cast.affiliation[key] = cast.same_as.get(m.actor, m.actor)
+                break
 
 
 def _attributions(cast: Cast) -> None:
@@ -133,7 +279,7 @@ def _attributions(cast: Cast) -> None:
     previous: SegmentLike | None = None
     for seg in view.segments:
         found = [
-            Speech(seg.id, key, verb, attribution)
+            Speech(seg.id, cast.same_as.get(key, key), verb, attribution)
             for key, attribution, verb in cast.registry.speech.get(seg.id, [])
             if key in cast.actors
         ]

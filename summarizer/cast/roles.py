@@ -9,8 +9,18 @@ from __future__ import annotations
 
 import re
 
-from summarizer.cast.lexicon import HONORIFICS, NOT_NAMES, QUOTES, STOP, TITLES, bare_word
-from summarizer.cast.names import CAP_WORD
+from summarizer.cast.lexicon import (
+    GOV_CUES,
+    HONORIFICS,
+    NOT_NAMES,
+    ORG_CUES,
+    QUOTES,
+    STOP,
+    TITLES,
+    bare_word,
+    has_cue,
+)
+from summarizer.cast.names import CAP_WORD, is_place
 from summarizer.cast.registry import ActorRegistry, kind_of
 from summarizer.cast.types import SegmentLike
 
@@ -25,6 +35,8 @@ _APPOSITIVE_RE = re.compile(
 def clean_role(role: str) -> str:
     role = role.strip(" ,;:")
     role = re.sub(r"^(?:who|which)\s+(?:is|was|are|were)\s+", "", role)
+    if re.match(r"(?:who|which)\b", role):
+        return ""  # "which enforces privacy law": what it does, not a role
     return role
 
 
@@ -37,9 +49,48 @@ def is_titled(role: str) -> bool:
 
 
 def read_roles(ex: ActorRegistry, seg: SegmentLike) -> None:
-    """Register the titled names and the appositives of one segment."""
+    """Register the titled names, the appositives and the named bodies, countries and
+    people of one segment."""
     _titled_names(ex, seg)
     _appositives(ex, seg)
+    _named(ex, seg)
+
+
+def _named(ex: ActorRegistry, seg: SegmentLike) -> None:
+    """Every name that stands for an actor, whether or not it acts here: a body (a cue word
+    or a body noun after it), a country (not where something happens: "talks in Russia"),
+    a capital used for its country, a person's full name. Places, and lone words that are
+    neither countries nor known, are not actors."""
+    for name in ex.art.names[seg.id]:
+        words = name.text.split()
+        key = ex.resolve_name(name.text)
+        if key is not None:
+            actor = ex.actors[key]
+            if name.head:
+                actor.heads.add(name.head)
+            continue
+        if ex.is_country(name.text):
+            if not name.place:
+                ex.register(name.text, "country", seg.id)
+            continue
+        kind = kind_of(name.text, title=name.title, head=name.head)
+        # "in Geneva", "at Stanley Road" are places; "drivers at Northgate Metro Buses" stays
+        if is_place(words):
+            continue  # "Stanley Road", "Saint Petersburg", "the Palais des Nations"
+        placed = name.place and kind != "government" and not name.head
+        workplace = re.search(r"\bat\s+(?:the\s+)?$", ex.art.texts[seg.id][: name.start])
+        if placed and (
+            kind != "organization"
+            or not (has_cue(words[-1:], ORG_CUES) or (workplace and not has_cue(words, ORG_CUES)))
+        ):
+            continue  # "in Geneva", "at the Port Halden"; "drivers at Bayline Coaches" stays
+        if len(words) == 1 and not name.head and not has_cue(words, ORG_CUES | GOV_CUES):
+            continue  # a lone word acts before it counts (speech), or is someone's surname
+        if kind == "other":
+            continue
+        key = ex.register(name.text, kind, seg.id)
+        if name.head:
+            ex.actors[key].heads.add(name.head)
 
 
 def _lower_title(before: str) -> str:
@@ -70,8 +121,8 @@ def _titled_names(ex: ActorRegistry, seg: SegmentLike) -> None:
         title = " ".join(t for t in (lower_title, name.title) if t)
         if title not in text:  # "Its leader, Councillor Diane Ruiz": keep it verbatim
             title = lower_title
-        kind = kind_of(name.text, title=title)
-        if title and kind == "person" or (name.title and len(words) >= 1):
+        kind = kind_of(name.text, title=title, head=name.head)
+        if title and kind == "person" or (name.title and len(words) >= 1 and not name.head):
             key = ex.resolve_name(name.text) or ex.register(name.text, "person", seg.id)
             actor = ex.actors[key]
             actor.kind = "person"

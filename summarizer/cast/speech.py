@@ -13,6 +13,8 @@ import re
 from summarizer.cast.lexicon import (
     ACTION,
     AUX,
+    COUNTRY_GROUPS,
+    DEMONYMS,
     GOV_HEADS,
     GROUP_HEADS,
     NOUNLIKE,
@@ -21,6 +23,7 @@ from summarizer.cast.lexicon import (
     PRONOUNS,
     QUOTES,
     SPEECH,
+    STANCE,
     WORD_RE,
 )
 from summarizer.cast.names import NameSpan
@@ -29,9 +32,28 @@ from summarizer.cast.types import Kind, SegmentLike
 
 __all__ = ["group_subject", "read_subjects", "subject_np", "subject_of"]
 
+# A time said between a subject and its verb: "Putin last month rejected", "Prosecutors on
+# Wednesday demanded", "Zelensky on Friday said".
+_TIME_TAIL_RE = re.compile(
+    r"(?:\s+(?:(?:on|last|this|next|early|late|earlier|later)\s+)?(?:Monday|Tuesday|Wednesday|"
+    r"Thursday|Friday|Saturday|Sunday|week|month|year|night|morning|evening|afternoon|weekend)"
+    r"(?:\s+(?:morning|afternoon|evening|night))?|\s+(?:yesterday|today|earlier|later|"
+    r"separately|meanwhile))+$"
+)
+# Where reported speech ends and a new clause with its own speaker begins.
+_NEW_CLAUSE_RE = re.compile(r",\s*(?:while|but|whereas|and)\b|;|[.!?][\"“”]?\s|—|–")
+_OFFICE_RE = re.compile(
+    r"^(?P<holder>his|her|(?:the|its|their)\s+\w+['’]s)\s+(?:office|spokesman|spokeswoman|"
+    r"spokesperson|aides)$",
+    re.IGNORECASE,
+)
+_DIGIT_COMMA_RE = re.compile(r"(\d),(?=\d)")
+_ACCORDING_RE = re.compile(r"\b[Aa]ccording to\s+(?:the\s+)?")
 _BOUNDARY_RE = re.compile(
     r"[\"“”«»,;:()\[\]—–]|\s-\s|\b(?:and|but|that|while|as|after|when|because|which|who|"
-    r"where|although|though|whereas|if|so)\b",
+    r"where|although|though|whereas|if|so"
+    # a verb of speech ends a subject: in "Okafor said Altura had rejected", Altura's
+    r"|said|says|told|added|argued|warned|insisted|claimed|stated|wrote|noted)\b",
 )
 
 
@@ -47,6 +69,14 @@ def subject_np(text: str, verb_start: int) -> tuple[str, int]:
         words.pop()
     if not words:
         return "", cut
+    np = " ".join(words)
+    np = _TIME_TAIL_RE.sub("", np)
+    words = np.split()
+    while words and words[-1].lower() in AUX:
+        words.pop()
+    if not words:
+        return "", cut
+    np = left[cut:]
     lead = len(np) - len(np.lstrip())
     stripped = np.strip()
     end = stripped.rfind(words[-1]) + len(words[-1])
@@ -54,37 +84,138 @@ def subject_np(text: str, verb_start: int) -> tuple[str, int]:
 
 
 def read_subjects(ex: ActorRegistry, seg: SegmentLike) -> None:
-    """Record who speaks and acts in one segment, and who it mentions."""
+    """Record who speaks and acts in one segment, and who it mentions.
+
+    Speech and stance verbs (*said*, *wants*, *has offered*) make their subjects speakers
+    of the segment; action verbs make them actors. A verb inside a quotation, or inside the
+    clause a speaker reports (*Okafor said Altura had rejected...*), has no speaker of its
+    own: the company named in a person's speech is not the speaker.
+    """
     text = seg.text
     found: list[tuple[str, int, str]] = []
     seen_names = ex.art.names[seg.id]
+    reported_from: int | None = None  # the end of the last speech verb with a subject
+    subjects: list[str] = []
     for m in WORD_RE.finditer(text):
         verb = m.group().lower()
-        if verb not in SPEECH and verb not in ACTION:
+        speech = verb in SPEECH or verb in STANCE
+        if not speech and verb not in ACTION:
             continue
         if sum(text.count(q, 0, m.start()) for q in '"“”') % 2:
             continue  # inside a quotation: the quoted words, not an attribution
-        key, attribution = subject_of(ex, seg, m.start(), m.end(), verb)
-        if key is None:
+        keys, attribution, subject_at = subjects_of(ex, seg, m.start(), m.end(), verb)
+        if not keys:
+            if speech and reported_from is None and subject_np(text, m.start())[0]:
+                reported_from = m.end()  # someone unknown speaks: what follows is reported
             continue
-        actor = ex.actors[key]
-        if seg.id not in actor.acts:
-            actor.acts.append(seg.id)
-        if verb in SPEECH and seg.id not in actor.speaks:
-            actor.speaks.append(seg.id)
-            found.append((key, attribution, verb))
-        if actor.kind == "person":
-            ex.last_person = key
-        elif actor.kind in ("group", "organization", "government"):
-            ex.last_plural = key
+        if (
+            reported_from is not None
+            and subject_at > reported_from
+            and not _NEW_CLAUSE_RE.search(text, reported_from, subject_at)
+        ):
+            speech = False  # the clause a speaker reports: its subjects do not speak
+        for key in keys:
+            actor = ex.actors[key]
+            if seg.id not in actor.acts:
+                actor.acts.append(seg.id)
+            if speech and seg.id not in actor.speaks:
+                actor.speaks.append(seg.id)
+            if speech and all(k != key for k, _, _ in found):
+                found.append((key, attribution, verb))
+            subjects.append(key)
+        if speech and subject_at < m.start():
+            reported_from = m.end()
+    for key in _according(ex, seg):
+        if all(k != key for k, _, _ in found):
+            found.append((key, seg.id, "according"))
+            if seg.id not in ex.actors[key].speaks:
+                ex.actors[key].speaks.append(seg.id)
     for name in seen_names:
-        key = ex.resolve_name(name.text)
-        if key is not None:
-            ex.actors[key].mentions += 1
+        named = ex.resolve_name(name.text)
+        if named is not None:
+            ex.actors[named].mentions += 1
+            ex.seen(named, seg.id)
+            if ex.actors[named].kind == "person":
+                ex.last_named = named
+    lead = _lead_person(ex, seg)
+    if lead is not None and not any(
+        k in ex.actors and ex.actors[k].kind == "person" for k in subjects
+    ):
+        subjects.append(lead)
+    for key in subjects:
+        if key in ex.actors:
             if ex.actors[key].kind == "person":
                 ex.last_person = key
+            elif ex.actors[key].kind in ("group", "organization", "government", "country"):
+                ex.last_plural = key
     if found:
         ex.speech[seg.id] = found
+
+
+def _lead_person(ex: ActorRegistry, seg: SegmentLike) -> str | None:
+    """The person a sentence opens with ("Former chief executive Pieter Hoekstra, who ...,
+    is scheduled to ..."): its subject, whom a "he" in the next sentence means."""
+    for name in ex.art.names[seg.id][:1]:
+        lead = seg.text[: name.title_start if name.title_start >= 0 else name.start]
+        if len(lead.split()) > 4 or any(c in lead for c in ',;:"“”'):
+            return None
+        key = ex.resolve_name(name.text)
+        if key is not None and ex.actors[key].kind == "person":
+            return key
+    return None
+
+
+def _according(ex: ActorRegistry, seg: SegmentLike) -> list[str]:
+    """'According to X, ...' / '..., according to X': X is a speaker of the segment."""
+    out: list[str] = []
+    for m in _ACCORDING_RE.finditer(seg.text):
+        if sum(seg.text.count(q, 0, m.start()) for q in '"“”') % 2:
+            continue
+        after = [n for n in ex.art.names[seg.id] if n.start == m.end()]
+        if after:
+            key = ex.resolve_name(after[0].text)
+            if key is not None:
+                out.append(key)
+            continue
+        # "According to the trust": a description of a body already named
+        described = re.match(r"(the\s+\w+(?:\s+\w+)?)\b", seg.text[m.start() :][13:])
+        phrase = re.match(r"[Aa]ccording to\s+(the\s+[a-z]+)\b", seg.text[m.start() :])
+        key = ex.resolve_description(phrase.group(1), seg.id) if phrase else None
+        if key is not None and described is not None:
+            out.append(key)
+    return out
+
+
+def subjects_of(
+    ex: ActorRegistry, seg: SegmentLike, start: int, end: int, verb: str
+) -> tuple[list[str], int, int]:
+    """Every subject of the verb at ``start:end`` (two when coordinated: *Kyiv and its
+    allies suspect*), the segment that names them, and where the subject begins."""
+    np, np_start = subject_np(seg.text, start)
+    key, attribution = subject_of(ex, seg, start, end, verb)
+    if key is None:
+        other = _coordinated(ex, seg, np_start) if np else None
+        return ([other], seg.id, np_start) if other else ([], attribution, start)
+    keys = [key]
+    if np:
+        other = _coordinated(ex, seg, np_start)
+        if other is not None and other != key:
+            keys.insert(0, other)
+        return keys, attribution, np_start
+    return keys, attribution, start
+
+
+def _coordinated(ex: ActorRegistry, seg: SegmentLike, np_start: int) -> str | None:
+    """'Kyiv and several of its allies suspect', 'She and five other councillors have said':
+    the name (or person) before 'and' is a subject too."""
+    before = seg.text[:np_start]
+    m = re.search(r"(?:^|[,;:—–]\s*|\b(?:while|but|that)\s+)([^,;:]{1,60}?)\s+and\s*$", before)
+    if not m:
+        return None
+    if m.group(1).lower() in ("he", "she"):
+        return ex.resolve_description(m.group(1), seg.id)
+    names = [n for n in ex.art.names[seg.id] if n.start == m.start(1) and n.end == m.end(1)]
+    return ex.resolve_name(names[0].text) if names and not names[0].place else None
 
 
 def subject_of(
@@ -95,10 +226,32 @@ def subject_of(
     if np:
         return _phrase_subject(ex, seg, np, np_start, verb)
     before_verb = seg.text[:start].rstrip()
-    key = _comma_subject(ex, seg, before_verb)
+    words = before_verb.split()
+    while words and words[-1].lower() in AUX:  # "The union, which ..., is demanding"
+        before_verb = before_verb[: before_verb.rstrip().rfind(words.pop())].rstrip()
+    key = _relative_subject(ex, seg, before_verb)
+    if key is None:
+        key = _comma_subject(ex, seg, before_verb)
     if key is None:
         key = _inverted_subject(ex, seg, before_verb, end)
     return key, seg.id
+
+
+def _relative_subject(ex: ActorRegistry, seg: SegmentLike, before_verb: str) -> str | None:
+    """'... by Farid Anwar, a mediator from the conciliation service, who said': the name
+    the relative pronoun stands for."""
+    m = re.search(r"(?:^|[\s,])(?:who|which|that)((?:\s+\w+){0,3})$", before_verb)
+    if m is None or any(w.lower() not in AUX for w in m.group(1).split()):
+        return None
+    left = before_verb[: m.start()].rstrip().rstrip(",").rstrip()
+    left = _DIGIT_COMMA_RE.sub(r"\1_", left)
+    names = ex.art.names[seg.id]
+    ending = [n for n in _ending_at(names, left, len(left)) if not n.place]
+    if not ending:
+        app = re.search(r",\s*(?:the|a|an|its|his|her|their|\d)\b[^,;:\"“”]{1,90}$", left)
+        if app:
+            ending = _ending_at(names, left, len(left[: app.start()].rstrip()))
+    return _name_key(ex, ending[-1], seg) if ending else None
 
 
 def _name_key(ex: ActorRegistry, name: NameSpan, seg: SegmentLike) -> str:
@@ -119,8 +272,17 @@ def _phrase_subject(
     if inside and inside[-1].end == np_start + len(np):
         name = inside[-1]
         before = seg.text[np_start : name.start].split()
+        while before and before[-1].lower() in ("the", "a", "an"):
+            before.pop()
         if before and before[-1].lower() in PREPOSITIONS:
-            return group_subject(ex, seg, np, verb), seg.id
+            # "Ana Ruiz of the Harbour Trust said": the name that begins the phrase
+            lead = seg.text[np_start : inside[0].start].split()
+            first = inside[0]
+            known = " " in first.text or ex.resolve_name(first.text) is not None
+            if first is not name and known and all(w.lower() in ("the", "a", "an") for w in lead):
+                name = first
+            else:
+                return group_subject(ex, seg, np, verb), seg.id
         key = ex.resolve_name(name.text)
         if key is None:
             kind = kind_of(name.text, title=name.title)
@@ -128,7 +290,16 @@ def _phrase_subject(
                 return None, seg.id
             key = ex.register(name.text, kind, seg.id)
         return key, seg.id
-    described = ex.resolve_description(np)
+    office = _OFFICE_RE.match(np)
+    if office:  # "his office said", "the mayor's office said": the office's holder speaks
+        holder = office.group("holder")
+        if holder.lower() in ("his", "her"):
+            key = ex.resolve_description("he" if holder.lower() == "his" else "she", seg.id)
+        else:
+            key = ex.resolve_description(holder.removesuffix("'s").removesuffix("’s"), seg.id)
+        if key is not None and ex.actors[key].kind == "person":
+            return key, ex.attribution_segment(key, seg.id)
+    described = ex.resolve_description(np, seg.id)
     if described is None and verb in NOUNLIKE:
         return None, seg.id
     if described is not None:
@@ -144,13 +315,25 @@ def _comma_subject(ex: ActorRegistry, seg: SegmentLike, before_verb: str) -> str
     if not before_verb.endswith(","):
         return None
     names = ex.art.names[seg.id]
-    left = before_verb[:-1].rstrip()
-    ending = [n for n in names if n.end == len(left)]
+    left = _DIGIT_COMMA_RE.sub(r"\1_", before_verb[:-1].rstrip())  # "1,400" is no boundary
+    ending: list[NameSpan] = []
+    # "Marek Hollis, an analyst at the Kestrel Institute in Vienna, said": the name before
+    # the appositive, not the place that ends it
+    m = re.search(r",\s*((?:the|a|an|its|his|her|their|which|who|\d)\b[^,;:\"“”]{1,90})$", left)
+    if m:
+        ending = _ending_at(names, left, len(left[: m.start()].rstrip()))
+    if not ending:
+        ending = [n for n in _ending_at(names, left, len(left)) if not n.place]
     if not ending:
         m = re.search(r",[^,;:\"“”]{2,90}$", left)
         if m:
-            ending = [n for n in names if n.end == len(left[: m.start()].rstrip())]
+            ending = _ending_at(names, left, len(left[: m.start()].rstrip()))
     return _name_key(ex, ending[-1], seg) if ending else None
+
+
+def _ending_at(names: list[NameSpan], text: str, at: int) -> list[NameSpan]:
+    """The names that end at ``at``, or whose body noun does ("... Workers union")."""
+    return [n for n in names if n.end == at or (n.head and text[n.end : at].strip() == n.head)]
 
 
 def _inverted_subject(
@@ -202,6 +385,13 @@ def group_subject(ex: ActorRegistry, seg: SegmentLike, np: str, verb: str) -> st
         kind = "government" if head in GOV_HEADS else "organization"
     else:
         return None
+    if head in COUNTRY_GROUPS | {"government"} and len(head_words) == 2:
+        # "Tarvanian officials", "Swiss negotiators": the country speaks through them
+        country = ex.country_of(head_words[0]) if head_words[0][:1].isupper() else None
+        if country is None and head_words[0] in DEMONYMS:
+            country = ex.resolve_name(DEMONYMS[head_words[0]])
+        if country is not None:
+            return country
     if kind != "group" and any(w[:1].isupper() for w in head_words[head_i + 1 :]):
         return None
     name = " ".join(words).rstrip(",.")

@@ -10,21 +10,21 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
 from summarizer.cli.batch import batch_app  # typer only: --help stays fast
 from summarizer.cli.digest import digest_app  # typer only: --help stays fast
 from summarizer.cli.models import models_app  # typer only: --help stays fast
-from summarizer.cli.options import Format
 from summarizer.cli.report import error_line
+from summarizer.cli.state import fail, state
 from summarizer.cli.summarize import summarize
 from summarizer.cli.tools import backends, schema, serve_local
 from summarizer.cli.usage import usage
 from summarizer.cli.verify import verify_command
 
-__all__ = ["EXIT_CODES", "Format", "app", "fail", "main", "state"]
+__all__ = ["EXIT_CODES", "app", "fail", "main", "state"]
 
 EXIT_CODES = """Exit codes: 0 ok · 1 unexpected error · 2 usage or configuration error ·
 3 bad input · 4 backend or network failure · 5 validation failed (--strict, or no usable
@@ -56,19 +56,6 @@ log = logging.getLogger("summarizer")
 # data" and "empty HTML tree" for pages whose failure we report in one line anyway).
 _NOISY = ("httpx2", "httpx", "httpcore2", "openai", "instructor")
 _SILENT = ("trafilatura", "htmldate", "courlan", "justext", "charset_normalizer")
-
-
-class _State:
-    debug = False
-
-
-state = _State()
-
-
-def fail(message: str, code: int) -> NoReturn:
-    """One line on stderr, then exit with ``code``."""
-    error_line(message)
-    raise typer.Exit(code)
 
 
 @app.callback()

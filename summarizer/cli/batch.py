@@ -181,7 +181,7 @@ def submit(
 def _read(batches: Batches, args: list[str]) -> tuple[list[Any], list[Any]]:
     from summarizer.batch import adapter
     from summarizer.errors import SummarizerError
-    from summarizer.pipeline import BriefResult
+    from summarizer.results import BriefResult
 
     articles, rejected = [], []
     for index, arg in enumerate(args):
@@ -253,6 +253,7 @@ def collect(
     """
     from summarizer.batch.collect import collect as collect_job
     from summarizer.fileio import atomic_write
+    from summarizer.formats import render_many
 
     flags = {"model": model, "base_url": base_url, "backend": backend, "max_cost": max_cost}
     with _batches(flags, ref, poll_s=poll, provider=price_provider) as batches:
@@ -261,7 +262,7 @@ def collect(
         pending = _pending(batches, job.id, wait)
     briefs = [r.brief for r in results if r.brief is not None]
     failed = [r for r in results if r.brief is None]
-    text = "".join(b.model_dump_json() + "\n" for b in briefs)
+    text = render_many(briefs, "jsonl")
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(output, text)

@@ -51,7 +51,8 @@ SinceOpt = Annotated[
 ]
 OutOpt = Annotated[Path | None, typer.Option(help="Output folder [data dir/digests].")]
 FormatOpt = Annotated[
-    str | None, typer.Option("--format", "-f", help="Comma list of markdown, html, json [all].")
+    str | None,
+    typer.Option("--format", "-f", help="Comma list of markdown, html, json, text [all]."),
 ]
 ConcurrencyOpt = Annotated[int | None, typer.Option(min=1, max=256, help="Briefs at once [8].")]
 DbOpt = Annotated[
@@ -265,10 +266,10 @@ def run(
     --max-cost (nothing is sent).
     """
     settings = {"model": model, "base_url": base_url, "backend": backend, "mode": mode,
-                "max_cost": max_cost}  # fmt: skip
+                "max_cost": max_cost, "price_provider": price_provider}  # fmt: skip
     cfg = _config(config, source, fmt, settings, since=since, out=out, concurrency=concurrency,
                   db=db, webhook=webhook, allow_private=allow_private, batch=batch,
-                  batch_wait=wait, batch_poll_s=poll, price_provider=price_provider)  # fmt: skip
+                  batch_wait=wait, batch_poll_s=poll)  # fmt: skip
     from summarizer.digest.config import parse_as_of
     from summarizer.digest.run import RunControl
 
@@ -325,10 +326,10 @@ def schedule(
         typer.echo("summarizer: error: give exactly one of --cron and --every", err=True)
         raise typer.Exit(2)
     settings = {"model": model, "base_url": base_url, "backend": backend, "mode": mode,
-                "max_cost": max_cost}  # fmt: skip
+                "max_cost": max_cost, "price_provider": price_provider}  # fmt: skip
     cfg = _config(config, source, fmt, settings, since=since, out=out, concurrency=concurrency,
                   db=db, webhook=webhook, allow_private=allow_private,
-                  batch=batch, price_provider=price_provider)  # fmt: skip
+                  batch=batch)  # fmt: skip
     try:
         trigger = make_trigger(cron=cron, every=every)
     except ValueError as exc:

@@ -6,16 +6,18 @@ so every command module can use them without slowing ``summarizer --help``.
 
 from __future__ import annotations
 
-from enum import StrEnum
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+
+import summarizer.formats as formats
 
 __all__ = [
     "BackendOpt",
     "BaseUrlOpt",
-    "Format",
+    "FormatOpt",
     "LocalModelOpt",
     "MaxReasksOpt",
     "ModeOpt",
@@ -23,14 +25,41 @@ __all__ = [
     "PriceProviderOpt",
     "PromptsOpt",
     "StrictOpt",
+    "settings_flags",
 ]
 
+# Options named otherwise than the setting they give (--prompts sets prompts_dir).
+RENAMED = {"prompts": "prompts_dir", "max_requests": "max_requests_per_brief"}
 
-class Format(StrEnum):
-    json = "json"
-    markdown = "markdown"
-    text = "text"
-    html = "html"
+
+def settings_flags(options: Mapping[str, Any]) -> dict[str, Any]:
+    """The command's options that are settings, under the settings' names (``None``:
+    unset), for :func:`summarizer.config.load_settings`. The names come from
+    :class:`~summarizer.config.Settings`: an option named like a setting is that setting."""
+    from summarizer.config import Settings
+
+    named = {RENAMED.get(name, name): value for name, value in options.items()}
+    return {name: value for name, value in named.items() if name in Settings.names()}
+
+
+def _known_format(value: str | None) -> str | None:
+    if value is not None and value not in formats.names():
+        raise typer.BadParameter(f"{value!r}: use one of {', '.join(formats.names())}")
+    return value
+
+
+# The formats of summarizer/formats/ (one module each; listed without importing them).
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="|".join(formats.names()),
+        callback=_known_format,
+        help="Output format [default: markdown on a terminal, json otherwise].",
+        show_default=False,
+    ),
+]
 
 
 ModelOpt = Annotated[str | None, typer.Option(help="Model name.")]

@@ -20,7 +20,7 @@ import typer
 from summarizer.cli.options import (
     BackendOpt,
     BaseUrlOpt,
-    Format,
+    FormatOpt,
     LocalModelOpt,
     MaxReasksOpt,
     ModelOpt,
@@ -44,15 +44,6 @@ log = logging.getLogger("summarizer")
 
 SourcesArg = Annotated[
     list[str], typer.Argument(help="Files, http(s) URLs, or - for stdin.", show_default=False)
-]
-FormatOpt = Annotated[
-    Format | None,
-    typer.Option(
-        "--format",
-        "-f",
-        help="Output format [default: markdown on a terminal, json otherwise].",
-        show_default=False,
-    ),
 ]
 OutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
@@ -148,54 +139,37 @@ def summarize(
     warnings and errors go to stderr. A source that fails is reported and the others
     still come out.
     """
-    from summarizer.cli.app import fail
+    from summarizer.cli.options import settings_flags
+    from summarizer.cli.state import fail
     from summarizer.config import load_settings
 
+    flags = settings_flags(locals())  # every option that is a setting, by its setting's name
     if sources.count("-") > 1:
         fail("stdin (-) can be given only once", 2)
     if output is not None:
         _check_output(output)
-    settings = load_settings(
-        {
-            "model": model,
-            "base_url": base_url,
-            "backend": backend,
-            "mode": mode,
-            "local_model": local_model,
-            "strict": strict,
-            "max_reasks": max_reasks,
-            "prompts_dir": prompts,
-            "max_input_tokens": max_input_tokens,
-            "chunk_tokens": chunk_tokens,
-            "chunk_overlap": chunk_overlap,
-            "max_requests_per_brief": max_requests,
-            "strategy": strategy,
-            "verify": verify,
-            "language": language,
-            "max_cost": max_cost,
-        }
-    )
+    settings = load_settings(flags)
     if dry_run:
-        chosen = Format.json if fmt is Format.json else Format.text
-        text, worst = _estimates(sources, settings, price_provider, chosen, no_cache)
+        chosen = "json" if fmt in ("json", "jsonl") else "text"  # the estimate's own table
+        text, worst = _estimates(sources, settings, chosen, no_cache)
         _emit(text, chosen, output)
         raise typer.Exit(worst)
-    worst, briefs = _brief_all(
-        sources, settings, concurrency=concurrency, no_cache=no_cache, provider=price_provider
-    )
+    worst, briefs = _brief_all(sources, settings, concurrency=concurrency, no_cache=no_cache)
     if briefs:
-        chosen = fmt or (Format.markdown if sys.stdout.isatty() else Format.json)
-        _emit(_render(briefs, chosen), chosen, output)
+        from summarizer.formats import render_many
+
+        chosen = fmt or ("markdown" if sys.stdout.isatty() else "json")
+        _emit(render_many(briefs, chosen), chosen, output)
     if worst:
         raise typer.Exit(worst)
 
 
 def _brief_all(
-    sources: list[str], settings: Any, *, concurrency: int, no_cache: bool, provider: str | None
+    sources: list[str], settings: Any, *, concurrency: int, no_cache: bool
 ) -> tuple[int, list[Brief]]:
     """Read and brief every source; the worst exit code of the failures, and the briefs."""
-    from summarizer.cli.app import state
     from summarizer.cli.exits import exit_code
+    from summarizer.cli.state import state
     from summarizer.errors import SummarizerError
 
     worst = 0
@@ -208,7 +182,7 @@ def _brief_all(
         worst = max(worst, exit_code(exc))
 
     briefs: list[Brief] = []
-    with _summarizer(settings, no_cache, provider) as brief:
+    with _summarizer(settings, no_cache) as brief:
         articles = _read_all(sources, settings, report)
         if settings.max_cost is not None:  # the whole job first: refused before any call
             brief.check_budget(_total(brief, articles)[0])
@@ -223,14 +197,14 @@ def _brief_all(
 
 
 @contextlib.contextmanager
-def _summarizer(settings: Any, no_cache: bool, provider: str | None) -> Iterator[Summarizer]:
+def _summarizer(settings: Any, no_cache: bool) -> Iterator[Summarizer]:
     """The Summarizer of the command, with its cache; its base URL checked before a call."""
     from summarizer.config import check_base_url
     from summarizer.pipeline import Summarizer
 
     with (
         _cache(settings, no_cache) as cache,
-        Summarizer(settings=settings, cache=cache, price_provider=provider) as brief,
+        Summarizer(settings=settings, cache=cache) as brief,
     ):
         if brief.backend.base_url is not None:  # OPENAI_BASE_URL is read by the resolution
             check_base_url(brief.backend.base_url, origin=brief.backend.reasons.get("base_url"))
@@ -279,9 +253,7 @@ def _total(
     return total, each
 
 
-def _estimates(
-    sources: list[str], settings: Any, provider: str | None, fmt: Format, no_cache: bool
-) -> tuple[str, int]:
+def _estimates(sources: list[str], settings: Any, fmt: str, no_cache: bool) -> tuple[str, int]:
     """The dry run: each source's estimate and the total, as a table or JSON, and the exit
     code (that of the worst source that could not be read or estimated, else 0)."""
     from summarizer.cli.exits import exit_code
@@ -289,7 +261,7 @@ def _estimates(
     from summarizer.spend import dollars
 
     failed: list[tuple[str, SummarizerError]] = []
-    with _summarizer(settings, no_cache, provider) as brief:
+    with _summarizer(settings, no_cache) as brief:
         articles = _read_all(sources, settings, lambda s, e: failed.append((s, e)))
         total, each = _total(brief, articles)
     rows = [_row(a.label, e) for a, e in zip(articles, each, strict=True)]
@@ -302,7 +274,7 @@ def _estimates(
     unknown = sum(1 for r in rows if "error" not in r and r["cost"] is None)
     summed = {**_row("total", total), "unknown_price": unknown}
     summed["cost"] = round(sum(priced), 6) if priced else None  # of the known prices
-    if fmt is Format.json:
+    if fmt == "json":
         import json
 
         return json.dumps({"sources": rows, "total": summed, "currency": "USD",
@@ -377,21 +349,9 @@ def _summarize_many(
     return asyncio.run(go())
 
 
-def _render(briefs: list[Brief], fmt: Format) -> str:
-    if fmt is Format.json:
-        if len(briefs) == 1:
-            return briefs[0].model_dump_json(indent=2)
-        return "[\n" + ",\n".join(b.model_dump_json(indent=2) for b in briefs) + "\n]"
-    if fmt is Format.text:
-        return "\n\n".join(b.to_text() for b in briefs)
-    if fmt is Format.html:
-        return "\n".join(b.to_html() for b in briefs)
-    return "\n---\n\n".join(b.to_markdown() for b in briefs)
-
-
 def _check_output(output: Path) -> None:
     """Refuse, before any model call, an ``-o`` that cannot be written (exit 2)."""
-    from summarizer.cli.app import fail
+    from summarizer.cli.state import fail
 
     if output.is_dir():
         fail(f"cannot write {output}: is a directory", 2)
@@ -404,10 +364,11 @@ def _check_output(output: Path) -> None:
         fail(f"cannot write {output}: permission denied in {ancestor}", 2)
 
 
-def _emit(text: str, fmt: Format, output: Path | None) -> None:
+def _emit(text: str, fmt: str, output: Path | None) -> None:
     """The rendered briefs to the terminal, stdout or ``output``; a failed write is one
     line and exit 1, and leaves no partial or temporary file."""
-    from summarizer.cli.app import fail
+    import summarizer.formats as formats
+    from summarizer.cli.state import fail
     from summarizer.fileio import atomic_write
 
     text = text if text.endswith("\n") else text + "\n"
@@ -415,7 +376,7 @@ def _emit(text: str, fmt: Format, output: Path | None) -> None:
         if output is not None:
             output.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(output, text)
-        elif fmt is Format.markdown and sys.stdout.isatty():
+        elif sys.stdout.isatty() and formats.get(fmt).terminal:
             from rich.console import Console
             from rich.markdown import Markdown
 

@@ -97,7 +97,7 @@ def serve_local(
     n_ctx: Annotated[int, typer.Option(help="Context window in tokens.")] = 8192,
 ) -> None:
     """Run the embedded llama.cpp OpenAI-compatible server in the foreground."""
-    from summarizer.cli.app import fail
+    from summarizer.cli.state import fail
     from summarizer.model.backends import embedded_model_path
     from summarizer.model.local import LocalServer, serve_forever
 

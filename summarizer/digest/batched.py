@@ -123,6 +123,8 @@ class _Phase:
     ledger: BatchLedger
     run_id: int
     roots: list[Job] = field(default_factory=list)
+    # articles a batch cannot take (their plan cuts them into chunks): cache key -> why
+    rejected: dict[str, str] = field(default_factory=dict)
 
     def jobs(self) -> list[Job]:
         seen: dict[int, Job] = {}
@@ -182,11 +184,16 @@ class _Phase:
         return self.batches.store.requests(job.id, ["open"])
 
     def submit(self, articles: Sequence[Article]) -> list[Job]:
+        from summarizer.article import Article as LoadedArticle
         from summarizer.batch.collect import submit_batch
 
         if not articles:
             return []
         job = submit_batch(self.summarizer, articles, batches=self.batches)
+        for result in job.submitted.rejected:  # listed as failed, never dropped silently
+            if isinstance(result.source, LoadedArticle):
+                key = self.summarizer.cache_key(result.source)[0]
+                self.rejected[key] = f"not sent in a batch: {result.error}"
         for created in job.jobs:
             self.ledger.record(self.run_id, created, "submit", len(self._open(created)))
         self.roots += job.jobs
@@ -251,6 +258,7 @@ def run_batches(
             phase.collect(wait=True)
         found = {k: v for k, v in _retryable(batches, phase.jobs()).items() if k not in earlier}
         failed = {req.cache_key: req.error or req.status for req in found.values()}
+        failed.update(phase.rejected)
         phase.settle()
         left = [k for k in keys if not is_briefed(k)]
         submitted = [job.ref for job in new]

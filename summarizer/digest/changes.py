@@ -7,28 +7,23 @@ a decision (agreed, approved, voted, appointed, called off, rejected, admitted, 
 a day. Quotations and lines already shown count against a sentence; a sentence that says
 what the story's headline says is never chosen. Then, at most two of: a dispute opened,
 eased, escalated, stalled or no longer reported; a new dated next step; a position that
-is new or whose stance turned (accepts -> rejects).
-
-A next step (:func:`step_kept`) is something still ahead: it must say so (will, is due
-to, is scheduled, plans to, from <date>...), must not say that nothing is scheduled ("No
-new talks had been scheduled"), must not be a refusal ("could not accept ..."), and the
-day it names, read from the article's own date, must not have passed.
+is new or whose stance turned (accepts -> rejects). Which next steps still are is
+:mod:`.steps`.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 from typing import TYPE_CHECKING
 
 from summarizer.digest.models import Story, StoryChange
-from summarizer.digest.text import content_words, figures, resolve_day
+from summarizer.digest.text import content_words, figures
 from summarizer.names import fold
 
 if TYPE_CHECKING:
+    from summarizer.digest.history import StoryMemory
     from summarizer.digest.merge import StoryBuilder
-    from summarizer.digest.story import Assembly
 
 __all__ = [
     "Candidate",
@@ -39,7 +34,6 @@ __all__ = [
     "polarity",
     "repeats",
     "same_line",
-    "step_kept",
     "what_changed",
 ]
 
@@ -159,53 +153,6 @@ def changed_stance(topic: str, stance: str, new_topic: str, new_stance: str) -> 
     )
 
 
-_FUTURE = re.compile(
-    r"\b(?:will|shall|would(?! have)|is to|are to|was to|were to|is due|are due|due to|"
-    r"was due|scheduled|set to|set for|expected to|plans? to|planned|intends? to|going to)\b",
-    re.IGNORECASE,
-)
-_AHEAD = re.compile(
-    r"\b(?:next (?:week|month)|from (?:monday|tuesday|wednesday|thursday|friday|saturday|"
-    r"sunday|\d)|tomorrow|later this|until|by (?:monday|tuesday|wednesday|thursday|friday|"
-    r"saturday|sunday|\d))\b",
-    re.IGNORECASE,
-)
-_NEGATED_MODAL = re.compile(
-    r"\b(?:could|would|will|can|shall|should|might)\s+(?:not|never)\b|\b(?:cannot|can't|"
-    r"won't|wouldn't|couldn't)\b",
-    re.IGNORECASE,
-)
-_NOTHING_SCHEDULED = re.compile(
-    r"\b(?:no|neither)\b[^.]{0,40}\b(?:had been|has been|have been|was|were|is|are|been|"
-    r"said when|set|planned|arranged)\b[^.]{0,20}\b(?:scheduled|set|planned|arranged|"
-    r"resume|agreed)\b|\bnot\s+(?:yet\s+)?(?:been\s+)?(?:scheduled|set|arranged)\b|"
-    r"\bno (?:date|new talks|talks|meeting|hearing|vote)\b[^.]{0,30}\b(?:scheduled|set)\b",
-    re.IGNORECASE,
-)
-
-
-def step_kept(action: str, when: str | None, anchor: date, today: date) -> tuple[bool, date | None]:
-    """Whether a next step still is one (see the module docstring), and the day it names
-    (read from ``anchor``, the day the article was written)."""
-    text = f"{action} {when or ''}"
-    if _NOTHING_SCHEDULED.search(text):
-        return False, None
-    if action.lstrip()[:1] in "\"“‘'":
-        return False, None  # a quotation is what someone said, not a step
-    refused = _NEGATED_MODAL.search(action)
-    positive = _FUTURE.search(_NEGATED_MODAL.sub(" ", action))
-    # a verb of the future ("will", "is due to"), or a day ahead ("from 1 May") in a sentence
-    # that refuses nothing ("could not accept ... from next year" is a position)
-    if not positive and (refused or not (_AHEAD.search(action) or (when and _AHEAD.search(when)))):
-        return False, None
-    day = resolve_day(when, anchor) if when else None
-    if day is None:
-        day = resolve_day(action, anchor)
-    if day is not None and day < today:
-        return False, day
-    return True, day
-
-
 STATUS_CHANGE = {"escalating": "dispute_escalated", "easing": "dispute_eased",
                   "stalled": "dispute_stalled"}  # fmt: skip
 CHANGE_ORDER = {"dispute_opened": 0, "dispute_eased": 0, "dispute_escalated": 0,
@@ -214,17 +161,21 @@ CHANGE_ORDER = {"dispute_opened": 0, "dispute_eased": 0, "dispute_escalated": 0,
 
 
 def what_changed(
-    s: Assembly, story: Story, builder: StoryBuilder, developments: list[Candidate]
-) -> list[StoryChange]:
-    memory = s.memory
-    assert memory is not None
+    memory: StoryMemory,
+    fresh: set[str],
+    story: Story,
+    builder: StoryBuilder,
+    developments: list[Candidate],
+) -> tuple[list[StoryChange], list[str]]:
+    """What changed in ``story`` since ``memory`` (its ``fresh`` articles are this digest's
+    news; ``developments``, the concrete change first), and the disputes it says are over
+    (no longer reported after an outcome: a deal, a vote passed, a ruling)."""
     out = [
         StoryChange(kind="development", text=d.text, article=d.article,
                     extractive=d.extractive)
         for d in developments
     ]  # fmt: skip
     rest: list[StoryChange] = []
-    fresh = {m.row.uid for m in s.fresh}
     for d in story.disputes:
         if not fresh & set(d.sources):
             continue
@@ -237,8 +188,9 @@ def what_changed(
     outcome = any(ends_something(d.text) for d in developments)
     closed = [issue for issue, status in memory.disputes.items()
               if issue not in reported and status != "closed"]  # fmt: skip
-    if outcome:  # a deal, a vote passed, a ruling: the dispute it no longer reports
-        s.closed = closed
+    if not outcome:
+        closed = []
+    else:  # a deal, a vote passed, a ruling: the dispute it no longer reports
         rest += [StoryChange(kind="dispute_closed", text=memory.issues.get(i, i))
                  for i in closed[:1]]  # fmt: skip
     steps = [n for n in story.next_steps if n.new and n.date and fresh & set(n.sources)]
@@ -276,4 +228,4 @@ def what_changed(
             continue
         out.append(change)
         seen.append(change.text)
-    return out
+    return out, closed

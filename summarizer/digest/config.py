@@ -1,21 +1,31 @@
 """The digest's configuration: ``digest.toml``, overridden by flags.
 
 :class:`DigestConfig` is everything one run needs; its ``[summarizer]`` table is
-:class:`SummarizerTable`, the summarizer settings a flag could give (typed here, validated
-in full by :func:`summarizer.config.load_settings` at the flag level).
+:class:`SummarizerTable`, every summarizer setting (derived from
+:class:`~summarizer.config.Settings`, so it cannot fall behind; validated in full by
+:func:`summarizer.config.load_settings` at the flag level).
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
-from summarizer.config import BackendProfile
+from summarizer.config import Settings
 from summarizer.errors import ConfigurationError
 
 __all__ = [
@@ -73,49 +83,34 @@ class EmailConfig(BaseModel):
     timeout_s: float = 30.0
 
 
-class SummarizerTable(BaseModel):
-    """``[summarizer]``: summarizer settings for the run, at the flag level (unset: ``None``).
-
-    The fields are :class:`summarizer.config.Settings`' own (a test keeps the two in step);
-    ranges are checked by ``load_settings``, which names the bad setting.
-    """
+class _Table(BaseModel):
+    """``[summarizer]``: summarizer settings for the run, at the flag level (unset: ``None``)."""
 
     model_config = ConfigDict(extra="forbid")
-
-    backend: str | None = None
-    base_url: str | None = None
-    model: str | None = None
-    mode: str | None = None
-    api_key_env: str | None = None
-    local_model: Path | None = None
-    prompts_dir: Path | None = None
-    max_reasks: int | None = None
-    strict: bool | None = None
-    timeout_s: float | None = None
-    transport_attempts: int | None = None
-    retry_max_wait_s: float | None = None
-    max_tokens: int | None = None
-    temperature: float | None = None
-    seed: int | None = None
-    max_input_bytes: int | None = None
-    context_window: int | None = None
-    max_input_tokens: int | None = None
-    chunk_tokens: int | None = None
-    chunk_overlap: int | None = None
-    chunk_concurrency: int | None = None
-    max_requests_per_brief: int | None = None
-    cache: bool | None = None
-    db: Path | None = None
-    strategy: Literal["auto", "write", "choose"] | None = None
-    verify: bool | None = None
-    language: str | None = None
-    max_cost: float | None = None
-    price_provider: str | None = None
-    backends: dict[str, BackendProfile] | None = None
 
     def flags(self) -> dict[str, Any]:
         """The settings given, as ``load_settings`` takes flags."""
         return {name: getattr(self, name) for name in self.model_fields_set}
+
+
+def _optional_settings() -> dict[str, Any]:
+    """Every field of :class:`~summarizer.config.Settings` (but its provenance), optional."""
+    return {
+        name: (Optional[info.annotation], None)  # noqa: UP045 - a runtime type, not a hint
+        for name, info in Settings.model_fields.items()
+        if name != "sources"
+    }
+
+
+if TYPE_CHECKING:
+
+    class SummarizerTable(_Table):
+        """Every setting of :class:`~summarizer.config.Settings`, optional."""
+
+else:  # derived from Settings: a new setting is a [summarizer] key at once
+    SummarizerTable = create_model(
+        "SummarizerTable", __base__=_Table, __doc__=_Table.__doc__, **_optional_settings()
+    )
 
 
 class DigestConfig(BaseModel):
@@ -123,8 +118,10 @@ class DigestConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    sources: list[str] = Field(
-        default_factory=list, description="Digest sources: folders, files, URLs, feed:URLs."
+    sources: list[str | dict[str, Any]] = Field(
+        default_factory=list,
+        description="Digest sources: folders, files, URLs, feed:URLs, or tables with a type "
+        'and its options ({type = "feed", url = "..."}; summarizer/digest/sources/).',
     )
     out: Path | None = Field(default=None, description="Output folder [data dir/digests].")
     formats: list[OutputFormat] = Field(default_factory=lambda: list(ALL_FORMATS))
@@ -162,11 +159,6 @@ class DigestConfig(BaseModel):
         default=False, description="Fetch feed links that point at loopback or private hosts."
     )
     fetch_timeout_s: float = 20.0
-    price_provider: str | None = Field(
-        default=None,
-        description="Price the model as this genai-prices provider (e.g. openai) when it is "
-        "served from another address (a proxy or gateway): see docs/cost.md.",
-    )
     batch: bool = Field(
         default=False,
         description="Queue the articles as one provider batch (half price, within 24 h) "
@@ -183,6 +175,34 @@ class DigestConfig(BaseModel):
         description="Summarizer settings (model, base_url, backend, mode, ...): flag level.",
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _price_provider(cls, data: Any) -> Any:
+        """A top-level ``price_provider`` (written before it was a setting) is the
+        ``[summarizer]`` table's: one route for every setting."""
+        if isinstance(data, dict) and "price_provider" in data:
+            data = dict(data)
+            table = dict(data.get("summarizer") or {})
+            table.setdefault("price_provider", data.pop("price_provider"))
+            data["summarizer"] = table
+        return data
+
+    @field_validator("sources")
+    @classmethod
+    def _tables(cls, sources: list[str | dict[str, Any]]) -> list[str | dict[str, Any]]:
+        """A source given as a table is checked now (its type and options); a string is
+        read at each run (a folder or a feed may come and go)."""
+        from summarizer.digest.sources import parse_source
+        from summarizer.errors import InputError
+
+        for source in sources:
+            if isinstance(source, dict):
+                try:
+                    parse_source(source)
+                except InputError as exc:
+                    raise ValueError(exc.message) from exc
+        return sources
+
     @field_validator("since", "story_window", mode="before")
     @classmethod
     def _duration(cls, value: Any) -> Any:
@@ -190,7 +210,10 @@ class DigestConfig(BaseModel):
 
 
 def load_digest_config(
-    path: Path | None = None, *, add_sources: list[str] | None = None, **overrides: Any
+    path: Path | None = None,
+    *,
+    add_sources: Sequence[str | dict[str, Any]] | None = None,
+    **overrides: Any,
 ) -> DigestConfig:
     """The config file at ``path`` (if any) with ``overrides`` (``None`` values ignored);
     ``add_sources`` are added to the file's sources (the CLI's ``--source``)."""

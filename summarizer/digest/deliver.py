@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from summarizer.digest.models import Digest
-from summarizer.digest.render import SUFFIXES, render, render_html, render_json, render_text
+from summarizer.digest.render import render, render_html, render_json, render_text
 from summarizer.digest.stories import without_articles
 from summarizer.errors import DeliveryError, SummarizerError
 from summarizer.fileio import atomic_write
+from summarizer.formats import get as output_format
 
 if TYPE_CHECKING:
     from summarizer.digest.config import DigestConfig, EmailConfig
@@ -44,7 +45,7 @@ def write_outputs(digest: Digest, out: Path, formats: list[str]) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for fmt in formats:
-        path = out / f"{file_stem(digest)}.{SUFFIXES[fmt]}"
+        path = out / f"{file_stem(digest)}.{output_format(fmt).suffix}"
         atomic_write(path, render(digest, fmt))
         paths.append(path)
     return paths

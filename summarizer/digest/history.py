@@ -11,18 +11,19 @@ the previous digest: a story that skips a day keeps its id and its history.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from pydantic import BaseModel, Field
 
 from summarizer.digest.linking import Signature
+from summarizer.digest.member import title_of
 from summarizer.digest.models import DateSource, DigestArticle, Story, TimelineEntry
 from summarizer.names import fold
 
 if TYPE_CHECKING:
-    from summarizer.digest.story import Assembly
+    from summarizer.digest.member import Member
 
-__all__ = ["MemoryArticle", "StoryMemory", "memory_of", "timeline_of"]
+__all__ = ["Assembled", "MemoryArticle", "StoryMemory", "memory_of", "timeline_of"]
 
 
 class MemoryArticle(BaseModel):
@@ -65,10 +66,22 @@ class StoryMemory(BaseModel):
         return Signature.of(self.people, self.names, self.words, self.lone)
 
 
-def timeline_of(s: Assembly, articles: dict[str, DigestArticle]) -> list[TimelineEntry]:
-    """The story's articles, earlier digests' too, in date order (copies after originals)."""
-    from summarizer.digest.story import title_of
+class Assembled(Protocol):
+    """What the timeline and the memory read of a story assembled
+    (:class:`summarizer.digest.story.Assembly`)."""
 
+    @property
+    def memory(self) -> StoryMemory | None: ...
+
+    @property
+    def members(self) -> list[Member]: ...
+
+    @property
+    def closed(self) -> list[str]: ...  # the disputes this digest says are over
+
+
+def timeline_of(s: Assembled, articles: dict[str, DigestArticle]) -> list[TimelineEntry]:
+    """The story's articles, earlier digests' too, in date order (copies after originals)."""
     entries: dict[str, TimelineEntry] = {}
     for a in s.memory.articles if s.memory else []:
         entries[a.id] = TimelineEntry(article=a.id, date=a.date, site=a.site, title=a.title,
@@ -83,7 +96,7 @@ def timeline_of(s: Assembly, articles: dict[str, DigestArticle]) -> list[Timelin
     return sorted(entries.values(), key=lambda t: (t.date or "", t.copy_of is not None, t.article))
 
 
-def memory_of(s: Assembly, story: Story, created_at: datetime) -> StoryMemory:
+def memory_of(s: Assembled, story: Story, created_at: datetime) -> StoryMemory:
     """What the next digests need of ``story`` (its memory updated with this digest)."""
     old = s.memory
     people = set(old.people if old else [])

@@ -1,6 +1,6 @@
 """Ingest: read every digest source into the store, each article once.
 
-Candidates come from :class:`~summarizer.digest.sources.SourceReader`; one already known
+Candidates come from each source's type (:mod:`summarizer.digest.sources`); one already known
 under any identity key is not loaded again, and the same article reached from two sources
 is stored once. Pages that failed on an earlier run are fetched again. Loading runs in a
 thread pool; every store write happens on the calling thread. A failing source or page is
@@ -9,7 +9,9 @@ recorded with its error and never stops the others.
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -25,6 +27,9 @@ if TYPE_CHECKING:
 __all__ = ["IngestReport", "ingest"]
 
 log = logging.getLogger(__name__)
+
+SourceGiven = str | Mapping[str, Any]
+"""A source as the config gives it: a string, or a table with its ``type`` and options."""
 
 Pending = tuple[Candidate, "int | None"]
 """A candidate to load, and the id of the stored article it retries (if it does)."""
@@ -54,8 +59,12 @@ def _article_fields(article: Article, *, published: str | None = None) -> dict[s
     }
 
 
+def _label(spec: SourceGiven) -> str:
+    return spec if isinstance(spec, str) else json.dumps(dict(spec), sort_keys=True, default=str)
+
+
 def _discover(
-    store: Store, reader: SourceReader, specs: list[str], report: IngestReport
+    store: Store, reader: SourceReader, specs: Sequence[SourceGiven], report: IngestReport
 ) -> list[Pending]:
     """The new candidates of every source (known ones are counted, not loaded)."""
     pending: list[Pending] = []
@@ -71,8 +80,8 @@ def _discover(
                 seen.update(candidate.keys)
                 pending.append((candidate, None))
         except SummarizerError as exc:
-            log.warning("source %s: %s", spec, exc)
-            report.source_errors.append((spec, str(exc)))
+            log.warning("source %s: %s", _label(spec), exc)
+            report.source_errors.append((_label(spec), str(exc)))
     report.not_modified = reader.not_modified
     report.known += reader.known_pages
     return pending
@@ -152,14 +161,14 @@ def _record_article(
 
 def ingest(
     store: Store,
-    specs: list[str],
+    specs: Sequence[SourceGiven],
     *,
     limits: Limits,
     allow_private: bool = False,
     workers: int = 8,
 ) -> IngestReport:
-    """Read every source (as given: ``specs``) into the store; return counts and each
-    source's error."""
+    """Read every source (as given: ``specs``, strings or tables with a ``type``) into the
+    store; return counts and each source's error."""
     report = IngestReport()
     reader = SourceReader(store, limits=limits, allow_private=allow_private)
     pending = _discover(store, reader, specs, report) + _retries(store, reader)

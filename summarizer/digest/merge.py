@@ -4,7 +4,7 @@ evidence and the articles that report it.
 
 Only what the article's own reading allows is merged: a position (or a dispute side)
 under an actor only when :attr:`.reading.Reading.verified` says the article has that actor
-say it; a next step only while it is one (:func:`.changes.step_kept`).
+say it; a next step only while it is one (:func:`.steps.step_kept`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from summarizer.brief import Actor, Brief, Dispute, NextStep, Position
-from summarizer.digest.changes import step_kept
 from summarizer.digest.models import (
     Quoted,
     StoryActor,
@@ -24,10 +23,11 @@ from summarizer.digest.models import (
     StoryPosition,
     StorySide,
 )
+from summarizer.digest.steps import step_kept
 from summarizer.names import Evidence, aliases, fold, name_key, quote_of
 
 if TYPE_CHECKING:
-    from summarizer.digest.story import Member
+    from summarizer.digest.member import Member
 
 __all__ = ["MAX_STEPS", "StoryBuilder", "canonical_ids", "cite", "quotes_of", "step_order"]
 

@@ -134,7 +134,17 @@ MIGRATIONS: tuple[Migration, ...] = (
         """,
     ),
     (
-        # 5, not 4: the digest source protocol (issue 18) numbers its sources' state 4
+        4,
+        "each source's own state as JSON",
+        # A source type owns its state between runs (a feed: its ETag and Last-Modified); the
+        # etag and last_modified columns are kept as they were, and no longer written.
+        """
+        ALTER TABLE sources ADD COLUMN state TEXT;
+        UPDATE sources SET state = json_object('etag', etag, 'last_modified', last_modified)
+            WHERE etag IS NOT NULL OR last_modified IS NOT NULL;
+        """,
+    ),
+    (
         5,
         "the program's readings of articles, and the memory of each story per digest",
         # readings: one per article, redone when its brief changes (brief_key) or when the

@@ -9,8 +9,7 @@ article can be added), actors and positions, disputes, next steps.
 
 from __future__ import annotations
 
-from summarizer.digest.models import Digest, Quoted
-from summarizer.digest.render import (
+from summarizer.digest.lines import (
     also_line,
     card_meta,
     change_line,
@@ -21,6 +20,7 @@ from summarizer.digest.render import (
     sections_of,
     step_line,
 )
+from summarizer.digest.models import Digest, Quoted
 
 __all__ = ["CSP", "html_page"]
 

@@ -44,13 +44,14 @@ log = logging.getLogger(__name__)
 if TYPE_CHECKING:
     from summarizer.brief import Brief, Citation
     from summarizer.cast import ArticleView, Cast
+    from summarizer.cast.registry import ActorState
+    from summarizer.digest.lite import BriefLite
     from summarizer.digest.store import StoredArticle
-    from summarizer.digest.story import BriefLite
     from summarizer.grounding.segments import Segment
 
 __all__ = ["NAME_SEGMENTS", "READING_VERSION", "Reading", "read_article", "verify"]
 
-READING_VERSION = 7
+READING_VERSION = 8
 NAME_SEGMENTS = 30  # linking reads the names of an article's first 30 sentences
 """Bumped when what a reading holds changes: stored readings of another version are redone."""
 
@@ -132,6 +133,8 @@ def _speaks(cast: Cast, name: str, segments: list[int]) -> bool:
         named = _named_speakers(text)
         if named and not any(_same_actor(cast, key, written) for written in named):
             return False  # the sentence names someone else as its speaker
+        if actor.kind == "person" and not _described_as(actor, _described_speakers(text)):
+            return False  # "..., the councillor said" is not the mayor's sentence
     return True
 
 
@@ -171,6 +174,37 @@ def _named_speakers(text: str) -> list[str]:
             if _outside_quotes(text, m.start()) and m.group(1).split()[0] not in _NOT_SUBJECTS:
                 out.append(m.group(1))
     return out
+
+
+_DESCRIBED = re.compile(
+    rf"\bthe\s+((?:[a-z][\w'’\-]*\s+){{0,3}}[a-z][\w'’\-]*)\s+(?:also\s+|later\s+)?{_SAYS}\b"
+    rf"|\b{_SAYS}\s+the\s+((?:[a-z][\w'’\-]*\s+){{0,3}}[a-z][\w'’\-]*)\s*[.,]",
+    re.IGNORECASE,
+)
+
+
+def _described_speakers(text: str) -> list[str]:
+    """The title words written as the speaker of a sentence: "the councillor said", "said
+    the former finance director." (outside quotation marks) -> "councillor", "director"."""
+    from summarizer.cast.lexicon import TITLES, bare_word
+
+    out = []
+    for m in _DESCRIBED.finditer(text):
+        head = bare_word((m.group(1) or m.group(2)).split()[-1])
+        if head in TITLES and _outside_quotes(text, m.start()):
+            out.append(head)
+    return out
+
+
+def _described_as(actor: ActorState, heads: list[str]) -> bool:
+    """Whether a person the cast names as a speaker fits the titles the sentence gives its
+    speaker (none given: it fits): each is a word of their role or a title of theirs. The
+    cast may carry the speaker of the sentence before over a quotation whose own speaker it
+    could not place."""
+    from summarizer.cast.lexicon import bare_word
+
+    own = {bare_word(w) for w in [*actor.role.split(), *actor.titles]}
+    return all(head in own for head in heads)
 
 
 _NOT_SUBJECTS = wordset(

@@ -2,7 +2,7 @@
 (:mod:`summarizer.digest.reading`), their texts and full briefs when a story shown needs
 them.
 
-A run keeps a light record of each brief (:class:`~summarizer.digest.stories.BriefLite`)
+A run keeps a light record of each brief (:class:`~summarizer.digest.lite.BriefLite`)
 and lets each article's text go once it is read; :class:`Recall` gives them back from the
 store (texts) and the cache (briefs), makes each article's reading as its brief arrives
 (what linking needs: about 2 ms), completes it with who says what for the articles of the
@@ -15,21 +15,22 @@ import hashlib
 import json
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from summarizer.digest.models import Digest, DigestCounts, RunUsage
 from summarizer.digest.stories import Briefed, BriefLite, DigestHeader, build
 
 if TYPE_CHECKING:
-    from summarizer.brief import Brief
+    from summarizer.brief import Brief, Usage
+    from summarizer.digest.config import DigestConfig
     from summarizer.digest.history import StoryMemory
-    from summarizer.digest.models import FailedArticle
+    from summarizer.digest.ingest import IngestReport
+    from summarizer.digest.models import FailedArticle, WaitingBatch
     from summarizer.digest.reading import Reading
-    from summarizer.digest.run import _Run
     from summarizer.digest.store import Store, StoredArticle
     from summarizer.digest.stories import Item
 
-__all__ = ["Recall", "assemble", "history"]
+__all__ = ["Recall", "RunState", "assemble", "history"]
 
 
 @dataclass
@@ -100,7 +101,42 @@ class Recall:
         ])  # fmt: skip
 
 
-def assemble(run: _Run) -> tuple[Digest, list[StoryMemory]]:
+class RunState(Protocol):
+    """What assembling a digest reads of its run (:class:`summarizer.digest.run._Run`)."""
+
+    @property
+    def config(self) -> DigestConfig: ...
+    @property
+    def store(self) -> Store: ...
+    @property
+    def recall(self) -> Recall: ...
+    @property
+    def now(self) -> datetime: ...
+    @property
+    def since(self) -> datetime | None: ...
+    @property
+    def report(self) -> IngestReport | None: ...
+    @property
+    def source_errors(self) -> list[tuple[str, str]]: ...
+    @property
+    def selected(self) -> list[StoredArticle]: ...
+    @property
+    def items(self) -> list[Item]: ...
+    @property
+    def failed(self) -> list[FailedArticle]: ...
+    @property
+    def briefed_keys(self) -> list[tuple[str, str]]: ...  # (uid, brief key)
+    @property
+    def cached_keys(self) -> set[str]: ...
+    @property
+    def fresh(self) -> list[Usage]: ...
+    @property
+    def deferred(self) -> list[StoredArticle]: ...
+    @property
+    def waiting(self) -> list[WaitingBatch]: ...
+
+
+def assemble(run: RunState) -> tuple[Digest, list[StoryMemory]]:
     """The digest of what a run briefed and what failed (not yet stored or delivered), and
     the memory of its stories."""
     fingerprint = json.dumps(
@@ -140,7 +176,7 @@ def assemble(run: _Run) -> tuple[Digest, list[StoryMemory]]:
     return digest, built.memories
 
 
-def history(run: _Run, digest_id: str, created_at: datetime) -> list[StoryMemory]:
+def history(run: RunState, digest_id: str, created_at: datetime) -> list[StoryMemory]:
     """The stories still open: the latest memory of each story a digest held within
     ``story_window`` before this one."""
     from summarizer.digest.history import StoryMemory

@@ -223,8 +223,7 @@ class _Run:
     def summarizer(self) -> Summarizer:
         from summarizer.pipeline import Summarizer
 
-        return Summarizer(settings=self.settings, cache=self.store.cache, transport=self.transport,
-                          price_provider=self.config.price_provider)  # fmt: skip
+        return Summarizer(settings=self.settings, cache=self.store.cache, transport=self.transport)
 
     def check_budget(
         self, summarizer: Summarizer, articles: list[Article], *, batch: bool = False

@@ -82,41 +82,23 @@ class Store(StoryTables):
 
     # --- sources and feed state ---
 
-    def source(self, spec: str, kind: str) -> tuple[int, str | None, str | None]:
-        """The id of a source (created if new) and its stored ETag and Last-Modified."""
+    def source_state(self, spec: str, kind: str) -> tuple[int, dict[str, Any]]:
+        """The id of a source (created if new) and the state its type saved last (JSON)."""
         with self.db.tx() as conn:
-            conn.execute(
-                "INSERT INTO sources (spec, kind) VALUES (?, ?) ON CONFLICT(spec) DO NOTHING",
-                (spec, kind),
-            )
-            row = conn.execute(
-                "SELECT id, etag, last_modified FROM sources WHERE spec = ?", (spec,)
-            ).fetchone()
-        return int(row[0]), row[1], row[2]
+            conn.execute("INSERT INTO sources (spec, kind) VALUES (?, ?) "
+                         "ON CONFLICT(spec) DO NOTHING", (spec, kind))  # fmt: skip
+            row = conn.execute("SELECT id, state FROM sources WHERE spec = ?", (spec,)).fetchone()
+        state = json.loads(row[1]) if row[1] else {}
+        return int(row[0]), state if isinstance(state, dict) else {}
 
-    def source_checked(
-        self,
-        source_id: int,
-        *,
-        status: int | None,
-        error: str | None = None,
-        etag: str | None = None,
-        last_modified: str | None = None,
-        keep_validators: bool = False,
-    ) -> None:
+    def source_checked(self, source_id: int, *, status: int | None, error: str | None = None,
+                       state: Mapping[str, Any] | None = None) -> None:  # fmt: skip
+        """Record a check of a source; ``state`` replaces the saved one (None: kept)."""
+        saved = None if state is None else json.dumps(dict(state))
         with self.db.tx() as conn:
-            if keep_validators:
-                conn.execute(
-                    "UPDATE sources SET last_checked = ?, last_status = ?, last_error = ? "
-                    "WHERE id = ?",
-                    (_now(), status, error, source_id),
-                )
-            else:
-                conn.execute(
-                    "UPDATE sources SET last_checked = ?, last_status = ?, last_error = ?, "
-                    "etag = ?, last_modified = ? WHERE id = ?",
-                    (_now(), status, error, etag, last_modified, source_id),
-                )
+            conn.execute("UPDATE sources SET last_checked = ?, last_status = ?, last_error = ?, "
+                         "state = coalesce(?, state) WHERE id = ?",
+                         (_now(), status, error, saved, source_id))  # fmt: skip
 
     # --- articles ---
 

@@ -12,7 +12,7 @@ readings of the articles and the memories of open stories, and stores what it re
    the dedup thresholds) is "also reported by" its outlet: none of its items is news.
 3. **Merge** the other articles' actors, positions (only those the article's own reading
    attributes to that actor: :attr:`.reading.Reading.verified`), disputes and next steps
-   (only those still ahead: :func:`.changes.step_kept`).
+   (only those still ahead: :func:`.steps.step_kept`).
 4. **Headline and summary** from the story's articles of this digest: the headline of the
    article that carries the day's news, the summary from it and from the others, bylines
    and datelines never included, each article sentence marked extractive (shown quoted).
@@ -39,6 +39,8 @@ from typing import TYPE_CHECKING
 from summarizer.brief import Brief
 from summarizer.digest.history import StoryMemory, memory_of, timeline_of
 from summarizer.digest.linking import Signature, link
+from summarizer.digest.lite import BriefLite
+from summarizer.digest.member import Member, title_of
 from summarizer.digest.merge import canonical_ids
 from summarizer.digest.models import (
     AlsoReported,
@@ -51,7 +53,7 @@ from summarizer.digest.models import (
     StoryLink,
 )
 from summarizer.digest.reading import Reading, read_article, verify
-from summarizer.digest.story import Assembly, BriefLite, Member, title_of
+from summarizer.digest.story import Assembly
 from summarizer.digest.text import clean_line, first_sentence, shorten
 
 if TYPE_CHECKING:

@@ -1,6 +1,7 @@
-"""One story as the digest assembles it: its articles (:class:`Member`), which of them
-re-write another, the article that carries the news, what changed, the headline and the
-summary (:class:`Assembly`); the briefs it needs (:class:`BriefLite` until it is shown).
+"""One story as the digest assembles it: its articles (:class:`~.member.Member`), which of
+them re-write another, the article that carries the news, what changed, the headline and
+the summary (:class:`Assembly`); the briefs it needs (:class:`~.lite.BriefLite` until it is
+shown).
 
 An article re-writes another of its story (:func:`same_event`) when it reports no figure
 the other did not, keeps one of its quotations word for word and has a lead about the same
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from summarizer.brief import Brief, SourceInfo
+from summarizer.brief import Brief
 from summarizer.digest.changes import (
     Candidate,
     development_score,
@@ -24,79 +25,19 @@ from summarizer.digest.changes import (
     what_changed,
 )
 from summarizer.digest.history import MemoryArticle, StoryMemory
+from summarizer.digest.lite import BriefLite
+from summarizer.digest.member import Member, title_of
 from summarizer.digest.merge import MAX_STEPS, StoryBuilder, canonical_ids, quotes_of, step_order
-from summarizer.digest.models import DateSource, Story, StorySentence
-from summarizer.digest.text import clean_line, first_sentence, shorten
+from summarizer.digest.models import Story, StorySentence
+from summarizer.digest.text import clean_line, shorten
 from summarizer.names import fold
 
 if TYPE_CHECKING:
-    from summarizer.digest.dedup import Shingles
-    from summarizer.digest.reading import Reading
     from summarizer.digest.store import StoredArticle
 
-__all__ = [
-    "Assembly", "BriefLite", "Member", "candidates_of", "same_event", "sentences_of", "title_of",
-]  # fmt: skip
+__all__ = ["Assembly", "candidates_of", "same_event", "sentences_of"]
 
 SUMMARY_SENTENCES = 3
-
-
-@dataclass(frozen=True)
-class BriefLite:
-    """What a digest keeps of every brief while it assembles (about 1 KB; the brief itself,
-    about 20 KB as objects, stays in the cache and is loaded for the stories shown)."""
-
-    key: str
-    headline: str
-    source: SourceInfo
-    method: str
-    names: tuple[str, ...]  # the actors' names
-    positions: int
-    disputes: int
-    next_steps: int
-
-    @classmethod
-    def of(cls, brief: Brief, key: str) -> BriefLite:
-        return cls(key, brief.headline, brief.source, brief.method,
-                   tuple(a.name for a in brief.actors), len(brief.positions),
-                   len(brief.disputes), len(brief.next_steps))  # fmt: skip
-
-
-@dataclass
-class Member:
-    index: int
-    row: StoredArticle
-    lite: Brief | BriefLite
-    reading: Reading
-    date: str | None
-    dated: DateSource
-    fresh: bool  # not in the story's memory: news of this digest
-    copy_of: str | None = None
-    idmap: dict[str, str] = field(default_factory=dict)
-    full: Brief | None = None
-    text_of: Callable[[StoredArticle], str | None] | None = None
-    _shingles: Shingles | None = None
-
-    def text(self) -> str:
-        if self.row.text is None and self.text_of is not None:
-            return self.text_of(self.row) or ""
-        return self.row.text or ""
-
-    @property
-    def brief(self) -> Brief:
-        """The full brief (:meth:`Assembly.load` has loaded it)."""
-        if self.full is None:
-            if not isinstance(self.lite, Brief):
-                raise RuntimeError(f"the brief of {self.row.uid} is not loaded")
-            self.full = self.lite
-        return self.full
-
-    def shingles(self) -> Shingles:
-        if self._shingles is None:
-            from summarizer.digest.dedup import shingles
-
-            self._shingles = shingles(self.text())
-        return self._shingles
 
 
 def same_event(later: Member, earlier: MemoryArticle | Member) -> bool:
@@ -133,16 +74,6 @@ def sentences_of(m: Member) -> list[StorySentence]:
             out.append(StorySentence(text=text, evidence=quotes_of(s.evidence, m.row.uid),
                                      extractive=s.extractive))  # fmt: skip
     return out
-
-
-def title_of(m: Member) -> str:
-    """The article's headline: its title, else its brief's headline (first sentence,
-    cleaned, shortened)."""
-    for text in (m.reading.title, m.lite.headline, m.row.title or ""):
-        cleaned = clean_line(first_sentence(text or ""))
-        if cleaned:
-            return shorten(cleaned)
-    return m.row.uid
 
 
 def candidates_of(m: Member) -> list[Candidate]:
@@ -272,7 +203,10 @@ class Assembly:
             for n in story.next_steps:
                 n.new = fold(n.action) not in set(memory.steps)
             if story.status == "updated":
-                story.changes = what_changed(self, story, builder, developments)
+                fresh = {m.row.uid for m in self.fresh}
+                story.changes, self.closed = what_changed(
+                    memory, fresh, story, builder, developments
+                )
         self.story = story
         return story
 

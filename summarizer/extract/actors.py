@@ -1,5 +1,6 @@
-"""Actor candidates: the passes run in order, then each actor that acts or has a role is
-offered with the segments that state its name (and role), ranked by how much it does.
+"""Actor candidates: every actor the cast found (people and bodies that speak, act or are
+acted on, countries that are not just places), each offered with the segment that states its
+name (and role), ranked by how much it does and how early it comes.
 """
 
 from __future__ import annotations
@@ -24,18 +25,20 @@ def actor_candidates(ex: ActorRegistry) -> list[ActorCandidate]:
     """The actors that act or have a role, with evidence, ranked best first."""
     out: list[ActorCandidate] = []
     used: set[str] = set()
+    lead = ex.art.body[0].text.lower() if ex.art.body else ""
     for actor in ex.actors.values():
-        if not actor.acts and not actor.role:
+        if actor.kind == "other" and not actor.acts:
             continue
         name_low = actor.name.lower()
+        named = re.compile(rf"(?<![\w-]){re.escape(actor.name)}(?![\w-])")
         # evidence: the role's segment when it names the actor, else the first that does
         evidence: list[int] = []
-        if actor.role_segment is not None and name_low in ex.art.texts[actor.role_segment].lower():
+        if actor.role_segment is not None and named.search(ex.art.texts[actor.role_segment]):
             evidence.append(actor.role_segment)
         else:
             ordered = [s for s in ex.art.body if s.id in actor.acts]
             for seg in [*ordered, *ex.art.body]:
-                if name_low in seg.text.lower():
+                if named.search(seg.text):
                     evidence.append(seg.id)
                     break
         if not evidence:
@@ -45,6 +48,8 @@ def actor_candidates(ex: ActorRegistry) -> list[ActorCandidate]:
             role = ""
         score = 2.0 * len(actor.speaks) + len(actor.acts) + 0.5 * actor.mentions
         score += 1.0 if role else 0.0
+        # leaders named once in the lead are what the story is about
+        score += 1.5 if re.search(rf"\b{re.escape(name_low)}\b", lead) else 0.0
         score += 1.0 / (1 + actor.first)
         ident = slug(actor.name)
         while ident in used:

@@ -4,16 +4,19 @@ A tiny model cannot write faithful prose, but it can choose among numbered optio
 package proposes the options: pure, deterministic, no I/O. Every candidate points at the
 segments (sentences) it came from, and every string in it is the article's own words.
 
-- **actors** (:mod:`.actors`, from :mod:`.names`, :mod:`.roles`, :mod:`.speech`): people,
-  organizations, governments, countries and groups that the article shows acting (the
-  subjects of *said, told, warned, urged, rejected, voted...*, names after titles such as
-  *spokesman Dmitry Peskov*, appositives such as *Peskov, the Kremlin spokesman,*), with a
-  kind guessed from cues and a role in the article's words;
-- **positions** (:mod:`.positions`): segments of reported speech whose speaker resolves to
-  an actor (a name, a surname, *he/she* after a named person, *the union* for the *Halden
-  Dockworkers Union*);
+Who is who and who says what is the cast's reading (:mod:`summarizer.cast`, read once):
+
+- **actors** (:mod:`.actors`): every person, organization, government, country and group
+  the cast found speaking, acting or acted on (titles such as *US President* split off,
+  appositives, capitals and demonyms for countries; places are not actors), with a kind and
+  a role in the article's words, ranked by how much they do and whether the lead names them;
+- **positions** (:mod:`.positions`): every (sentence, speaker) the cast reads a stance in
+  (speech and stance verbs; a name, a surname, *he/she*, *the union*, *the company*;
+  quotations that run on);
+- **disputes** (:mod:`.disputes`): pairs of positions of two sides that oppose, each side
+  its own sentence, the issue in the words of one of them;
 - **next steps** (:mod:`.steps`): segments with a future cue (*will, is due to, plans to,
-  next week, on Thursday*), with the time expression and a certainty read from the wording;
+  next week, on Thursday*), with the step's own time and a certainty read from the wording;
 - **summary** (:mod:`.summary`): the lead and the segments most central to the article,
   ranked.
 
@@ -30,9 +33,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from summarizer.cast import read_view
 from summarizer.cast.lexicon import NOT_NAMES
 from summarizer.cast.names import ArticleView
-from summarizer.extract.actors import actor_candidates, actor_ids, find_actors
+from summarizer.extract.actors import actor_candidates, actor_ids
 from summarizer.extract.cased import cased_actors
 from summarizer.extract.data import (
     SENTENCE_CHARS,
@@ -42,6 +46,7 @@ from summarizer.extract.data import (
     PositionCandidate,
     SegmentLike,
 )
+from summarizer.extract.disputes import dispute_candidates
 from summarizer.extract.lexicon import content_words, looks_english, slug
 from summarizer.extract.positions import position_candidates
 from summarizer.extract.steps import next_step_candidates
@@ -83,17 +88,25 @@ def propose(text: str, segments: Sequence[SegmentLike], *, title: str | None = N
     )
     if not looks_english(text):
         return replace(base, actors=tuple(cased_actors(art)))
-    ex = find_actors(art)
+    cast = read_view(art)
+    ex = cast.registry
     actors = actor_candidates(ex)
     ids = actor_ids(ex, actors)
     title_words = frozenset(content_words(title or ""))
+    speech = {
+        seg: [(s.actor, s.attribution, s.verb) for s in said] for seg, said in cast.speech.items()
+    }
+    positions = [
+        p for p in position_candidates(ex, ids, salience, title_words, speech) if p.segment in fits
+    ]
+    keys = {ident: key for key, ident in ids.items()}
+    refers = {seg.id: cast.refers(seg.id) for seg in art.segments}
     return replace(
         base,
         actors=tuple(actors),
-        positions=tuple(
-            p for p in position_candidates(ex, ids, salience, title_words) if p.segment in fits
-        ),
+        positions=tuple(positions),
         next_steps=tuple(n for n in next_step_candidates(ex, ids) if n.segment in fits),
+        disputes=tuple(dispute_candidates(ex, positions, keys, refers)),
     )
 
 

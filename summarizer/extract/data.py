@@ -12,6 +12,7 @@ __all__ = [
     "ActorCandidate",
     "Candidates",
     "Certainty",
+    "DisputeCandidate",
     "Kind",
     "NextStepCandidate",
     "PositionCandidate",
@@ -46,6 +47,19 @@ class PositionCandidate:
     topics: tuple[str, ...]  # other salient words, best first
     attribution: int  # the segment that names the actor (== segment unless resolved)
     score: float
+    verb: str = (
+        ""  # the verb that attributes it ("said", "denied"; "" for a quotation that runs on)
+    )
+
+
+@dataclass(frozen=True)
+class DisputeCandidate:
+    """Two positions of actors on different sides that oppose on one issue; each side's
+    segment is its claim and its evidence."""
+
+    issue: str  # words of one of the two sentences
+    sides: tuple[PositionCandidate, ...]
+    score: float
 
 
 @dataclass(frozen=True)
@@ -71,6 +85,7 @@ class Candidates:
     positions: tuple[PositionCandidate, ...]
     next_steps: tuple[NextStepCandidate, ...]
     texts: dict[int, str] = field(default_factory=dict)  # segment id -> text
+    disputes: tuple[DisputeCandidate, ...] = ()
 
     def actor(self, actor_id: str) -> ActorCandidate | None:
         return next((a for a in self.actors if a.id == actor_id), None)

@@ -17,16 +17,27 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
-from summarizer.extract.data import ActorCandidate, Candidates, SegmentLike
+from summarizer.extract.data import ActorCandidate, Candidates, PositionCandidate, SegmentLike
 
-__all__ = ["FIELDS", "TOOL_NAME", "Limits", "build_request", "parse_answer"]
+__all__ = [
+    "CAPS",
+    "FIELDS",
+    "TOOL_NAME",
+    "Limits",
+    "build_request",
+    "merge_parts",
+    "parse_answer",
+    "part_of",
+]
 
 TOOL_NAME = "choose"
 FIELDS = ("summary", "actors", "positions", "next_steps")
 
-# (fewest, most) items per field: the goal's minimums, and a cap that keeps briefs short.
+# (fewest, most) items per field the model chooses: the goal's minimums, and a cap that keeps
+# its answer short (a few dozen tokens).
 Limits = Mapping[str, tuple[int, int]]
 DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "summary": (2, 3),
@@ -34,6 +45,9 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "positions": (2, 4),
     "next_steps": (1, 2),
 }
+# How many items a brief holds at most: the model's picks first, then the program's ranking
+# up to these caps (every actor the story names, the stances it attributes, its disputes).
+CAPS: dict[str, int] = {"actors": 15, "positions": 10, "next_steps": 6, "disputes": 3}
 # How many of each ranked candidate list the model may choose from: the tiny model picks
 # within the program's best few, so a poor pick still lands on a plausible item.
 CHOICES = {"summary": 5, "positions": 6, "next_steps": 3, "actors": 8}
@@ -54,7 +68,7 @@ def _text_and_title(article: Any) -> tuple[str, str | None]:
     return str(article.text), getattr(article, "title", None)
 
 
-def prompt_segments(candidates: Candidates) -> list[int]:
+def prompt_segments(candidates: Candidates, cap: int = MAX_PROMPT_SEGMENTS) -> list[int]:
     """The segments shown to the model: every candidate's, in article order, capped."""
     wanted: list[int] = []
 
@@ -66,7 +80,7 @@ def prompt_segments(candidates: Candidates) -> list[int]:
     add(candidates.summary[: CHOICES["summary"]])
     add(p.segment for p in candidates.positions[: CHOICES["positions"]])
     add(n.segment for n in candidates.next_steps[: CHOICES["next_steps"]])
-    return sorted(wanted[:MAX_PROMPT_SEGMENTS])
+    return sorted(wanted[:cap])
 
 
 def _clip(text: str) -> str:
@@ -122,7 +136,8 @@ def _prompt(
     actors: list[ActorCandidate],
     fields: Iterable[str],
 ) -> str:
-    lines = ["Choose from this news article. Answer only with segment numbers and actor ids."]
+    answer = "segment numbers and actor ids" if actors else "segment numbers"
+    lines = [f"Choose from this news article. Answer only with {answer}."]
     if headline:
         lines += ["", f"Title: {_clip(headline)}"]
     lines += ["", "Segments:"]
@@ -146,17 +161,21 @@ def build_request(
     max_tokens: int = 160,
     limits: Limits | None = None,
     seed: int = 0,
+    with_actors: bool = True,
+    max_segments: int = MAX_PROMPT_SEGMENTS,
 ) -> dict[str, Any]:
     """The chat-completions payload in which the model picks candidate ids.
 
     ``article`` is the text or anything with ``.text`` (and optionally ``.title``).
-    Only candidate segments are shown, numbered by their segment ids.
+    Only candidate segments are shown, numbered by their segment ids. A part of a long
+    article is asked without the actors (``with_actors=False``: they are the whole
+    article's) and with fewer segments: a shorter prompt and answer per part.
     """
     limits = {**DEFAULT_LIMITS, **(limits or {})}
     _, title = _text_and_title(article)
-    shown = prompt_segments(candidates)
+    shown = prompt_segments(candidates, max_segments)
     texts = {**candidates.texts, **{s.id: s.text for s in segments}}
-    actors = list(candidates.actors[: CHOICES["actors"]])
+    actors = list(candidates.actors[: CHOICES["actors"]]) if with_actors else []
     properties = _choice_schema(_choice_ids(candidates, shown), actors, limits)
     tool = {
         "type": "function",
@@ -234,21 +253,34 @@ def _fill(chosen: list[Any], ranked: Sequence[Any], lo: int, hi: int, avoid: set
 
 
 def _choose_positions(
-    args: Mapping[str, Any], candidates: Candidates, used: set[int], limits: Limits
-) -> list[int]:
-    """One position per segment, the model's picks first, a second speaker preferred."""
-    by_segment = {p.segment: p for p in candidates.positions}
+    args: Mapping[str, Any], candidates: Candidates, used: set[int], limits: Limits, cap: int
+) -> list[PositionCandidate]:
+    """The positions of the model's chosen segments (every speaker of each), then the
+    ranking's best up to ``cap``, a speaker not yet heard preferred over a second stance of
+    one already heard."""
+    ranked_pos = list(dict.fromkeys(p.segment for p in candidates.positions))
     lo, hi = limits["positions"]
-    ranked_pos = [p.segment for p in candidates.positions]
-    # a segment already quoted in the summary is not quoted again when others are left
-    picked_pos = [s for s in _picked(args.get("positions"), ranked_pos) if s not in used]
-    # a speaker heard twice is worth less than a second speaker: prefer new actors
-    seen_actors: set[str] = {by_segment[s].actor for s in picked_pos}
-    diverse = sorted(ranked_pos, key=lambda s: by_segment[s].actor in seen_actors)
-    if len(seen_actors) == 1 and len({p.actor for p in candidates.positions}) > 1:
-        picked_pos = picked_pos[: hi - 1]
-        lo = max(lo, len(picked_pos) + 1)
-    return _fill(picked_pos, diverse, lo, hi, used)
+    picked_segments = _picked(args.get("positions"), ranked_pos)[:hi]
+    out: list[PositionCandidate] = []
+    for seg in picked_segments:
+        out += [p for p in candidates.positions if p.segment == seg]
+    heard = {p.actor for p in out}
+    rest = [p for p in candidates.positions if p not in out]
+    # a segment already quoted in the summary comes after the others; new speakers first
+    rest.sort(key=lambda p: (p.actor in heard, p.segment in used))
+    for p in rest:
+        if len(out) >= cap:
+            break
+        if p.actor in heard and len(out) >= max(lo, cap // 2):
+            continue
+        out.append(p)
+        heard.add(p.actor)
+    for p in rest:  # room left: second stances of speakers already heard
+        if len(out) >= cap:
+            break
+        if p not in out:
+            out.append(p)
+    return out[:cap]
 
 
 def _actor_items(candidates: Candidates, actor_ids: list[str]) -> list[dict[str, Any]]:
@@ -270,12 +302,10 @@ def _actor_items(candidates: Candidates, actor_ids: list[str]) -> list[dict[str,
 
 
 def _position_items(
-    candidates: Candidates, position_ids: list[int], texts: Mapping[int, str]
+    chosen: list[PositionCandidate], texts: Mapping[int, str]
 ) -> list[dict[str, Any]]:
-    by_segment = {p.segment: p for p in candidates.positions}
     positions = []
-    for seg in sorted(position_ids):
-        p = by_segment[seg]
+    for p in sorted(chosen, key=lambda p: p.segment):
         evidence = [p.segment] + ([p.attribution] if p.attribution != p.segment else [])
         positions.append(
             {
@@ -287,6 +317,30 @@ def _position_items(
             }
         )
     return positions
+
+
+def _dispute_items(
+    candidates: Candidates, texts: Mapping[int, str], cap: int
+) -> list[dict[str, Any]]:
+    """The program's disputes, best first: each side the sentence of one actor."""
+    out = []
+    for d in candidates.disputes[:cap]:
+        evidence: list[int] = []
+        for p in d.sides:  # each side's sentence, then a segment that names a pronoun's actor
+            if p.segment not in evidence:
+                evidence.append(p.segment)
+        for p in d.sides:
+            if p.attribution not in evidence and len(evidence) < 3:
+                evidence.append(p.attribution)
+        out.append(
+            {
+                "issue": d.issue,
+                "sides": [{"actors": [p.actor], "claim": texts[p.segment]} for p in d.sides],
+                "status": "open",
+                "evidence": evidence,
+            }
+        )
+    return out
 
 
 def _next_step_items(
@@ -315,6 +369,7 @@ def parse_answer(
     candidates: Candidates,
     *,
     limits: Limits | None = None,
+    caps: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
     """A v2 brief draft from the model's choices; every item cites and quotes its segment.
 
@@ -323,38 +378,133 @@ def parse_answer(
     from the candidates' ranking.
     """
     limits = {**DEFAULT_LIMITS, **(limits or {})}
+    caps = {**CAPS, **(caps or {})}
     args = _arguments(answer_json)
-    texts = {**candidates.texts, **{s.id: s.text for s in segments}}
-
     lo, hi = limits["summary"]
     summary_ids = _fill(
         _picked(args.get("summary"), candidates.summary), candidates.summary, lo, hi, set()
     )
-    summary_ids.sort()
     used = set(summary_ids)
-    position_ids = _choose_positions(args, candidates, used, limits)
-    used |= set(position_ids)
+    chosen_positions = _choose_positions(args, candidates, used, limits, caps["positions"])
+    used |= {p.segment for p in chosen_positions}
     lo, hi = limits["next_steps"]
     ranked_next = [n.segment for n in candidates.next_steps]
     next_ids = _fill(_picked(args.get("next_steps"), ranked_next), ranked_next, lo, hi, used)
-
-    # actors: the model's picks, plus everyone a position names
+    # beyond the model's picks, only steps with a time or a schedule of their own
+    firm = [n.segment for n in candidates.next_steps if n.when or n.certainty == "scheduled"]
+    next_ids = _fill(next_ids, firm, caps["next_steps"], caps["next_steps"], used)
     lo, hi = limits["actors"]
     ranked_actors = [a.id for a in candidates.actors]
     actor_ids = _fill(_picked(args.get("actors"), ranked_actors), ranked_actors, lo, hi, set())
-    speakers = {p.segment: p.actor for p in candidates.positions}
-    for seg in position_ids:
-        if speakers[seg] not in actor_ids:
-            actor_ids.append(speakers[seg])
+    return _draft(candidates, segments, summary_ids, chosen_positions, next_ids, actor_ids, caps)
+
+
+def _draft(
+    candidates: Candidates,
+    segments: Sequence[SegmentLike],
+    summary_ids: list[int],
+    chosen_positions: list[PositionCandidate],
+    next_ids: list[int],
+    actor_ids: list[str],
+    caps: Mapping[str, int],
+) -> dict[str, Any]:
+    """The draft of the chosen items: every actor a position or a dispute names joins the
+    chosen actors, and the ranking fills the actors up to their cap."""
+    texts = {**candidates.texts, **{s.id: s.text for s in segments}}
+    disputes = _dispute_items(candidates, texts, caps["disputes"])
+    ranked_actors = [a.id for a in candidates.actors]
+    actor_ids = list(actor_ids)
+    needed = [p.actor for p in chosen_positions]
+    needed += [x for d in disputes for side in d["sides"] for x in side["actors"]]
+    for actor_id in needed:
+        if actor_id not in actor_ids:
+            actor_ids.append(actor_id)
+    actor_ids = _fill(actor_ids, ranked_actors, caps["actors"], caps["actors"], set())
     return {
         "headline": candidates.headline,
         "summary": [
             {"text": texts[i], "evidence": [i], "extractive": True}
-            for i in summary_ids
+            for i in sorted(summary_ids)
             if i in texts
         ],
         "actors": _actor_items(candidates, actor_ids),
-        "positions": _position_items(candidates, position_ids, texts),
-        "disputes": [],
+        "positions": _position_items(chosen_positions, texts),
+        "disputes": disputes,
         "next_steps": _next_step_items(candidates, next_ids, set(actor_ids), texts),
     }
+
+
+# --- long articles: one choice per part ------------------------------------------------------
+
+
+def part_of(candidates: Candidates, segment_ids: Iterable[int]) -> Candidates:
+    """The candidates of one part of an article (its segments), each list still ranked;
+    the actors stay the whole article's."""
+    inside = set(segment_ids)
+    return replace(
+        candidates,
+        summary=tuple(i for i in candidates.summary if i in inside),
+        positions=tuple(p for p in candidates.positions if p.segment in inside),
+        next_steps=tuple(n for n in candidates.next_steps if n.segment in inside),
+        disputes=(),
+    )
+
+
+def merge_parts(
+    answers: Sequence[tuple[Candidates, Any]],
+    segments: Sequence[SegmentLike],
+    candidates: Candidates,
+    *,
+    limits: Limits | None = None,
+    caps: Mapping[str, int] | None = None,
+) -> dict[str, Any]:
+    """One draft from the choices made part by part (``answers``: each part's candidates
+    and the model's answer for it): the best of every part first (its first pick), then the
+    parts' other picks, round-robin, up to each cap; the summary keeps the lead part's best
+    and the best of the others by the whole article's ranking; the actors and disputes are
+    the whole article's."""
+    limits = {**DEFAULT_LIMITS, **(limits or {})}
+    caps = {**CAPS, **(caps or {})}
+    summaries: list[list[int]] = []
+    positions: list[list[PositionCandidate]] = []
+    steps: list[list[int]] = []
+    actor_votes: list[str] = []
+    for part, answer in answers:
+        args = _arguments(answer)
+        lo, hi = limits["summary"]
+        summaries.append(
+            _fill(_picked(args.get("summary"), part.summary), part.summary, 1, hi, set())
+        )
+        positions.append(_choose_positions(args, part, set(), limits, limits["positions"][1]))
+        ranked_next = [n.segment for n in part.next_steps]
+        steps.append(_fill(_picked(args.get("next_steps"), ranked_next), ranked_next, 1, 2, set()))
+        actor_votes += _picked(args.get("actors"), [a.id for a in part.actors])
+    rank = {seg: i for i, seg in enumerate(candidates.summary)}
+    # the whole article's best (its lead), then each part's best by the whole ranking
+    bests = [s[0] for s in summaries if s]
+    lead = list(candidates.summary[:1])
+    rest = sorted(bests, key=lambda seg: rank.get(seg, len(rank)))
+    summary_ids = list(dict.fromkeys(lead + rest))[: limits["summary"][1] + 1]
+    for picks in summaries:  # a short article in few parts: top up from the parts' picks
+        for seg in picks:
+            if len(summary_ids) < limits["summary"][0] and seg not in summary_ids:
+                summary_ids.append(seg)
+    chosen = _round_robin(positions, caps["positions"])
+    next_ids = _round_robin(steps, caps["next_steps"])
+    votes = [a for a, _ in sorted(((a, -actor_votes.count(a)) for a in set(actor_votes)),
+                                  key=lambda t: (t[1], t[0]))]  # fmt: skip
+    lo, hi = limits["actors"]
+    ranked_actors = [a.id for a in candidates.actors]
+    actor_ids = _fill(votes[:hi], ranked_actors, lo, hi, set())
+    return _draft(candidates, segments, summary_ids, chosen, next_ids, actor_ids, caps)
+
+
+def _round_robin(lists: Sequence[Sequence[Any]], cap: int) -> list[Any]:
+    """The first item of every list, then the second of every list, ... up to ``cap``."""
+    out: list[Any] = []
+    depth = max((len(x) for x in lists), default=0)
+    for i in range(depth):
+        for items in lists:
+            if i < len(items) and items[i] not in out and len(out) < cap:
+                out.append(items[i])
+    return out

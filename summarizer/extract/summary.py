@@ -12,6 +12,7 @@ import math
 import re
 from collections import Counter
 
+from summarizer.article.meta import shorten_headline
 from summarizer.cast.lexicon import QUOTES, text_length
 from summarizer.cast.names import ArticleView
 from summarizer.extract.data import SENTENCE_CHARS, SegmentLike
@@ -60,14 +61,15 @@ def _ranked(segments: list[SegmentLike], salience: Counter[str], *, min_words: i
 
 
 def headline_of(art: ArticleView, title: str | None, summary: list[int]) -> str:
-    """The title, else a headline line above the body, else the best summary segment; the
-    first of them that fits a headline's 200 characters, else none (the grounding then
-    stands in the article's title or first summary sentence, and reports it)."""
+    """The title, else a headline line above the body, else the best summary segment
+    shortened at a clause boundary; the first of them that fits a headline's 200
+    characters, else none (the grounding then stands in the article's own fallback)."""
     first = art.segments[0].text if art.segments else ""
     options = [
         title or "",
         first if first and art.body and first != art.body[0].text else "",
-        art.texts[summary[0]] if summary else "",
+        # no title: the lead sentence, shortened at a clause boundary (never mid-word)
+        shorten_headline(art.texts[summary[0]]) if summary else "",
     ]
     for option in options:
         # runs of spaces and line breaks become one space; an ideographic space (between

@@ -8,7 +8,7 @@
   content with every unsupported item removed and listed.
 """
 
-from summarizer.grounding.check import Grounded, Problem, check
+from summarizer.grounding.check import Grounded, Problem, check, withhold_unestablished
 from summarizer.grounding.quotes import ArticleIndex
 
-__all__ = ["ArticleIndex", "Grounded", "Problem", "check"]
+__all__ = ["ArticleIndex", "Grounded", "Problem", "check", "withhold_unestablished"]

@@ -19,112 +19,44 @@ from functools import lru_cache
 from summarizer.grounding.lexicon import (
     BIGRAM_LANGS,
     CJK_CHAR,
-    CONDITIONALS,
-    DETERMINERS,
     FOLD,
-    HEDGES_BEFORE_TO,
     NEGATORS,
-    NUMBER_WORDS,
     SCALES,
     TOKEN,
-    URGING_REACH,
 )
+from summarizer.grounding.scopes import scopes
+from summarizer.grounding.text import Items, Text
 from summarizer.grounding.words import (
     CAP,
-    CLAIMHEDGE,
-    CLAUSE,
-    CONTENT,
     CTRIG,
     DAY,
-    HEDGE,
-    HEDGE_TO,
     KEY,
     KEYS,
     LOW,
-    NEGVERB,
-    NEGVERB_TO,
-    NOUNHEDGE,
     PROPS,
     RARE,
     SPECIAL,
     SPLIT,
     STEM,
-    SYNTACTIC,
     TRIG,
-    URGE,
     Props,
     num_value,
     split_word,
     word_props,
 )
 
-SCOPE = 4  # content words a negator or hedge governs, within its clause
-
 _EN_NEGATORS = NEGATORS["en"]
 _OPENERS = frozenset('.!?:"“”(«') | {"--"}
+_QUOTE_MARKS = frozenset('"“”«»')
+# "not yet", "has yet to", "neither has yet agreed": "yet" goes on with the clause
+_NOT_A_BREAK_BEFORE_YET = NEGATORS["en"] | {"has", "have", "had", "is", "are", "was", "were"}
 # Words and numbers only (the items of TOKEN that are not punctuation), for counting.
 _COUNT = re.compile(
     r"(\d+(?:[.,]\d+)*)(?:st|nd|rd|th|[a-zA-Z]{1,2}\b)?|([^\W\d_]+(?:['’][^\W\d_]+)*)"
 )
 
 
-class Text:
-    """An analysed claim or quote. Word ``i`` is ``text[i]`` as written; ``props[i]`` holds
-    its context-free properties (see :func:`_props`); the other lists are per word too."""
-
-    __slots__ = (
-        "raw", "lang", "text", "props", "low", "stem", "initial", "neg", "negcue",
-        "syntactic", "hedge", "is_hedge", "negator", "keys", "lows", "numbers",
-        "number_text", "days", "day_text", "bigrams", "cjk", "by_prefix", "by_length",
-    )  # fmt: skip
-
-    def __init__(self, raw: str, lang: str, cjk: bool) -> None:
-        self.raw = raw
-        self.lang = lang
-        self.cjk = cjk
-        self.text: list[str] = []
-        self.props: list[Props] = []
-        self.initial: set[int] = set()  # words that open a sentence (or a quotation)
-        self.low: list[str] = []
-        self.stem: list[str] = []
-        self.neg: list[int] = []  # rank in a negator's scope: 1 for its head word, 0 if none
-        self.negcue: list[str] = []  # the negator governing the word
-        self.syntactic: list[bool] = []  # governed by not/no/never/without (meaningful if neg)
-        self.hedge: list[str] = []  # the hedge governing the word ('' when none)
-        self.is_hedge: list[bool] = []
-        self.negator: list[bool] = []
-        self.keys: dict[str, list[int]] = {}
-        self.lows: frozenset[str] = frozenset()
-        self.numbers: frozenset[float] = frozenset()
-        self.number_text: list[tuple[float, str]] = []
-        self.days: frozenset[str] = frozenset()
-        self.day_text: list[tuple[str, str]] = []
-        self.bigrams: frozenset[str] = frozenset()
-        # Built on first use by the matching code: content words by the first four letters
-        # of their stem, and words that can be near forms by length.
-        self.by_prefix: dict[str, list[int]] | None = None
-        self.by_length: dict[int, list[int]] | None = None
-
-
-class _Items:
-    """Items (words, numbers, punctuation) of a text in order, as plain lists."""
-
-    __slots__ = (
-        "low", "num_text", "word", "possessive", "triggers", "specials", "numbers", "classed",
-    )  # fmt: skip
-
-    def __init__(self) -> None:
-        self.low: list[str] = []  # lower case, for look-ahead
-        self.num_text: dict[int, str] = {}  # numbers as written
-        self.word: list[int] = []  # word index, -1 for a number or punctuation
-        self.possessive: set[int] = set()  # items written with 's
-        self.triggers: list[int] = []  # items that may open a negation or hedge scope
-        self.specials: list[int] = []  # number and scale words
-        self.numbers: list[tuple[float, str]] = []
-        self.classed: list[int] = []  # words whose key is a paraphrase class
-
-
-def _rare_word(out: Text, it: _Items, word: str, props: Props, initial: bool, claim: bool) -> None:
+def _rare_word(out: Text, it: Items, word: str, props: Props, initial: bool, claim: bool) -> None:
     """Add a word that needs more than the common path: a contraction or possessive, a
     possible negator or hedge, a number or scale word, a date word."""
     lang = out.lang
@@ -152,15 +84,15 @@ def _rare_word(out: Text, it: _Items, word: str, props: Props, initial: bool, cl
         initial = False
 
 
-def _tokenize(out: Text, raw: str, claim: bool) -> _Items:
-    """Items of ``raw`` into ``out`` (words) and the returned :class:`_Items`.
+def _tokenize(out: Text, raw: str, claim: bool) -> Items:
+    """Items of ``raw`` into ``out`` (words) and the returned :class:`Items`.
 
     No item spans whitespace, so the text is split on it first and only the pieces that are
     not a plain word (with punctuation, digits or an apostrophe) go through :data:`TOKEN`.
     """
     lang = out.lang
     table = PROPS.setdefault(lang, {})
-    it = _Items()
+    it = Items()
     ilow, iword = it.low, it.word
     texts, props, initials = out.text, out.props, out.initial
     initial = True
@@ -183,7 +115,7 @@ def _tokenize(out: Text, raw: str, claim: bool) -> _Items:
 
 
 def _add_matches(
-    out: Text, it: _Items, found: list[tuple[str, str, str, str]], initial: bool, claim: bool
+    out: Text, it: Items, found: list[tuple[str, str, str, str]], initial: bool, claim: bool
 ) -> bool:
     """Add the items :data:`TOKEN` found in a piece of text; return whether the next word
     opens a sentence."""
@@ -223,122 +155,6 @@ def _add_matches(
     return initial
 
 
-def _word_numbers(text: Text, it: _Items, english: bool) -> list[tuple[float, str]]:
-    """Numbers written in words: "nine", "3 million", "twelve thousand"."""
-    found: list[tuple[float, str]] = []
-    for i in it.specials:
-        low, txt = it.low[i], text.text[it.word[i]]
-        if english and low in NUMBER_WORDS:
-            found.append((float(NUMBER_WORDS[low]), txt))
-        if low in SCALES and len(low) > 2 and i > 0:
-            w = it.word[i - 1]
-            prev = text.text[w] if w >= 0 else it.num_text.get(i - 1, it.low[i - 1])
-            prev_value: float | None = None
-            if it.word[i - 1] == -1:
-                prev_value = num_value(prev)
-            elif prev.lower() in NUMBER_WORDS:
-                prev_value = float(NUMBER_WORDS[prev.lower()])
-            if prev_value is not None:
-                found.append((prev_value * SCALES[low], prev + " " + txt))
-    return found
-
-
-def _scopes(out: Text, it: _Items, claim: bool) -> None:
-    """Negation and hedge scopes, run from each possible negator or hedge for as long as a
-    scope is open (elsewhere no word is negated or hedged)."""
-    n = len(out.text)
-    out.neg, out.negcue, out.syntactic = [0] * n, [""] * n, [False] * n
-    out.hedge, out.is_hedge, out.negator = [""] * n, [False] * n, [False] * n
-    claim_hedged = ""
-    done = 0
-    lows = it.low + ["", ""]  # room to look two items ahead
-    for start in it.triggers:
-        if start >= done:
-            done, hedged = _scope_run(out, it, lows, start, claim)
-            claim_hedged = hedged or claim_hedged
-    if claim and claim_hedged:
-        # A claim that hedges anywhere ("is possible", "may") asserts none of its words.
-        out.hedge = [h or claim_hedged for h in out.hedge]
-
-
-def _scope_run(out: Text, it: _Items, lows: list[str], i: int, claim: bool) -> tuple[int, str]:
-    """Run the scope state from item ``i`` (a trigger) until no scope is open; return the
-    next item and the last claim-side hedge seen."""
-    iword, props, initial = it.word, out.props, out.initial
-    neg_left = neg_rank = hedge_left = 0
-    negcue = hedge = claim_hedged = ""
-    neg_syntactic = neg_clause = False
-    end = len(it.low)
-    while i < end:
-        j = iword[i]
-        if j < 0:
-            if j == -2:
-                neg_left = hedge_left = 0  # quotation marks too: a quote is its own unit
-                neg_clause = False
-            i += 1
-            if not (neg_left or hedge_left or neg_clause):
-                break
-            continue
-        p = props[j]
-        low = p[LOW]
-        if p[CLAUSE] and not (low == "yet" and i > 0 and lows[i - 1] in _EN_NEGATORS):
-            neg_left = hedge_left = 0
-            neg_clause = False
-        elif neg_clause and (low == "or" or low == "nor"):
-            neg_left, neg_rank = SCOPE, 0  # "not pass a budget or raise fares"
-        nxt = lows[i + 1]
-        is_negator = p[SYNTACTIC] or p[NEGVERB] or (p[NEGVERB_TO] and nxt == "to")
-        is_hedge = _is_hedge(p, lows, i, it.possessive, claim)
-        content = p[CONTENT] and not is_negator
-        counts = content and not (p[CAP] and j not in initial)
-        if neg_left > 0:
-            out.neg[j] = neg_rank + 1 if counts else 0
-            out.negcue[j] = negcue
-            out.syntactic[j] = neg_syntactic
-        if hedge_left > 0:
-            out.hedge[j] = hedge
-        out.is_hedge[j] = is_hedge
-        out.negator[j] = is_negator
-        if counts and neg_left > 0:
-            neg_left -= 1
-            neg_rank += 1
-        if content and hedge_left > 0 and not is_hedge:
-            hedge_left -= 1
-        if is_negator:
-            # A double negation ("not deny", "never failed to") cancels out.
-            neg_left = 0 if (neg_left > 0 and neg_rank == 0) else SCOPE
-            neg_rank = 0
-            negcue = out.text[j]
-            neg_syntactic = p[SYNTACTIC]
-            neg_clause = True
-        if is_hedge:
-            hedge_left = SCOPE + 1
-            hedge = out.text[j] if low not in HEDGES_BEFORE_TO else f"{out.text[j]} {nxt}"
-            if claim and low not in CONDITIONALS:
-                claim_hedged = hedge
-        i += 1
-        if not (neg_left or hedge_left or neg_clause):
-            break
-    return i, claim_hedged
-
-
-def _is_hedge(p: Props, lows: list[str], i: int, possessive: set[int], claim: bool) -> bool:
-    """Whether the word at item ``i`` (properties ``p``) is a hedge in its context."""
-    urging, hedge_word, hedge_to = p[URGE], p[HEDGE], p[HEDGE_TO]
-    claim_hedge = claim and p[CLAIMHEDGE]
-    if not (hedge_word or hedge_to or urging or claim_hedge):
-        return False
-    nxt, nxt2 = lows[i + 1], lows[i + 2]
-    after_determiner = i > 0 and (lows[i - 1] in DETERMINERS or (i - 1) in possessive)
-    return bool(
-        (urging and any(w in ("to", "for") for w in lows[i + 1 : i + 1 + URGING_REACH]))
-        or (hedge_word and not (p[NOUNHEDGE] and after_determiner
-                                and nxt not in ("to", "for", "that")))
-        or (hedge_to and ("to" in (nxt, nxt2) or nxt in ("for", "on")))
-        or (claim_hedge and not after_determiner)
-    )  # fmt: skip
-
-
 def _fold(text: str) -> tuple[str, int]:
     """NFKC-normalised text with curly quotes folded, and its number of CJK characters."""
     if text.isascii():
@@ -353,10 +169,7 @@ def analyze(text: str, lang: str, claim_side: bool) -> Text:
     raw, cjk_count = _fold(text)
     out = Text(raw, lang, lang in BIGRAM_LANGS or cjk_count > len(raw) / 4)
     it = _tokenize(out, raw, claim_side)
-    _scopes(out, it, claim_side)
-    numbers = it.numbers + _word_numbers(out, it, lang == "en") if it.specials else it.numbers
-    out.numbers = frozenset(round(v, 6) for v, _ in numbers)
-    out.number_text = [(round(v, 6), s) for v, s in numbers]
+    scopes(out, it, claim_side)
     out.low = [p[LOW] for p in out.props]
     out.stem = [p[STEM] for p in out.props]
     out.lows = frozenset(out.low)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 
-from summarizer.grounding.analysis import Text
 from summarizer.grounding.lexicon import (
     ACCORDING,
     BOUND_HIGH,
@@ -22,6 +21,8 @@ from summarizer.grounding.lexicon import (
     STOP,
     TITLES,
 )
+from summarizer.grounding.numbers import numbers_of
+from summarizer.grounding.text import Text
 from summarizer.grounding.words import TOKSTOP
 
 _CJK_COVERAGE = 0.5
@@ -164,20 +165,41 @@ def check_bounds(claim: str, quotes: list[str]) -> list[str]:
     return out
 
 
-def check_numbers_and_dates(c: Text, quotes: list[Text]) -> list[str]:
-    reasons: list[str] = []
-    ev_numbers: set[float] = set()
-    for q in quotes:
-        ev_numbers |= q.numbers
-    seen: set[float] = set()
-    for value, text in c.number_text:
-        if value not in ev_numbers and value not in seen:
-            seen.add(value)
-            reasons.append(f"number {quoted(text)} does not appear in the evidence")
+def check_numbers_and_dates(c: Text, quotes: list[Text], hard: list[str], soft: list[str]) -> None:
+    """Numbers by value and what they count (:mod:`.numbers`), weekdays and months.
+
+    A number is contradicted when the evidence counts the same thing with another number
+    ("five berths" for "four berths"), or gives another ordinal ("the fifth round" for "the
+    third"); it is only not established when the evidence does not count that at all. A
+    weekday or month is contradicted when the evidence names another one.
+    """
+    evidence = [n for q in quotes for n in numbers_of(q.raw)]
+    seen: set[str] = set()
+    claimed = numbers_of(c.raw)
+    # a unit the claim counts twice ("from 96 turbines to 84") of which the evidence has one
+    # is a synthesis with a sentence not cited, not a contradiction
+    matched_units = {n.unit for n in claimed if n.unit and any(n.matches(e) for e in evidence)}
+    for n in claimed:
+        counted = [e for e in evidence if n.unit and e.unit == n.unit]
+        pool = counted or evidence
+        if any(n.matches(e) for e in pool) or n.text in seen:
+            continue
+        seen.add(n.text)
+        rivals = counted or [e for e in evidence if n.kind == "ord" and e.kind == "ord"]
+        if rivals and n.unit not in matched_units:
+            hard.append(f"number {quoted(n.text)} is not supported: the evidence says "
+                        f"{quoted(rivals[0].text)}")  # fmt: skip
+        else:
+            soft.append(f"number {quoted(n.text)} does not appear in the evidence")
     ev_days: set[str] = set()
     for q in quotes:
         ev_days |= q.days
     for key, text in c.day_text:
-        if key not in ev_days:
-            reasons.append(f"{quoted(text)} does not appear in the evidence")
-    return reasons
+        if key in ev_days:
+            continue
+        kind = key.split(":")[0]
+        said = [t for q in quotes for k, t in q.day_text if k.split(":")[0] == kind]
+        if said:
+            hard.append(f"{quoted(text)} is not supported: the evidence says {quoted(said[0])}")
+        else:
+            soft.append(f"{quoted(text)} does not appear in the evidence")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from summarizer.names import TITLES as NAME_TITLES
+
 
 def _split(text: str) -> list[str]:
     return text.split()
@@ -72,8 +74,8 @@ NEGATORS: dict[str, frozenset[str]] = {
 }
 # Verbs that negate their object ("denied the report"), stems; and verbs that negate only
 # before "to" ("failed to agree", "refused to sign", "declined to say").
-NEG_VERBS = _words("deni deny reject dismiss rebuff refut")
-NEG_VERBS_BEFORE_TO = _words("fail refus declin")
+NEG_VERBS = _words("deni deny reject dismiss rebuff refut refus declin")
+NEG_VERBS_BEFORE_TO = _words("fail refus declin unabl littl")
 
 # Evidence-side hedges: what follows them is not asserted as a fact.
 HEDGES = _words(
@@ -85,18 +87,19 @@ HEDGES = _words(
     expected expecting suspect suspects suspected suspicion allege alleges alleged
     allegedly accuse accuses accused reportedly believe believes believed if unless
     whether intend intends intended promise promises promised pledge pledged pledges fear fears
-    feared aim aims aiming"""
+    feared aim aims aiming suggestion suggestions"""
 )
 # Hedge words that are also nouns: after a determiner ("the proposal needs approval") they
 # name a thing and hedge nothing, unless "to"/"for"/"that" follows ("a proposal to cut").
 NOUN_HEDGES = _words(
     "proposal proposals suspicion promise promises pledge pledges fear fears demand demands "
-    "hope hopes aim aims"
+    "hope hopes aim aims offer offers suggestion suggestions claim claims"
 )
 DETERMINERS = _words("the a an this that these those its his her their our my your any")
 # Hedges that need "to"/"for"/"on" after them ("plans to", "called for", "asked ... to").
 HEDGES_BEFORE_TO = _words(
-    "plan plans planned planning call calls called ask asks asked ready willing prepared"
+    "plan plans planned planning call calls called ask asks asked ready willing prepared "
+    "prepare prepares preparing"
 )
 # Urging frames: "pressing Moscow and Kyiv to agree", "pushed the board to accept",
 # "lobbying Brussels for a harder line". What follows is wanted, not done: a hedge when
@@ -126,7 +129,14 @@ IRREGULAR = dict(
     led:lead felt:feel heard:hear meant:mean stood:stand sought:seek struck:strike
     saw:see seen:see grew:grow grown:grow drew:draw drawn:draw threw:throw thrown:throw
     shown:show hid:hide lent:lend understood:understand withdrew:withdraw
-    withdrawn:withdraw fought:fight caught:catch taught:teach sat:sit"""
+    withdrawn:withdraw fought:fight caught:catch taught:teach sat:sit stole:steal
+    stolen:steal froze:freeze frozen:freeze forgave:forgive forgiven:forgive bore:bear
+    borne:bear swore:swear sworn:swear tore:tear torn:tear wore:wear worn:wear shook:shake
+    shaken:shake forbade:forbid forbidden:forbid undertook:undertake undertaken:undertake
+    overtook:overtake overtaken:overtake arose:arise arisen:arise fled:flee sped:speed
+    sank:sink sunk:sink sprang:spring sprung:spring struck:strike stricken:strike
+    hung:hang dealt:deal meant:mean bound:bind wound:wind upheld:uphold overturned:overturn
+    oversaw:oversee overseen:oversee"""
     )
 )
 # General paraphrase classes of news prose (not tuned to any article): each set maps to
@@ -170,7 +180,7 @@ ANTONYMS = [
     ("admit", "deny"), ("win", "lose"), ("increase", "decrease"), ("open", "close"),
     ("keep", "close"), ("support", "oppose"), ("guilty", "innocent"), ("convict", "acquit"),
     ("uphold", "overturn"), ("allow", "ban"), ("allow", "forbid"), ("gain", "lose"),
-    ("above", "below"), ("before", "after"), ("more", "less"), ("higher", "lower"),
+    ("above", "below"), ("more", "less"), ("higher", "lower"),
     ("include", "exclude"), ("attend", "skip"), ("rule", "rule"),
 ]  # fmt: skip
 
@@ -199,8 +209,8 @@ SCALES = {
     "thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "mln": 1e6,
     "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12,
 }  # fmt: skip
-TITLES = _words("""mr mrs ms dr st sir lord lady dame prof professor president minister councillor
-    councilor senator judge justice mayor governor general sgt capt""")
+TITLES = NAME_TITLES | _words("professor councillor councilor sgt")
+"""Titles before a name (the one list of :mod:`summarizer.names`, and a few spellings)."""
 PRONOUNS = _words("he she they we i it his her their our its him them us")
 SPEECH = (
     r"said|says|told|tells|warned|warns|added|stated|wrote|argued|insisted|urged|denied|"

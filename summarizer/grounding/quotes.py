@@ -14,6 +14,7 @@ import unicodedata
 from functools import cached_property
 
 from summarizer.brief import Citation
+from summarizer.cast import Cast, read_cast
 from summarizer.grounding.segments import (
     Segment,
     detect_script_language,
@@ -65,6 +66,11 @@ class ArticleIndex:
     def segments(self) -> list[Segment]:
         """The article's segments, numbered from 1 (what the prompt shows as ``[n]``)."""
         return segment(self.text, self.language)
+
+    @cached_property
+    def cast(self) -> Cast:
+        """Who is who and who says what in the article (read once, on first need)."""
+        return read_cast(self.text, self.segments)
 
     def segment(self, number: int) -> Segment | None:
         """Segment ``number`` (1-based), or None when there is no such segment."""

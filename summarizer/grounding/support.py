@@ -63,43 +63,52 @@ nor a near form ("restored" for "suspended"). It is a guard against unfaithful b
 not a proof of entailment.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from summarizer.grounding.analysis import Text, analyze, word_count
+from summarizer.grounding.agents import agent_mismatch
+from summarizer.grounding.analysis import analyze, word_count
+from summarizer.grounding.attribution import attribution_of, certainty, claim_sources
 from summarizer.grounding.checks import (
-    attribution,
-    certainty_word,
     check_bounds,
-    check_certainty,
     check_cjk,
     check_numbers_and_dates,
     name_parts,
     quoted,
 )
-from summarizer.grounding.lexicon import LIGHT, TITLES
-from summarizer.grounding.words import CAP, DAY, KEY, STEM, TOKSTOP, class_keys
+from summarizer.grounding.context import Context
+from summarizer.grounding.coverage import COVERAGE, check_words
 
 __all__ = ["COVERAGE", "Support", "check_support", "evidence_is_substantive"]
-
-COVERAGE = 0.7
-"""Share of the claim's content words that the evidence must contain (measured on
-``benchmarks/faithfulness.py``)."""
-
-_SHORT = 4  # a claim with this many content words or fewer must cover every heavy one
-
-Occurrence = tuple[Text, int]  # a word of an analysed quote
-Occurrences = list[tuple[Text, list[int]]]  # words of analysed quotes, quote by quote
 
 
 @dataclass(frozen=True, slots=True)
 class Support:
-    """The verdict on one claim: ``supported`` and, when not, short reasons in English."""
+    """The verdict on one claim: ``supported`` and, when not, short reasons in English.
+
+    A claim that is not supported is either *contradicted* (a hard mismatch: a number, a
+    date, negation, modality, a near form, who says it) or *not established* (the evidence
+    does not cover it: a word or a name it does not have).
+    """
 
     supported: bool
     reasons: tuple[str, ...] = ()
+    contradicted: bool = False
+
+    @property
+    def verdict(self) -> str:
+        """``supported``, ``contradicted`` or ``not_established``."""
+        if self.supported:
+            return "supported"
+        return "contradicted" if self.contradicted else "not_established"
+
+
+def _verdict(hard: list[str], soft: list[str]) -> Support:
+    if hard:
+        return Support(False, tuple(dict.fromkeys(hard + soft)), contradicted=True)
+    if soft:
+        return Support(False, tuple(dict.fromkeys(soft)))
+    return Support(True)
 
 
 def _lang(language: str) -> str:
@@ -119,218 +128,6 @@ def evidence_is_substantive(quote: str, language: str = "en") -> bool:
 # --------------------------------------------------------------------------- matching
 
 
-def _common_prefix(a: str, b: str) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
-
-
-def _occurrences(key: str, s: str, ev: Text, *, name: bool) -> list[int]:
-    """Words of ``ev`` that count as the same word as a claim word (``key``, stem ``s``)."""
-    found = ev.keys.get(key) or ev.keys.get(s)
-    if found:
-        return found
-    if len(s) < 4:
-        return []  # a shared prefix must be four letters or more
-    if ev.by_prefix is None:
-        ev.by_prefix = {}
-        for i, q in enumerate(ev.props):
-            if not q[TOKSTOP] and len(q[STEM]) >= 4:
-                ev.by_prefix.setdefault(q[STEM][:4], []).append(i)
-    out: list[int] = []
-    for i in ev.by_prefix.get(s[:4], ()):
-        t = ev.stem[i]
-        pre = _common_prefix(s, t)
-        shorter = min(len(s), len(t))
-        if (name and pre >= 4 and pre >= shorter - 3) or (pre >= 5 and pre >= shorter - 2):
-            out.append(i)
-    return out
-
-
-def _has_initials(text: Text, acronym: str) -> bool:
-    """Whether consecutive content words spell ``acronym`` (EU = European Union)."""
-    content = [low[0] for low, p in zip(text.low, text.props, strict=True) if not p[TOKSTOP]]
-    return acronym in "".join(content) and any(
-        "".join(content[j : j + len(acronym)]) == acronym for j in range(len(content))
-    )
-
-
-def _is_name(c: Text, j: int, title_case: bool) -> bool:
-    p = c.props[j]
-    if p[TOKSTOP] or c.low[j] in TITLES or p[DAY] is not None:
-        return False
-    text = c.text[j]
-    if len(text) >= 2 and text.isupper() and text.isalpha():
-        return True  # an acronym
-    return p[CAP] and j not in c.initial and not title_case
-
-
-def _near_form(a: str, b: str) -> bool:
-    """Whether two different words look alike enough to be confused for each other while
-    meaning something else: one is the other with a prefix (end/extend, agree/disagree,
-    stored/restored) or they differ by one or two letters in place (accept/except)."""
-    if a == b or min(len(a), len(b)) < 3:
-        return False
-    long, short = (a, b) if len(a) >= len(b) else (b, a)
-    if long.endswith(short) and 2 <= len(long) - len(short) <= 3:
-        return True
-    if len(a) == len(b) and len(a) >= 5:
-        diff = sum(x != y for x, y in zip(a, b, strict=True))
-        return diff <= 2 and a[2:] != b[2:] or (diff <= 2 and a[:2] != b[:2])
-    return False
-
-
-def _near_candidates(q: Text, length: int) -> list[int]:
-    """Words of ``q`` that may be near forms of a word of ``length`` letters, in order:
-    content words, not capitalised, of the same length or 2-3 letters longer or shorter."""
-    if q.by_length is None:
-        q.by_length = {}
-        for i, p in enumerate(q.props):
-            if not p[TOKSTOP] and not p[CAP]:
-                q.by_length.setdefault(len(q.low[i]), []).append(i)
-    found: list[int] = []
-    for n in (length, length - 3, length - 2, length + 2, length + 3):
-        found += q.by_length.get(n, ())
-    return sorted(found)
-
-
-def _uncovered_word(c: Text, j: int, quotes: list[Text]) -> str | None:
-    """A reason when an uncovered claim word is contradicted or is an added qualifier."""
-    low, stem, text = c.low[j], c.stem[j], c.text[j]
-    n = len(low)
-    for q in quotes:
-        for i in _near_candidates(q, n):
-            other = q.low[i]
-            if len(other) == n:
-                if n < 5 or (other[0] != low[0] and other[1] != low[1] and other[-1] != low[-1]):
-                    continue  # too short, or three letters differ: not a near form
-            elif not (other.endswith(low) if len(other) > n else low.endswith(other)):
-                continue
-            if _near_form(low, other) and _near_form(stem, q.stem[i]):
-                return f"{quoted(text)} is not supported: the evidence says {quoted(q.text[i])}"
-    if low.endswith("ly") and len(low) > 5 and not c.props[j][CAP]:
-        return f"{quoted(text)} is not supported: the evidence does not say so"
-    return None
-
-
-class _Tally:
-    """What the word-by-word pass has found so far."""
-
-    __slots__ = ("reasons", "uncovered", "heavy", "covered", "flagged")
-
-    def __init__(self, reasons: list[str]) -> None:
-        self.reasons = reasons
-        self.uncovered: list[str] = []
-        self.heavy: list[str] = []  # uncovered words that are not light/general
-        self.covered = 0
-        self.flagged = False
-
-    def flag(self, reason: str) -> None:
-        self.reasons.append(reason)
-        self.flagged = True
-
-
-def _check_words(c: Text, quotes: list[Text], kind: str, reasons: list[str]) -> None:
-    """Word by word: names, negation, modality, coverage."""
-    words = [
-        j for j, p in enumerate(c.props) if not p[TOKSTOP] and not c.negator[j] and p[DAY] is None
-    ]
-    caps = [j for j in words if c.props[j][CAP] and len(c.low[j]) > 3]
-    title_case = kind == "headline" or (len(words) >= 4 and len(caps) / len(words) > 0.6)
-    tally = _Tally(reasons)
-    for j in words:
-        is_name = _is_name(c, j, title_case)
-        key, stem = c.props[j][KEY], c.props[j][STEM]
-        occ: Occurrences = []
-        for q in quotes:
-            found = _occurrences(key, stem, q, name=is_name)
-            if found:
-                occ.append((q, found))
-        if (
-            not occ
-            and is_name
-            and c.text[j].isupper()
-            and any(_has_initials(q, c.low[j]) for q in quotes)
-        ):
-            tally.covered += 1
-        elif not occ:
-            _uncovered(c, j, quotes, is_name, tally)
-        else:
-            tally.covered += 1
-            if not (is_name or c.props[j][CAP] or tally.flagged):
-                _polarity(c, j, occ, tally)
-
-    total = tally.covered + len(tally.uncovered)
-    if tally.heavy and total <= _SHORT and not tally.flagged and kind not in ("role", "stance"):
-        # A short claim has no slack: each of its few content words carries meaning.
-        listed = ", ".join(quoted(w) for w in dict.fromkeys(tally.heavy))
-        reasons.append(f"content words not covered by the evidence: {listed}")
-    elif total and tally.covered / total < COVERAGE:
-        listed = ", ".join(quoted(w) for w in dict.fromkeys(tally.uncovered))
-        reasons.append(f"content words not covered by the evidence: {listed}")
-
-
-def _uncovered(c: Text, j: int, quotes: list[Text], is_name: bool, tally: _Tally) -> None:
-    """A claim word the evidence does not have: an antonym, a missing name, a near form."""
-    # An antonym in the evidence: contradiction unless the polarity compensates.
-    opposite: Occurrence | None = None
-    for q in quotes:
-        for k in class_keys()[1].get(c.props[j][KEY], ()):
-            for i in q.keys.get(k, ()):
-                opposite = (q, i)
-    if opposite is not None:
-        q, i = opposite
-        # Same polarity on both sides means the two say opposite things.
-        if bool(c.neg[j]) == bool(q.neg[i]):
-            if not tally.flagged:
-                tally.flag(
-                    f"{quoted(certainty_word(c, j))} is not supported: "
-                    f"the evidence says {quoted(q.text[i])}"
-                )
-        else:
-            tally.covered += 1
-        return
-    text, low = c.text[j], c.low[j]
-    if is_name:
-        tally.reasons.append(f"name {quoted(text)} is not in the evidence")
-    elif not tally.flagged:
-        why = _uncovered_word(c, j, quotes)
-        if why:
-            tally.flag(why)
-    tally.uncovered.append(text)
-    cap = c.props[j][CAP]
-    if not is_name and not cap and low not in LIGHT and c.props[j][KEY] not in LIGHT:
-        tally.heavy.append(text)
-
-
-def _polarity(c: Text, j: int, occ: Occurrences, tally: _Tally) -> None:
-    """Negation and modality of a covered claim word against its occurrences."""
-    # Negation: the claim's negated head word must be negated in the evidence; a word the
-    # evidence only ever negates (not, no, never, without) must not be asserted.
-    q0, i0 = occ[0][0], occ[0][1][0]
-    if c.neg[j] == 1 and not any(q.neg[i] or q.negator[i] for q, found in occ for i in found):
-        tally.flag(
-            f"{quoted(c.negcue[j] + ' ' + c.text[j])} is not supported: "
-            f"the evidence says {quoted(q0.text[i0])}"
-        )
-    elif not c.neg[j] and all(
-        0 < q.neg[i] <= 2 and q.syntactic[i] for q, found in occ for i in found
-    ):
-        tally.flag(
-            f"{quoted(certainty_word(c, j))} is not supported: "
-            f"the evidence says {quoted(q0.negcue[i0] + ' ' + q0.text[i0])}"
-        )
-    # Modality: asserted in the claim, only hedged in the evidence.
-    elif not c.hedge[j] and all(q.hedge[i] for q, found in occ for i in found):
-        tally.flag(
-            f"{quoted(certainty_word(c, j))} is not supported: "
-            f"the evidence says {quoted(q0.hedge[i0])}"
-        )
-
-
 def check_support(
     claim: str,
     evidence: Sequence[str],
@@ -338,6 +135,7 @@ def check_support(
     kind: str = "claim",
     language: str = "en",
     subject: str | None = None,
+    context: Context | None = None,
 ) -> Support:
     """Whether ``evidence`` (the quotes or segments an item cites) supports ``claim``.
 
@@ -347,7 +145,8 @@ def check_support(
     checked only against hedges in the evidence), or ``name`` (a bare actor name: a quote
     that contains it is enough). ``subject`` is the actor a stance is attributed to (for a
     ``role``, the actor the role describes). See the module docstring for the checks and
-    their limits.
+    their limits. ``context`` (the article's cast and the cited segments) resolves who the
+    cited sentences refer to and who says them, for names and attribution.
     """
     lang = _lang(language)
     quotes_raw = [q for q in evidence if q and q.strip()]
@@ -366,24 +165,33 @@ def check_support(
 
     if not any(evidence_is_substantive(q, lang) for q in quotes_raw):
         return Support(
-            False, ("evidence is too thin (a bare name supports only that an actor exists)",)
+            False,
+            ("evidence is too thin (a bare name supports only that an actor exists)",),
+            contradicted=True,
         )
 
     if kind == "certainty":
-        reasons = check_certainty(claim, quotes)
-        return Support(not reasons, tuple(reasons))
+        return _verdict(certainty(claim, subject or "", quotes, lang), [])
 
-    reasons = check_numbers_and_dates(c, quotes)
-    reasons += check_bounds(c.raw, [q.raw for q in quotes])
+    hard: list[str] = []
+    reasons: list[str] = []
+    check_numbers_and_dates(c, quotes, hard, reasons)
+    hard += check_bounds(c.raw, [q.raw for q in quotes])
 
     if c.cjk:
-        reasons += check_cjk(c, quotes)
-        return Support(not reasons, tuple(reasons))
+        hard += check_cjk(c, quotes)
+        return _verdict(hard, reasons)
 
-    if subject and subject.strip() and kind in ("stance", "position", "role"):
-        why = attribution(subject.strip(), quotes, role=kind == "role")
-        if why:
-            reasons.append(why)
+    if subject and subject.strip() and kind in ("stance", "position", "role", "side"):
+        attribution_of(subject.strip(), claim, quotes, kind, context, hard, reasons)
+    if context is not None and kind not in ("role", "when", "name"):
+        claim_sources(claim, context, hard, reasons)
+        swapped = agent_mismatch(claim, context)
+        if swapped:
+            hard.append(swapped)
 
-    _check_words(c, quotes, kind, reasons)
-    return Support(not reasons, tuple(dict.fromkeys(reasons)))
+    forms: frozenset[str] | None = None
+    if kind == "role" and context is not None and subject:
+        forms = context.forms_of_subject(subject)
+    check_words(c, quotes, kind, reasons, hard, context, forms)
+    return _verdict(hard, reasons)

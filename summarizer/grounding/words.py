@@ -31,6 +31,7 @@ from summarizer.grounding.lexicon import (
     STOP,
     URGING,
 )
+from summarizer.grounding.paraphrase import antonym_pairs
 
 Props = tuple[Any, ...]
 """A word's context-free properties; fields by the index constants below."""
@@ -45,6 +46,9 @@ def _stemmer(lang: str) -> snowballstemmer.stemmer | None:
     return snowballstemmer.stemmer(name) if name else None
 
 
+_WORDNET_PAIRS = frozenset(antonym_pairs())
+
+
 @lru_cache(maxsize=1)
 def class_keys() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
     """Stem -> paraphrase-class key, and key -> the keys of its antonyms."""
@@ -57,10 +61,17 @@ def class_keys() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
         for w in words:
             keys.setdefault(en.stemWord(w), key)
     antonyms: dict[str, set[str]] = {}
-    for a, b in ANTONYMS:
+    pairs = [*ANTONYMS, *antonym_pairs()]
+    for a, b in pairs:
         if a == b:
             continue
-        ka, kb = keys.get(en.stemWord(a), en.stemWord(a)), keys.get(en.stemWord(b), en.stemWord(b))
+        if (a, b) in _WORDNET_PAIRS:  # already stems
+            ka, kb = keys.get(a, a), keys.get(b, b)
+        else:
+            sa, sb = en.stemWord(a), en.stemWord(b)
+            ka, kb = keys.get(sa, sa), keys.get(sb, sb)
+        if ka == kb:
+            continue
         antonyms.setdefault(ka, set()).add(kb)
         antonyms.setdefault(kb, set()).add(ka)
     return keys, {k: frozenset(v) for k, v in antonyms.items()}

@@ -3,8 +3,8 @@
 The window and the token counts come from :mod:`summarizer.longform.servers` (the server's
 own tokenizer where it has one, else a deliberate over-estimate: tiktoken cannot download
 its encodings offline). With ``max_tokens = "auto"`` each answer reserves a quarter of the
-window (at least 512 tokens, at most the cap): :meth:`Planner.reserve`. See
-docs/long-articles.md.
+window (at least 512 tokens, at most the cap): :func:`reserve`. The one plan of a brief
+that uses them is :func:`summarizer.plan.plan`. See docs/long-articles.md.
 """
 
 from __future__ import annotations
@@ -12,18 +12,17 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from summarizer.article import Article
-from summarizer.errors import ConfigurationError, InputError
+from summarizer.errors import ConfigurationError
 from summarizer.longform.servers import (
     OLLAMA_PORT,
     OLLAMA_SOURCE,
     TokenCounter,
-    count_posts,
     find_tokenizer,
     ollama_window,
     openai_window,
@@ -44,10 +43,14 @@ __all__ = [
     "Plan",
     "Planner",
     "TokenCounter",
+    "budget_of",
     "estimate_tokens",
     "numbered",
+    "prompt_overhead",
     "request_bound",
+    "reserve",
     "schema_text",
+    "split_for",
 ]
 
 log = logging.getLogger(__name__)
@@ -112,33 +115,106 @@ def numbered(count: Callable[[str], int], text: str) -> int:
     return count(text) + MARK_TOKENS * sentence_count(text) if text else 0
 
 
+def reserve(settings: Settings, cap: int, size: int) -> int:
+    """The answer's max_tokens in a window of ``size`` tokens: as set, or (``auto``) a
+    quarter of the window, at least MIN_ANSWER_TOKENS, at most ``cap``."""
+    if settings.max_tokens != "auto":
+        return cap
+    return min(cap, max(MIN_ANSWER_TOKENS, size // 4))
+
+
+def prompt_overhead(prompts: Prompts, article: Article, count: Callable[[str], int]) -> int:
+    """Prompt tokens around the article: instructions, schema and chat template."""
+    empty = Article(text="", title=article.title, published=article.published)
+    prompt = sum(count(m["content"]) for m in prompts.messages(empty))
+    return prompt + count(schema_text()) + TEMPLATE_TOKENS
+
+
+def budget_of(
+    settings: Settings,
+    *,
+    window: tuple[int, str],
+    overhead: int,
+    reserved: int,
+    counter: TokenCounter,
+) -> Budget:
+    """The budget of one call in ``window`` (pure): what fits, and how a longer article is
+    cut. A window that leaves no room for the article is a ConfigurationError."""
+    s = settings
+    size, source = window
+    fits = size - overhead - reserved
+    if s.max_input_tokens is not None:
+        fits = s.max_input_tokens
+    elif fits < MIN_CHUNK_TOKENS // 4:
+        raise ConfigurationError(
+            f"the context window ({size} tokens, {source}) leaves no room for the article "
+            f"next to the prompt ({overhead}) and the answer (max_tokens={reserved}); "
+            "raise context_window or lower max_tokens"
+        )
+    with_reask = size - overhead - 2 * reserved - REASK_TOKENS
+    if s.chunk_tokens is not None:
+        chunk = min(s.chunk_tokens, fits)
+    elif with_reask >= max(MIN_CHUNK_TOKENS, fits // 2):
+        chunk = min(with_reask, fits)
+    else:
+        chunk = fits
+    chunk = max(chunk, 16)
+    reasks = overhead + chunk + 2 * reserved + REASK_TOKENS <= size
+    overlap = s.chunk_overlap if s.chunk_overlap is not None else min(200, chunk // 10)
+    overlap = max(0, min(overlap, chunk // 2))
+    return Budget(size, source, overhead, reserved, fits, chunk, overlap, reasks, counter)
+
+
+def split_for(text: str, budget: Budget, tokens: int, guess: int) -> list[Chunk]:
+    """``text`` (``tokens`` as counted, ``guess`` as estimated) cut to ``budget``'s chunks;
+    with a server's tokenizer each chunk is checked with it."""
+    counter = budget.counter
+    if not counter.exact:
+        return split(
+            text,
+            chunk_tokens=budget.chunk_tokens,
+            overlap=budget.chunk_overlap,
+            count=lambda piece: numbered(estimate_tokens, piece),
+        )
+    # Scale the estimate to the server's tokenizer, then check each chunk with it.
+    ratio = 1.05 * tokens / max(guess, 1)
+    for _ in range(4):
+        chunks = split(
+            text,
+            chunk_tokens=budget.chunk_tokens,
+            overlap=budget.chunk_overlap,
+            count=_scaled(ratio),
+        )
+        worst = max(numbered(counter.count, c.text) / budget.chunk_tokens for c in chunks)
+        if worst <= 1.0:
+            return chunks
+        ratio *= worst * 1.05
+    return chunks
+
+
 class Planner:
-    """Budgets for one backend: its context window, its token counter, each article's plan.
+    """What one backend says about itself, asked once: its context window and its token
+    counter (the I/O of planning; the plan itself is :func:`summarizer.plan.plan`).
 
     ``base_url`` is where the backend answers (an embedded server's address once it runs);
-    ``local_n_ctx`` is that server's window; ``max_tokens`` is what each answer reserves,
-    or, when the setting is ``auto``, the most it may reserve (see :meth:`reserve`).
+    ``local_n_ctx`` is that server's window.
     """
 
     def __init__(
         self,
         settings: Settings,
         backend: Backend,
-        prompts: Prompts,
         *,
         base_url: str,
-        max_tokens: int,
         local_n_ctx: int | None = None,
     ) -> None:
         self.settings = settings
         self.backend = backend
-        self.prompts = prompts
         self.base_url = base_url
-        self.max_tokens = max_tokens
         self.local_n_ctx = local_n_ctx
         self._window: tuple[int, str] | None = None
         self._counter: TokenCounter | None = None
-        self._probe_ok = not (urlsplit(base_url).hostname or "").endswith("openai.com")
+        self.probe_ok = not (urlsplit(base_url).hostname or "").endswith("openai.com")
 
     def window(self, *, probe: bool = True) -> tuple[int, str] | None:
         """The context window and where it came from (None: unknown without a probe)."""
@@ -152,14 +228,18 @@ class Planner:
             found = b.context_window, f"profile [backends.{b.name}] context_window"
         elif self.local_n_ctx:
             found = self.local_n_ctx, "n_ctx of the embedded server"
-        elif not self._probe_ok and openai_window(b.model):
+        elif not self.probe_ok and openai_window(b.model):
             found = openai_window(b.model) or DEFAULT_WINDOW, f"known window of {b.model}"
         elif probe:
-            found = self._probe() if self._probe_ok else None
+            found = self._probe() if self.probe_ok else None
             found = found or (DEFAULT_WINDOW, "default (the server does not report it)")
         if found is not None:
             self._window = found
         return found
+
+    def offline_window(self) -> tuple[int, str]:
+        """The window known without asking the server, else the default."""
+        return self.window(probe=not self.probe_ok) or (DEFAULT_WINDOW, "default")
 
     def _probe(self) -> tuple[int, str] | None:
         """What the server says (llama.cpp, vLLM), or Ollama's default when it is Ollama."""
@@ -174,159 +254,16 @@ class Planner:
             return size, OLLAMA_SOURCE
         return None
 
-    def reserve(self, size: int) -> int:
-        """The answer's max_tokens in a window of ``size`` tokens: as set, or (``auto``) a
-        quarter of the window, at least MIN_ANSWER_TOKENS, at most the cap."""
-        if self.settings.max_tokens != "auto":
-            return self.max_tokens
-        return min(self.max_tokens, max(MIN_ANSWER_TOKENS, size // 4))
-
-    def sized(self, options: Options) -> Options:
-        """``options`` whose max_tokens is what the plan reserved for each answer.
-
-        Call it after :meth:`fits_offline` / :meth:`prepare` (the window is then known
-        without I/O): the request then fits the window the plan was made for.
-        """
-        window = self.window(probe=not self._probe_ok) or (DEFAULT_WINDOW, "default")
-        reserved = self.reserve(window[0])
-        return options if reserved == options.max_tokens else replace(options, max_tokens=reserved)
-
     def counter(self) -> TokenCounter:
+        """The server's tokenizer where it has one, else the estimate (asked once)."""
         if self._counter is None:
             found = None
-            if self._probe_ok:
+            if self.probe_ok:
                 b = self.backend
                 found = find_tokenizer(self.base_url, model=b.model, api_key=b.api_key)
             self._counter = found or TokenCounter()
             log.info("counting tokens with %s", self._counter.source)
         return self._counter
-
-    def _overhead(self, article: Article, count: Callable[[str], int]) -> int:
-        empty = Article(text="", title=article.title, published=article.published)
-        prompt = sum(count(m["content"]) for m in self.prompts.messages(empty))
-        return prompt + count(schema_text()) + TEMPLATE_TOKENS
-
-    def budget(self, article: Article, counter: TokenCounter, window: tuple[int, str]) -> Budget:
-        s = self.settings
-        size, source = window
-        overhead = self._overhead(article, counter.count)
-        reserved = self.reserve(size)
-        fits = size - overhead - reserved
-        if s.max_input_tokens is not None:
-            fits = s.max_input_tokens
-        elif fits < MIN_CHUNK_TOKENS // 4:
-            raise ConfigurationError(
-                f"the context window ({size} tokens, {source}) leaves no room for the article "
-                f"next to the prompt ({overhead}) and the answer (max_tokens={reserved}); "
-                "raise context_window or lower max_tokens"
-            )
-        with_reask = size - overhead - 2 * reserved - REASK_TOKENS
-        if s.chunk_tokens is not None:
-            chunk = min(s.chunk_tokens, fits)
-        elif with_reask >= max(MIN_CHUNK_TOKENS, fits // 2):
-            chunk = min(with_reask, fits)
-        else:
-            chunk = fits
-        chunk = max(chunk, 16)
-        reasks = overhead + chunk + 2 * reserved + REASK_TOKENS <= size
-        overlap = s.chunk_overlap if s.chunk_overlap is not None else min(200, chunk // 10)
-        overlap = max(0, min(overlap, chunk // 2))
-        return Budget(size, source, overhead, reserved, fits, chunk, overlap, reasks, counter)
-
-    def fits_offline(self, article: Article) -> bool:
-        """Whether the article surely fits one call, decided without asking the server.
-
-        Most articles do: the over-estimate fits the known window (or the default one, when
-        the window is not known offline). False means "ask :meth:`plan`", which may probe.
-        """
-        size = len(article.text.encode("utf-8"))
-        if size > self.settings.max_input_bytes:
-            raise InputError(
-                f"the article is {size} bytes, above max_input_bytes="
-                f"{self.settings.max_input_bytes} (raise it to brief longer texts)",
-                source=article.label,
-            )
-        estimator = TokenCounter()
-        # Unknown until asked (once per Planner): "ask plan()", which probes in a thread.
-        window = self.window(probe=not self._probe_ok)
-        if window is None:
-            return False
-        try:
-            cheap = self.budget(article, estimator, window)
-        except ConfigurationError:
-            return False  # the estimate may be too pessimistic: ask the server's tokenizer
-        return numbered(estimator.count, article.text) <= cheap.max_input_tokens
-
-    def plan(self, article: Article) -> Plan | None:
-        """The plan of an article too long for one call, or None when it fits (sync I/O)."""
-        if self.fits_offline(article):
-            return None
-        window = self.window()
-        assert window is not None
-        if self.fits_offline(article):  # the window was not known before: now it is
-            return None
-        counter = self.counter()
-        budget = self.budget(article, counter, window)
-        guess = numbered(estimate_tokens, article.text)
-        tokens = numbered(counter.count, article.text) if counter.exact else guess
-        if tokens <= budget.max_input_tokens:
-            return None
-        chunks = self._split(article.text, budget, tokens, guess)
-        log.info(
-            "%s: %d tokens > %d (window %d, %s): briefing in %d chunks of <= %d tokens",
-            article.label,
-            tokens,
-            budget.max_input_tokens,
-            budget.window,
-            budget.window_source,
-            len(chunks),
-            budget.chunk_tokens,
-        )
-        return Plan(budget, tuple(chunks))
-
-    def prepare(self, article: Article, options: Options) -> tuple[Plan | None, int]:
-        """:meth:`plan`, checked against ``max_requests_per_brief`` before any model call,
-        and the tokenizer requests it made (they count in the brief's ``usage.requests``)."""
-        count_posts(reset=True)
-        plan = self.plan(article)
-        posts = count_posts(reset=True)
-        if plan is not None:
-            bound = request_bound(len(plan.chunks), options, chunk_reasks=plan.budget.chunk_reasks)
-            cap = self.settings.max_requests_per_brief
-            if bound > cap:
-                raise ConfigurationError(
-                    f"briefing it in {len(plan.chunks)} chunks may take up to "
-                    f"{bound} requests, above max_requests_per_brief={cap} (from "
-                    f"{self.settings.source_of('max_requests_per_brief')}); raise it, or raise "
-                    "context_window / chunk_tokens for fewer chunks",
-                    source=article.label,
-                )
-        return plan, posts
-
-    @staticmethod
-    def _split(text: str, budget: Budget, tokens: int, guess: int) -> list[Chunk]:
-        counter = budget.counter
-        if not counter.exact:
-            return split(
-                text,
-                chunk_tokens=budget.chunk_tokens,
-                overlap=budget.chunk_overlap,
-                count=lambda piece: numbered(estimate_tokens, piece),
-            )
-        # Scale the estimate to the server's tokenizer, then check each chunk with it.
-        ratio = 1.05 * tokens / max(guess, 1)
-        for _ in range(4):
-            chunks = split(
-                text,
-                chunk_tokens=budget.chunk_tokens,
-                overlap=budget.chunk_overlap,
-                count=_scaled(ratio),
-            )
-            worst = max(numbered(counter.count, c.text) / budget.chunk_tokens for c in chunks)
-            if worst <= 1.0:
-                return chunks
-            ratio *= worst * 1.05
-        return chunks
 
 
 def request_bound(chunks: int, options: Options, *, chunk_reasks: bool = True) -> int:

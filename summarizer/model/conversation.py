@@ -31,7 +31,7 @@ from summarizer.errors import (
     RefusalError,
     TruncatedOutputError,
 )
-from summarizer.grounding import ArticleIndex, Grounded, Problem, check
+from summarizer.grounding import ArticleIndex, Grounded, Problem, check, withhold_unestablished
 from summarizer.model.options import Options
 from summarizer.model.request import build_request, raw_text
 
@@ -218,6 +218,8 @@ class Conversation:
         return grounded.problems or None
 
     def _finish(self, grounded: Grounded) -> Outcome:
+        if self.options.strict:  # only what the cited sentences state
+            grounded = withhold_unestablished(grounded, self.article.fallback_headline)
         if grounded.report.dropped:
             log.warning(
                 "%s: dropped %d ungrounded item(s) and %d quote(s) (see grounding.dropped)",

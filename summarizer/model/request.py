@@ -10,11 +10,12 @@ indented copy cost 2,262 tokens; docs/scale.md).
 
 from __future__ import annotations
 
+import copy
 import json
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from summarizer.brief import cite_range, draft_json_schema
+from summarizer.brief import BriefDraft
 
 if TYPE_CHECKING:
     from openai.types.chat import ChatCompletion
@@ -25,7 +26,9 @@ __all__ = [
     "JSON_MODE_INSTRUCTION",
     "TOOL_NAME",
     "build_request",
+    "cite_range",
     "compact",
+    "draft_json_schema",
     "raw_text",
     "wire_schema",
 ]
@@ -192,3 +195,32 @@ def _cap(node: dict[str, Any], original: dict[str, Any], max_items: int, length:
             node["minItems"] = min(node["minItems"], node["maxItems"])
     elif (kind == "string" or kind == ["string", "null"]) and "enum" not in node:
         node["maxLength"] = min(original.get("maxLength", length), length)
+
+
+@lru_cache(maxsize=1)
+def draft_json_schema() -> dict[str, Any]:
+    """The JSON Schema sent to the model for :class:`BriefDraft`, built once (it costs
+    milliseconds a call): evidence entries are segment numbers only (the model cites, the
+    program quotes; validation still accepts a quoted string from an older prompt).
+
+    Shared: callers that change it must copy it first (see :func:`cite_range`).
+    """
+    schema = BriefDraft.model_json_schema()
+    for definition in schema.get("$defs", {}).values():
+        evidence = definition.get("properties", {}).get("evidence")
+        if evidence is not None:
+            evidence["items"] = {"type": "integer", "minimum": 1}
+    return schema
+
+
+def cite_range(schema: dict[str, Any], segments: int) -> dict[str, Any]:
+    """A copy of a draft schema whose segment numbers run from 1 to ``segments``.
+
+    Grammar-constrained servers (llama.cpp) then cannot emit a segment that does not exist.
+    """
+    out = copy.deepcopy(schema)
+    for definition in out.get("$defs", {}).values():
+        items = definition.get("properties", {}).get("evidence", {}).get("items")
+        if isinstance(items, dict) and items.get("type") == "integer":
+            items["maximum"] = max(1, segments)
+    return out

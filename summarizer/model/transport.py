@@ -207,6 +207,7 @@ class Transport:
         self._lock = threading.Lock()
         self._pause_until = 0.0
         self.mode = self._initial_mode()
+        self._settled: str | None = None
 
     def _initial_mode(self) -> str:
         if self.backend.mode_pinned:
@@ -237,11 +238,13 @@ class Transport:
         return client
 
     def close(self) -> None:
-        """Close the clients of the portal loop (a caller's loop closes its own: :meth:`aclose`)."""
+        """Close the clients of the portal loop and of the main thread's own (a caller's
+        loop closes its own: :meth:`aclose`)."""
         clients, self._clients = self._clients, {}
         for loop, client in clients.items():
-            if portal.owns(loop):
-                portal.call(client.close())
+            closer = portal.close_on(loop)
+            if closer is not None:
+                closer(client.close())
 
     async def aclose(self) -> None:
         client = self._clients.pop(asyncio.get_running_loop(), None)
@@ -251,6 +254,8 @@ class Transport:
         for loop, other in clients.items():
             if portal.owns(loop):
                 await portal.acall(other.close())
+            elif (closer := portal.close_on(loop)) is not None:  # the main thread's own loop
+                await asyncio.to_thread(closer, other.close())
 
     # --- retries ---
 
@@ -299,7 +304,7 @@ class Transport:
 
     def complete(self, kwargs: dict[str, Any], usage: Usage) -> ChatCompletion:
         """:meth:`acomplete` for a sync caller."""
-        return portal.call(self.acomplete(kwargs, usage))
+        return portal.run(self.acomplete(kwargs, usage))
 
     async def acomplete(self, kwargs: dict[str, Any], usage: Usage) -> ChatCompletion:
         """One answer, retried on transient failures; counts each HTTP request in ``usage``."""
@@ -375,8 +380,12 @@ class Transport:
         return later[0]
 
     def settled(self, mode: str) -> None:
-        """Remember the mode that worked for this base URL."""
+        """Remember the mode that worked for this base URL (the file is read and written
+        once per mode settled, not once per brief)."""
+        if mode == self._settled:
+            return
         if self.mode != mode or (self.memory and self.memory.get(self.base_url) != mode):
             self.mode = mode
             if self.memory is not None and not self.backend.mode_pinned:
                 self.memory.remember(self.base_url, mode)
+        self._settled = mode

@@ -6,7 +6,7 @@
   ``httpx2.MockTransport`` for ``Summarizer(transport=...)``: the whole pipeline, no sockets;
 - :mod:`~summarizer.testing.server`: :class:`FakeOpenAI`, the loopback server, for tests of
   the transport itself (sockets, resets, keep-alive, timeouts) and of the CLI;
-- :mod:`~summarizer.testing.briefs`: a model that writes valid, grounded briefs of any
+- :mod:`~summarizer.testing.digest`: a model that writes valid, grounded briefs of any
   article (:func:`brief_responder`) and the articles the digest tests brief.
 """
 

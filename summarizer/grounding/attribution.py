@@ -1,0 +1,108 @@
+"""Who a claim is given to: a stance's, side's or role's actor against the cited sentences'
+speakers (through the cast), a claim's own source ("Okafor says ..."), and a next step's
+``scheduled`` against the words that state it."""
+
+from __future__ import annotations
+
+from summarizer.grounding.analysis import analyze
+from summarizer.grounding.checks import attribution, check_certainty, name_parts, quoted
+from summarizer.grounding.context import Context, claim_speakers
+from summarizer.grounding.coverage import hedged
+from summarizer.grounding.lexicon import CERTAIN_VALUES
+from summarizer.grounding.matching import occurrences
+from summarizer.grounding.text import Text
+from summarizer.grounding.words import CAP, DAY, KEY, STEM, TOKSTOP
+
+__all__ = ["attribution_of", "certainty", "claim_sources"]
+
+
+def attribution_of(
+    subject: str,
+    claim: str,
+    quotes: list[Text],
+    kind: str,
+    context: Context | None,
+    hard: list[str],
+    reasons: list[str],
+) -> None:
+    """Whether the cited sentences give the claim to ``subject`` (one actor, or for a
+    dispute side its actors one per line; see :mod:`.context`): it speaks or acts in them,
+    or is what a speaker there reports on. Contradicted when the sentences do not refer to
+    it at all and someone else speaks; not established when they mention it but do not
+    give it the claim. Without the article's cast, by the speakers the quotes name."""
+    names = [n.strip() for n in subject.split("\n") if n.strip()]
+    keys = [context.resolve(n) for n in names] if context is not None else []
+    known = [k for k in keys if k is not None]
+    if context is None or not known:
+        if kind == "side":
+            return
+        why = attribution(names[0], quotes, role=kind == "role")
+        if why:
+            (hard if why.startswith("the evidence attributes") else reasons).append(why)
+        return
+    assert context is not None
+    name = context.name_of(known[0])
+    texts = [context.cast.view.texts.get(s, "").lower() for s in context.segments]
+    mentioned = any(k in context.refers for k in known) or any(
+        part in text for n in names for part in name_parts(n) for text in texts
+    )
+    if kind == "role":
+        if not mentioned:
+            reasons.append(f"the evidence does not mention {quoted(name)}")
+        return
+    if any(context.attributes_to(k, claim) for k in known):
+        return
+    others = [o for o in context.speakers if not any(context.linked(k, o) for k in known)]
+    if others and not mentioned and kind != "side":
+        who = context.name_of(others[0])
+        hard.append(f"the evidence attributes this to {quoted(who)}, not to {quoted(name)}")
+    elif others:
+        who = context.name_of(others[0])
+        reasons.append(f"the evidence gives this to {quoted(who)}, not clearly to {quoted(name)}")
+    else:
+        reasons.append(f"the evidence does not attribute this to {quoted(name)}")
+
+
+def certainty(value: str, action: str, quotes: list[Text], lang: str) -> list[str]:
+    """``scheduled`` against the evidence: contradicted when the words that state the
+    action are hedged there ("is expected to", "could", "proposed"); a hedge elsewhere in
+    the sentence ("the audit, expected to take ten weeks, will be carried out") does not
+    count. Without the action, any hedge in the evidence counts."""
+    if not action.strip():
+        return check_certainty(value, quotes)
+    c = analyze(action, lang, True)
+    unsure = asserted = 0
+    said = ""
+    for j, p in enumerate(c.props):
+        if p[TOKSTOP] or p[CAP] or c.negator[j] or p[DAY] is not None:
+            continue
+        occ = [(q, i) for q in quotes for i in occurrences(p[KEY], p[STEM], q, name=False)]
+        if not occ or c.hedge[j] or c.is_hedge[j]:
+            continue  # the claim hedges this word itself ("the proposed landing site")
+        if all(hedged(q, i) for q, i in occ):
+            unsure += 1
+            said = said or occ[0][0].hedge[occ[0][1]]
+        else:
+            asserted += 1
+    if value.strip().lower() in CERTAIN_VALUES and unsure and unsure >= asserted:
+        return [f"{quoted(value.strip())} is not supported: the evidence says {quoted(said)}"]
+    return []
+
+
+def claim_sources(claim: str, context: Context, hard: list[str], soft: list[str]) -> None:
+    """A claim that names its source ("Okafor says ...") against the cited sentences'
+    speakers."""
+    if not context.speakers:
+        return
+    for written in claim_speakers(claim):
+        key = context.resolve(written)
+        if key is None or context.attributes_to(key, claim):
+            continue
+        who = context.name_of(context.speakers[0])
+        if key in context.refers:  # named there, but not as the one who says it
+            soft.append(
+                f"the evidence gives this to {quoted(who)}, not clearly to {quoted(written)}"
+            )
+        else:
+            hard.append(f"the evidence attributes this to {quoted(who)}, not to {quoted(written)}")
+        return
