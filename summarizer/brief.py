@@ -325,8 +325,9 @@ class GroundingReport(BaseModel):
     )
     verification: list[Verdict] | None = Field(
         default=None,
-        description="Verdicts of the verifying model (only with --verify): it may remove or "
-        "flag items, never add them.",
+        description="Verdicts of the verifying model on the items the check could not "
+        "establish (null without --verify; empty when nothing needed judging): it may remove "
+        "or flag items, never add them.",
     )
 
 

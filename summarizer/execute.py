@@ -103,7 +103,8 @@ async def _judged(outcome: Outcome, transport: Transport, model: str) -> Outcome
 
     judge = Judge(outcome.draft, model=model, mode=transport.mode)
     kwargs = judge.request()
-    if kwargs is None:
+    if kwargs is None:  # the check established or removed everything: nothing to judge
+        outcome.report.verification = []
         return outcome
     usage = Usage()
     try:

@@ -28,7 +28,7 @@ from summarizer.brief import (
 from summarizer.errors import InputError
 from summarizer.grounding import ArticleIndex, check
 
-__all__ = ["Verification", "VerifiedItem", "verify"]
+__all__ = ["Verification", "VerifiedItem", "load_brief", "verify"]
 
 _SECTIONS = {
     "summary": ("text", DraftSummarySentence),
@@ -82,7 +82,9 @@ class Verification:
         }
 
 
-def _load_brief(brief: Brief | dict[str, Any] | str | Path) -> dict[str, Any]:
+def load_brief(brief: Brief | dict[str, Any] | str | Path) -> dict[str, Any]:
+    """A brief as a dict: a :class:`Brief` dumped as its JSON, a dict as it is, or a JSON
+    file's object (:class:`InputError` when it cannot be read or is not a JSON object)."""
     if isinstance(brief, Brief):
         return brief.model_dump(mode="json")
     if isinstance(brief, dict):
@@ -189,7 +191,7 @@ def verify(
     JSON file. ``article``: the article text itself (a ``str``), a ``Path``, or an
     :class:`Article`, as :func:`summarizer.summarize` takes it.
     """
-    data = _load_brief(brief)
+    data = load_brief(brief)
     art = article if isinstance(article, Article) else load_article(article)
     # The article's own title needs no support: it is the article's words, as in a brief.
     grounded = check(

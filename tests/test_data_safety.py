@@ -193,7 +193,7 @@ def test_failed_write_leaves_the_previous_file_whole(tmp_path: Path) -> None:
     with FakeOpenAI(responder=brief_responder()) as server:
         digest = run_digest(make_config(server, tmp_path, sources=[str(news)]))
     out = tmp_path / "out"
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}  # not reviews/
     assert len(before) == 4  # markdown, html, json, text
     bigger = digest.model_copy(update={"title": "A much longer title " * 5000})
     (tmp_path / "digest.json").write_text(bigger.model_dump_json(), encoding="utf-8")
@@ -219,5 +219,5 @@ except OSError as exc:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "27"  # EFBIG: the write really failed
-    after = {p.name: p.read_bytes() for p in out.iterdir()}
+    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     assert after == before  # same names, same bytes, no temporary left behind

@@ -31,7 +31,7 @@ def briefs() -> Iterator[list[Brief]]:
 def test_the_formats_are_the_modules_of_the_package() -> None:
     modules = {p.stem for p in PACKAGE.glob("*.py") if not p.stem.startswith("_")}
     assert set(formats.names()) == modules
-    assert {"json", "jsonl", "markdown", "text", "html"} <= modules
+    assert {"json", "jsonl", "markdown", "text", "html", "review"} <= modules
     for name in formats.names():
         chosen = formats.get(name)
         assert chosen.name == name and chosen.suffix and "/" in chosen.media_type
@@ -41,11 +41,31 @@ def test_the_formats_are_the_modules_of_the_package() -> None:
 
 def test_every_format_renders_one_brief_and_joins_many(briefs: list[Brief]) -> None:
     one, two = briefs
+    texts = [ARTICLE, ARTICLE.replace("Halden", "Varna")]  # each brief's article
     for name in formats.names():
-        alone, both = render(one, name), render_many(briefs, name)
+        alone = render(one, name, article=texts[0])  # the formats that do not show it ignore it
         assert "Port Halden" in alone, name
+        if formats.get(name).join is None:  # one file per brief (the review page): not joined
+            with pytest.raises(ValueError, match="one file per brief"):
+                render_many(briefs, name, articles=texts)
+            assert render_many([two], name, articles=texts[1:]) == render(
+                two, name, article=texts[1]
+            )
+            continue
+        both = render_many(briefs, name, articles=texts)
+        assert both == render_many(briefs, name), name
         assert "Port Halden" in both and "Port Varna" in both, name
         assert both.index("Port Halden") < both.index("Port Varna"), name  # in order
+
+
+def test_the_review_format_needs_the_article(briefs: list[Brief]) -> None:
+    """A brief holds its quotes and offsets, not the text: the review page is rendered with
+    the article the brief was made from (docs/review.md), and refused without it."""
+    with pytest.raises(ValueError, match="beside its article"):
+        render(briefs[0], "review")
+    page = render(briefs[0], "review", article=ARTICLE)
+    assert page.startswith("<!doctype html>") and "SHA-256 matches" in page
+    assert formats.get("review").suffix == "html"
 
 
 def test_json_is_the_brief_and_an_array_for_many(briefs: list[Brief]) -> None:

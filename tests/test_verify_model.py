@@ -22,14 +22,24 @@ def make(server: FakeOpenAI, **flags: Any) -> Summarizer:
     return Summarizer(settings=load_settings(values))
 
 
-def judging(verdicts: dict[int, str]) -> Any:
+# Two claims the deterministic check cannot establish (an adverb the sentence lacks, a
+# paraphrase outside its word lists) and one it can: only the first two go to the judge.
+UNSURE = [
+    {"text": "Dockworkers at Port Halden voted overwhelmingly to extend their strike for "
+             "another week.", "evidence": [2]},
+    {"text": "The strike has stranded more than forty ships offshore.", "evidence": [9]},
+    {"text": "Talks are due to resume on Thursday.", "evidence": [13]},
+]  # fmt: skip
+
+
+def judging(verdicts: dict[int, str], **overrides: Any) -> Any:
     """The brief for the first call; for the verifying call, the given verdicts (others
     entailed)."""
 
     def respond(request: dict[str, Any]) -> Reply:
         fmt = request.get("response_format", {}).get("json_schema", {})
         if fmt.get("name") != "verdicts":
-            return Reply(body=completion(draft_json()))
+            return Reply(body=completion(draft_json(**overrides)))
         claims = request["messages"][1]["content"].count("Claim ")
         answer = {
             "verdicts": [
@@ -42,19 +52,35 @@ def judging(verdicts: dict[int, str]) -> Any:
     return respond
 
 
-def test_verify_removes_what_the_judge_rejects_and_flags_partly() -> None:
-    with FakeOpenAI(responder=judging({1: "not_entailed", 2: "partly"})) as server:
+def test_verify_judges_what_the_check_could_not_establish() -> None:
+    """The judge is asked only about the items shown as not established: one judged not
+    entailed is removed (and reported), one judged partly stays shown as not established,
+    and what the check established is not asked again."""
+    responder = judging({1: "not_entailed", 2: "partly"}, summary=UNSURE)
+    with FakeOpenAI(responder=responder) as server:
         with make(server, verify=True) as s:
             brief = s.summarize(ARTICLE)
-        judge_request = server.chat_requests[1]["json"]
+        asked = server.chat_requests[1]["json"]["messages"][1]["content"]
     assert server.calls == 2  # the brief, then one verifying call
-    assert "Claim 1: Dockworkers at Port Halden voted" in judge_request["messages"][1]["content"]
-    assert [s.text for s in brief.summary] == ["Talks are due to resume on Thursday."]
+    assert asked.count("Claim ") == 2 and "Talks are due" not in asked
+    assert "Claim 1: Dockworkers at Port Halden voted overwhelmingly" in asked
+    assert "Claim 2: The strike has stranded" in asked
+    assert [s.text for s in brief.summary] == [UNSURE[1]["text"], UNSURE[2]["text"]]
+    assert [s.support for s in brief.summary] == ["not_established", "supported"]
     verdicts = {v.path: v.verdict for v in brief.grounding.verification or []}
-    assert verdicts["summary[0]"] == "not_entailed" and verdicts["summary[1]"] == "partly"
+    assert verdicts == {"summary[0]": "not_entailed", "summary[1]": "partly"}
     dropped = [d for d in brief.grounding.dropped if d.path == "summary[0]"]
     assert dropped and "not entailed" in dropped[0].reasons[0]
     assert brief.usage.requests == 2 and brief.usage.completion_tokens >= 5  # counted
+
+
+def test_verify_asks_nothing_when_the_check_established_everything() -> None:
+    responder = judging({1: "not_entailed"})
+    with FakeOpenAI(responder=responder) as server, make(server, verify=True) as s:
+        brief = s.summarize(ARTICLE)
+    assert server.calls == 1  # every claim established: no verifying call is spent
+    assert brief.grounding.verification == []  # verified, with nothing left to judge
+    assert len(brief.summary) == 2
 
 
 def test_without_verify_there_is_no_second_call() -> None:

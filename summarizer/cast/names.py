@@ -48,7 +48,8 @@ __all__ = [
     "strip_dateline",
 ]
 
-CAP_WORD = r"(?:[A-Z](?:\.[A-Z])+\.?|[A-Z][\w'’\-]*\.?|[A-Z])"
+# one reading per word: two ways to read "A" made "A A A ..." backtrack exponentially
+CAP_WORD = r"(?:[A-Z](?:\.[A-Z])+\.?|[A-Z][\w'’\-]*\.?)"
 NAME_RE = re.compile(
     rf"(?<![\w'’-]){CAP_WORD}(?:\s+(?:(?:of|for|on|de|del|der|des|di|van|von|bin|al|da|du|la|le)"
     rf"(?:\s+the)?\s+|&\s+)?{CAP_WORD})*"

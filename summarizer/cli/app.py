@@ -18,6 +18,7 @@ from summarizer.cli.batch import batch_app  # typer only: --help stays fast
 from summarizer.cli.digest import digest_app  # typer only: --help stays fast
 from summarizer.cli.models import models_app  # typer only: --help stays fast
 from summarizer.cli.report import error_line
+from summarizer.cli.review import review_command
 from summarizer.cli.state import fail, state
 from summarizer.cli.summarize import summarize
 from summarizer.cli.tools import backends, schema, serve_local
@@ -48,6 +49,7 @@ app.add_typer(digest_app, name="digest")
 app.add_typer(batch_app, name="batch")
 app.add_typer(models_app, name="models")
 app.command("verify")(verify_command)
+app.command("review")(review_command)
 app.command()(usage)
 
 log = logging.getLogger("summarizer")

@@ -140,34 +140,42 @@ def summarize(
     still come out.
     """
     from summarizer.cli.options import settings_flags
+    from summarizer.cli.review import one_file_each
     from summarizer.cli.state import fail
     from summarizer.config import load_settings
 
     flags = settings_flags(locals())  # every option that is a setting, by its setting's name
     if sources.count("-") > 1:
         fail("stdin (-) can be given only once", 2)
+    each = one_file_each(fmt, sources, output)  # the review pages of several sources: a folder
     if output is not None:
-        _check_output(output)
+        _check_output(output / "page" if each else output)
     settings = load_settings(flags)
     if dry_run:
         chosen = "json" if fmt in ("json", "jsonl") else "text"  # the estimate's own table
         text, worst = _estimates(sources, settings, chosen, no_cache)
         _emit(text, chosen, output)
         raise typer.Exit(worst)
-    worst, briefs = _brief_all(sources, settings, concurrency=concurrency, no_cache=no_cache)
+    worst, briefs, read = _brief_all(sources, settings, concurrency=concurrency, no_cache=no_cache)
     if briefs:
+        from summarizer.cli.review import articles_of, write_each
         from summarizer.formats import render_many
 
         chosen = fmt or ("markdown" if sys.stdout.isatty() else "json")
-        _emit(render_many(briefs, chosen), chosen, output)
+        articles = articles_of(briefs, read)  # a review page shows each brief beside its own
+        if each and output is not None:
+            write_each(briefs, articles, chosen, output)
+        else:
+            _emit(render_many(briefs, chosen, articles=articles), chosen, output)
     if worst:
         raise typer.Exit(worst)
 
 
 def _brief_all(
     sources: list[str], settings: Any, *, concurrency: int, no_cache: bool
-) -> tuple[int, list[Brief]]:
-    """Read and brief every source; the worst exit code of the failures, and the briefs."""
+) -> tuple[int, list[Brief], list[Article]]:
+    """Read and brief every source; the worst exit code of the failures, the briefs, and the
+    articles read (a review page shows each brief beside its article)."""
     from summarizer.cli.exits import exit_code
     from summarizer.cli.state import state
     from summarizer.errors import SummarizerError
@@ -193,7 +201,7 @@ def _brief_all(
                 report(articles[0].label, exc)
         elif articles:
             briefs = _summarize_many(brief, articles, concurrency, report)
-    return worst, briefs
+    return worst, briefs, articles
 
 
 @contextlib.contextmanager

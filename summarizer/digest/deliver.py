@@ -12,17 +12,20 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from summarizer.digest.models import Digest
-from summarizer.digest.render import render, render_html, render_json, render_text
+from summarizer.digest.render import render, render_html, render_json, render_text, review_name
 from summarizer.digest.stories import without_articles
 from summarizer.errors import DeliveryError, SummarizerError
 from summarizer.fileio import atomic_write
 from summarizer.formats import get as output_format
 
 if TYPE_CHECKING:
+    from summarizer.article import Article
+    from summarizer.brief import Brief
     from summarizer.digest.config import DigestConfig, EmailConfig
     from summarizer.digest.store import Store
 
@@ -40,15 +43,47 @@ def file_stem(digest: Digest) -> str:
     return f"digest-{digest.created_at:%Y-%m-%d-%H%M}-{digest.id[1:9]}"
 
 
-def write_outputs(digest: Digest, out: Path, formats: list[str]) -> list[Path]:
-    """Write each format to ``out`` (atomically); return the paths."""
+Reviews = Mapping[str, "tuple[Brief, Article]"]
+"""An article's id in the digest -> its brief and the article it was made from."""
+
+
+def write_reviews(digest: Digest, out: Path, reviews: Reviews) -> list[Path]:
+    """The review page (the ``review`` format, summarizer/formats/review.py) of each article
+    of the digest's stories, in a ``reviews`` folder beside the digest files; one that cannot
+    be made is logged and left out (its card then has no link to it)."""
+    from summarizer.formats import render as render_brief
+
+    shown = {uid for story in digest.stories for uid in story.sources}
+    paths = []
+    for article in digest.articles:
+        if article.id not in shown or article.id not in reviews:
+            continue
+        brief, source = reviews[article.id]
+        path = out / review_name(article)
+        try:
+            path.parent.mkdir(exist_ok=True)
+            atomic_write(path, render_brief(brief, "review", article=source))
+        except (SummarizerError, OSError, ValueError) as exc:
+            log.warning("no review page for %s: %s", article.origin or article.id, exc)
+            continue
+        paths.append(path)
+    return paths
+
+
+def write_outputs(
+    digest: Digest, out: Path, formats: list[str], reviews: Reviews | None = None
+) -> list[Path]:
+    """Write each format to ``out`` (atomically), and with ``html`` the articles' review
+    pages when ``reviews`` are given; return the paths."""
     out.mkdir(parents=True, exist_ok=True)
+    pages = write_reviews(digest, out, reviews) if reviews and "html" in formats else []
+    linked = frozenset(a.id for a in digest.articles if out / review_name(a) in pages)
     paths = []
     for fmt in formats:
         path = out / f"{file_stem(digest)}.{output_format(fmt).suffix}"
-        atomic_write(path, render(digest, fmt))
+        atomic_write(path, render(digest, fmt, linked))
         paths.append(path)
-    return paths
+    return paths + pages
 
 
 def post_webhook(digest: Digest, url: str, *, timeout_s: float = 20.0) -> None:
@@ -180,13 +215,16 @@ def retry_failed(config: DigestConfig, store: Store, *, exclude: str = "") -> li
     return problems
 
 
-def deliver(digest: Digest, config: DigestConfig, store: Store) -> list[str]:
-    """Files always; then earlier digests a target missed, then this one to each target.
-    Returns the delivery problems (each also recorded in the store)."""
+def deliver(
+    digest: Digest, config: DigestConfig, store: Store, reviews: Reviews | None = None
+) -> list[str]:
+    """Files always (with the articles' review pages, given ``reviews``); then earlier
+    digests a target missed, then this one to each target. Returns the delivery problems
+    (each also recorded in the store)."""
     from summarizer.config import data_dir
 
     out = (config.out or data_dir() / "digests").expanduser()
-    for path in write_outputs(digest, out, list(config.formats)):
+    for path in write_outputs(digest, out, list(config.formats), reviews):
         store.record_delivery(digest.id, "file", str(path), "ok")
         log.info("wrote %s", path)
     problems = retry_failed(config, store, exclude=digest.id)

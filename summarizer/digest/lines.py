@@ -11,6 +11,7 @@ import re
 
 from summarizer.digest.models import (
     Digest,
+    DigestArticle,
     Quoted,
     Story,
     StoryChange,
@@ -20,8 +21,8 @@ from summarizer.digest.models import (
 
 __all__ = [
     "FIRST_CHARS", "SECONDARY_CHARS", "SECTION_TITLES", "also_line", "article_line",
-    "card_meta", "change_line", "change_lines", "numbers_of", "quoted", "run_lines",
-    "safe_url", "sections_of", "step_line",
+    "card_meta", "change_line", "change_lines", "numbers_of", "quoted", "review_name",
+    "run_lines", "safe_url", "sections_of", "step_line",
 ]  # fmt: skip
 
 SECTION_TITLES = {
@@ -30,6 +31,12 @@ SECTION_TITLES = {
     "brief": "In brief",
     "unchanged": "Still open, nothing new",
 }
+
+
+def review_name(article: DigestArticle) -> str:
+    """Where an article's review page is (issue 22), relative to the digest files: in the
+    ``reviews`` folder beside them, named by the article and its text."""
+    return f"reviews/{article.id}-{article.content_hash[:10]}.html"
 
 
 def safe_url(url: str | None) -> str | None:

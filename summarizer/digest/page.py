@@ -3,8 +3,9 @@
 Inline CSS, no script and a CSP that forbids scripts; every string from an article or a
 model autoescaped; links only http(s) or file. A story card: headline and status, what
 changed, the summary, "also reported by", then collapsed: the timeline (the card's
-article list: the ``article_item`` macro, one ``<li>`` per article, where a link per
-article can be added), actors and positions, disputes, next steps.
+article list: the ``article_item`` macro, one ``<li>`` per article, with a link to the
+article's review page when it is written beside the digest), actors and positions,
+disputes, next steps.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from summarizer.digest.lines import (
     change_line,
     numbers_of,
     quoted,
+    review_name,
     run_lines,
     safe_url,
     sections_of,
@@ -80,7 +82,10 @@ details ul,details ol{padding-left:1.2rem;margin:.3rem 0}
 {% if safe_url(t.link) %}<a href="{{ safe_url(t.link) }}"
  rel="noopener noreferrer">{{ t.title }}</a>{% else %}{{ t.title }}{% endif %}
 {% if t.copy_of %} <span class="meta">(re-write, no new facts)</span>{% endif %}
-{% if t.new %} <span class="badge new">new</span>{% endif %}</li>
+{% if t.new %} <span class="badge new">new</span>{% endif %}
+{% if t.article in reviews %} · <a class="review" href="{{ review_name(arts[t.article]) }}"
+ title="the brief beside its article: every citation and verdict">brief beside the
+ article</a>{% endif %}</li>
 {% endmacro %}
 {% if d.stories %}<nav id="contents" aria-label="Contents"><h2>Contents</h2>
 {% for section, stories in sections %}<h3>{{ section }}</h3><ol>
@@ -146,9 +151,10 @@ details ul,details ol{padding-left:1.2rem;margin:.3rem 0}
 """
 
 
-def html_page(digest: Digest) -> str:
+def html_page(digest: Digest, reviews: frozenset[str] = frozenset()) -> str:
     """One self-contained page (inline CSS, no scripts, a CSP that forbids them); every
-    string autoescaped."""
+    string autoescaped. ``reviews``: the ids of the articles whose review page is written
+    beside this file (a relative link: the email's HTML has none)."""
     from jinja2 import Environment
 
     env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
@@ -162,5 +168,6 @@ def html_page(digest: Digest) -> str:
         d=digest, num=number, titles=titles, safe_url=safe_url, change_line=change_line,
         run_lines=run_lines, csp=CSP, quoted=quoted, numbers_of=numbers_of,
         first_quote=first_quote, step_line=step_line, card_meta=card_meta, also=also_line,
-        sections=sections_of(digest), quote_text={},
+        sections=sections_of(digest), quote_text={}, reviews=reviews,
+        review_name=review_name, arts={a.id: a for a in digest.articles},
     )  # fmt: skip

@@ -13,15 +13,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
+from summarizer.brief import Brief
 from summarizer.digest.models import Digest, DigestCounts, RunUsage
 from summarizer.digest.stories import Briefed, BriefLite, DigestHeader, build
 
 if TYPE_CHECKING:
-    from summarizer.brief import Brief, Usage
+    from summarizer.article import Article
+    from summarizer.brief import Usage
     from summarizer.digest.config import DigestConfig
     from summarizer.digest.history import StoryMemory
     from summarizer.digest.ingest import IngestReport
@@ -30,7 +33,7 @@ if TYPE_CHECKING:
     from summarizer.digest.store import Store, StoredArticle
     from summarizer.digest.stories import Item
 
-__all__ = ["Recall", "RunState", "assemble", "history"]
+__all__ = ["Recall", "Reviews", "RunState", "assemble", "history"]
 
 
 @dataclass
@@ -99,6 +102,30 @@ class Recall:
             (uid, keys[uid], json.dumps(reading.as_json()))
             for uid, reading in self.made.items() if uid in keys
         ])  # fmt: skip
+
+
+@dataclass
+class Reviews(Mapping[str, tuple[Brief, "Article"]]):
+    """The full brief and the whole article of each briefed article, by its id, read back
+    (:class:`Recall`) only for the ones whose review page is written
+    (:func:`summarizer.digest.deliver.write_reviews`: the articles of the stories shown)."""
+
+    recall: Recall
+    briefed: dict[str, tuple[StoredArticle, Brief | BriefLite]]  # by the article's id
+
+    def __getitem__(self, uid: str) -> tuple[Brief, Article]:
+        from summarizer.digest.briefing import article_of
+
+        row, brief = self.briefed[uid]
+        if not isinstance(brief, Brief):
+            brief = self.recall.load(row, brief)
+        return brief, article_of(replace(row, text=self.recall.text_of(row)))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.briefed)
+
+    def __len__(self) -> int:
+        return len(self.briefed)
 
 
 class RunState(Protocol):

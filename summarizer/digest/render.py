@@ -24,6 +24,7 @@ from summarizer.digest.lines import (
     change_line,
     numbers_of,
     quoted,
+    review_name,
     run_lines,
     safe_url,
     sections_of,
@@ -32,7 +33,9 @@ from summarizer.digest.lines import (
 from summarizer.digest.models import Digest, Quoted, Story, StoryChange
 from summarizer.formats import markdown_escape as _md
 
-__all__ = ["render", "render_html", "render_json", "render_markdown", "render_text"]
+__all__ = [
+    "render", "render_html", "render_json", "render_markdown", "render_text", "review_name",
+]  # fmt: skip
 
 
 def _status_word(story: Story) -> str:
@@ -135,22 +138,23 @@ def render_text(digest: Digest) -> str:
     return _text_digest(digest, lambda text: text, markdown=False)
 
 
-def render_html(digest: Digest) -> str:
-    """One self-contained page (:mod:`summarizer.digest.page`)."""
+def render_html(digest: Digest, reviews: frozenset[str] = frozenset()) -> str:
+    """One self-contained page (:mod:`summarizer.digest.page`). ``reviews``: the ids of the
+    articles whose review page is written beside this file (each card links to them)."""
     from summarizer.digest.page import html_page
 
-    return html_page(digest)
+    return html_page(digest, reviews)
 
 
 def render_json(digest: Digest) -> str:
     return digest.model_dump_json(indent=2) + "\n"
 
 
-def render(digest: Digest, fmt: str) -> str:
+def render(digest: Digest, fmt: str, reviews: frozenset[str] = frozenset()) -> str:
     if fmt == "markdown":
         return render_markdown(digest)
     if fmt == "html":
-        return render_html(digest)
+        return render_html(digest, reviews)
     if fmt == "json":
         return render_json(digest)
     if fmt == "text":

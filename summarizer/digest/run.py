@@ -40,7 +40,7 @@ from summarizer.digest.briefing import article_of, as_source, brief_each
 from summarizer.digest.config import DigestConfig
 from summarizer.digest.control import Interrupted, RunControl, run_lock
 from summarizer.digest.models import Digest, FailedArticle, WaitingBatch
-from summarizer.digest.recall import Recall, assemble
+from summarizer.digest.recall import Recall, Reviews, assemble
 from summarizer.digest.stories import BriefLite, Item
 from summarizer.errors import BudgetReachedError, ConfigurationError
 
@@ -363,7 +363,8 @@ class _Run:
         store.save_story_memories(
             digest.id, [(m.id, m.seen_at, m.model_dump_json()) for m in self.memories]
         )
-        problems = await asyncio.to_thread(deliver, digest, self.config, store)
+        reviews = Reviews(self.recall, {row.uid: (row, brief) for row, brief in self.items})
+        problems = await asyncio.to_thread(deliver, digest, self.config, store, reviews)
         self.errors += [f.label + ": " + f.error for f in self.failed] + problems
         store.mark_digested([row.id for row, _ in self.items], digest.id)
         store.complete_digest(digest.id)

@@ -154,8 +154,8 @@ def issue_of(first: str, second: str) -> str:
     """The issue two sentences dispute, in the words of one of them: what a denial names
     ("the Tarvanian demand"), what was alleged ("accused the union of misleading drivers
     ..."), demanded, offered or refused, else what the first reported; cut at a clause, a
-    number or a time, at most ten words; the first that the claim check supports (a hedged
-    thing keeps its hedge: "demanding a pay rise", not "pay rise"). "" when none is."""
+    number or a time, at most ten words; the first that the claim check supports (a thing
+    demanded or alleged keeps its verb: "demanding a pay rise", not "pay rise"). "" when none is."""
     for phrase in issue_phrases(first, second):
         if check_support(phrase, [first, second], kind="issue").supported:
             return phrase
@@ -195,11 +195,14 @@ def issue_phrases(first: str, second: str) -> list[str]:
             if where or (what and what[0][:1].isdigit()):
                 continue  # "said at a news conference", "offered 3 percent": not what about
             if len(what) >= 2 or (what and len(what[0]) > 5):
-                out.append(" ".join(what))
-                # with its verb: a thing demanded or alleged is not stated as a fact
+                # with its verb first: a thing demanded, offered or alleged is one side's,
+                # not a fact ("demanding a pay rise", not "pay rise"); what was said or
+                # reported is named by itself
                 whole = _clip(m.group(0))
+                phrases = [" ".join(what)]
                 if len(whole) > len(what):
-                    out.append(" ".join(whole))
+                    phrases.insert(0 if pattern is not _SAID_RE else 1, " ".join(whole))
+                out += phrases
     return list(dict.fromkeys(out))
 
 

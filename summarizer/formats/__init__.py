@@ -1,13 +1,15 @@
 """Output formats of a brief: one module per format in this package, found by its name.
 
-A format module (``markdown.py``, ``text.py``, ``html.py``, ``json.py``, ``jsonl.py``)
-defines ``FORMAT``, a :class:`Format`: its name (the module's), the file suffix, the media
-type, how to render one brief and how to join many rendered briefs into one output.
+A format module (``markdown.py``, ``text.py``, ``html.py``, ``json.py``, ``jsonl.py``,
+``review.py``) defines ``FORMAT``, a :class:`Format`: its name (the module's), the file
+suffix, the media type, how to render one brief and how to join many rendered briefs into
+one output. A format that shows a brief beside the article it was made from (``review``)
+renders with the article (``beside``) and makes one file per brief (``join`` is None).
 ``summarize --format``, ``batch collect`` and the digest's delivery (file suffixes) read
 this registry; adding a format is adding one module here (and its tests): see
 docs/architecture.md. The names are listed without importing the modules, so
-``summarizer --help`` stays fast; helpers shared by the renderers are in ``_shared.py``
-(a module whose name starts with ``_`` is not a format).
+``summarizer --help`` stays fast; helpers shared by the renderers are in ``_shared.py``,
+the review page's parts in ``_review/`` (a name that starts with ``_`` is not a format).
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from summarizer.article import Article
     from summarizer.brief import Brief
     from summarizer.formats._shared import markdown_escape
 
@@ -34,8 +39,12 @@ class Format:
     suffix: str  # a file's suffix, without the dot
     media_type: str
     render: Callable[[Brief], str]
-    join: Callable[[Sequence[str]], str]
+    join: Callable[[Sequence[str]], str] | None  # None: one file per brief, never joined
     terminal: bool = False  # printed through rich when stdout is a terminal (Markdown)
+    beside: Callable[[Brief, Article | str | Path], str] | None = None
+    """Set by a format that shows the brief beside the article it was made from (a brief
+    holds its quotes and offsets, not the text): it renders with the article instead
+    (``render`` then says so)."""
 
 
 @cache
@@ -54,15 +63,39 @@ def get(name: str) -> Format:
     return found
 
 
-def render(brief: Brief, fmt: str = "markdown") -> str:
-    """``brief`` as text in the format ``fmt`` (markdown, text, html, json, ...)."""
-    return get(fmt).render(brief)
+def render(
+    brief: Brief, fmt: str = "markdown", *, article: Article | str | Path | None = None
+) -> str:
+    """``brief`` as text in the format ``fmt`` (markdown, text, html, json, review, ...).
 
-
-def render_many(briefs: Sequence[Brief], fmt: str) -> str:
-    """Several briefs as one output in the format ``fmt`` (a JSON array, pages in a row)."""
+    ``article``: the article the brief was made from (an :class:`~summarizer.article.Article`,
+    its text, or a ``Path``), for a format that shows it (``review``); the others ignore it."""
     chosen = get(fmt)
-    return chosen.join([chosen.render(b) for b in briefs])
+    if chosen.beside is not None and article is not None:
+        return chosen.beside(brief, article)
+    return chosen.render(brief)
+
+
+def render_many(
+    briefs: Sequence[Brief],
+    fmt: str,
+    *,
+    articles: Sequence[Article | str | Path] | None = None,
+) -> str:
+    """Several briefs as one output in the format ``fmt`` (a JSON array, pages in a row).
+
+    ``articles``: each brief's article, in the same order (see :func:`render`). A format
+    that makes one file per brief (``join`` None: ``review``) renders one brief only."""
+    chosen = get(fmt)
+    if articles is not None and len(articles) != len(briefs):
+        raise ValueError(f"{len(briefs)} briefs but {len(articles)} articles")
+    pages = [render(b, fmt, article=None if articles is None else articles[i])
+             for i, b in enumerate(briefs)]  # fmt: skip
+    if chosen.join is None:
+        if len(pages) != 1:
+            raise ValueError(f"the {fmt} format makes one file per brief: render each alone")
+        return pages[0]
+    return chosen.join(pages)
 
 
 def __getattr__(name: str) -> Any:

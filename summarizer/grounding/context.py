@@ -184,7 +184,7 @@ class Context:
     def _clause_speaker(self, segment: int, claim: str) -> str | None:
         """Who speaks the part of a two-speaker sentence that the claim's words are from:
         each speaker's part runs from their name to the next speaker's; None when no part
-        has clearly more of the claim's words."""
+        has clearly more of the claim's words (the whole sentence quoted has no one owner)."""
         from summarizer.grounding.analysis import analyze
         from summarizer.grounding.words import STEM, TOKSTOP
 
@@ -203,14 +203,22 @@ class Context:
                                       analyze(claim, "en", True).low, strict=True)
             if not p[TOKSTOP] and low not in names
         }  # fmt: skip
-        scores = []
-        for n, (start, key) in enumerate(starts):
+        stems = []
+        for n, (start, _key) in enumerate(starts):
             end = starts[n + 1][0] if n + 1 < len(starts) else len(text)
             begin = 0 if n == 0 else start
             part = analyze(text[begin:end], "en", False)
-            scores.append((len(wanted & {p[STEM] for p in part.props if not p[TOKSTOP]}), key))
+            stems.append({p[STEM] for p in part.props if not p[TOKSTOP]})
+        scores = []
+        for n, (_start, key) in enumerate(starts):
+            # a word every part has ("said", "would not") tells the parts apart not at all
+            own = stems[n].difference(*(x for m, x in enumerate(stems) if m != n))
+            scores.append((len(wanted & own), key))
         scores.sort(reverse=True)
-        if scores[0][0] >= 2 and scores[0][0] > scores[1][0]:
+        best, second = scores[0][0], scores[1][0]
+        # one part's words, the others' a word at most or under half as many; a claim that
+        # quotes the whole sentence has no one owner (each speaker's part is in it)
+        if best >= 2 and (second <= 1 or 2 * second < best):
             return scores[0][1]
         return None
 

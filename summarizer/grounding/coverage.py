@@ -17,10 +17,12 @@ from summarizer.grounding.matching import (
     synonyms,
     uncovered_word,
 )
+from summarizer.grounding.polarity import DETERMINERS, hedged, polarity
+from summarizer.grounding.tally import Tally
 from summarizer.grounding.text import Text
-from summarizer.grounding.words import CAP, CONTENT, DAY, KEY, STEM, TOKSTOP, class_keys
+from summarizer.grounding.words import CAP, DAY, KEY, STEM, TOKSTOP, class_keys
 
-__all__ = ["COVERAGE", "UNRELATED", "check_words", "hedged"]
+__all__ = ["COVERAGE", "UNRELATED", "Tally", "check_words", "hedged"]
 
 COVERAGE = 0.7
 """Share of the claim's content words that the evidence must contain (measured on
@@ -33,39 +35,37 @@ dropped, not shown as not established."""
 _SHORT = 4  # a claim with this many content words or fewer must cover every heavy one
 
 
-class Tally:
-    """What the word-by-word pass has found so far."""
-
-    __slots__ = (
-        "reasons", "hard", "uncovered", "heavy", "acts", "covered", "flagged", "context",
-        "forms", "anywhere", "stance", "issue", "action", "hedged", "role",
-    )  # fmt: skip
-
-    def __init__(self, reasons: list[str], hard: list[str], context: Context | None) -> None:
-        self.reasons = reasons  # not established
-        self.hard = hard  # contradicted
-        self.context = context
-        self.uncovered: list[str] = []
-        self.heavy: list[str] = []  # uncovered words that are not light/general
-        self.acts: list[str] = []  # of those, verbs in the past tense
-        self.forms: frozenset[str] = frozenset()  # the words of the actor a role is about
-        self.anywhere = False  # a name may come from anywhere in the article (an issue)
-        self.stance = False  # the claim is a position's stance or a dispute side's claim
-        self.issue = False  # the claim is what a dispute is about
-        self.action = False  # the claim is a next step's action
-        self.hedged: list[str] = []  # claim words the evidence only hedges
-        self.role = False  # the claim is an actor's role
-        self.covered = 0
-        self.flagged = False
-
-    def flag(self, reason: str) -> None:
-        self.hard.append(reason)
-        self.flagged = True
-
-
 def _past(word: str) -> bool:
     low = word.lower()
     return len(low) >= 5 and low.endswith("ed") and not low.endswith(("eed", "need"))
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_DECIDED = _words(
+    """approve approved approves agree agreed agrees adopt adopted adopts pass passed passes
+    sign signed signs decide decided decides confirm confirmed confirms order ordered orders
+    accept accepted accepts endorse endorsed endorses ratify ratified enact enacted award
+    awarded settle settled settles"""
+)
+_PROPOSED = _words(
+    """propose proposed proposes proposal plan plans planned consider considers considering
+    want wants wanted seek seeks sought urge urged urges suggest suggested suggests"""
+)
+
+
+def _proposed_instead(c: Text, j: int, quotes: list[Text]) -> str:
+    """A decision the claim states ("approved", "agreed") where the cited sentences only
+    propose it ("has proposed cutting 14 routes"): a proposal is not a decision."""
+    if c.low[j] not in _DECIDED or c.hedge[j] or c.neg[j]:
+        return ""
+    for q in quotes:
+        said = next((q.text[i] for i, low in enumerate(q.low) if low in _PROPOSED), None)
+        if said and not any(low in _DECIDED for low in q.low):
+            return f"{quoted(c.text[j])} is not supported: the evidence says {quoted(said)}"
+    return ""
 
 
 def _said_nearby(c: Text, j: int, context: Context) -> bool:
@@ -152,7 +152,7 @@ def check_words(
             tally.covered += 1
             # what a dispute is about asserts neither side: no polarity to check there
             if not (name or c.props[j][CAP] or tally.flagged or tally.issue):
-                _polarity(c, j, occ, tally)
+                polarity(c, j, occ, tally)
 
     if tally.hedged and not tally.flagged:
         # A claim that asserts what the evidence only proposes: two or more of its words
@@ -263,7 +263,10 @@ def _uncovered(c: Text, j: int, quotes: list[Text], is_name: bool, tally: Tally)
         tally.reasons.append(f"name {quoted(text)} is not in the evidence")
     elif not tally.flagged:
         found = uncovered_word(c, j, quotes)
-        if found and found[1]:
+        proposal = _proposed_instead(c, j, quotes)
+        if proposal:
+            tally.flag(proposal)
+        elif found and found[1]:
             tally.flag(found[0])
         elif found:
             tally.reasons.append(found[0])
@@ -271,176 +274,13 @@ def _uncovered(c: Text, j: int, quotes: list[Text], is_name: bool, tally: Tally)
     cap = c.props[j][CAP]
     if not is_name and not cap and low not in LIGHT and c.props[j][KEY] not in LIGHT:
         tally.heavy.append(text)
-        adjective = j > 0 and c.low[j - 1] in _DETERMINERS  # "the disputed penalty"
+        adjective = j > 0 and c.low[j - 1] in DETERMINERS  # "the disputed penalty"
         if _past(text) and not adjective:
             tally.acts.append(text)  # a verb the evidence does not use
 
 
-def _polarity(c: Text, j: int, occ: Occurrences, tally: Tally) -> None:
-    """Negation and modality of a covered claim word against its occurrences."""
-    # Negation: the claim's negated head word must be negated in the evidence; a word the
-    # evidence only ever negates (not, no, never, without) must not be asserted.
-    q0, i0 = occ[0][0], occ[0][1][0]
-    if c.neg[j] == 1 and not any(q.neg[i] or q.negator[i] for q, found in occ for i in found):
-        why = (
-            f"{quoted(c.negcue[j] + ' ' + c.text[j])} is not supported: "
-            f"the evidence says {quoted(q0.text[i0])}"
-        )
-        determiner = c.negcue[j].lower() in ("no", "none", "nobody", "neither")
-        if determiner and any(True in q.negator for q, _ in occ):
-            pass  # "no pilot has been forced" is "pilots have not been forced"
-        elif c.syntactic[j]:
-            tally.flag(why)  # "did not agree" for "agreed"
-        else:
-            tally.reasons.append(why)  # "rejects the demand": the evidence may say so otherwise
-    elif _modal_contrast(c, j, occ):
-        tally.flag(_modal_contrast(c, j, occ))
-    elif tally.action and "will" not in c.low and "shall" not in c.low:
-        return  # a step the item itself calls proposed or possible: its words need no "will"
-    elif (
-        not c.neg[j]
-        and not _negated_after(c, j)
-        and all(_only_negated(c, j, q, i) for q, found in occ for i in found)
-    ):
-        tally.flag(
-            f"{quoted(certainty_word(c, j))} is not supported: "
-            f"the evidence says {quoted(q0.negcue[i0] + ' ' + q0.text[i0])}"
-        )
-    # Modality: asserted in the claim, only hedged in the evidence, where the hedge governs
-    # it (the verb after "could", and its object; not every word of the clause).
-    elif (
-        not c.hedge[j]
-        and not _gerund(c, j)
-        and all(hedged(q, i) for q, found in occ for i in found)
-        and not (tally.stance and all(_stance_hedge(q, i) for q, found in occ for i in found))
-        and not (_reported(c, j) and all(_belief(q, i) for q, found in occ for i in found))
-    ):
-        # held until the pass ends: one hedged word is not established, more contradict
-        tally.hedged.append(
-            f"{quoted(certainty_word(c, j))} is not supported: "
-            f"the evidence says {quoted(q0.hedge[i0])}"
-        )
-
-
-_DETERMINER_NEGATORS = frozenset({"no", "without", "none", "nobody", "nothing", "neither"})
-_HEAD_NEGATORS = frozenset({"not", "n't", "never", "cannot", "no", "without", "than", "of"})
-_LIGHT_VERBS = frozenset(
-    {"give", "gave", "given", "make", "made", "take", "took", "offer", "offered", "provide",
-     "provided", "reach", "reached", "grant", "granted", "issue", "issued", "set"}
-)  # fmt: skip
 _GENERIC_TITLES = frozenset({"member", "members", "representative"})
 _ROLE_WORDS = frozenset(
     {"senior", "junior", "deputy", "acting", "interim", "former", "assistant", "associate",
      "vice", "executive", "principal", "lead", "founding", "co-founder", "founder"}
 )  # fmt: skip
-
-
-def _only_negated(c: Text, j: int, q: Text, i: int) -> bool:
-    """Whether evidence word ``i`` is negated in a way the claim's asserted word ``j``
-    contradicts: the head a negator governs ("did not sign" for "signed"; only the verb
-    after "declined to"), not a noun that "no" merely counts ("no jobs would be lost" does
-    not deny the "job guarantee" a claim speaks of)."""
-    if not (0 < q.neg[i] <= 2 and q.syntactic[i]):
-        return False
-    cue = q.negcue[i].lower()
-    light_before = any(q.neg[k] == 1 and q.low[k] in _LIGHT_VERBS for k in range(max(0, i - 2), i))
-    if cue not in _HEAD_NEGATORS and q.neg[i] > 1 and not light_before:
-        # "declined to meet the occupiers": only "meet" is denied; but "declined to give
-        # that guarantee" denies the guarantee
-        return False
-    # not when the claim's word modifies the next one ("job guarantee")
-    return not (cue in _DETERMINER_NEGATORS and j + 1 < len(c.props) and c.props[j + 1][CONTENT])
-
-
-_SURE = frozenset({"will", "shall"})
-_MAYBE = frozenset({"could", "may", "might"})
-
-
-def _modal_contrast(c: Text, j: int, occ: Occurrences) -> str:
-    """A verb the claim says will happen ("will call her") where every occurrence in the
-    evidence is modal ("could call her"); "" when not."""
-    if j == 0 or c.low[j - 1] not in _SURE or c.hedge[j]:
-        return ""
-    said = [(q, i) for q, found in occ for i in found]
-    if said and all(i > 0 and q.low[i - 1] in _MAYBE for q, i in said):
-        q, i = said[0]
-        return (
-            f"{quoted(c.text[j - 1] + ' ' + c.text[j])} is not supported: the evidence says "
-            + quoted(q.text[i - 1] + " " + q.text[i])
-        )
-    return ""
-
-
-_BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "am"})
-_DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "that", "these"})
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-# What a position or a dispute side *is*: a demand, a want, a proposal, a belief. Under these
-# the evidence states the stance, not a fact the stance would need ("the pilots' union is
-# demanding a 9 percent raise" states the side "a 9 percent raise").
-_STANCE_HEDGES = _words(
-    """want wants wanted wanting demand demands demanded demanding seek seeks sought seeking
-    propose proposes proposed proposing urge urges urged urging call calls called ask asks
-    asked offer offers offered offering believe believes believed hope hopes hoped expect
-    expects expected fear fears feared pledge pledges pledged promise promises promised
-    plan plans planned planning insist insists insisted argue argues argued say says
-    said suggest suggests suggested accuse accuses accused allege alleges alleged suspect
-    suspects suspected think thinks thought claim claims claimed"""
-)
-# What a claim that reports someone's words ("says the decision ignores ...") may rest on.
-_BELIEF = _words(
-    """believe believes believed think thinks thought allege alleges alleged claim claims
-    claimed suspect suspects suspected accuse accuses accused argue argues argued insist
-    insists insisted fear fears feared"""
-)
-_REPORTING = _words(
-    """saying arguing claiming insisting warning adding maintaining accusing
-    says said say argues argued claims claimed believes believed insists insisted
-    maintains maintained contends contended alleges alleged accuses accused warns warned
-    thinks thought"""
-)
-
-
-def _hedge_word(q: Text, i: int) -> str:
-    return (q.hedge[i] or "").split()[0].lower() if q.hedge[i] else ""
-
-
-def _stance_hedge(q: Text, i: int) -> bool:
-    return _hedge_word(q, i) in _STANCE_HEDGES
-
-
-def _belief(q: Text, i: int) -> bool:
-    return _hedge_word(q, i) in _BELIEF
-
-
-def _reported(c: Text, j: int) -> bool:
-    """Whether the claim reports this word as someone's words ("X says ... ")."""
-    return any(c.low[k] in _REPORTING for k in range(j))
-
-
-def _gerund(c: Text, j: int) -> bool:
-    """A claim word in -ing that no form of "be" makes a verb, or its object: it names an
-    act, asserts none ("says taking the case to court would only delay a solution")."""
-    for k in range(max(0, j - 3), j + 1):
-        # a gerund that opens its clause or follows a verb of saying ("says taking the case
-        # to court ..."), not the object of a deed ("approved cutting 14 routes")
-        opens = k == 0 or c.low[k - 1] in _REPORTING or c.text[k - 1] in (",", ";", ":")
-        if c.low[k].endswith("ing") and len(c.low[k]) > 4 and opens:
-            return True
-    return False
-
-
-def hedged(q: Text, i: int) -> bool:
-    return bool(q.hedge[i]) and (q.is_hedge[i] or 0 < q.hedge_rank[i] <= _HEDGE_REACH)
-
-
-_HEDGE_REACH = 2
-
-
-def _negated_after(c: Text, j: int) -> bool:
-    """A claim word negated by what follows it: "taking nothing", "said none"."""
-    return j + 1 < len(c.low) and c.low[j + 1] in ("nothing", "none", "nobody")

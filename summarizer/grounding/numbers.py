@@ -52,7 +52,7 @@ _SKIP_UNIT = frozenset(
 _NUMBER_WORD = "|".join(sorted({*_UNITS, "hundred", "thousand", "million", "billion"}, key=len,
                                reverse=True))  # fmt: skip
 _TOKEN = re.compile(
-    r"(?P<digits>\d+(?:[.,]\d+)*)(?P<suffix>st|nd|rd|th|k|m|mn|bn|tn|b)?\b"
+    r"(?P<digits>\d+(?:[.,]\d+)*)(?P<suffix>st|nd|rd|th|k|m|mn|bn|tn|b)?(?![A-Za-z0-9_])"
     r"|(?P<word>[A-Za-z]+(?:-[A-Za-z]+)?)"
     r"|(?P<pct>%)",
 )
