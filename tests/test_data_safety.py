@@ -129,6 +129,8 @@ def outputs_complete(out: Path) -> None:
             Digest.model_validate_json(text)
         elif path.suffix == ".html":
             assert text.rstrip().endswith("</html>"), path
+        elif path.suffix == ".txt":  # the plain text: it ends with the run's usage line
+            assert text.startswith("News digest") and "Usage:" in text, path
         else:
             assert text.startswith("# ") and text.endswith("\n"), path
 
@@ -192,7 +194,7 @@ def test_failed_write_leaves_the_previous_file_whole(tmp_path: Path) -> None:
         digest = run_digest(make_config(server, tmp_path, sources=[str(news)]))
     out = tmp_path / "out"
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}  # not reviews/
-    assert len(before) == 3
+    assert len(before) == 4  # markdown, html, json, text
     bigger = digest.model_copy(update={"title": "A much longer title " * 5000})
     (tmp_path / "digest.json").write_text(bigger.model_dump_json(), encoding="utf-8")
     limit = max(len(b) for b in before.values()) + 1000  # room for the old, not the new
@@ -205,7 +207,7 @@ from summarizer.digest.models import Digest
 from summarizer.digest.deliver import write_outputs
 digest = Digest.model_validate_json(Path(sys.argv[1]).read_text(encoding="utf-8"))
 try:
-    write_outputs(digest, Path(sys.argv[2]), ["markdown", "html", "json"])
+    write_outputs(digest, Path(sys.argv[2]), ["markdown", "html", "json", "text"])
 except OSError as exc:
     print(exc.errno)
 """

@@ -65,7 +65,7 @@ def test_folder_digest_groups_stories_and_writes_every_format(
     assert ukraine.disputes and ukraine.next_steps
     assert all(s.new for s in digest.stories)
     files = sorted(p.suffix for p in (tmp_path / "out").iterdir() if p.is_file())  # reviews/
-    assert files == [".html", ".json", ".md"]
+    assert files == [".html", ".json", ".md", ".txt"]
     stem = next((tmp_path / "out").glob("*.json")).stem
     assert re.fullmatch(r"digest-\d{4}-\d\d-\d\d-\d{4}-[0-9a-f]{8}", stem)
 

@@ -1,8 +1,9 @@
 """The digest's HTML in a real browser: headless Chromium at 1200 px and 400 px.
 
-A digest of the fixture articles (two runs, so that stories are new, updated and have a
-timeline) is loaded, unmodified, in an ``<iframe>`` of the given width inside a harness
-page; the harness (not the digest) measures the digest's document: its scroll width
+The third morning's digest of the three-day corpus (tests/fixtures/digest-days, with the
+abstractive loopback model: developing stories, timelines with history, a wire re-write
+"also reported", one-offs) is loaded, unmodified, in an ``<iframe>`` of the given width
+inside a harness page; the harness (not the digest) measures the digest's document: its scroll width
 against the frame's width, the contents links against the ids of the page, the scripts
 in it. Chromium is driven by its command line (``--dump-dom``): no new Python dependency.
 Headless windows are at least 500 px wide, hence the frame. Skipped without Chromium
@@ -19,18 +20,16 @@ import json
 import re
 import shutil
 import subprocess
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from summarizer.digest.run import run_digest
-from summarizer.testing import FakeOpenAI
-from summarizer.testing.digest import CITY, PORT, UKRAINE, brief_responder, make_config
-
-FIXTURES = Path(__file__).parent / "fixtures" / "articles"
-REALISTIC = sorted(p for p in FIXTURES.glob("*.txt") if p.stat().st_size > 2000)
+from summarizer.digest.config import DigestConfig
+from summarizer.testing import MockOpenAI
+from summarizer.testing.abstractive import abstractive_responder
+from summarizer.testing.digest import make_config
+from summarizer.testing.storykey import replay
 
 
 def chromium() -> str | None:
@@ -41,38 +40,19 @@ def chromium() -> str | None:
     return None
 
 
-def _write(folder: Path, name: str, text: str) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / name).write_text(text, encoding="utf-8")
-
-
-def _synthetic(i: int, names: tuple[str, ...]) -> str:
-    first, *rest = names
-    return (
-        f"Report number {i}: {first} met {' and '.join(rest) or 'nobody else'} on day {i}. "
-        f"{first} said the talks were difficult after a long night of argument. "
-        + "".join(f"{n} wants a different deal before the end of the month. " for n in rest)
-        + "Negotiators will meet again next week."
-    )
-
-
 def fixture_digest(root: Path) -> Path:
-    """Two digest runs over the fixture articles and a continuing story; the second
-    digest's HTML file."""
-    news = root / "news"
-    for path in REALISTIC:
-        _write(news, path.name, path.read_text(encoding="utf-8"))
-    for i, names in enumerate([UKRAINE, PORT]):
-        _write(news, f"story-{i}.txt", _synthetic(i, names))
-    with FakeOpenAI(responder=brief_responder()) as model:
-        config = make_config(model, root, sources=[str(news)], out=root / "out1")
-        run_digest(config)
-        for i, names in enumerate([UKRAINE[:2], PORT[1:], CITY], 10):
-            _write(news, f"story-{i}.txt", _synthetic(i, names))
-        # a week window: the first run's articles show again (unchanged, or as context)
-        again = config.model_copy(update={"out": root / "out2", "since": timedelta(days=7)})
-        run_digest(again)
-    (page,) = (root / "out2").glob("*.html")
+    """Three mornings of the digest-days corpus (tests/fixtures/digest-days: ongoing stories,
+    a wire re-write, one-offs) with the abstractive loopback model; the third morning's HTML
+    file: developing stories with what changed, timelines with history, "also reported"."""
+    corpus = Path(__file__).parent / "fixtures" / "digest-days"
+    mock = MockOpenAI(responder=abstractive_responder())
+
+    def config(news: Path, day: str) -> DigestConfig:
+        return make_config(mock, root, sources=[str(news)], out=root / f"out-{day}",
+                           title="Morning digest")  # fmt: skip
+
+    replay(corpus, root, config, transport=mock.transport)
+    (page,) = (root / "out-day3").glob("*.html")
     return page
 
 

@@ -159,3 +159,27 @@ def test_summarize_uses_the_cache_unless_no_cache(tmp_path: Path) -> None:
             code, err = invoke("summarize", str(article), *model_args(server), *extra)
             assert code == 0, err
         assert server.calls == 2
+
+
+def test_as_of_replays_mornings_and_a_bad_time_exits_2(tmp_path: Path) -> None:
+    """``--as-of`` makes the digest as if it ran then: its date (the file name), and a
+    next step that has passed by then is not one; a time that is not ISO 8601 exits 2."""
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "talks.txt").write_text(
+        "date 2025-03-04 PORT HALDEN: Daniel Brandt met the Halden Dockworkers Union on "
+        "Tuesday. Daniel Brandt said the talks were difficult. Negotiators will meet again "
+        "on Wednesday.",
+        encoding="utf-8",
+    )
+    with FakeOpenAI(responder=brief_responder()) as server:
+        base = ["digest", "run", "-s", str(news), "--db", str(tmp_path / "d.db"), "--format",
+                "json", *model_args(server)]  # fmt: skip
+        code, err = invoke(*base, "--out", str(tmp_path / "a"), "--as-of", "2025-03-04T07:00")
+        assert code == 0, err
+        (page,) = (tmp_path / "a").glob("*.json")
+        assert page.name.startswith("digest-2025-03-04-0700-")
+    code, err = finish(cli("digest", "run", "-s", str(news), "--db", str(tmp_path / "d.db"),
+                           "--base-url", "http://127.0.0.1:9/v1", "--model", "m",
+                           "--as-of", "yesterday"))  # fmt: skip
+    assert code == 2 and "bad time 'yesterday'" in err

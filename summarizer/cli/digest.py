@@ -51,7 +51,8 @@ SinceOpt = Annotated[
 ]
 OutOpt = Annotated[Path | None, typer.Option(help="Output folder [data dir/digests].")]
 FormatOpt = Annotated[
-    str | None, typer.Option("--format", "-f", help="Comma list of markdown, html, json [all].")
+    str | None,
+    typer.Option("--format", "-f", help="Comma list of markdown, html, json, text [all]."),
 ]
 ConcurrencyOpt = Annotated[int | None, typer.Option(min=1, max=256, help="Briefs at once [8].")]
 DbOpt = Annotated[
@@ -79,6 +80,11 @@ BatchOpt = Annotated[
         show_default=False,
     ),
 ]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(metavar="DATETIME", help="Replay: make the digest as if it ran at this time "
+                 "(ISO 8601, UTC if no zone): its date, the steps passed, the stories open."),
+]  # fmt: skip
 MaxCostOpt = Annotated[
     float | None,
     typer.Option(
@@ -189,14 +195,16 @@ def _notes(digest: Digest) -> list[str]:
     return notes
 
 
-def _run_once(config: DigestConfig, control: RunControl | None = None) -> int:
+def _run_once(
+    config: DigestConfig, control: RunControl | None = None, now: datetime | None = None
+) -> int:
     """One digest; its exit code (0 ok, 6 partial, 128 + signal when a signal cut it short)."""
     from summarizer.cli.exits import OK, PARTIAL
     from summarizer.digest.run import Interrupted, run_digest
 
     progress = _Progress()
     try:
-        digest = run_digest(config, progress=progress, control=control)
+        digest = run_digest(config, progress=progress, control=control, now=now)
     except Interrupted as exc:
         _say(f"{exc}; the run is recorded as interrupted")
         return 128 + _SIGNUMS.get(exc.reason, 2)
@@ -253,6 +261,7 @@ def run(
     ] = None,
     max_cost: MaxCostOpt = None,
     price_provider: PriceProviderOpt = None,
+    as_of: AsOfOpt = None,
 ) -> None:
     """Run one digest now: ingest, brief, group, render, deliver.
 
@@ -266,11 +275,12 @@ def run(
     cfg = _config(config, source, fmt, settings, since=since, out=out, concurrency=concurrency,
                   db=db, webhook=webhook, allow_private=allow_private, batch=batch,
                   batch_wait=wait, batch_poll_s=poll)  # fmt: skip
+    from summarizer.digest.config import parse_as_of
     from summarizer.digest.run import RunControl
 
     control = RunControl()
     _cancel_on_signals(control)
-    code = _run_once(cfg, control)
+    code = _run_once(cfg, control, parse_as_of(as_of) if as_of else None)
     if code:
         raise typer.Exit(code)
 

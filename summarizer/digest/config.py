@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Optional
 
@@ -35,14 +35,26 @@ __all__ = [
     "OutputFormat",
     "SummarizerTable",
     "load_digest_config",
+    "parse_as_of",
     "parse_duration",
 ]
 
-OutputFormat = Literal["markdown", "html", "json"]
-ALL_FORMATS: tuple[OutputFormat, ...] = ("markdown", "html", "json")
+OutputFormat = Literal["markdown", "html", "json", "text"]
+ALL_FORMATS: tuple[OutputFormat, ...] = ("markdown", "html", "json", "text")
 
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$", re.I)
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_as_of(text: str) -> datetime:
+    """An ISO 8601 time (UTC when it has no zone): the clock of a replayed digest."""
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise ConfigurationError(
+            f"bad time {text!r}: use ISO 8601, e.g. 2025-03-04T07:00"
+        ) from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def parse_duration(text: str) -> timedelta:
@@ -123,6 +135,17 @@ class DigestConfig(BaseModel):
     max_story_articles: int = Field(
         default=12, ge=2, le=200, description="Articles one story may hold (its boundary)."
     )
+    section_cap: int = Field(
+        default=8,
+        ge=1,
+        le=500,
+        description="Stories shown in full per section (developing, new, brief, unchanged).",
+    )
+    story_window: timedelta = Field(
+        default=timedelta(days=7),
+        description="A story a digest showed this recently is still open: a later article "
+        "joins it and it keeps its id (a story that skips a day or two comes back as itself).",
+    )
     webhook: str | None = Field(
         default=None, description="An http(s) URL the digest is POSTed to (checked on load)."
     )
@@ -182,7 +205,7 @@ class DigestConfig(BaseModel):
                     raise ValueError(exc.message) from exc
         return sources
 
-    @field_validator("since", mode="before")
+    @field_validator("since", "story_window", mode="before")
     @classmethod
     def _duration(cls, value: Any) -> Any:
         return parse_duration(value) if isinstance(value, str) else value

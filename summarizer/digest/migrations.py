@@ -144,4 +144,26 @@ MIGRATIONS: tuple[Migration, ...] = (
             WHERE etag IS NOT NULL OR last_modified IS NOT NULL;
         """,
     ),
+    (
+        5,
+        "the program's readings of articles, and the memory of each story per digest",
+        # readings: one per article, redone when its brief changes (brief_key) or when the
+        # reading's version changes (in the body). story_memory: what a digest knew of each
+        # of its stories; a later digest links to stories whose latest memory is recent.
+        """
+        CREATE TABLE IF NOT EXISTS article_readings (
+            article_uid TEXT PRIMARY KEY,
+            brief_key TEXT NOT NULL,
+            body TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS story_memory (
+            digest_id TEXT NOT NULL,
+            story_id TEXT NOT NULL,
+            seen_at TEXT NOT NULL,
+            body TEXT NOT NULL,
+            PRIMARY KEY (digest_id, story_id)
+        );
+        CREATE INDEX IF NOT EXISTS story_memory_seen ON story_memory(seen_at);
+        """,
+    ),
 )

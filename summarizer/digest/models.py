@@ -12,10 +12,13 @@ from summarizer.brief import Usage
 DIGEST_SCHEMA_VERSION = 2
 
 StoryStatus = Literal["new", "updated", "unchanged"]
+StorySection = Literal["developing", "new", "brief", "unchanged"]
 ChangeKind = Literal[
-    "new_article", "new_position", "dispute_opened", "dispute_escalated", "dispute_eased",
-    "dispute_stalled", "dispute_closed", "step_new", "step_due", "step_done",
+    "development", "new_article", "new_position", "position_changed", "dispute_opened",
+    "dispute_escalated", "dispute_eased", "dispute_stalled", "dispute_closed", "step_new",
+    "step_due", "step_done",
 ]  # fmt: skip
+DateSource = Literal["published", "seen"]
 
 
 class Quoted(BaseModel):
@@ -32,6 +35,9 @@ class StoryPosition(BaseModel):
     stance: str
     evidence: list[Quoted]
     sources: list[str] = Field(description="Ids of the articles that report this position.")
+    extractive: bool = Field(
+        default=False, description="The stance is the article's own sentence (shown quoted)."
+    )
 
 
 class StoryActor(BaseModel):
@@ -51,6 +57,7 @@ class StorySide(BaseModel):
 
     actors: list[str]
     claim: str
+    extractive: bool = Field(default=False, description="The claim is the article's sentence.")
 
 
 class StoryDispute(BaseModel):
@@ -62,6 +69,7 @@ class StoryDispute(BaseModel):
     evidence: list[Quoted]
     sources: list[str]
     new: bool = Field(description="Not in the previous digest.")
+    extractive: bool = Field(default=False, description="The issue is the article's sentence.")
 
 
 class StoryNextStep(BaseModel):
@@ -74,25 +82,42 @@ class StoryNextStep(BaseModel):
     evidence: list[Quoted]
     sources: list[str]
     new: bool = Field(description="Not in the previous digest.")
+    extractive: bool = Field(default=False, description="The action is the article's sentence.")
+    subject: str | None = Field(
+        default=None,
+        description="Who acts, as the article's own reading resolves the cited sentence's "
+        'subject ("the company" -> the company\'s name), when the step names no actor.',
+    )
+    date: str | None = Field(
+        default=None, description="The day ``when`` names, read from the article's date (ISO)."
+    )
 
 
 class StorySentence(BaseModel):
-    """A summary sentence of the story's lead article."""
+    """A summary sentence of one of the story's articles."""
 
     text: str
     evidence: list[Quoted]
+    extractive: bool = Field(
+        default=False,
+        description="The article's own sentence (shown in quotation marks), not a model's words.",
+    )
 
 
 class StoryChange(BaseModel):
     """One thing that changed in a story since the last delivered digest."""
 
     kind: ChangeKind
-    text: str = Field(description="What changed, in a few words (a headline, issue or step).")
+    text: str = Field(description="What changed: a sentence, an issue, a step or a stance.")
     article: str | None = Field(default=None, description="The article that says so, if one.")
+    actor: str | None = Field(default=None, description="Whose position, for a position.")
+    extractive: bool = Field(
+        default=False, description="The text is the article's own sentence (shown quoted)."
+    )
 
 
 class TimelineEntry(BaseModel):
-    """One article of a story, in date order."""
+    """One article of a story, in date order (earlier digests' articles included)."""
 
     article: str
     date: str | None = Field(description="Published (else first seen), ISO 8601.")
@@ -100,6 +125,25 @@ class TimelineEntry(BaseModel):
     title: str
     link: str | None
     new: bool
+    dated: DateSource = Field(
+        default="published",
+        description="published: the article's own date; seen: no date of its own, the day it "
+        "was first read instead.",
+    )
+    copy_of: str | None = Field(
+        default=None, description="The article this one re-writes (same event, no news)."
+    )
+
+
+class AlsoReported(BaseModel):
+    """A re-written copy of an article of the story (a wire service's version of the same
+    event): listed, never shown as news."""
+
+    article: str = Field(description="The copy: an id of Digest.articles.")
+    site: str | None
+    title: str
+    link: str | None
+    copy_of: str = Field(description="The article it re-writes (this or an earlier digest's).")
 
 
 class Story(BaseModel):
@@ -111,15 +155,31 @@ class Story(BaseModel):
     status: StoryStatus = Field(
         description="new (no earlier story), updated (new articles), unchanged (none)."
     )
-    changes: list[StoryChange] = Field(description="What changed since the last digest.")
+    section: StorySection = Field(
+        default="new",
+        description="Where it is shown: developing (a continuing story with news), new "
+        "(several articles or sources), brief (a one-off), unchanged.",
+    )
+    changes: list[StoryChange] = Field(
+        description="What changed since the story was last shown: one to three lines, the "
+        "concrete change first."
+    )
+    also_reported: list[AlsoReported] = Field(default_factory=list)
     timeline: list[TimelineEntry]
     headline: str
     summary: list[StorySentence]
     actors: list[StoryActor]
     disputes: list[StoryDispute]
     next_steps: list[StoryNextStep]
-    sources: list[str] = Field(description="Ids of the story's articles, oldest first.")
-    new: bool = Field(description="No story of the previous digest continues in it.")
+    sources: list[str] = Field(
+        description="Ids of this digest's articles of the story, oldest first (copies too)."
+    )
+    new: bool = Field(description="No story of an earlier digest continues in it.")
+    withheld: int = Field(
+        default=0,
+        description="Positions not shown: the article's own reading did not find the named "
+        "actor speaking in the sentence cited.",
+    )
 
 
 class StoryLink(BaseModel):
@@ -250,7 +310,9 @@ class Digest(BaseModel):
     previous: str | None = Field(description="Id of the previous digest, if any.")
     partial: bool = Field(description="Some article or source could not be briefed.")
     counts: DigestCounts
-    stories: list[Story] = Field(description="Ranked: new and updated first, then sources, date.")
+    stories: list[Story] = Field(
+        description="Ranked by section (developing, new, brief, unchanged), then sources."
+    )
     more: list[StoryLink] = Field(
         default_factory=list, description="Stories beyond max_stories, by headline."
     )

@@ -29,20 +29,19 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import hashlib
-import json
 import logging
 import operator
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from summarizer.digest.briefing import article_of, as_source, brief_each
 from summarizer.digest.config import DigestConfig
 from summarizer.digest.control import Interrupted, RunControl, run_lock
-from summarizer.digest.models import Digest, DigestCounts, FailedArticle, RunUsage, WaitingBatch
-from summarizer.digest.stories import Briefed, DigestHeader, Item, build_digest
+from summarizer.digest.models import Digest, FailedArticle, WaitingBatch
+from summarizer.digest.recall import Recall, Reviews, assemble
+from summarizer.digest.stories import BriefLite, Item
 from summarizer.errors import BudgetReachedError, ConfigurationError
 
 if TYPE_CHECKING:
@@ -51,6 +50,7 @@ if TYPE_CHECKING:
     from summarizer.article import Article
     from summarizer.brief import Brief, Usage
     from summarizer.config import Settings
+    from summarizer.digest.history import StoryMemory
     from summarizer.digest.ingest import IngestReport
     from summarizer.digest.store import Store, StoredArticle
     from summarizer.pipeline import Summarizer
@@ -80,15 +80,19 @@ def run_digest(
     progress: Progress | None = None,
     control: RunControl | None = None,
     transport: httpx2.AsyncBaseTransport | None = None,
+    now: datetime | None = None,
 ) -> Digest:
     """Run one digest (see the module docstring); ``digest.partial`` says if all went well.
 
     With ``control``, ``control.cancel(reason)`` ends the run early: it is recorded
     ``interrupted`` and :class:`Interrupted` is raised. ``transport`` carries the live
-    model requests instead of the network, as in ``Summarizer(transport=...)``.
+    model requests instead of the network, as in ``Summarizer(transport=...)``. ``now``
+    is the digest's clock (default: the time it runs): its date, the day dates are judged
+    by (a next step whose day has passed) and the story window are read from it, so an
+    archive of mornings can be replayed (``summarizer digest run --as-of``).
     """
     control = control or RunControl()
-    work = arun_digest(config, progress=progress, transport=transport)
+    work = arun_digest(config, progress=progress, transport=transport, now=now)
     try:
         return asyncio.run(control.run(work))
     except asyncio.CancelledError:
@@ -100,6 +104,7 @@ async def arun_digest(
     *,
     progress: Progress | None = None,
     transport: httpx2.AsyncBaseTransport | None = None,
+    now: datetime | None = None,
 ) -> Digest:
     """:func:`run_digest` for callers already inside an event loop."""
     from summarizer.cache import default_db_path
@@ -112,7 +117,10 @@ async def arun_digest(
     with run_lock(db_path):
         store = await asyncio.to_thread(open_store, db_path)
         try:
-            return await _Run(config, settings, store, transport=transport).run(progress)
+            run = _Run(config, settings, store, transport=transport)
+            if now is not None:
+                run.now = now if now.tzinfo else now.replace(tzinfo=UTC)
+            return await run.run(progress)
         finally:
             store.close()
 
@@ -143,6 +151,11 @@ class _Run:
     errors: list[str] = field(default_factory=list)
     run_id: int = 0
     briefing: bool = False
+    memories: list[StoryMemory] = field(default_factory=list)  # of the digest assembled
+    recall: Recall = field(init=False)  # the readings of the run's articles
+
+    def __post_init__(self) -> None:
+        self.recall = Recall(self.store)
 
     @property
     def since(self) -> datetime | None:
@@ -227,6 +240,8 @@ class _Run:
         from summarizer.digest.batched import BatchLedger, collect_held
 
         ready = [row for row in self.selected if row.text is not None]
+        # each article's text is let go once it is briefed and read (the store has it)
+        self.selected = [replace(row, text=None) for row in self.selected]
         summarizer, cache = self.summarizer(), self.store.cache
         try:
             keys = [summarizer.cache_key(article_of(row))[0] for row in ready]
@@ -237,10 +252,10 @@ class _Run:
             )  # fmt: skip
             keep = [i for i, key in enumerate(keys) if key not in held]
             ready, keys = [ready[i] for i in keep], [keys[i] for i in keep]
-            todo = [
-                article_of(r) for r, k in zip(ready, keys, strict=True) if not cache.has_brief(k)
-            ]
-            await asyncio.to_thread(self.check_budget, summarizer, todo)
+            if self.settings.max_cost is not None:
+                todo = [article_of(r) for r, k in zip(ready, keys, strict=True)
+                        if not cache.has_brief(k)]  # fmt: skip
+                await asyncio.to_thread(self.check_budget, summarizer, todo)
             if progress:
                 progress(0, len(ready), "", None)
             done = 0
@@ -253,6 +268,7 @@ class _Run:
                     message = f"{NOT_STARTED}{message}"
                 else:
                     self._record(row, brief, message, keys[index], label)
+                ready[index] = replace(row, text=None)
                 if progress:
                     progress(done, len(ready), label, message)
         finally:
@@ -310,7 +326,10 @@ class _Run:
             self.store.articles_briefed(self.unmarked)
             self.unmarked.clear()
         self.briefed_keys.append((row.uid, key))
-        self.items.append((row, brief))
+        # the brief itself stays in the cache (about 20 KB as objects): the digest keeps
+        # what it needs of every brief, and loads the briefs of the stories it shows
+        self.items.append((replace(row, text=None), BriefLite.of(brief, key)))
+        self.recall.note(row, brief)  # while the other briefs are in flight
         if key not in self.cached_keys:
             self.fresh.append(brief.usage)
 
@@ -320,35 +339,8 @@ class _Run:
 
     def assemble(self) -> Digest:
         """The digest of what was briefed and what failed (not yet stored or delivered)."""
-        fingerprint = json.dumps(
-            [sorted(self.briefed_keys), sorted(f.id or f.label for f in self.failed)]
-        )
-        digest_id = "d" + hashlib.sha256(fingerprint.encode()).hexdigest()[:15]
-        stored_at = self.store.digest_created_at(digest_id)
-        previous_body = self.store.previous_digest(exclude=digest_id)
-        n_source_errors = len(self.source_errors)
-        cached = sum(key in self.cached_keys for _, key in self.briefed_keys)
-        counts = DigestCounts(articles=len(self.selected) + n_source_errors,
-                              briefed=len(self.items), cached=cached,
-                              failed=len(self.failed) - n_source_errors,
-                              source_errors=n_source_errors,
-                              duplicates=self.report.duplicates if self.report else 0,
-                              waiting=sum(w.articles for w in self.waiting),
-                              deferred=len(self.deferred))  # fmt: skip
-        header = DigestHeader(
-            id=digest_id, title=self.config.title, since=self.since,
-            created_at=datetime.fromisoformat(stored_at) if stored_at else self.now,
-            previous=Digest.model_validate_json(previous_body) if previous_body else None,
-        )  # fmt: skip
-        digest = build_digest(
-            Briefed(self.items, self.failed, counts), header,
-            max_stories=self.config.max_stories,
-            max_story_articles=self.config.max_story_articles,
-        )  # fmt: skip
-        return digest.model_copy(update={
-            "partial": digest.partial or bool(self.deferred),
-            "usage": RunUsage.of(self.fresh, cached=cached), "waiting": self.waiting,
-        })  # fmt: skip
+        digest, self.memories = assemble(self)
+        return digest
 
     async def retry_deliveries(self) -> list[str]:
         """Earlier digests a webhook or email target did not get: sent again."""
@@ -363,13 +355,15 @@ class _Run:
         a later digest as new. A webhook or email that still fails after the in-run
         retries is retried by the next run, with this digest as it was.
         """
-        from summarizer.digest.briefing import article_of
         from summarizer.digest.deliver import deliver
 
         store = self.store
         store.save_digest(digest.id, run_id, digest.created_at.isoformat(),
                           digest.model_dump_json())  # fmt: skip
-        reviews = {row.uid: (brief, article_of(row)) for row, brief in self.items}
+        store.save_story_memories(
+            digest.id, [(m.id, m.seen_at, m.model_dump_json()) for m in self.memories]
+        )
+        reviews = Reviews(self.recall, {row.uid: (row, brief) for row, brief in self.items})
         problems = await asyncio.to_thread(deliver, digest, self.config, store, reviews)
         self.errors += [f.label + ": " + f.error for f in self.failed] + problems
         store.mark_digested([row.id for row, _ in self.items], digest.id)

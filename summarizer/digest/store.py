@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from summarizer.cache import Cache, Database, default_db_path
 from summarizer.cache import now_iso as _now
 from summarizer.digest.migrations import MIGRATIONS
+from summarizer.digest.storytables import StoryTables
 
 if TYPE_CHECKING:
     from summarizer.digest.dedup import Shingles
@@ -53,7 +54,7 @@ class StoredArticle:
 _ARTICLE_COLUMNS = ", ".join(StoredArticle.__dataclass_fields__)
 
 
-class Store:
+class Store(StoryTables):
     """The digest's tables of a :class:`~summarizer.cache.Database`; ``cache`` is the brief
     cache on the same file. Safe to share between threads (the database's lock)."""
 

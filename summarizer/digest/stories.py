@@ -1,264 +1,113 @@
-"""Stories: briefs of many articles grouped by shared actors and disputes, then merged.
+"""Stories: today's briefs grouped with each other and with the stories still open, merged,
+said what changed, dated, ranked.
 
-Actors are matched across briefs by :mod:`summarizer.names` (the same rules that merge a
-long article's chunks). :func:`group_stories` makes the groups; :func:`build_digest` merges
-each group into a :class:`Story` and marks what the previous digest did not have.
+:func:`build_digest` is the whole step (pure: the run gives it the briefs, the program's
+readings of the articles and the memories of open stories, and stores what it returns):
+
+1. **Link** (:mod:`.linking`): articles by the people, names and lead words of their
+   readings; each group joins at most one story still open from an earlier digest and
+   then keeps that story's id.
+2. **Copies**: an article that re-writes another of its story (the same figures and a
+   quotation word for word: a wire service's re-worded version; or a near-duplicate below
+   the dedup thresholds) is "also reported by" its outlet: none of its items is news.
+3. **Merge** the other articles' actors, positions (only those the article's own reading
+   attributes to that actor: :attr:`.reading.Reading.verified`), disputes and next steps
+   (only those still ahead: :func:`.steps.step_kept`).
+4. **Headline and summary** from the story's articles of this digest: the headline of the
+   article that carries the day's news, the summary from it and from the others, bylines
+   and datelines never included, each article sentence marked extractive (shown quoted).
+5. **What changed** (:mod:`.changes`): for a continuing story, one to three lines, the
+   concrete change first; a new story has none (its summary is the news).
+6. **Timeline** with the story's earlier articles, each dated by its own published date
+   (else the day it was first read, marked so).
+7. **Rank** (documented in docs/digest.md): sections developing, new, brief (one-offs),
+   unchanged; within a section by sources, articles and how much is reported; at most
+   ``section_cap`` stories per section and ``max_stories`` in all shown in full, the rest
+   listed by headline.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from summarizer.brief import Actor, Brief, Dispute, NextStep, Position
-from summarizer.digest.changes import jaccard, mark_new
+from summarizer.brief import Brief
+from summarizer.digest.history import StoryMemory, memory_of, timeline_of
+from summarizer.digest.linking import Signature, link
+from summarizer.digest.lite import BriefLite
+from summarizer.digest.member import Member, title_of
+from summarizer.digest.merge import canonical_ids
 from summarizer.digest.models import (
+    AlsoReported,
+    DateSource,
     Digest,
     DigestArticle,
     DigestCounts,
     FailedArticle,
-    Quoted,
     Story,
-    StoryActor,
-    StoryDispute,
     StoryLink,
-    StoryNextStep,
-    StoryPosition,
-    StorySentence,
-    StorySide,
-    TimelineEntry,
 )
-from summarizer.names import Evidence, aliases, fold, name_key, quote_of
+from summarizer.digest.reading import Reading, read_article, verify
+from summarizer.digest.story import Assembly
+from summarizer.digest.text import clean_line, first_sentence, shorten
 
 if TYPE_CHECKING:
     from summarizer.digest.store import StoredArticle
 
 __all__ = [
-    "Briefed", "DigestHeader", "Item", "build_digest", "canonical_ids", "clean_link",
-    "group_stories",
+    "BriefLite", "Briefed", "Built", "DigestHeader", "Item", "build", "build_digest",
+    "canonical_ids", "clean_link", "first_sentence", "group_stories", "shorten",
+    "without_articles",
 ]  # fmt: skip
 
-Item = tuple["StoredArticle", Brief]
-"""A stored article and its brief."""
-
-# Words too common to say what a dispute is about (story grouping compares the rest).
-_TOPIC_STOPWORDS = frozenset(
-    {
-        "the", "a", "an", "of", "to", "in", "on", "for", "and", "or", "with", "over", "about",
-        "from", "by", "at", "is", "are", "was", "be", "will", "whether", "its", "their", "his",
-        "her", "this", "that", "these", "those", "as", "into", "than", "after", "before", "under",
-        "between",
-    }
-)  # fmt: skip
+Item = tuple["StoredArticle", "Brief | BriefLite"]
+"""A stored article and its brief (or what the digest keeps of it)."""
 
 
-def _topic_words(text: str) -> frozenset[str]:
-    return frozenset(w for w in fold(text).split() if len(w) > 3 and w not in _TOPIC_STOPWORDS)
+def _signature(reading: Reading) -> Signature:
+    return Signature.of(reading.people, reading.names, reading.words, reading.lone)
 
 
-def canonical_ids(briefs: list[Brief]) -> list[dict[str, str]]:
-    """For each brief, actor id -> the actor's key across all ``briefs``
-    (:func:`summarizer.names.aliases` over every actor named in them)."""
-    alias = aliases((a.name, a.kind) for b in briefs for a in b.actors)
-    return [{a.id: alias.get(k, k) for a in b.actors for k in [name_key(a.name)]} for b in briefs]
+def group_stories(
+    items: list[Item], max_size: int | None = None, readings: Sequence[Reading] | None = None
+) -> list[list[int]]:
+    """Group briefs into stories (lists of indexes into ``items``), deterministically, by
+    the program's readings of the articles (:mod:`.linking`); largest group first."""
+    readings = readings or [read_article(row, brief, cast=False) for row, brief in items]
+    groups = [g for g, _ in link([_signature(r) for r in readings], [], max_size)]
+    return sorted(groups, key=lambda g: (-len(g), items[g[0]][0].id))
 
 
-class _Components:
-    """Union-find over ``n`` items; the root of a set is its smallest index."""
-
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, i: int, j: int) -> None:
-        a, b = self.find(i), self.find(j)
-        if a != b:
-            self.parent[max(a, b)] = min(a, b)
+def _iso_day(text: str | None) -> str | None:
+    if not text:
+        return None
+    m = re.match(r"\d{4}-\d\d-\d\d", text.strip())
+    if m:
+        try:
+            return date.fromisoformat(m.group()).isoformat()
+        except ValueError:
+            return None
+    try:
+        return datetime.fromisoformat(text.strip()).date().isoformat()
+    except ValueError:
+        return None
 
 
-def group_stories(items: list[Item], max_size: int | None = None) -> list[list[int]]:
-    """Group briefs into stories (lists of indexes into ``items``), deterministically.
-
-    Two briefs belong together when they share two actors (by :mod:`summarizer.names`
-    key), or one actor and either half their actors or half their dispute vocabulary.
-    Pairs join strongest first (most shared actors), and two groups whose union would
-    exceed ``max_size`` articles stay apart, so no chain of overlaps makes one huge story.
-    Groups are listed largest first, then by their first article.
-    """
-    actors = [set(m.values()) for m in canonical_ids([b for _, b in items])]
-    disputes = [frozenset().union(*(_topic_words(d.issue) for d in b.disputes)) for _, b in items]
-    by_actor: dict[str, list[int]] = {}
-    for i, keys in enumerate(actors):
-        for key in keys:
-            by_actor.setdefault(key, []).append(i)
-    pairs = {(i, j) for group in by_actor.values() for i in group for j in group if i < j}
-    linked = sorted(
-        ((-len(actors[i] & actors[j]), i, j) for i, j in pairs
-         if len(actors[i] & actors[j]) >= 2
-         or jaccard(actors[i], actors[j]) >= 0.5
-         or (disputes[i] and jaccard(disputes[i], disputes[j]) >= 0.5)),
-    )  # fmt: skip
-    components = _Components(len(items))
-    size = [1] * len(items)
-    for _, i, j in linked:
-        a, b = components.find(i), components.find(j)
-        if a == b or (max_size is not None and size[a] + size[b] > max_size):
-            continue
-        components.union(a, b)
-        size[components.find(a)] = size[a] + size[b]
-    groups: dict[int, list[int]] = {}
-    for i in range(len(items)):
-        groups.setdefault(components.find(i), []).append(i)
-    return sorted(groups.values(), key=lambda g: (-len(g), items[g[0]][0].id))
-
-
-def _quotes(evidence: list[Evidence], uid: str) -> list[Quoted]:
-    return [Quoted(text=quote_of(e), article=uid) for e in evidence]
-
-
-def _cite(article_ids: list[str], uid: str) -> None:
-    if uid not in article_ids:
-        article_ids.append(uid)
-
-
-class _StoryBuilder:
-    """Merges the briefs of one story: actors by key, positions by actor and stance,
-    disputes by issue, next steps by action (texts compared folded)."""
-
-    def __init__(self) -> None:
-        self.names: dict[str, Counter[str]] = {}
-        self.kinds: dict[str, Counter[str]] = {}
-        self.actors: dict[str, StoryActor] = {}
-        self.positions: dict[tuple[str, str], StoryPosition] = {}
-        self.disputes: dict[str, StoryDispute] = {}
-        self.steps: dict[str, StoryNextStep] = {}
-
-    def add(self, uid: str, brief: Brief, idmap: dict[str, str]) -> None:
-        for actor in brief.actors:
-            self._actor(uid, actor, idmap[actor.id])
-        for position in brief.positions:
-            if position.actor in idmap:
-                self._position(uid, position, idmap[position.actor])
-        for dispute in brief.disputes:
-            self._dispute(uid, dispute, idmap)
-        for step in brief.next_steps:
-            self._step(uid, step, idmap)
-
-    def _display(self, actor_ids: list[str], idmap: dict[str, str]) -> list[str]:
-        return [self.names[idmap[i]].most_common(1)[0][0] for i in actor_ids if i in idmap]
-
-    def _actor(self, uid: str, actor: Actor, key: str) -> None:
-        self.names.setdefault(key, Counter())[actor.name] += 1
-        self.kinds.setdefault(key, Counter())[actor.kind] += 1
-        merged = self.actors.setdefault(
-            key, StoryActor(key=key, name=actor.name, kind=actor.kind, roles=[], positions=[],
-                            evidence=[], sources=[]),
-        )  # fmt: skip
-        if actor.role and fold(actor.role) not in {fold(r) for r in merged.roles}:
-            merged.roles.append(actor.role)
-        merged.evidence.extend(_quotes(actor.evidence, uid))
-        _cite(merged.sources, uid)
-
-    def _position(self, uid: str, position: Position, key: str) -> None:
-        pkey = (key, fold(position.stance))
-        merged = self.positions.get(pkey)
-        if merged is None:
-            merged = StoryPosition(topic=position.topic, stance=position.stance, evidence=[],
-                                   sources=[])  # fmt: skip
-            self.positions[pkey] = merged
-            self.actors[key].positions.append(merged)
-        merged.evidence.extend(_quotes(position.evidence, uid))
-        _cite(merged.sources, uid)
-
-    def _dispute(self, uid: str, dispute: Dispute, idmap: dict[str, str]) -> None:
-        sides = [StorySide(actors=self._display(s.actors, idmap), claim=s.claim)
-                 for s in dispute.sides]  # fmt: skip
-        merged = self.disputes.setdefault(
-            fold(dispute.issue),
-            StoryDispute(issue=dispute.issue, status=dispute.status, evidence=[], sources=[],
-                         new=True, sides=sides),
-        )  # fmt: skip
-        merged.status = dispute.status  # the latest article's word on it
-        merged.evidence.extend(_quotes(dispute.evidence, uid))
-        _cite(merged.sources, uid)
-
-    def _step(self, uid: str, step: NextStep, idmap: dict[str, str]) -> None:
-        merged = self.steps.setdefault(
-            fold(step.action),
-            StoryNextStep(action=step.action, actors=self._display(step.actors, idmap),
-                          when=step.when, certainty=step.certainty, evidence=[], sources=[],
-                          new=True),
-        )  # fmt: skip
-        merged.evidence.extend(_quotes(step.evidence, uid))
-        _cite(merged.sources, uid)
-
-    def ordered_actors(self) -> list[StoryActor]:
-        """Each actor under its most used name (longest among equals) and kind; the actors
-        most articles report first."""
-        for key, actor in self.actors.items():
-            actor.name = max(self.names[key].items(), key=lambda kv: (kv[1], len(kv[0])))[0]
-            actor.kind = self.kinds[key].most_common(1)[0][0]
-        return sorted(self.actors.values(), key=lambda a: (-len(a.sources), a.key))
-
-
-def _date(row: StoredArticle, brief: Brief) -> str:
-    return row.published or brief.source.published or row.first_seen
-
-
-def _build_story(items: list[Item], idmaps: list[dict[str, str]], members: list[int]) -> Story:
-    builder = _StoryBuilder()
-    members = sorted(members, key=lambda i: (_date(*items[i]), items[i][0].id))
-    for index in members:
-        row, brief = items[index]
-        builder.add(row.uid, brief, idmaps[index])
-    first_row = items[members[0]][0]
-    # The story as it stands now: its newest article's grounded headline and summary.
-    lead_row, lead = items[members[-1]]
-    return Story(
-        id="s" + first_row.uid[1:],
-        status="new",
-        changes=[],
-        timeline=[],
-        headline=lead.headline,
-        summary=[
-            StorySentence(text=s.text, evidence=_quotes(s.evidence, lead_row.uid))
-            for s in lead.summary
-        ],  # fmt: skip
-        actors=builder.ordered_actors(),
-        disputes=list(builder.disputes.values()),
-        next_steps=list(builder.steps.values()),
-        sources=[items[i][0].uid for i in members],
-        new=True,
-    )
-
-
-@dataclass
-class Briefed:
-    """What a run briefed: each article with its brief, what failed, and the counts."""
-
-    items: list[Item]
-    failed: list[FailedArticle]
-    counts: DigestCounts
-
-
-@dataclass(frozen=True)
-class DigestHeader:
-    """Who the digest is: its id and title, when it was made, the window, its predecessor."""
-
-    id: str
-    title: str
-    created_at: datetime
-    since: datetime | None
-    previous: Digest | None
+def _dated(
+    row: StoredArticle, brief: Brief | BriefLite, today: date
+) -> tuple[str | None, DateSource]:
+    """The article's own date (published: HTML metadata, a byline, a ``date`` line), else
+    the day it was first read (never after the digest's day), marked ``seen``."""
+    own = _iso_day(row.published) or _iso_day(brief.source.published)
+    if own:
+        return own, "published"
+    seen = _iso_day(row.first_seen)
+    return min(seen, today.isoformat()) if seen else today.isoformat(), "seen"
 
 
 def clean_link(url: str | None, origin: str | None) -> str | None:
@@ -275,67 +124,236 @@ def clean_link(url: str | None, origin: str | None) -> str | None:
     return None
 
 
-def _article(row: StoredArticle, brief: Brief, seen: set[str]) -> DigestArticle:
+# --- the inputs -------------------------------------------------------------------------------
+
+
+@dataclass
+class Briefed:
+    """What a run briefed: each article with its brief, what failed, and the counts;
+    ``readings`` (by article uid) and ``history`` (stories still open) when the run has
+    them (missing readings are made here); ``verify`` completes a reading with who says
+    what (default :func:`.reading.verify`), for the articles of the stories shown in full;
+    ``load`` gives the full brief of an item held as a :class:`BriefLite` (the cache), and
+    ``text_of`` the text of an article held without it (the store)."""
+
+    items: list[Item]
+    failed: list[FailedArticle]
+    counts: DigestCounts
+    readings: dict[str, Reading] = field(default_factory=dict)
+    history: list[StoryMemory] = field(default_factory=list)
+    verify: Callable[[StoredArticle, Brief, Reading], Reading] | None = None
+    load: Callable[[StoredArticle, BriefLite], Brief] | None = None
+    text_of: Callable[[StoredArticle], str | None] | None = None
+
+
+@dataclass(frozen=True)
+class DigestHeader:
+    """Who the digest is: its id and title, when it was made, the window, its predecessor;
+    ``today`` is the day dates are judged by (default: ``created_at``'s)."""
+
+    id: str
+    title: str
+    created_at: datetime
+    since: datetime | None
+    previous: Digest | None
+    today: date | None = None
+
+
+@dataclass
+class Built:
+    """A digest and the memory of each of its stories (for the next digests)."""
+
+    digest: Digest
+    memories: list[StoryMemory]
+
+
+# --- the digest -----------------------------------------------------------------------------
+
+
+def _article(
+    row: StoredArticle, brief: Brief | BriefLite, reading: Reading | None
+) -> DigestArticle:
     url = row.url or brief.source.url
+    title = (reading.title if reading else None) or brief.source.title or row.title
+    cleaned = clean_line(first_sentence(title)) if title else None
     return DigestArticle(
-        id=row.uid, title=brief.source.title or row.title, url=url,
+        id=row.uid, title=shorten(cleaned, 200) if cleaned else None, url=url,
         link=clean_link(url, row.origin),
-        site=brief.source.site or row.site, published=row.published or brief.source.published,
-        content_hash=brief.source.content_hash, headline=brief.headline, origin=row.origin,
-        new=row.uid not in seen,
+        site=(reading.outlet if reading else None) or brief.source.site or row.site,
+        published=row.published or brief.source.published,
+        content_hash=brief.source.content_hash,
+        headline=shorten(clean_line(first_sentence(brief.headline)) or brief.headline, 200),
+        origin=row.origin, new=row.digested_in is None,
     )  # fmt: skip
 
 
-def _timeline(story: Story, articles: dict[str, DigestArticle], dates: dict[str, str]) -> None:
-    story.timeline = [
-        TimelineEntry(article=uid, date=dates.get(uid), site=a.site,
-                      title=a.title or a.headline, link=a.link, new=a.new)
-        for uid in story.sources for a in [articles[uid]]
-    ]  # fmt: skip
+def _weight(story: Story) -> int:
+    """How much a story reports: voices with positions, next steps, disputes, actors."""
+    return (
+        2 * sum(bool(a.positions) for a in story.actors)
+        + 2 * len(story.disputes)
+        + len(story.next_steps)
+        + len(story.actors)
+    )
 
 
-def _rank_key(story: Story, articles: dict[str, DigestArticle], dates: dict[str, str]) -> tuple:  # type: ignore[type-arg]
-    sites = {articles[u].site or articles[u].link or u for u in story.sources}
-    latest = max((dates.get(u) or "" for u in story.sources), default="")
-    order = {"new": 0, "updated": 0, "unchanged": 1}[story.status]
-    return (order, -len(sites), -len(story.sources), _neg(latest), story.id)
-
-
-def _neg(text: str) -> tuple[int, ...]:
-    """A sort key that orders strings descending."""
-    return tuple(-ord(c) for c in text)
-
-
-def build_digest(briefed: Briefed, header: DigestHeader, *, max_stories: int = 15,
-                 max_story_articles: int | None = 12) -> Digest:  # fmt: skip
-    """Group the briefed articles into stories, say what changed since the previous digest,
-    rank them and keep ``max_stories`` in full (the rest listed by headline)."""
-    items = sorted(briefed.items, key=lambda item: item[0].id)
-    idmaps = canonical_ids([b for _, b in items])
-    groups = group_stories(items, max_story_articles)
-    stories = [_build_story(items, idmaps, g) for g in groups]
-    seen = mark_new(stories, header.previous, header.created_at.date().isoformat())
-    articles = [_article(row, brief, seen) for row, brief in items]
-    by_id = {a.id: a for a in articles}
-    dates = {row.uid: _date(row, brief) for row, brief in items}
+def _sections(stories: list[Story], articles: dict[str, DigestArticle]) -> None:
     for story in stories:
-        _timeline(story, by_id, dates)
-    stories.sort(key=lambda s: _rank_key(s, by_id, dates))
-    shown, rest = stories[:max_stories], stories[max_stories:]
+        copies = {a.article for a in story.also_reported}
+        own = [u for u in story.sources if u not in copies]
+        sites = {articles[u].site or u for u in story.sources}
+        if story.status == "updated":
+            story.section = "developing"
+        elif story.status == "unchanged":
+            story.section = "unchanged"
+        elif len(own) >= 2 or len(sites) >= 2:
+            story.section = "new"
+        else:
+            story.section = "brief"
+
+
+_SECTION_ORDER = {"developing": 0, "new": 1, "brief": 2, "unchanged": 3}
+
+
+def _rank_key(story: Story) -> tuple:  # type: ignore[type-arg]
+    """Section first; then sources (outlets over the story's whole timeline), articles, the
+    lines that changed, how much the story reports; the headline last (a stable order)."""
+    sites = {t.site or t.article for t in story.timeline}
+    return (
+        _SECTION_ORDER[story.section],
+        -len(sites),
+        -len(story.timeline),
+        -len(story.changes),
+        -_weight(story),
+        story.headline,
+    )
+
+
+def _whole(row: StoredArticle, briefed: Briefed) -> StoredArticle:
+    """``row`` with its text (read back from the store when the run let it go)."""
+    if row.text is not None or briefed.text_of is None:
+        return row
+    return replace(row, text=briefed.text_of(row))
+
+
+def _assemble(
+    items: list[Item], readings: list[Reading], history: list[StoryMemory], today: date,
+    max_size: int | None, text_of: Callable[[StoredArticle], str | None] | None = None,
+) -> list[Assembly]:  # fmt: skip
+    remembered = {a.id: mem for mem in history for a in mem.articles}
+    groups = link([_signature(r) for r in readings], [h.signature() for h in history], max_size)
+    assembled: list[Assembly] = []
+    for members, joined in groups:
+        memory = history[joined] if joined is not None else None
+        if memory is None:
+            # an article an open story already holds (a window run) goes back to it
+            back = {remembered[items[i][0].uid].id for i in members
+                    if items[i][0].uid in remembered}  # fmt: skip
+            if len(back) == 1:
+                memory = next(h for h in history if h.id in back)
+        story_members = []
+        for i in members:
+            row, brief = items[i]
+            day, dated = _dated(row, brief, today)
+            held = memory is not None and any(a.id == row.uid for a in memory.articles)
+            story_members.append(Member(i, row, brief, readings[i], day, dated,
+                                         fresh=not held, text_of=text_of))  # fmt: skip
+        story_members.sort(key=lambda m: (m.date or "", m.row.id))
+        s = Assembly(story_members, memory, today)
+        s.find_copies()
+        assembled.append(s)
+    return assembled
+
+
+def _story_of(s: Assembly, by_id: dict[str, DigestArticle], story: Story | None = None) -> Story:
+    """The story built in full (or ``story``, a preview) with its timeline and copies."""
+    story = story or s.build()
+    story.timeline = timeline_of(s, by_id)
+    story.also_reported = [
+        AlsoReported(article=m.row.uid, site=by_id[m.row.uid].site, title=title_of(m),
+                     link=by_id[m.row.uid].link, copy_of=m.copy_of)
+        for m in s.members if m.copy_of is not None
+    ]  # fmt: skip
+    return story
+
+
+def build(
+    briefed: Briefed,
+    header: DigestHeader,
+    *,
+    max_stories: int = 15,
+    max_story_articles: int | None = 12,
+    section_cap: int = 8,
+) -> Built:
+    """The digest of ``briefed`` (see the module docstring) and its stories' memories."""
+    today = header.today or header.created_at.date()
+    items = sorted(briefed.items, key=lambda item: item[0].id)
+    readings = [
+        briefed.readings.get(row.uid) or read_article(_whole(row, briefed), brief, cast=False)
+        for row, brief in items
+    ]
+    assembled = _assemble(items, readings, briefed.history, today, max_story_articles,
+                          briefed.text_of)  # fmt: skip
+    articles = [_article(row, brief, readings[i]) for i, (row, brief) in enumerate(items)]
+    by_id = {a.id: a for a in articles}
+    previews = {id(s): _story_of(s, by_id, s.preview()) for s in assembled}
+    _sections(list(previews.values()), by_id)
+    chosen: list[Assembly] = []
+    rest: list[Story] = []
+    per_section: Counter[str] = Counter()
+    ranked = sorted(assembled, key=lambda s: (*_rank_key(previews[id(s)])[:3], -s.weight(),
+                                              previews[id(s)].headline))  # fmt: skip
+    for s in ranked:
+        story = previews[id(s)]
+        if len(chosen) < max_stories and per_section[story.section] < section_cap:
+            chosen.append(s)
+            per_section[story.section] += 1
+        else:
+            rest.append(story)
+    # the stories shown in full: their briefs loaded, who says what checked (the cast)
+    check = briefed.verify or (lambda row, brief, reading: verify(reading, row, brief))
+    built: dict[int, Story] = {}
+    for s in chosen:
+        s.load(briefed.load)
+        for m in s.members:
+            if not m.reading.checked:
+                m.reading = check(_whole(m.row, briefed), m.brief, m.reading)
+        built[id(s)] = _story_of(s, by_id)
+    shown = list(built.values())
+    _sections(shown, by_id)
+    shown.sort(key=_rank_key)
     more = [
         StoryLink(id=s.id, headline=s.headline, status=s.status, articles=len(s.sources),
                   link=by_id[s.sources[-1]].link)
         for s in rest
     ]  # fmt: skip
+    everything = [built.get(id(s)) or previews[id(s)] for s in assembled]
     counts = briefed.counts.model_copy(
-        update={"stories": len(stories), "new_stories": sum(s.new for s in stories),
-                "updated_stories": sum(s.status == "updated" for s in stories)}
+        update={"stories": len(everything), "new_stories": sum(s.new for s in everything),
+                "updated_stories": sum(s.status == "updated" for s in everything)}
     )  # fmt: skip
-    return Digest(
+    digest = Digest(
         id=header.id, title=header.title, created_at=header.created_at, since=header.since,
         previous=header.previous.id if header.previous else None, partial=bool(briefed.failed),
         counts=counts, stories=shown, more=more, failed=briefed.failed, articles=articles,
     )  # fmt: skip
+    memories = [
+        memory_of(s, built.get(id(s)) or previews[id(s)], header.created_at) for s in assembled
+    ]
+    return Built(digest, memories)
+
+
+def build_digest(
+    briefed: Briefed,
+    header: DigestHeader,
+    *,
+    max_stories: int = 15,
+    max_story_articles: int | None = 12,
+    section_cap: int = 8,
+) -> Digest:
+    """:func:`build` without the memories."""
+    return build(briefed, header, max_stories=max_stories,
+                 max_story_articles=max_story_articles, section_cap=section_cap).digest  # fmt: skip
 
 
 def without_articles(digest: Digest, drop: set[str]) -> Digest:
@@ -347,7 +365,8 @@ def without_articles(digest: Digest, drop: set[str]) -> Digest:
         if kept:
             stories.append(story.model_copy(update={
                 "sources": kept,
-                "timeline": [t for t in story.timeline if t.article not in drop],
+                "timeline": [t for t in story.timeline if t.article not in drop or not t.new],
+                "also_reported": [a for a in story.also_reported if a.article not in drop],
             }))  # fmt: skip
     return digest.model_copy(update={
         "stories": stories,

@@ -96,10 +96,15 @@ def draft_for(text: str) -> dict[str, Any]:
                 "evidence": [said[:300], wants[:300]],
             }
         )
+    hedged = re.compile(
+        r"\b(?:if|could|may|might|would|expected|plans?|propos\w*|unless|should|whether)\b", re.I
+    )
     steps = [
         {"action": s[:400], "actors": [ids[n] for n in found if n in s], "when": None,
          "certainty": "scheduled", "evidence": [s[:300]]}
-        for s in sentences if " will " in s
+        for i, s in enumerate(sentences)
+        # a plain "will" is scheduled; the segmenter may join the next sentence to it
+        if " will " in s and len(s) <= 300 and not hedged.search(" ".join(sentences[i : i + 2]))
     ][:2]  # fmt: skip
     return {
         "headline": sentences[0][:200],
@@ -109,6 +114,18 @@ def draft_for(text: str) -> dict[str, Any]:
         "disputes": disputes,
         "next_steps": steps,
     }
+
+
+_HEDGED = re.compile(
+    r"\b(?:if|could|may|might|would|expected|plans?|propos\w*|unless|should|whether|urged)\b",
+    re.I,
+)
+
+
+def _segments_of(request: dict[str, Any]) -> list[str]:
+    """The numbered sentences of the article in a chat request, as the program split them."""
+    user = next(m["content"] for m in request["messages"] if m["role"] == "user")
+    return [_NUMBERED.sub("", line) for line in user.split("\n") if _NUMBERED.match(line)]
 
 
 def brief_responder(*, delay_s: float = 0.0, usage: tuple[int, int] | None = None) -> Any:
@@ -124,7 +141,16 @@ def brief_responder(*, delay_s: float = 0.0, usage: tuple[int, int] | None = Non
         if FAIL_MARK in text:
             body = completion(None, refusal="I cannot brief this.")
         else:
-            body = completion(json.dumps(draft_for(text)))
+            draft = draft_for(text)
+            # a step is "scheduled" only if the whole sentence the program numbered says so
+            # (its segments can be longer than this model's own split)
+            segments = _segments_of(request)
+            draft["next_steps"] = [
+                step for step in draft["next_steps"]
+                if not any(step["evidence"][0][:60] in seg and _HEDGED.search(seg)
+                           for seg in segments)
+            ]  # fmt: skip
+            body = completion(json.dumps(draft))
         if usage is not None:
             body["usage"] = {"prompt_tokens": usage[0], "completion_tokens": usage[1],
                              "total_tokens": sum(usage)}  # fmt: skip
