@@ -27,7 +27,7 @@ NOT_KEYWORDS = {"cache"}
 NOT_SETTINGS = {
     "sources", "fmt", "output", "concurrency", "no_cache", "dry_run", "retry", "wait", "poll",
     "ref", "reask", "config", "source", "since", "out", "webhook", "allow_private", "batch",
-    "cron", "every", "now", "misfire_grace", "as_of",
+    "cron", "every", "now", "misfire_grace", "as_of", "max_wait",
 }  # fmt: skip
 
 
