@@ -130,3 +130,16 @@ def test_officials_of_a_country_speak_for_it() -> None:
     tarmenia = cast.resolve("Tarmenia")
     assert tarmenia is not None and cast.actors[tarmenia].kind == "country"
     assert cast.speakers(seg_of(cast, "Tarmenian officials")) == [tarmenia]
+
+
+def test_the_person_before_an_appositive_speaks_not_the_body_it_names() -> None:
+    text = (
+        "Fares to rise\n\n"
+        "Ruth Amankwah, chair of the Rail Users Forum, said the takeover was overdue.\n\n"
+        "Lucy Harrow, whose constituency includes Northgate, said she would fight the plan.\n\n"
+        "The Rail Users Forum, which represents commuters, said fares were too high.\n"
+    )
+    cast = cast_of(text)
+    assert speaker_names(cast, seg_of(cast, "Ruth Amankwah")) == ["Ruth Amankwah"]
+    assert speaker_names(cast, seg_of(cast, "Lucy Harrow")) == ["Lucy Harrow"]
+    assert speaker_names(cast, seg_of(cast, "The Rail Users Forum")) == ["Rail Users Forum"]

@@ -444,3 +444,22 @@ def test_a_two_speaker_sentence_quoted_whole_is_each_speakers_stance() -> None:
     part = "Warned parties to the conflict against making irresponsible remarks."
     moved = check_support(part, [seg.text], kind="stance", subject="Kremlin", context=context)
     assert not moved.supported
+
+
+def test_lawyers_for_a_company_speak_for_it() -> None:
+    from summarizer.grounding import ArticleIndex
+    from summarizer.grounding.context import Context
+
+    text = (
+        "Trial opens\n\nHolloway Chemicals is accused of polluting the river.\n\n"
+        "Lawyers for Holloway said the former manager could not be regarded as a neutral "
+        "witness.\n"
+    )
+    index = ArticleIndex(text)
+    seg = next(s for s in index.segments if s.text.startswith("Lawyers"))
+    context = Context(index.cast, (seg.id,))
+    stance = "Says the former manager cannot be regarded as a neutral witness."
+    result = check_support(
+        stance, [seg.text], kind="stance", subject="Holloway Chemicals", context=context
+    )
+    assert result.supported, result

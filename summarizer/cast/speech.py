@@ -317,9 +317,10 @@ def _comma_subject(ex: ActorRegistry, seg: SegmentLike, before_verb: str) -> str
     names = ex.art.names[seg.id]
     left = _DIGIT_COMMA_RE.sub(r"\1_", before_verb[:-1].rstrip())  # "1,400" is no boundary
     ending: list[NameSpan] = []
-    # "Marek Hollis, an analyst at the Kestrel Institute in Vienna, said": the name before
-    # the appositive, not the place that ends it
-    m = re.search(r",\s*((?:the|a|an|its|his|her|their|which|who|\d)\b[^,;:\"“”]{1,90})$", left)
+    # "Marek Hollis, an analyst at the Kestrel Institute, said", "Ruth Amankwah, chair of
+    # the Rail Users Forum, said": the name before the appositive, not the body that ends it
+    m = re.search(r",\s*((?:(?:the|a|an|its|his|her|their|which|who|whose|\d)\b|[a-z])"
+                  r"[^,;:\"“”]{1,90})$", left)  # fmt: skip
     if m:
         ending = _ending_at(names, left, len(left[: m.start()].rstrip()))
     if not ending:

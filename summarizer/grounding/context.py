@@ -34,6 +34,13 @@ _CLAIM_AFTER = re.compile(rf"[,\"”]\s*(?:{_SPEECH}),?\s+({_NAME})")
 _ACCORDING = re.compile(rf"\b[Aa]ccording to\s+(?:the\s+)?({_NAME})")
 
 
+_AGENTS_FOR = re.compile(
+    r"^(?:lawyers?|attorneys?|counsel|solicitors?|barristers?|representatives?|advisers?|"
+    r"spokes(?:man|woman|men|women|people|person))\s+(?:for|of)\s+(.+)$",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Context:
     """The cast of the article and the segments one item cites."""
@@ -138,6 +145,10 @@ class Context:
 
     def _member(self, person: str, body: str) -> bool:
         p, o = self.cast.actors[person], self.cast.actors[body]
+        agent = _AGENTS_FOR.match(p.name)
+        if agent is not None and o.kind != "person":  # "Lawyers for Holloway": for the company
+            named = fold(agent.group(1))
+            return named in fold(o.name) or fold(o.name) in named
         if p.kind != "person" or o.kind == "person":
             return False
         if self.cast.affiliation.get(person) == body:
