@@ -138,7 +138,7 @@ def responder(delay_s: float) -> Any:
 
 
 def run_one(words: int, concurrency: int, delay_s: float) -> dict[str, Any]:
-    from summarizer.config import Settings
+    from summarizer.base.config import Settings
     from summarizer.longform.budget import estimate_tokens
     from summarizer.pipeline import Summarizer
 

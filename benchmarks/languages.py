@@ -32,7 +32,7 @@ def summarizer(program: bool) -> Any:
 
     if not program:
         return Summarizer()
-    from summarizer.config import load_settings
+    from summarizer.base.config import load_settings
     from summarizer.testing import MockOpenAI, Reply, completion
 
     mock = MockOpenAI()

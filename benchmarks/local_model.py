@@ -271,9 +271,9 @@ def program_brief(path: Path) -> dict[str, Any]:
     """The brief without a model: the candidates in the program's own ranking, grounded as a
     chosen brief is (``parse_answer({})``, then the grounding check)."""
     from summarizer.article import load_article
-    from summarizer.brief import BriefDraft
     from summarizer.extract import parse_answer, propose
     from summarizer.grounding import ArticleIndex, check
+    from summarizer.output.brief import BriefDraft
 
     article = load_article(path)
     index = ArticleIndex(article.text)
@@ -299,7 +299,7 @@ def gold_main(args: argparse.Namespace) -> int:
     from gold import PARTS, Counts, Score, score
 
     from summarizer.article import load_article
-    from summarizer.verification import verify
+    from summarizer.engine.verification import verify
 
     wanted = {"dev": DEV, "heldout": HELDOUT}.get(args.only or "", (*DEV, *HELDOUT))
     articles = [a for a in gold_articles() if a[0] in wanted]
@@ -415,8 +415,8 @@ def long_main(sizes: list[int]) -> int:
 
     from summarizer import Summarizer
     from summarizer.article import load_article
-    from summarizer.errors import SummarizerError
-    from summarizer.verification import verify
+    from summarizer.base.errors import SummarizerError
+    from summarizer.engine.verification import verify
 
     print(f"{'words':>7} {'sec':>6} {'parts':>5} {'req':>4}  sum act pos disp nxt  verify")
     with Summarizer() as summarizer, tempfile.TemporaryDirectory() as tmp:

@@ -115,9 +115,9 @@ def main() -> None:
     import openai
 
     from summarizer import Summarizer
-    from summarizer.brief import BriefDraft
-    from summarizer.config import load_settings
-    from summarizer.prompts import load_prompts
+    from summarizer.base.config import load_settings
+    from summarizer.model.prompts import load_prompts
+    from summarizer.output.brief import BriefDraft
 
     body = completion(draft_json())
     reply = Reply(body=body)

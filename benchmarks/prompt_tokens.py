@@ -27,12 +27,12 @@ import sys
 from typing import Any
 
 from summarizer.article import Article
-from summarizer.config import load_settings
+from summarizer.base.config import load_settings
 from summarizer.longform.budget import TEMPLATE_TOKENS
 from summarizer.model.backends import embedded_model_path
 from summarizer.model.options import Options
+from summarizer.model.prompts import load_prompts
 from summarizer.model.request import build_request
-from summarizer.prompts import load_prompts
 
 SEGMENTS = 30  # the segment range sent with the schema (its digits are part of it)
 

@@ -37,7 +37,7 @@ from test_review_browser import _flags, chromium, measure  # noqa: E402
 
 
 def brief_of(text: str) -> object:
-    from summarizer.config import Settings
+    from summarizer.base.config import Settings
     from summarizer.pipeline import Summarizer
     from summarizer.testing import FakeOpenAI
 

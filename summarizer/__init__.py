@@ -11,11 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from summarizer.article import Article
-    from summarizer.batch.collect import BatchJob
-    from summarizer.brief import SCHEMA_VERSION, Brief, BriefDraft, Citation, GroundingReport
-    from summarizer.cache import BriefCache
-    from summarizer.config import Settings, SettingsOptions
-    from summarizer.errors import (
+    from summarizer.base.config import Settings, SettingsOptions
+    from summarizer.base.errors import (
         BackendError,
         BriefValidationError,
         BudgetExceededError,
@@ -27,12 +24,15 @@ if TYPE_CHECKING:
         SummarizerError,
         TruncatedOutputError,
     )
+    from summarizer.batch.collect import BatchJob
+    from summarizer.engine.cache import BriefCache
+    from summarizer.engine.plan import BriefPlan
+    from summarizer.engine.results import BriefResult, Source
+    from summarizer.engine.spend import Estimate
+    from summarizer.engine.verification import Verification, VerifiedItem, verify
     from summarizer.formats import render, render_many
+    from summarizer.output.brief import SCHEMA_VERSION, Brief, BriefDraft, Citation, GroundingReport
     from summarizer.pipeline import Summarizer, SummarizerOptions, asummarize, summarize
-    from summarizer.plan import BriefPlan
-    from summarizer.results import BriefResult, Source
-    from summarizer.spend import Estimate
-    from summarizer.verification import Verification, VerifiedItem, verify
 
 __version__ = "0.1.0"
 
@@ -76,39 +76,39 @@ __all__ = [
 _WHERE = {
     "Article": "summarizer.article",
     "BatchJob": "summarizer.batch.collect",
-    "SCHEMA_VERSION": "summarizer.brief",
-    "Brief": "summarizer.brief",
-    "BriefDraft": "summarizer.brief",
-    "Citation": "summarizer.brief",
-    "BriefCache": "summarizer.cache",
-    "GroundingReport": "summarizer.brief",
-    "Settings": "summarizer.config",
-    "SettingsOptions": "summarizer.config",
-    "BackendError": "summarizer.errors",
-    "BriefValidationError": "summarizer.errors",
-    "BudgetExceededError": "summarizer.errors",
-    "BudgetReachedError": "summarizer.errors",
-    "ConfigurationError": "summarizer.errors",
-    "DeliveryError": "summarizer.errors",
+    "SCHEMA_VERSION": "summarizer.output.brief",
+    "Brief": "summarizer.output.brief",
+    "BriefDraft": "summarizer.output.brief",
+    "Citation": "summarizer.output.brief",
+    "BriefCache": "summarizer.engine.cache",
+    "GroundingReport": "summarizer.output.brief",
+    "Settings": "summarizer.base.config",
+    "SettingsOptions": "summarizer.base.config",
+    "BackendError": "summarizer.base.errors",
+    "BriefValidationError": "summarizer.base.errors",
+    "BudgetExceededError": "summarizer.base.errors",
+    "BudgetReachedError": "summarizer.base.errors",
+    "ConfigurationError": "summarizer.base.errors",
+    "DeliveryError": "summarizer.base.errors",
     "render": "summarizer.formats",
     "render_many": "summarizer.formats",
-    "InputError": "summarizer.errors",
-    "RefusalError": "summarizer.errors",
-    "SummarizerError": "summarizer.errors",
-    "TruncatedOutputError": "summarizer.errors",
-    "BriefPlan": "summarizer.plan",
-    "BriefResult": "summarizer.results",
-    "Source": "summarizer.results",
-    "Estimate": "summarizer.spend",
+    "InputError": "summarizer.base.errors",
+    "RefusalError": "summarizer.base.errors",
+    "SummarizerError": "summarizer.base.errors",
+    "TruncatedOutputError": "summarizer.base.errors",
+    "BriefPlan": "summarizer.engine.plan",
+    "BriefResult": "summarizer.engine.results",
+    "Source": "summarizer.engine.results",
+    "Estimate": "summarizer.engine.spend",
     "Summarizer": "summarizer.pipeline",
     "SummarizerOptions": "summarizer.pipeline",
     "asummarize": "summarizer.pipeline",
     "summarize": "summarizer.pipeline",
-    # summarizer.verification, not summarizer.verify: a submodule named like the function
+    # summarizer.engine.verification, not summarizer.verify: a submodule named like the function
     # would rebind the package attribute (see docs/architecture.md on pipeline.py)
-    "Verification": "summarizer.verification",
-    "VerifiedItem": "summarizer.verification",
-    "verify": "summarizer.verification",
+    "Verification": "summarizer.engine.verification",
+    "VerifiedItem": "summarizer.engine.verification",
+    "verify": "summarizer.engine.verification",
 }
 
 

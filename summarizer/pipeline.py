@@ -1,11 +1,13 @@
 """The library's front door: :class:`Summarizer` (one configured backend for many briefs),
 :func:`summarize` and :func:`asummarize`.
 
-The Summarizer holds the roles and delegates: the :class:`~summarizer.session.Session`
+The Summarizer holds the roles and delegates: the :class:`~summarizer.engine.session.Session`
 (transport, embedded server, what the server says about itself), the plan
-(:func:`summarizer.plan.plan`), the live brief (:func:`summarizer.execute.execute`), the
-brief cache (:mod:`summarizer.cache`) and the money (:mod:`summarizer.spend`: the estimate
-and the :class:`~summarizer.spend.Ledger` against ``max_cost``).
+(:func:`summarizer.engine.plan.plan`), the live brief (:func:`summarizer.engine.execute.execute`),
+the
+brief cache (:mod:`summarizer.engine.cache`) and the money (:mod:`summarizer.engine.spend`: the
+estimate
+and the :class:`~summarizer.engine.spend.Ledger` against ``max_cost``).
 """
 
 from __future__ import annotations
@@ -18,26 +20,26 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Unpack
 
 from summarizer.article import Article, Limits, load_article
-from summarizer.brief import Brief, Cost, Usage
-from summarizer.config import Settings, SettingsOptions, settings_with
-from summarizer.cost import Pricer
-from summarizer.errors import SummarizerError
-from summarizer.execute import Labels, assemble, execute, not_empty, source_info
+from summarizer.base.config import Settings, SettingsOptions, settings_with
+from summarizer.base.errors import SummarizerError
+from summarizer.engine.cost import Pricer
+from summarizer.engine.execute import Labels, assemble, execute, not_empty, source_info
+from summarizer.engine.plan import BriefPlan, cache_key, key_parts, plan, strategy_of
+from summarizer.engine.results import BriefResult, Source
+from summarizer.engine.session import Session
+from summarizer.engine.spend import Estimate, Ledger, estimate_plan
 from summarizer.model import portal
 from summarizer.model.backends import OPENAI_BASE_URL, Backend, resolve_backend
 from summarizer.model.options import Options
-from summarizer.plan import BriefPlan, cache_key, key_parts, plan, strategy_of
-from summarizer.prompts import Prompts, load_prompts
-from summarizer.results import BriefResult, Source
-from summarizer.session import Session
-from summarizer.spend import Estimate, Ledger, estimate_plan
+from summarizer.model.prompts import Prompts, load_prompts
+from summarizer.output.brief import Brief, Cost, Usage
 
 if TYPE_CHECKING:
     import httpx2
     from openai.types.chat import ChatCompletion
 
     from summarizer.batch.collect import BatchJob
-    from summarizer.cache import BriefCache
+    from summarizer.engine.cache import BriefCache
     from summarizer.model.conversation import Outcome
     from summarizer.model.transport import Transport
 
@@ -51,7 +53,7 @@ log = logging.getLogger(__name__)
 class Summarizer:
     """One configured backend for many briefs (the client and any local server are reused).
 
-    The keywords are the settings (:class:`~summarizer.config.Settings`, one keyword per
+    The keywords are the settings (:class:`~summarizer.base.config.Settings`, one keyword per
     setting); a keyword left ``None`` comes from ``settings`` when given, else from the
     environment, the config file, then the defaults. ``transport`` is an ``httpx2``
     transport (``httpx2.MockTransport(handler)``, any ``httpx2.AsyncBaseTransport``) that
@@ -71,7 +73,7 @@ class Summarizer:
     ) -> None:
         self.settings = settings_with(settings, dict(options))
         if self.settings.language:  # an unknown code is a configuration error (exit 2), now
-            from summarizer.i18n import language_name
+            from summarizer.base.i18n import language_name
 
             language_name(self.settings.language)
         self.backend: Backend = resolve_backend(self.settings)
@@ -223,7 +225,7 @@ class Summarizer:
             self.cache.put_brief(entry[0], brief, entry[1])
         return brief
 
-    # --- money (summarizer/spend.py) ---
+    # --- money (summarizer/engine/spend.py) ---
 
     def price(self, usage: Usage, *, batch: bool = False) -> Cost | None:
         """What ``usage`` costs with this backend (the embedded model: nothing; unknown:

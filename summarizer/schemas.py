@@ -13,7 +13,7 @@ SCHEMA_NAMES = ("brief", "digest")
 def schema_dict(name: str) -> dict[str, Any]:
     """The JSON Schema for ``name`` (brief or digest), from the models."""
     if name == "brief":
-        from summarizer.brief import Brief
+        from summarizer.output.brief import Brief
 
         schema = Brief.model_json_schema(mode="serialization")
     elif name == "digest":

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from summarizer.brief import BriefDraft
 from summarizer.grounding import ArticleIndex
+from summarizer.output.brief import BriefDraft
 
 ARTICLE = (Path(__file__).parent.parent / "examples" / "port-strike.txt").read_text()
 INDEX = ArticleIndex(ARTICLE)

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from summarizer import Summarizer
-from summarizer.config import load_settings
+from summarizer.base.config import load_settings
 from summarizer.testing import FakeOpenAI, MockOpenAI
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -19,7 +19,7 @@ from typing import Any
 
 from summarizer import Brief, Summarizer
 from summarizer.article import load_article
-from summarizer.config import load_settings
+from summarizer.base.config import load_settings
 from summarizer.testing import MockOpenAI, Reply, completion
 
 ROOT = Path(__file__).resolve().parent.parent

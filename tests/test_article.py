@@ -30,8 +30,8 @@ from summarizer.article import (
     load_stdin,
     read_source,
 )
+from summarizer.base.errors import InputError
 from summarizer.cli.exits import exit_code
-from summarizer.errors import InputError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "articles"
 
@@ -405,7 +405,7 @@ def test_unreadable_file_refused(tmp_path: Path) -> None:
     code = (
         "import sys; from pathlib import Path\n"
         "from summarizer.article import load_article\n"
-        "from summarizer.errors import InputError\n"
+        "from summarizer.base.errors import InputError\n"
         "try:\n    load_article(Path(sys.argv[1]))\n"
         "except InputError as exc:\n    print(exc)\n"
     )

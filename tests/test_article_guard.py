@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 
 from summarizer.article import Article, Limits, fetch_url, load_article
-from summarizer.errors import InputError
-from summarizer.http import is_public_address
+from summarizer.base.errors import InputError
+from summarizer.base.http import is_public_address
 
 ROOT = Path(__file__).resolve().parent.parent
 

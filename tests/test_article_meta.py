@@ -13,7 +13,7 @@ import pytest
 
 from summarizer.article import load_article
 from summarizer.article.meta import read_head, shorten_headline
-from summarizer.errors import InputError
+from summarizer.base.errors import InputError
 
 
 def _load(tmp_path: Path, text: str) -> object:

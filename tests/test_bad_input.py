@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakeopenai import FakeOpenAI, Reply, completion
 
 from summarizer.article import Limits, read_source
+from summarizer.base.errors import InputError
 from summarizer.cli.exits import exit_code
-from summarizer.errors import InputError
+from summarizer.testing import FakeOpenAI, Reply, completion
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "articles"
 CAP = 1000  # SUMMARIZER_MAX_INPUT_BYTES for the cases that test a configured cap

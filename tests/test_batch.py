@@ -19,7 +19,6 @@ from typing import Any
 
 import pytest
 from batchserver import BatchServer
-from fakeopenai import completion
 from typer.testing import CliRunner
 
 from summarizer.batch.jsonl import (
@@ -30,6 +29,7 @@ from summarizer.batch.jsonl import (
     split_lines,
 )
 from summarizer.cli.app import app
+from summarizer.testing import completion
 
 MODEL = "batch-model"
 REASK_EVERY = 50  # articles 0, 50, 100, ... answer badly first: a re-ask is due
@@ -268,7 +268,7 @@ def test_500_articles_submit_status_collect_retry(tmp_path: Path) -> None:
     assert len(reasked) == 500 // REASK_EVERY and set(server.answered.values()) == {1, 2}
     attempts = {int(b["headline"][11:15]): b["attempts"] for b in got}
     assert {i for i, n in attempts.items() if n == 2} == set(range(0, 500, REASK_EVERY))
-    from summarizer.cache import open_cache
+    from summarizer.engine.cache import open_cache
 
     with open_cache(None) as cache:
         assert cache.count_briefs() == 500  # every brief is in the cache a digest reads
@@ -424,7 +424,7 @@ def priced_endpoint(server: BatchServer) -> list[str]:
 
 
 def test_submit_above_max_cost_is_refused_before_any_upload(tmp_path: Path) -> None:
-    from summarizer.errors import BudgetExceededError, ConfigurationError
+    from summarizer.base.errors import BudgetExceededError, ConfigurationError
 
     folder = write_articles(tmp_path / "articles", 20)
     with BatchServer(priced, tick_s=0.01) as server:
@@ -467,7 +467,7 @@ def test_collect_stops_reasking_at_max_cost_and_retry_resumes(tmp_path: Path) ->
 
 def test_submit_batch_method_status_collect(tmp_path: Path) -> None:
     from summarizer import Summarizer
-    from summarizer.spend import Estimate
+    from summarizer.engine.spend import Estimate
 
     paths = [write_articles(tmp_path / "a", 3) / f"a{i:04d}.txt" for i in range(3)]
     with (

@@ -23,11 +23,11 @@ from typing import Any
 
 import pytest
 from batchserver import BatchServer
-from fakeopenai import completion
 from hostileserver import Hostile
 from test_batch import article, draft, name
 
-from summarizer.redact import mentions
+from summarizer.base.redact import mentions
+from summarizer.testing import completion
 
 pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
 

@@ -12,16 +12,8 @@ from typing import Any
 import pytest
 
 from summarizer.article import Article
-from summarizer.brief import (
-    Actor,
-    Brief,
-    BriefContent,
-    Citation,
-    Position,
-    SummarySentence,
-)
-from summarizer.config import Settings
-from summarizer.errors import (
+from summarizer.base.config import Settings
+from summarizer.base.errors import (
     BriefValidationError,
     ConfigurationError,
     InputError,
@@ -31,6 +23,14 @@ from summarizer.longform.budget import estimate_tokens, numbered
 from summarizer.longform.merge import merge
 from summarizer.longform.servers import find_tokenizer, openai_window, probe_window
 from summarizer.longform.split import split
+from summarizer.output.brief import (
+    Actor,
+    Brief,
+    BriefContent,
+    Citation,
+    Position,
+    SummarySentence,
+)
 from summarizer.pipeline import Summarizer
 from summarizer.testing import FakeOpenAI, Reply, completion
 

@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakeopenai import FakeOpenAI, Reply, completion
 
 from summarizer import Brief
 from summarizer.article import load_article
+from summarizer.testing import FakeOpenAI, Reply, completion
 
 ARTICLE = Path(__file__).resolve().parent / "fixtures" / "articles" / "local-politics-bus-cuts.txt"
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 from briefs import ARTICLE, draft, draft_json
-from fakeopenai import FakeOpenAI, Reply, completion
 
 from summarizer import Brief
 from summarizer.article import load_article
+from summarizer.testing import FakeOpenAI, Reply, completion
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "port-strike.txt"
 

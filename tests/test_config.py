@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from summarizer import ConfigurationError
-from summarizer.config import config_path, load_settings
+from summarizer.base.config import config_path, load_settings
 from summarizer.model.backends import resolve_backend
 
 

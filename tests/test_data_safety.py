@@ -25,10 +25,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakeopenai import FakeOpenAI
 
 from summarizer.digest.models import Digest
 from summarizer.digest.run import run_digest
+from summarizer.testing import FakeOpenAI
 from summarizer.testing.digest import (
     CITY,
     PORT,

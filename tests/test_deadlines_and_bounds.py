@@ -19,8 +19,8 @@ from briefs import ARTICLE as ARTICLE_TEXT
 from briefs import draft as good_draft
 
 from summarizer.article import Article
-from summarizer.config import load_settings
-from summarizer.errors import BackendError, ConfigurationError
+from summarizer.base.config import load_settings
+from summarizer.base.errors import BackendError, ConfigurationError
 from summarizer.model.options import Options
 from summarizer.pipeline import Summarizer
 from summarizer.testing import FakeOpenAI, Reply, completion

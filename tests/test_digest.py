@@ -12,16 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakeopenai import FakeOpenAI, Reply, completion
 
+from summarizer.base.errors import RunLockedError
 from summarizer.digest.config import load_digest_config, parse_duration
 from summarizer.digest.models import Digest
 from summarizer.digest.run import run_digest, run_lock
 from summarizer.digest.store import open_store
 from summarizer.digest.stories import group_stories
-from summarizer.errors import RunLockedError
-from summarizer.names import aliases
-from summarizer.names import name_key as normalize_name
+from summarizer.output.names import aliases
+from summarizer.output.names import name_key as normalize_name
+from summarizer.testing import FakeOpenAI, Reply, completion
 from summarizer.testing.digest import (  # shared with test_digest_cli.py, benchmarks/digest.py
     CITY,
     FAIL_MARK,
@@ -257,9 +257,9 @@ def test_parse_duration_and_config(tmp_path: Path) -> None:
 
 
 def test_grouping_is_deterministic_and_uses_aliases(model: FakeOpenAI, tmp_path: Path) -> None:
-    from summarizer.brief import Brief, BriefDraft
     from summarizer.digest.store import StoredArticle
     from summarizer.grounding import ArticleIndex, check
+    from summarizer.output.brief import Brief, BriefDraft
 
     def item(i: int, names: list[str]) -> tuple[StoredArticle, Brief]:
         text = article_text(i, tuple(names))

@@ -19,12 +19,12 @@ import pytest
 from batchserver import BatchServer
 from typer.testing import CliRunner
 
+from summarizer.base.errors import BudgetExceededError, ConfigurationError
 from summarizer.cli.app import app
 from summarizer.digest.config import DigestConfig
 from summarizer.digest.run import run_digest
-from summarizer.errors import BudgetExceededError, ConfigurationError
+from summarizer.engine.spend import Estimate
 from summarizer.pipeline import Summarizer
-from summarizer.spend import Estimate
 from summarizer.testing import MockOpenAI, Reply, completion
 from summarizer.testing.digest import (
     CITY,

@@ -10,11 +10,11 @@ import sys
 import time
 from pathlib import Path
 
-from fakeopenai import FakeOpenAI
 from typer.testing import CliRunner
 
 from summarizer.cli.app import app
 from summarizer.digest.run import run_lock
+from summarizer.testing import FakeOpenAI
 from summarizer.testing.digest import (
     FAIL_MARK,
     PORT,

@@ -137,9 +137,9 @@ def test_a_story_that_skips_a_day_keeps_its_id_and_history(tmp_path: Path) -> No
 def _brief_of(text: str, positions: list[tuple[str, int]], names: list[str]) -> Any:
     """A brief of ``text`` (as any model or tool could hand one over) with the given
     positions: (actor name, segment number) each, the stance being that sentence."""
-    from summarizer.brief import Brief, BriefDraft
     from summarizer.grounding import ArticleIndex, check
     from summarizer.grounding.segments import segment
+    from summarizer.output.brief import Brief, BriefDraft
 
     segs = {s.id: s.text for s in segment(text)}
     ids = {n: re.sub(r"\W+", "_", n.lower()) for n in names}

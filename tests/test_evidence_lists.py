@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from summarizer import Summarizer
-from summarizer.brief import MAX_CITATIONS
+from summarizer.output.brief import MAX_CITATIONS
 from summarizer.testing import MockOpenAI, Reply, completion
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "port-strike.txt"

@@ -270,7 +270,7 @@ def _choose_brief(mock: MockOpenAI, source: Any, **flags: Any) -> Any:
     """A brief through Summarizer on the choose path; the model answers nothing ({}), so
     the brief is the program's own ranking (what a 135M model's worst answer gives)."""
     from summarizer import Summarizer
-    from summarizer.config import load_settings
+    from summarizer.base.config import load_settings
 
     mock.script(Reply(body=completion(tool_args="{}", tool_name=TOOL_NAME)))
     values = {
@@ -379,7 +379,7 @@ def test_odd_articles_give_a_brief_not_an_error(mock: MockOpenAI, text: str) -> 
     anything), a BriefValidationError (exit 5) that says what was dropped and why: an empty
     brief is a failure, never a brief with nothing in it (issue 20)."""
     from summarizer.article import Article
-    from summarizer.errors import BriefValidationError
+    from summarizer.base.errors import BriefValidationError
 
     segs = list(segment(text))
     assert propose(text, segs, title=None).summary, "a sentence is always a candidate"
@@ -398,7 +398,7 @@ def test_odd_articles_give_a_brief_not_an_error(mock: MockOpenAI, text: str) -> 
 @pytest.mark.block_network()
 def test_an_article_with_no_sentence_is_a_validation_error(mock: MockOpenAI) -> None:
     from summarizer.article import Article
-    from summarizer.errors import BriefValidationError
+    from summarizer.base.errors import BriefValidationError
 
     for text in (" \n ", "长" * 401 + "。"):  # nothing, or one sentence too long for an item
         with pytest.raises(BriefValidationError, match="no sentence to propose"):

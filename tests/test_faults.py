@@ -27,15 +27,15 @@ from briefs import ARTICLE as ARTICLE_TEXT
 from briefs import draft as good_draft
 
 from summarizer.article import Article
-from summarizer.cli.exits import exit_code
-from summarizer.config import load_settings
-from summarizer.errors import (
+from summarizer.base.config import load_settings
+from summarizer.base.errors import (
     BackendError,
     BriefValidationError,
     RefusalError,
     SummarizerError,
     TruncatedOutputError,
 )
+from summarizer.cli.exits import exit_code
 from summarizer.pipeline import Summarizer
 from summarizer.testing import FakeOpenAI, Reply, completion, empty_choices, error_body
 

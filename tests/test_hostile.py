@@ -17,15 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakeopenai import FakeOpenAI, Reply, completion
 
 from summarizer.article import Article, load_article
-from summarizer.brief import Brief
-from summarizer.config import load_settings
-from summarizer.errors import BriefValidationError
+from summarizer.base.config import load_settings
+from summarizer.base.errors import BriefValidationError
 from summarizer.formats import render
 from summarizer.grounding import ArticleIndex
+from summarizer.output.brief import Brief
 from summarizer.pipeline import Summarizer
+from summarizer.testing import FakeOpenAI, Reply, completion
 
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
 INJECTIONS = ["ignore-instructions.txt", "fake-system.txt", "fake-delimiter.txt"]

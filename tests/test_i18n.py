@@ -18,11 +18,11 @@ from typing import Any
 
 import pytest
 
-from summarizer.errors import ConfigurationError
+from summarizer.base.errors import ConfigurationError
+from summarizer.base.i18n import LABEL_KEYS, LANGUAGES, labels, language_name
 from summarizer.grounding import ArticleIndex
 from summarizer.grounding.segments import detect_script_language, segment
 from summarizer.grounding.support import check_support
-from summarizer.i18n import LABEL_KEYS, LANGUAGES, labels, language_name
 
 FIXTURES = Path(__file__).parent / "fixtures" / "i18n"
 FILES = sorted(FIXTURES.glob("*.txt"))
@@ -621,7 +621,7 @@ def test_language_on_the_choose_path_sets_labels_only(fmt: str) -> None:
     are checked word by word in the article's language (none across languages)."""
     from summarizer import Summarizer
     from summarizer.article import load_article
-    from summarizer.config import load_settings
+    from summarizer.base.config import load_settings
     from summarizer.extract import TOOL_NAME
     from summarizer.formats import render
     from summarizer.testing import MockOpenAI, Reply, completion

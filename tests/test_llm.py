@@ -30,7 +30,7 @@ def make(server: FakeOpenAI, **options: object) -> Summarizer:
         "timeout_s": 5.0,
         **options,
     }
-    from summarizer.config import load_settings
+    from summarizer.base.config import load_settings
 
     return Summarizer(settings=load_settings(settings))
 

@@ -18,8 +18,8 @@ import pytest
 from briefs import ARTICLE, draft_json
 
 from summarizer.article import Article
-from summarizer.config import load_settings
-from summarizer.errors import BackendError
+from summarizer.base.config import load_settings
+from summarizer.base.errors import BackendError
 from summarizer.pipeline import BriefResult, Summarizer
 from summarizer.testing import FakeOpenAI, Reply, completion, random_faults
 

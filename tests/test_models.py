@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from summarizer.errors import BackendError, ConfigurationError, InputError
+from summarizer.base.errors import BackendError, ConfigurationError, InputError
 from summarizer.model.catalog import (
     CATALOGUE,
     ChecksumError,

@@ -17,9 +17,9 @@ from conftest import FIXTURES, Recorded
 
 from summarizer import BackendError, Brief, ConfigurationError, Summarizer, TruncatedOutputError
 from summarizer.article import load_article
+from summarizer.base.config import load_settings
+from summarizer.base.errors import BriefValidationError, UnsupportedRequestError
 from summarizer.cli.exits import exit_code
-from summarizer.config import load_settings
-from summarizer.errors import BriefValidationError, UnsupportedRequestError
 from summarizer.model.backends import FALLBACK_ORDER, MODES, ModeMemory, resolve_backend
 from summarizer.testing import FakeOpenAI, Reply, completion, error_body
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from summarizer.brief import Actor, Brief, BriefContent, Citation, SummarySentence
-from summarizer.config import Settings
+from summarizer.base.config import Settings
 from summarizer.digest.config import SummarizerTable
 from summarizer.digest.stories import canonical_ids
 from summarizer.longform.merge import merge
-from summarizer.names import acronym, aliases, fold, name_key, surname
+from summarizer.output.brief import Actor, Brief, BriefContent, Citation, SummarySentence
+from summarizer.output.names import acronym, aliases, fold, name_key, surname
 
 # (part, id, name, kind): one person by title, full name and surname; an acronym; an
 # ambiguous surname; an organisation whose first word is not a name of its own.

@@ -14,17 +14,17 @@ from typing import Any
 
 import pytest
 from batchserver import BatchServer
-from fakeopenai import WindowedLlama, citing_answer
 
 from summarizer import Summarizer
 from summarizer.article import Article
+from summarizer.base.errors import ConfigurationError, InputError
 from summarizer.batch.collect import open_batches, submit_batch
-from summarizer.cache import open_cache
-from summarizer.errors import ConfigurationError, InputError
+from summarizer.engine.cache import open_cache
+from summarizer.engine.plan import MAX_AUTO_ANSWERS
 from summarizer.grounding.version import CHECK_VERSION
-from summarizer.plan import MAX_AUTO_ANSWERS
 from summarizer.testing import FakeOpenAI, Reply, completion
 from summarizer.testing.digest import article_of, draft_for
+from summarizer.testing.windowed import WindowedLlama, citing_answer
 
 pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
 

@@ -1,11 +1,11 @@
-"""summarizer.redact: one function that takes secrets out of text before it is cut."""
+"""summarizer.base.redact: one function that takes secrets out of text before it is cut."""
 
 from __future__ import annotations
 
 import uuid
 
-from summarizer.fileio import one_line
-from summarizer.redact import MARK, mentions, redact
+from summarizer.base.fileio import one_line
+from summarizer.base.redact import MARK, mentions, redact
 
 KEY = f"sk-test-SECRET-{uuid.uuid4().hex}{uuid.uuid4().hex}{uuid.uuid4().hex}"
 

@@ -1,5 +1,5 @@
 """The one sanitizer (issue 23): every string a server, a provider or a brief file supplies
-passes :func:`summarizer.redact.sanitize` (keys redacted, C0/C1 controls and bidi overrides
+passes :func:`summarizer.base.redact.sanitize` (keys redacted, C0/C1 controls and bidi overrides
 out, one line, bounded, redacted before it is cut) before it is printed or stored.
 
 :func:`test_every_output_and_storage_path_is_sanitized` feeds each path the same hostile
@@ -36,7 +36,7 @@ from test_batch_faults import (
 )
 from test_verify import GOOD_V1
 
-from summarizer.redact import MARK, mentions, sanitize, strip_unsafe
+from summarizer.base.redact import MARK, mentions, sanitize, strip_unsafe
 from summarizer.testing import FakeOpenAI, Reply, completion
 from summarizer.testing.digest import brief_responder, write_articles
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import summarizer
-from summarizer.brief import Brief, BriefDraft
+from summarizer.output.brief import Brief, BriefDraft
 from summarizer.schemas import SCHEMA_NAMES, schema_dict
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
@@ -81,7 +81,7 @@ def test_public_api_is_pinned() -> None:
         "summarize",
         "verify",
     ]
-    importlib.import_module("summarizer.verification")  # must not shadow the function
+    importlib.import_module("summarizer.engine.verification")  # must not shadow the function
     assert callable(summarizer.verify)
     for name in summarizer.__all__:
         assert hasattr(summarizer, name), name

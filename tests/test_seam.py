@@ -18,11 +18,11 @@ from openai.types.chat import ChatCompletion
 
 from summarizer import BackendError, BriefValidationError, RefusalError, Summarizer
 from summarizer.article import Article
-from summarizer.config import load_settings
-from summarizer.errors import TruncatedOutputError
+from summarizer.base.config import load_settings
+from summarizer.base.errors import TruncatedOutputError
 from summarizer.model.conversation import Conversation
 from summarizer.model.options import Options
-from summarizer.prompts import load_prompts
+from summarizer.model.prompts import load_prompts
 from summarizer.testing import MockOpenAI, Reply, completion, error_body, handler
 
 # Any socket would fail the test: everything is answered in process.

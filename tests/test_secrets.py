@@ -23,11 +23,11 @@ from typing import Any
 
 import pytest
 from briefs import ARTICLE, draft_json
-from fakeopenai import FakeOpenAI, Reply, completion, error_body
 
-from summarizer.config import load_settings
-from summarizer.errors import SummarizerError
+from summarizer.base.config import load_settings
+from summarizer.base.errors import SummarizerError
 from summarizer.pipeline import Summarizer
+from summarizer.testing import FakeOpenAI, Reply, completion, error_body
 from summarizer.testing.digest import (
     FAIL_MARK,
     PORT,

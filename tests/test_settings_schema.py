@@ -1,4 +1,4 @@
-"""One settings schema: :class:`summarizer.config.Settings` declares every setting; the
+"""One settings schema: :class:`summarizer.base.config.Settings` declares every setting; the
 keywords of ``Summarizer``, the digest's ``[summarizer]`` table and the command-line flags
 are derived from it or checked against it here."""
 
@@ -11,13 +11,13 @@ from typing import Any, Optional, get_type_hints
 import pytest
 
 from summarizer import Summarizer
+from summarizer.base.config import Settings, SettingsOptions
+from summarizer.base.errors import ConfigurationError
 from summarizer.cli.batch import collect, submit
 from summarizer.cli.digest import run, schedule
 from summarizer.cli.options import RENAMED, settings_flags
 from summarizer.cli.summarize import summarize
-from summarizer.config import Settings, SettingsOptions
 from summarizer.digest.config import SummarizerTable, load_digest_config
-from summarizer.errors import ConfigurationError
 
 SETTINGS = set(Settings.model_fields) - {"sources"}  # ``sources``: provenance, not a setting
 # A Summarizer's ``cache`` keyword is the brief cache itself; the setting says whether the

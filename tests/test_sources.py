@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 
 from summarizer.article import Limits
+from summarizer.base.errors import InputError
 from summarizer.digest.ingest import ingest
 from summarizer.digest.sources import identity_keys, normalize_url, parse_source
 from summarizer.digest.store import Store, open_store
-from summarizer.errors import InputError
 
 LIMITS = Limits(timeout_s=5)
 
@@ -300,8 +300,8 @@ def test_a_feed_given_as_a_table_keeps_its_own_state_as_json(site: Site, store: 
 
 
 def test_a_table_source_is_checked_when_the_config_is_read() -> None:
+    from summarizer.base.errors import ConfigurationError
     from summarizer.digest.config import load_digest_config
-    from summarizer.errors import ConfigurationError
 
     with pytest.raises(ConfigurationError, match="unknown source type 'imap'"):
         load_digest_config(None, add_sources=[{"type": "imap", "host": "mail"}])

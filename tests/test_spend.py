@@ -19,12 +19,12 @@ from typing import Any
 import pytest
 
 from summarizer import Summarizer
-from summarizer.brief import Usage
-from summarizer.cache import open_cache
-from summarizer.config import load_settings
-from summarizer.cost import price
-from summarizer.errors import BudgetExceededError, BudgetReachedError, ConfigurationError
-from summarizer.spend import EXPECTED_COMPLETION_TOKENS, Estimate, request_tokens
+from summarizer.base.config import load_settings
+from summarizer.base.errors import BudgetExceededError, BudgetReachedError, ConfigurationError
+from summarizer.engine.cache import open_cache
+from summarizer.engine.cost import price
+from summarizer.engine.spend import EXPECTED_COMPLETION_TOKENS, Estimate, request_tokens
+from summarizer.output.brief import Usage
 from summarizer.testing import FakeOpenAI
 from summarizer.testing.digest import FAIL_MARK, article_text, brief_responder
 

@@ -7,13 +7,12 @@ import json
 import sqlite3
 from pathlib import Path
 
-from fakeopenai import FakeOpenAI
-
 from summarizer.article import Article
-from summarizer.cache import default_db_path, open_cache
-from summarizer.config import data_dir, load_settings
+from summarizer.base.config import data_dir, load_settings
 from summarizer.digest.store import MIGRATIONS, open_store
+from summarizer.engine.cache import default_db_path, open_cache
 from summarizer.pipeline import Summarizer
+from summarizer.testing import FakeOpenAI
 from summarizer.testing.digest import article_text, brief_responder
 
 TEXT = article_text(1, ("Vladimir Putin", "Donald Trump"))

@@ -13,9 +13,9 @@ import pytest
 from typer.testing import CliRunner
 
 from summarizer import Summarizer
-from summarizer.cache import default_db_path, open_cache
 from summarizer.cli.app import app
 from summarizer.cli.usage import parse_since
+from summarizer.engine.cache import default_db_path, open_cache
 from summarizer.testing import FakeOpenAI
 from summarizer.testing.digest import article_text, brief_responder
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from summarizer.article import load_article
-from summarizer.verification import Verification, verify
+from summarizer.engine.verification import Verification, verify
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "port-strike.txt"
 TEXT = load_article(EXAMPLE).text

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from test_verify import GOOD_V1, TEXT, span
 
-from summarizer.verification import verify
+from summarizer.engine.verification import verify
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "port-strike.txt"
 

@@ -9,10 +9,10 @@ from typing import Any
 from briefs import ARTICLE, draft_json
 
 from summarizer import Summarizer
-from summarizer.brief import Usage
-from summarizer.config import load_settings
-from summarizer.cost import price
+from summarizer.base.config import load_settings
+from summarizer.engine.cost import price
 from summarizer.formats import render
+from summarizer.output.brief import Usage
 from summarizer.testing import FakeOpenAI, Reply, completion
 
 

@@ -13,16 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakeopenai import WindowedLlama, citing_answer
 
-from summarizer.brief import BriefDraft
-from summarizer.config import Settings, load_settings
-from summarizer.errors import ConfigurationError
+from summarizer.base.config import Settings, load_settings
+from summarizer.base.errors import ConfigurationError
 from summarizer.longform.budget import Planner, reserve
 from summarizer.longform.servers import OLLAMA_SOURCE
 from summarizer.model.backends import resolve_backend
 from summarizer.model.request import draft_json_schema, wire_schema
+from summarizer.output.brief import BriefDraft
 from summarizer.pipeline import Summarizer
+from summarizer.testing.windowed import WindowedLlama, citing_answer
 
 pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
 

@@ -11,7 +11,7 @@ import re
 
 import charset_normalizer
 
-from summarizer.errors import InputError
+from summarizer.base.errors import InputError
 
 __all__ = ["bom_encoding", "decode", "declared_meta_charset"]
 

@@ -2,7 +2,7 @@
 
 The address guard (no loopback, private, link-local or reserved hosts when
 ``allow_private=False``; the connection pinned to the checked address) and the deadline
-live in :mod:`summarizer.http`, under httpx, so they hold for every hop of a redirect.
+live in :mod:`summarizer.base.http`, under httpx, so they hold for every hop of a redirect.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from urllib.parse import urlsplit
 import httpx2
 
 from summarizer.article.model import DEFAULT_LIMITS, FetchResult, Limits, media_type
-from summarizer.errors import InputError
-from summarizer.fileio import one_line
-from summarizer.http import BlockedAddressError, client
-from summarizer.redact import redact
+from summarizer.base.errors import InputError
+from summarizer.base.fileio import one_line
+from summarizer.base.http import BlockedAddressError, client
+from summarizer.base.redact import redact
 
 __all__ = ["SCHEME_RE", "USER_AGENT", "check_url", "fetch_url"]
 

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from summarizer.errors import InputError
-from summarizer.fileio import one_line
+from summarizer.base.errors import InputError
+from summarizer.base.fileio import one_line
 
 __all__ = ["Page", "extract_html", "normalize_newlines", "sniff_html"]
 

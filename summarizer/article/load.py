@@ -17,9 +17,9 @@ from summarizer.article.fetch import SCHEME_RE, fetch_url
 from summarizer.article.html import extract_html, normalize_newlines, sniff_html
 from summarizer.article.meta import read_head
 from summarizer.article.model import DEFAULT_LIMITS, Article, FetchResult, Limits
-from summarizer.errors import InputError
-from summarizer.fileio import one_line
-from summarizer.redact import redact
+from summarizer.base.errors import InputError
+from summarizer.base.fileio import one_line
+from summarizer.base.redact import redact
 
 __all__ = ["article_from_fetch", "load_article", "load_stdin", "read_source"]
 

@@ -1,7 +1,7 @@
 """Batch mode: briefs through an OpenAI-compatible Batch API (``/v1/files`` + ``/v1/batches``).
 
 * :mod:`~summarizer.batch.jsonl`: request lines and splitting into provider-sized files (pure).
-* :mod:`~summarizer.batch.api`: the files and batches endpoints over :mod:`summarizer.http`.
+* :mod:`~summarizer.batch.api`: the files and batches endpoints over :mod:`summarizer.base.http`.
 * :mod:`~summarizer.batch.jobs`: the job store (``batch_jobs`` / ``batch_requests``) in the
   same SQLite file as the digest store.
 * :mod:`~summarizer.batch.collect`: submit, status, collect (grounding each answer through the

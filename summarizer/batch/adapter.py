@@ -6,7 +6,7 @@ reaches nothing private of it. Nothing else in :mod:`summarizer.batch` imports `
 internals.
 
 A batch sends one request per article and cannot fall back, re-plan or add a call, so the
-brief's plan (:func:`summarizer.plan.plan`) decides what it can take: a plan that verifies
+brief's plan (:func:`summarizer.engine.plan.plan`) decides what it can take: a plan that verifies
 (``verify``) or chooses (``strategy = "choose"``) is refused for the whole submission, and an
 article that its plan cuts into chunks is rejected (brief it live). So a batch never
 caches, under a key that records ``verify`` or ``strategy``, a brief made otherwise.
@@ -17,22 +17,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from summarizer.errors import ConfigurationError, InputError
+from summarizer.base.errors import ConfigurationError, InputError
 
 if TYPE_CHECKING:
     from openai.types.chat import ChatCompletion
 
     from summarizer.article import Article, Limits
-    from summarizer.brief import Brief, Cost, Usage
-    from summarizer.cache import BriefCache, Cache
-    from summarizer.config import Settings
+    from summarizer.base.config import Settings
+    from summarizer.engine.cache import BriefCache, Cache
+    from summarizer.engine.plan import BriefPlan
+    from summarizer.engine.results import Source
+    from summarizer.engine.spend import Estimate, Ledger
     from summarizer.model.backends import Backend
     from summarizer.model.conversation import Conversation, Outcome
     from summarizer.model.options import Options
-    from summarizer.plan import BriefPlan
-    from summarizer.prompts import Prompts
-    from summarizer.results import Source
-    from summarizer.spend import Estimate, Ledger
+    from summarizer.model.prompts import Prompts
+    from summarizer.output.brief import Brief, Cost, Usage
 
 
 class BriefHost(Protocol):
@@ -93,14 +93,14 @@ __all__ = [
 
 def db_path(db: Path | None) -> Path:
     """The database file shared with the brief cache and the digest store."""
-    from summarizer.cache import default_db_path
+    from summarizer.engine.cache import default_db_path
 
     return default_db_path(db)
 
 
 def open_brief_cache(db: Path | None) -> Cache:
     """The brief cache in that database (what ``summarize`` and the digest read)."""
-    from summarizer.cache import open_cache
+    from summarizer.engine.cache import open_cache
 
     return open_cache(db)
 
@@ -123,7 +123,7 @@ def model_name(summarizer: Summarizer) -> str:
 def batch_mode(summarizer: Summarizer) -> str:
     """The request mode of a batch: a batch cannot fall back, so ``auto`` takes the mode that
     worked for this endpoint before, else the first of the fallback order."""
-    from summarizer.session import request_mode
+    from summarizer.engine.session import request_mode
 
     return request_mode(summarizer.backend)
 

@@ -4,12 +4,12 @@ Reads (GET) are retried on 408/429/5xx and connection errors; writes are not: a 
 may have reached the server is found again by its metadata (:meth:`BatchAPI.find`), so a
 retry can never make a second batch.
 
-Every request has a total deadline (:mod:`summarizer.http`: connect, headers and body
+Every request has a total deadline (:mod:`summarizer.base.http`: connect, headers and body
 together): ``timeout_s`` for each attempt of an API call, ``content_deadline_s`` (ten times
 ``timeout_s`` unless given) for a file's whole download, retries included, so a server that
 trickles cannot hold a collect. A file's content is streamed to a temporary file, never held
 in memory whole. Ids from the provider are checked before they go into a URL path. Every
-error message goes through :func:`~summarizer.redact.sanitize` with the key (redacted, then
+error message goes through :func:`~summarizer.base.redact.sanitize` with the key (redacted, then
 cut).
 """
 
@@ -23,9 +23,9 @@ from typing import IO, Any
 
 import httpx2
 
-from summarizer.errors import BackendError
-from summarizer.http import client
-from summarizer.redact import sanitize
+from summarizer.base.errors import BackendError
+from summarizer.base.http import client
+from summarizer.base.redact import sanitize
 
 __all__ = ["TERMINAL", "BatchAPI", "checked_id"]
 

@@ -18,19 +18,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from summarizer.base.errors import BackendError, ConfigurationError, SummarizerError
 from summarizer.batch import adapter
 from summarizer.batch.api import TERMINAL, BatchAPI
 from summarizer.batch.jobs import OPEN, RETRYABLE, Job, JobStore, NewRequest, Request, Settled
 from summarizer.batch.runner import Batches, describe
 from summarizer.batch.settle import finish_live, settle_open
-from summarizer.brief import Brief, Cost, Usage
-from summarizer.errors import BackendError, ConfigurationError, SummarizerError
-from summarizer.results import BriefResult
-from summarizer.spend import dollars
+from summarizer.engine.results import BriefResult
+from summarizer.engine.spend import dollars
+from summarizer.output.brief import Brief, Cost, Usage
 
 if TYPE_CHECKING:
     from summarizer.batch.adapter import BriefHost as Summarizer
-    from summarizer.results import Source
+    from summarizer.engine.results import Source
 
 __all__ = ["BatchJob", "NotReadyError", "open_batches", "spent", "submit_batch"]
 

@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from summarizer.base.errors import ConfigurationError
 from summarizer.batch.lock import held_lock
 from summarizer.batch.records import (
     JOB_COLUMNS,
@@ -35,8 +36,7 @@ from summarizer.batch.records import (
     job_of,
     request_of,
 )
-from summarizer.cache import Database
-from summarizer.errors import ConfigurationError
+from summarizer.engine.cache import Database
 
 __all__ = ["HANDED_ON", "OPEN", "Job", "JobStore", "NewRequest", "Request", "Settled"]
 
@@ -96,7 +96,7 @@ def _now() -> str:
 
 class JobStore(Database):
     """The batch tables on the shared database file (one connection and lock:
-    :class:`summarizer.cache.Database`)."""
+    :class:`summarizer.engine.cache.Database`)."""
 
     def __init__(self, path: Path) -> None:
         super().__init__(path)

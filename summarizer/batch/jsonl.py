@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from summarizer.redact import sanitize
+from summarizer.base.redact import sanitize
 
 __all__ = [
     "COMPLETION_WINDOW",

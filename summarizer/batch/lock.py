@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from summarizer.errors import ConfigurationError, RunLockedError
+from summarizer.base.errors import ConfigurationError, RunLockedError
 
 __all__ = ["held_lock"]
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from summarizer.base.errors import BackendError, SummarizerError
 from summarizer.batch import adapter
 from summarizer.batch.api import TERMINAL, BatchAPI, checked_id
 from summarizer.batch.jobs import Job, JobStore, NewRequest, Request
@@ -26,13 +27,12 @@ from summarizer.batch.jsonl import (
     request_line,
     split_lines,
 )
-from summarizer.errors import BackendError, SummarizerError
 
 if TYPE_CHECKING:
     from summarizer.article import Article
     from summarizer.batch.adapter import BriefHost as Summarizer
+    from summarizer.engine.spend import Estimate
     from summarizer.model.conversation import Conversation, Outcome
-    from summarizer.spend import Estimate
 
 __all__ = ["METADATA_KEY", "Batches", "Replay", "replay"]
 
@@ -137,10 +137,10 @@ class Batches:
 
     def estimate(self, new: Sequence[NewRequest], *, strict: bool) -> Estimate:
         """What ``new`` would cost at batch rates: each request as its line would carry it
-        (no call; see :mod:`summarizer.spend`)."""
+        (no call; see :mod:`summarizer.engine.spend`)."""
         from functools import partial
 
-        from summarizer.spend import Estimate, estimate_request
+        from summarizer.engine.spend import Estimate, estimate_request
 
         model, mode = adapter.model_name(self.summarizer), adapter.batch_mode(self.summarizer)
         total = Estimate.free(batch=True)
@@ -310,7 +310,7 @@ def describe(job: Job, counts: dict[str, int]) -> str:
 def as_json(job: Job, counts: dict[str, int]) -> str:
     """One JSON line for ``batch status --json`` (the error sanitized again: a row stored by
     an older version may hold the provider's raw text)."""
-    from summarizer.redact import sanitize
+    from summarizer.base.redact import sanitize
 
     return json.dumps(
         {

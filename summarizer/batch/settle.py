@@ -8,11 +8,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 
+from summarizer.base.errors import BackendError, SummarizerError
 from summarizer.batch import adapter
 from summarizer.batch.jobs import OPEN, Job, Request, Settled
 from summarizer.batch.jsonl import OutputLine, parse_output
 from summarizer.batch.runner import Batches, replay
-from summarizer.errors import BackendError, SummarizerError
 
 __all__ = ["decide", "finish_live", "settle_open"]
 

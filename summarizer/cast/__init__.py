@@ -4,7 +4,7 @@
 kinds, roles, aliases), every mention of them with pronouns and descriptions resolved
 (*he*, *the union*, *its chair*), and who speaks in each segment. The claim check
 (:mod:`summarizer.grounding`), the extractive proposer (:mod:`summarizer.extract`) and the
-digest ask it who is who; :mod:`summarizer.names` is the normaliser its keys build on.
+digest ask it who is who; :mod:`summarizer.output.names` is the normaliser its keys build on.
 """
 
 from __future__ import annotations

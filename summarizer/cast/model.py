@@ -21,7 +21,7 @@ from summarizer.cast.registry import ActorRegistry, ActorState, kind_of
 from summarizer.cast.roles import read_roles
 from summarizer.cast.speech import read_subjects
 from summarizer.cast.types import SegmentLike
-from summarizer.names import acronym, name_key, name_tokens
+from summarizer.output.names import acronym, name_key, name_tokens
 
 __all__ = ["Cast", "Speech", "read_cast", "read_view"]
 

@@ -84,8 +84,8 @@ def main_options(
 
 def main() -> None:
     """Entry point: run the app, turning library errors into one line and an exit code."""
+    from summarizer.base.errors import SummarizerError
     from summarizer.cli.exits import exit_code
-    from summarizer.errors import SummarizerError
 
     try:
         # Not standalone: a usage error is reported here, on one line (click prints four).

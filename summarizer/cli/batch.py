@@ -102,10 +102,10 @@ def _batches(
     Without an endpoint flag, the endpoint and model are those of job ``ref`` (else of the
     newest job).
     """
+    from summarizer.base.config import load_settings
     from summarizer.batch import adapter
     from summarizer.batch.collect import open_batches
     from summarizer.batch.jobs import JobStore
-    from summarizer.config import load_settings
     from summarizer.pipeline import Summarizer
 
     settings = load_settings(flags)
@@ -130,7 +130,7 @@ def _batches(
 def _job(batches: Batches, ref: str) -> Any:
     job = batches.store.find(ref)
     if job is None:
-        from summarizer.errors import ConfigurationError
+        from summarizer.base.errors import ConfigurationError
 
         raise ConfigurationError(f"no batch {ref!r} in {batches.store.path}")
     return job
@@ -201,9 +201,9 @@ def submit(
 
 
 def _read(batches: Batches, args: list[str]) -> tuple[list[Any], list[Any]]:
+    from summarizer.base.errors import SummarizerError
     from summarizer.batch import adapter
-    from summarizer.errors import SummarizerError
-    from summarizer.results import BriefResult
+    from summarizer.engine.results import BriefResult
 
     articles, rejected = [], []
     for index, arg in enumerate(args):
@@ -274,8 +274,8 @@ def collect(
     were not re-asked because the batch's cost reached ``--max-cost``, or wait in a re-ask
     batch. The tokens and cost of the briefs collected are printed on stderr.
     """
+    from summarizer.base.fileio import atomic_write
     from summarizer.batch.collect import collect as collect_job
-    from summarizer.fileio import atomic_write
     from summarizer.formats import render_many
 
     flags = {"model": model, "base_url": base_url, "backend": backend, "max_cost": max_cost}
@@ -307,7 +307,7 @@ def collect(
 def _totals(briefs: list[Any]) -> str:
     """The tokens and cost of ``briefs`` (each brief's usage covers its whole conversation:
     the first answer and every re-ask)."""
-    from summarizer.spend import dollars
+    from summarizer.engine.spend import dollars
 
     prompt = sum(b.usage.prompt_tokens for b in briefs)
     completion = sum(b.usage.completion_tokens for b in briefs)

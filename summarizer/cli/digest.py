@@ -361,7 +361,7 @@ def _scheduled_job(cfg: DigestConfig, control: RunControl) -> Callable[[], None]
     """One scheduled digest: its errors are reported, never raised (the loop outlives it)."""
 
     def job() -> None:
-        from summarizer.errors import SummarizerError
+        from summarizer.base.errors import SummarizerError
 
         control.reason = None
         try:
@@ -380,10 +380,10 @@ def _scheduled_job(cfg: DigestConfig, control: RunControl) -> Callable[[], None]
 
 def _schedule_state(cfg: DigestConfig, name: str) -> Schedule:
     """The schedule's last fire time, kept in the digest's database."""
-    from summarizer.cache import default_db_path
-    from summarizer.config import load_settings
+    from summarizer.base.config import load_settings
     from summarizer.digest.schedule import Schedule
     from summarizer.digest.store import open_store
+    from summarizer.engine.cache import default_db_path
 
     db = default_db_path(cfg.db or load_settings(cfg.summarizer.flags()).db)
 

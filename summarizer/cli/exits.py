@@ -7,7 +7,7 @@ with failures, or a budget reached).
 
 from __future__ import annotations
 
-from summarizer.errors import (
+from summarizer.base.errors import (
     BackendError,
     BriefValidationError,
     BudgetReachedError,

@@ -139,9 +139,9 @@ def add(
     ] = 6 * 3600.0,
 ) -> None:
     """Download a GGUF (resumable, checked) into the data dir, or register a local file."""
+    from summarizer.base.errors import SummarizerError
     from summarizer.cli.exits import exit_code
     from summarizer.cli.report import clean, error_line
-    from summarizer.errors import SummarizerError
     from summarizer.model.catalog import add_model
 
     # the file's name only: a URL's user info and query (credentials) never reach the screen

@@ -34,9 +34,9 @@ RENAMED = {"prompts": "prompts_dir", "max_requests": "max_requests_per_brief"}
 
 def settings_flags(options: Mapping[str, Any]) -> dict[str, Any]:
     """The command's options that are settings, under the settings' names (``None``:
-    unset), for :func:`summarizer.config.load_settings`. The names come from
-    :class:`~summarizer.config.Settings`: an option named like a setting is that setting."""
-    from summarizer.config import Settings
+    unset), for :func:`summarizer.base.config.load_settings`. The names come from
+    :class:`~summarizer.base.config.Settings`: an option named like a setting is that setting."""
+    from summarizer.base.config import Settings
 
     named = {RENAMED.get(name, name): value for name, value in options.items()}
     return {name: value for name, value in named.items() if name in Settings.names()}

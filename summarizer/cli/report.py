@@ -1,7 +1,7 @@
 """How the command line reports a failure: one line on stderr, sanitized.
 
 Every line that carries text from elsewhere (an error message, a provider's batch error, a
-server's reply) goes through :func:`summarizer.redact.sanitize` with every key this process
+server's reply) goes through :func:`summarizer.base.redact.sanitize` with every key this process
 can see: keys redacted, control characters and bidi overrides removed, one line, bounded.
 """
 
@@ -11,7 +11,7 @@ import os
 
 import typer
 
-from summarizer.redact import sanitize
+from summarizer.base.redact import sanitize
 
 __all__ = ["ERROR_LIMIT", "clean", "echo_line", "error_line", "secrets"]
 

@@ -20,7 +20,7 @@ import typer
 
 if TYPE_CHECKING:
     from summarizer.article import Article
-    from summarizer.brief import Brief
+    from summarizer.output.brief import Brief
 
 __all__ = ["articles_of", "one_file_each", "pick_brief", "review_command", "write_each"]
 
@@ -51,8 +51,8 @@ def write_each(briefs: list[Brief], articles: list[Article], fmt: str, folder: P
     import re
 
     import summarizer.formats as formats
+    from summarizer.base.fileio import atomic_write
     from summarizer.cli.state import fail
-    from summarizer.fileio import atomic_write
 
     suffix = formats.get(fmt).suffix
     used: set[str] = set()
@@ -73,7 +73,7 @@ def pick_brief(data: Any, article: Article, source: str) -> dict[str, Any]:
     """The brief of ``article`` from a file's JSON: the object itself, or from an array (what
     ``summarize`` writes for several sources) the brief whose ``content_hash`` is the
     article's (the only one, when there is one)."""
-    from summarizer.errors import InputError
+    from summarizer.base.errors import InputError
 
     if isinstance(data, dict):
         return data
@@ -93,7 +93,7 @@ def pick_brief(data: Any, article: Article, source: str) -> dict[str, Any]:
 
 
 def _read_json(path: Path) -> Any:
-    from summarizer.errors import InputError
+    from summarizer.base.errors import InputError
 
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -127,10 +127,10 @@ def review_command(
     unreadable brief or article, 1 when the page cannot be written.
     """
     from summarizer.article import Limits, read_source
+    from summarizer.base.config import load_settings
+    from summarizer.base.fileio import atomic_write
     from summarizer.cli.report import error_line
     from summarizer.cli.state import fail
-    from summarizer.config import load_settings
-    from summarizer.fileio import atomic_write
     from summarizer.formats.review import review_page
 
     if output is not None and output.is_dir():

@@ -33,10 +33,10 @@ from summarizer.cli.report import error_line
 
 if TYPE_CHECKING:
     from summarizer.article import Article
-    from summarizer.brief import Brief
-    from summarizer.errors import SummarizerError
+    from summarizer.base.errors import SummarizerError
+    from summarizer.engine.spend import Estimate
+    from summarizer.output.brief import Brief
     from summarizer.pipeline import Summarizer
-    from summarizer.spend import Estimate
 
 __all__ = ["summarize"]
 
@@ -139,10 +139,10 @@ def summarize(
     warnings and errors go to stderr. A source that fails is reported and the others
     still come out.
     """
+    from summarizer.base.config import load_settings
     from summarizer.cli.options import settings_flags
     from summarizer.cli.review import one_file_each
     from summarizer.cli.state import fail
-    from summarizer.config import load_settings
 
     flags = settings_flags(locals())  # every option that is a setting, by its setting's name
     if sources.count("-") > 1:
@@ -176,9 +176,9 @@ def _brief_all(
 ) -> tuple[int, list[Brief], list[Article]]:
     """Read and brief every source; the worst exit code of the failures, the briefs, and the
     articles read (a review page shows each brief beside its article)."""
+    from summarizer.base.errors import SummarizerError
     from summarizer.cli.exits import exit_code
     from summarizer.cli.state import state
-    from summarizer.errors import SummarizerError
 
     worst = 0
 
@@ -207,7 +207,7 @@ def _brief_all(
 @contextlib.contextmanager
 def _summarizer(settings: Any, no_cache: bool) -> Iterator[Summarizer]:
     """The Summarizer of the command, with its cache; its base URL checked before a call."""
-    from summarizer.config import check_base_url
+    from summarizer.base.config import check_base_url
     from summarizer.pipeline import Summarizer
 
     with (
@@ -229,7 +229,7 @@ def _read_all(
     sources: list[str], settings: Any, report: Callable[[str, SummarizerError], None]
 ) -> list[Article]:
     from summarizer.article import Limits, read_source
-    from summarizer.errors import SummarizerError
+    from summarizer.base.errors import SummarizerError
 
     limits = Limits(max_bytes=settings.max_input_bytes)
     articles = []
@@ -246,8 +246,8 @@ def _total(
 ) -> tuple[Estimate, list[Estimate | SummarizerError]]:
     """The sum of the articles' estimates, and each one's estimate or error (an article
     that cannot be estimated fails later on its own, and counts for nothing here)."""
-    from summarizer.errors import SummarizerError
-    from summarizer.spend import Estimate
+    from summarizer.base.errors import SummarizerError
+    from summarizer.engine.spend import Estimate
 
     total, each = Estimate.free(), list[Estimate | SummarizerError]()
     for article in articles:
@@ -264,9 +264,9 @@ def _total(
 def _estimates(sources: list[str], settings: Any, fmt: str, no_cache: bool) -> tuple[str, int]:
     """The dry run: each source's estimate and the total, as a table or JSON, and the exit
     code (that of the worst source that could not be read or estimated, else 0)."""
+    from summarizer.base.errors import SummarizerError
     from summarizer.cli.exits import exit_code
-    from summarizer.errors import SummarizerError
-    from summarizer.spend import dollars
+    from summarizer.engine.spend import dollars
 
     failed: list[tuple[str, SummarizerError]] = []
     with _summarizer(settings, no_cache) as brief:
@@ -306,7 +306,7 @@ def _estimates(sources: list[str], settings: Any, fmt: str, no_cache: bool) -> t
 
 
 def _row(label: str, estimate: Estimate | SummarizerError) -> dict[str, Any]:
-    from summarizer.errors import SummarizerError
+    from summarizer.base.errors import SummarizerError
 
     if isinstance(estimate, SummarizerError):
         return {"source": label, "error": estimate.message}
@@ -323,8 +323,8 @@ def _cache(settings: Any, off: bool) -> Iterator[Any]:
     if off or not settings.cache:
         yield None
         return
-    from summarizer.cache import open_cache
-    from summarizer.errors import ConfigurationError
+    from summarizer.base.errors import ConfigurationError
+    from summarizer.engine.cache import open_cache
 
     try:
         cache = open_cache(settings.db)
@@ -376,8 +376,8 @@ def _emit(text: str, fmt: str, output: Path | None) -> None:
     """The rendered briefs to the terminal, stdout or ``output``; a failed write is one
     line and exit 1, and leaves no partial or temporary file."""
     import summarizer.formats as formats
+    from summarizer.base.fileio import atomic_write
     from summarizer.cli.state import fail
-    from summarizer.fileio import atomic_write
 
     text = text if text.endswith("\n") else text + "\n"
     try:

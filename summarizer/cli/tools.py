@@ -40,10 +40,10 @@ def backends(
 ) -> None:
     """Show which backend and model would be used, where each setting came from, and
     whether the endpoint answers."""
+    from summarizer.base.config import config_path, load_settings
+    from summarizer.base.redact import redact
     from summarizer.cli.report import secrets
-    from summarizer.config import config_path, load_settings
     from summarizer.model.backends import resolve_backend
-    from summarizer.redact import redact
 
     settings = load_settings(
         {"model": model, "base_url": base_url, "backend": backend, "local_model": local_model}
@@ -75,8 +75,8 @@ def _probe(chosen: Any) -> str:
         return "model file present" if ok else "model file missing"
     import httpx2
 
-    from summarizer.fileio import one_line
-    from summarizer.http import client
+    from summarizer.base.fileio import one_line
+    from summarizer.base.http import client
 
     auth = {"authorization": f"Bearer {chosen.api_key}"} if chosen.api_key else {}
     try:

@@ -106,7 +106,7 @@ def tally(usages: list[tuple[str, str, str | None]]) -> tuple[list[Row], Row]:
 
 
 def _table(rows: list[Row], total: Row, since: str) -> str:
-    from summarizer.spend import dollars
+    from summarizer.engine.spend import dollars
 
     head = f"{'model':24}  {'backend':28}  briefs  requests  prompt tokens  completion  cost"
     lines = [f"briefs stored {since}", head]
@@ -136,8 +136,8 @@ def usage(
 ) -> None:
     """Tokens, requests, briefs and cost by model, from the briefs stored in the database
     (briefs made with the cache off are not recorded)."""
-    from summarizer.cache import default_db_path, open_cache
-    from summarizer.config import load_settings
+    from summarizer.base.config import load_settings
+    from summarizer.engine.cache import default_db_path, open_cache
 
     cutoff = parse_since(since) if since else None
     path = default_db_path(db or load_settings({}).db)

@@ -42,9 +42,9 @@ def verify_command(
     Exit 0 when every item is supported, 5 when any is not, 3 for unreadable input.
     """
     from summarizer.article import read_source
+    from summarizer.base.redact import redact, strip_unsafe
     from summarizer.cli.report import clean, secrets
-    from summarizer.redact import redact, strip_unsafe
-    from summarizer.verification import verify
+    from summarizer.engine.verification import verify
 
     result = verify(brief, read_source(article))
     if fmt is VerifyFormat.json:  # the brief is untrusted: no control or bidi character out

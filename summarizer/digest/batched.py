@@ -4,7 +4,7 @@ A batch run does, in this order (:func:`run_batches`):
 
 1. **Budget.** The articles it would send (neither briefed nor waiting in a batch) are
    estimated at the batch rate and checked against ``max_cost`` before anything is sent:
-   :class:`~summarizer.errors.BudgetExceededError` leaves everything as it was.
+   :class:`~summarizer.base.errors.BudgetExceededError` leaves everything as it was.
 2. **Collect.** Every batch of earlier runs that has not settled is collected
    (:func:`summarizer.batch.collect.collect`: grounded as live, idempotent, briefs put in
    the brief cache, re-asks sent as follow-up batches). So is any other batch that holds
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from summarizer.article import Article
     from summarizer.batch.jobs import Job, Request
     from summarizer.batch.runner import Batches
-    from summarizer.cache import Database
+    from summarizer.engine.cache import Database
     from summarizer.pipeline import Summarizer
 
 __all__ = ["BatchOutcome", "BatchLedger", "collect_held", "run_batches"]
@@ -60,7 +60,7 @@ class BatchLedger:
         return [int(row[0]) for row in rows]
 
     def record(self, run_id: int, job: Job, kind: str, articles: int) -> None:
-        from summarizer.cache import now_iso
+        from summarizer.engine.cache import now_iso
 
         with self.db.tx() as conn:
             conn.execute(
@@ -71,7 +71,7 @@ class BatchLedger:
             )
 
     def settled(self, job_id: int) -> None:
-        from summarizer.cache import now_iso
+        from summarizer.engine.cache import now_iso
 
         with self.db.tx() as conn:
             conn.execute(

@@ -7,12 +7,12 @@ import logging
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
-from summarizer.errors import SummarizerError
+from summarizer.base.errors import SummarizerError
 
 if TYPE_CHECKING:
     from summarizer.article import Article
-    from summarizer.brief import Brief
     from summarizer.digest.store import StoredArticle
+    from summarizer.output.brief import Brief
     from summarizer.pipeline import Summarizer
 
 __all__ = ["article_of", "as_source", "brief_each"]
@@ -58,7 +58,7 @@ async def brief_each(
 
 def as_source(brief: Brief, article: Article) -> Brief:
     """A cached brief reported as ``article``'s (the same text may come from another URL)."""
-    from summarizer.brief import SourceInfo
+    from summarizer.output.brief import SourceInfo
 
     info = SourceInfo(title=article.title, url=article.url, published=article.published,
                       site=article.site, content_hash=article.content_hash)  # fmt: skip

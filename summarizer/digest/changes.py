@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from summarizer.digest.models import Story, StoryChange
 from summarizer.digest.text import content_words, figures
-from summarizer.names import fold
+from summarizer.output.names import fold
 
 if TYPE_CHECKING:
     from summarizer.digest.history import StoryMemory

@@ -2,8 +2,8 @@
 
 :class:`DigestConfig` is everything one run needs; its ``[summarizer]`` table is
 :class:`SummarizerTable`, every summarizer setting (derived from
-:class:`~summarizer.config.Settings`, so it cannot fall behind; validated in full by
-:func:`summarizer.config.load_settings` at the flag level).
+:class:`~summarizer.base.config.Settings`, so it cannot fall behind; validated in full by
+:func:`summarizer.base.config.load_settings` at the flag level).
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from pydantic import (
     model_validator,
 )
 
-from summarizer.config import Settings
-from summarizer.errors import ConfigurationError
+from summarizer.base.config import Settings
+from summarizer.base.errors import ConfigurationError
 
 __all__ = [
     "ALL_FORMATS",
@@ -94,7 +94,7 @@ class _Table(BaseModel):
 
 
 def _optional_settings() -> dict[str, Any]:
-    """Every field of :class:`~summarizer.config.Settings` (but its provenance), optional."""
+    """Every field of :class:`~summarizer.base.config.Settings` (but its provenance), optional."""
     return {
         name: (Optional[info.annotation], None)  # noqa: UP045 - a runtime type, not a hint
         for name, info in Settings.model_fields.items()
@@ -105,7 +105,7 @@ def _optional_settings() -> dict[str, Any]:
 if TYPE_CHECKING:
 
     class SummarizerTable(_Table):
-        """Every setting of :class:`~summarizer.config.Settings`, optional."""
+        """Every setting of :class:`~summarizer.base.config.Settings`, optional."""
 
 else:  # derived from Settings: a new setting is a [summarizer] key at once
     SummarizerTable = create_model(
@@ -194,8 +194,8 @@ class DigestConfig(BaseModel):
     def _tables(cls, sources: list[str | dict[str, Any]]) -> list[str | dict[str, Any]]:
         """A source given as a table is checked now (its type and options); a string is
         read at each run (a folder or a feed may come and go)."""
+        from summarizer.base.errors import InputError
         from summarizer.digest.sources import parse_source
-        from summarizer.errors import InputError
 
         for source in sources:
             if isinstance(source, dict):
@@ -219,7 +219,7 @@ class DigestConfig(BaseModel):
             return None
         from urllib.parse import urlsplit
 
-        from summarizer.redact import sanitize
+        from summarizer.base.redact import sanitize
 
         try:
             parts = urlsplit(value.strip())

@@ -13,7 +13,7 @@ from collections.abc import Coroutine, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from summarizer.errors import ConfigurationError, RunLockedError
+from summarizer.base.errors import ConfigurationError, RunLockedError
 
 if TYPE_CHECKING:
     from summarizer.digest.models import Digest

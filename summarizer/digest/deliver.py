@@ -1,7 +1,7 @@
 """Delivering a digest: files (always), a webhook and email; each delivery recorded once.
 
-Files are written atomically (:func:`summarizer.fileio.atomic_write`) under dated names.
-The webhook POST goes through the one HTTP client (:func:`summarizer.http.client`); email
+Files are written atomically (:func:`summarizer.base.fileio.atomic_write`) under dated names.
+The webhook POST goes through the one HTTP client (:func:`summarizer.base.http.client`); email
 through stdlib ``smtplib``. A failed webhook or email raises :class:`DeliveryError` inside,
 is recorded in the store under the digest's id and reported; the next run retries it, and
 one already delivered is not sent again.
@@ -16,18 +16,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from summarizer.base.errors import DeliveryError, SummarizerError
+from summarizer.base.fileio import atomic_write
 from summarizer.digest.models import Digest
 from summarizer.digest.render import render, render_html, render_json, render_text, review_name
 from summarizer.digest.stories import without_articles
-from summarizer.errors import DeliveryError, SummarizerError
-from summarizer.fileio import atomic_write
 from summarizer.formats import get as output_format
 
 if TYPE_CHECKING:
     from summarizer.article import Article
-    from summarizer.brief import Brief
     from summarizer.digest.config import DigestConfig, EmailConfig
     from summarizer.digest.store import Store
+    from summarizer.output.brief import Brief
 
 __all__ = [
     "deliver", "file_stem", "post_webhook", "retry_failed", "send_email", "write_outputs",
@@ -90,7 +90,7 @@ def post_webhook(digest: Digest, url: str, *, timeout_s: float = 20.0) -> None:
     """POST the digest JSON; ``Idempotency-Key`` is the digest id. Non-2xx is an error."""
     import httpx2
 
-    from summarizer.http import client
+    from summarizer.base.http import client
 
     if not re.match(r"^https?://", url, re.I):
         raise DeliveryError(f"webhook URL must be http(s): {url}")
@@ -221,7 +221,7 @@ def deliver(
     """Files always (with the articles' review pages, given ``reviews``); then earlier
     digests a target missed, then this one to each target. Returns the delivery problems
     (each also recorded in the store)."""
-    from summarizer.config import data_dir
+    from summarizer.base.config import data_dir
 
     out = (config.out or data_dir() / "digests").expanduser()
     for path in write_outputs(digest, out, list(config.formats), reviews):

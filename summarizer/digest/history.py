@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from summarizer.digest.linking import Signature
 from summarizer.digest.member import title_of
 from summarizer.digest.models import DateSource, DigestArticle, Story, TimelineEntry
-from summarizer.names import fold
+from summarizer.output.names import fold
 
 if TYPE_CHECKING:
     from summarizer.digest.member import Member

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from summarizer.article import Article, Limits
+from summarizer.base.errors import InputError, SummarizerError
 from summarizer.digest.dedup import shingles
 from summarizer.digest.sources import Candidate, SourceReader, identity_keys, parse_source
-from summarizer.errors import InputError, SummarizerError
 
 if TYPE_CHECKING:
     from summarizer.digest.store import Store

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from summarizer.brief import Brief, SourceInfo
+from summarizer.output.brief import Brief, SourceInfo
 
 __all__ = ["BriefLite"]
 

@@ -8,10 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from summarizer.brief import Brief
 from summarizer.digest.lite import BriefLite
 from summarizer.digest.models import DateSource
 from summarizer.digest.text import clean_line, first_sentence, shorten
+from summarizer.output.brief import Brief
 
 if TYPE_CHECKING:
     from summarizer.digest.dedup import Shingles

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from summarizer.brief import Actor, Brief, Dispute, NextStep, Position
 from summarizer.digest.models import (
     Quoted,
     StoryActor,
@@ -24,7 +23,8 @@ from summarizer.digest.models import (
     StorySide,
 )
 from summarizer.digest.steps import step_kept
-from summarizer.names import Evidence, aliases, fold, name_key, quote_of
+from summarizer.output.brief import Actor, Brief, Dispute, NextStep, Position
+from summarizer.output.names import Evidence, aliases, fold, name_key, quote_of
 
 if TYPE_CHECKING:
     from summarizer.digest.member import Member
@@ -42,7 +42,7 @@ def step_order(step: StoryNextStep) -> tuple[int, str, str]:
 
 def canonical_ids(briefs: list[Brief]) -> list[dict[str, str]]:
     """For each brief, actor id -> the actor's key across all ``briefs``
-    (:func:`summarizer.names.aliases` over every actor named in them)."""
+    (:func:`summarizer.output.names.aliases` over every actor named in them)."""
     alias = aliases((a.name, a.kind) for b in briefs for a in b.actors)
     return [{a.id: alias.get(k, k) for a in b.actors for k in [name_key(a.name)]} for b in briefs]
 

@@ -2,12 +2,12 @@
 
 Never edit an applied migration's effect: add the next number. Migration 1 creates the
 brief cache's table only if it is missing (``IF NOT EXISTS``), because the cache
-(:mod:`summarizer.cache`) may have made the database file first.
+(:mod:`summarizer.engine.cache`) may have made the database file first.
 """
 
 from __future__ import annotations
 
-from summarizer.cache import Migration
+from summarizer.engine.cache import Migration
 
 __all__ = ["MIGRATIONS"]
 

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from summarizer.brief import Usage
+from summarizer.output.brief import Usage
 
 DIGEST_SCHEMA_VERSION = 2
 

@@ -37,17 +37,17 @@ from summarizer.digest.text import (
     quotations,
     wordset,
 )
-from summarizer.names import fold, name_key, name_tokens
+from summarizer.output.names import fold, name_key, name_tokens
 
 log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
-    from summarizer.brief import Brief, Citation
     from summarizer.cast import ArticleView, Cast
     from summarizer.cast.registry import ActorState
     from summarizer.digest.lite import BriefLite
     from summarizer.digest.store import StoredArticle
     from summarizer.grounding.segments import Segment
+    from summarizer.output.brief import Brief, Citation
 
 __all__ = ["NAME_SEGMENTS", "READING_VERSION", "Reading", "read_article", "verify"]
 
@@ -304,7 +304,7 @@ def read_article(row: StoredArticle, brief: Brief | BriefLite, *, cast: bool = T
     body = [s for s in segments if clean_line(s.text) and not (row.title and s.text == row.title)]
     lead = " ".join(clean_line(s.text) or "" for s in body[:2])
     news = "\n".join(s.text for s in body)  # no byline, no title line
-    from summarizer.brief import Brief
+    from summarizer.output.brief import Brief
 
     names = [a.name for a in brief.actors] if isinstance(brief, Brief) else list(brief.names)
     people, bodies, lone = _view_people(view, names)

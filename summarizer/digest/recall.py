@@ -18,13 +18,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from summarizer.brief import Brief
 from summarizer.digest.models import Digest, DigestCounts, RunUsage
 from summarizer.digest.stories import Briefed, BriefLite, DigestHeader, build
+from summarizer.output.brief import Brief
 
 if TYPE_CHECKING:
     from summarizer.article import Article
-    from summarizer.brief import Usage
     from summarizer.digest.config import DigestConfig
     from summarizer.digest.history import StoryMemory
     from summarizer.digest.ingest import IngestReport
@@ -32,6 +31,7 @@ if TYPE_CHECKING:
     from summarizer.digest.reading import Reading
     from summarizer.digest.store import Store, StoredArticle
     from summarizer.digest.stories import Item
+    from summarizer.output.brief import Usage
 
 __all__ = ["Recall", "Reviews", "RunState", "assemble", "history"]
 

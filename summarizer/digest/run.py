@@ -20,7 +20,7 @@ With ``batch`` the briefs come from the provider's Batch API instead
 (:mod:`summarizer.digest.batched`): a run collects the batches of earlier runs, submits
 what is left as one batch and delivers what is briefed. With ``max_cost`` the articles to
 brief are estimated before the first call and the run is refused
-(:class:`~summarizer.errors.BudgetExceededError`, recorded ``refused``) when the estimate
+(:class:`~summarizer.base.errors.BudgetExceededError`, recorded ``refused``) when the estimate
 is above it; an article not started because the spend reached it stays pending, and the
 run is ``partial``.
 """
@@ -36,23 +36,23 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from summarizer.base.errors import BudgetReachedError, ConfigurationError
 from summarizer.digest.briefing import article_of, as_source, brief_each
 from summarizer.digest.config import DigestConfig
 from summarizer.digest.control import Interrupted, RunControl, run_lock
 from summarizer.digest.models import Digest, FailedArticle, WaitingBatch
 from summarizer.digest.recall import Recall, Reviews, assemble
 from summarizer.digest.stories import BriefLite, Item
-from summarizer.errors import BudgetReachedError, ConfigurationError
 
 if TYPE_CHECKING:
     import httpx2
 
     from summarizer.article import Article
-    from summarizer.brief import Brief, Usage
-    from summarizer.config import Settings
+    from summarizer.base.config import Settings
     from summarizer.digest.history import StoryMemory
     from summarizer.digest.ingest import IngestReport
     from summarizer.digest.store import Store, StoredArticle
+    from summarizer.output.brief import Brief, Usage
     from summarizer.pipeline import Summarizer
 
 __all__ = [
@@ -107,9 +107,9 @@ async def arun_digest(
     now: datetime | None = None,
 ) -> Digest:
     """:func:`run_digest` for callers already inside an event loop."""
-    from summarizer.cache import default_db_path
-    from summarizer.config import load_settings
+    from summarizer.base.config import load_settings
     from summarizer.digest.store import open_store
+    from summarizer.engine.cache import default_db_path
 
     settings = load_settings(config.summarizer.flags())
     db_path = default_db_path(config.db or settings.db)

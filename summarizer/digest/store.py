@@ -1,6 +1,6 @@
 """The digest's state in SQLite: sources and feed state, articles, runs, digests, deliveries.
 
-The store lives in the same database file as the brief cache (:mod:`summarizer.cache`):
+The store lives in the same database file as the brief cache (:mod:`summarizer.engine.cache`):
 :func:`open_store` opens it, applies the digest's numbered migrations
 (:mod:`summarizer.digest.migrations`, each in its own transaction, recorded in
 ``schema_migrations``; opening an up-to-date database changes nothing) and gives the run
@@ -18,10 +18,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from summarizer.cache import Cache, Database, default_db_path
-from summarizer.cache import now_iso as _now
 from summarizer.digest.migrations import MIGRATIONS
 from summarizer.digest.storytables import StoryTables
+from summarizer.engine.cache import Cache, Database, default_db_path
+from summarizer.engine.cache import now_iso as _now
 
 if TYPE_CHECKING:
     from summarizer.digest.dedup import Shingles
@@ -55,7 +55,7 @@ _ARTICLE_COLUMNS = ", ".join(StoredArticle.__dataclass_fields__)
 
 
 class Store(StoryTables):
-    """The digest's tables of a :class:`~summarizer.cache.Database`; ``cache`` is the brief
+    """The digest's tables of a :class:`~summarizer.engine.cache.Database`; ``cache`` is the brief
     cache on the same file. Safe to share between threads (the database's lock)."""
 
     def __init__(self, path: Path) -> None:

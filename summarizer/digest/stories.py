@@ -36,7 +36,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from summarizer.brief import Brief
 from summarizer.digest.history import StoryMemory, memory_of, timeline_of
 from summarizer.digest.linking import Signature, link
 from summarizer.digest.lite import BriefLite
@@ -55,6 +54,7 @@ from summarizer.digest.models import (
 from summarizer.digest.reading import Reading, read_article, verify
 from summarizer.digest.story import Assembly
 from summarizer.digest.text import clean_line, first_sentence, shorten
+from summarizer.output.brief import Brief
 
 if TYPE_CHECKING:
     from summarizer.digest.store import StoredArticle

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from summarizer.brief import Brief
 from summarizer.digest.changes import (
     Candidate,
     development_score,
@@ -30,7 +29,8 @@ from summarizer.digest.member import Member, title_of
 from summarizer.digest.merge import MAX_STEPS, StoryBuilder, canonical_ids, quotes_of, step_order
 from summarizer.digest.models import Story, StorySentence
 from summarizer.digest.text import clean_line, shorten
-from summarizer.names import fold
+from summarizer.output.brief import Brief
+from summarizer.output.names import fold
 
 if TYPE_CHECKING:
     from summarizer.digest.store import StoredArticle

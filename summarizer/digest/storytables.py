@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from summarizer.cache import Database
+    from summarizer.engine.cache import Database
 
 __all__ = ["StoryTables"]
 

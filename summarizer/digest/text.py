@@ -12,7 +12,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from summarizer.names import fold
+from summarizer.output.names import fold
 
 __all__ = [
     "HEADLINE_CHARS",

@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from summarizer.brief import BriefDraft, Usage
-from summarizer.errors import BriefValidationError
+from summarizer.base.errors import BriefValidationError
 from summarizer.extract.candidates import propose
 from summarizer.extract.data import Candidates, SegmentLike
 from summarizer.extract.select import CAPS, build_request, merge_parts, parse_answer, part_of
 from summarizer.grounding import ArticleIndex, check
 from summarizer.model.conversation import Outcome
+from summarizer.output.brief import BriefDraft, Usage
 
 if TYPE_CHECKING:
     from summarizer.article import Article

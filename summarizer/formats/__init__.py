@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from summarizer.article import Article
-    from summarizer.brief import Brief
     from summarizer.formats._shared import markdown_escape
+    from summarizer.output.brief import Brief
 
 __all__ = ["Format", "get", "markdown_escape", "names", "render", "render_many"]
 

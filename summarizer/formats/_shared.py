@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from summarizer.brief import Brief, Citation
-from summarizer.i18n import labels
+from summarizer.base.i18n import labels
+from summarizer.output.brief import Brief, Citation
 
 __all__ = [
     "Citations",

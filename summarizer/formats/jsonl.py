@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from summarizer.brief import Brief
 from summarizer.formats import Format
+from summarizer.output.brief import Brief
 
 __all__ = ["FORMAT"]
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from summarizer.brief import Brief, Citation
+from summarizer.base.i18n import labels
 from summarizer.formats import Format
 from summarizer.formats._shared import Citations, grounding_line, headline_unsure, section_lines
 from summarizer.formats._shared import markdown_escape as _md
-from summarizer.i18n import labels
+from summarizer.output.brief import Brief, Citation
 
 __all__ = ["FORMAT", "brief_to_markdown"]
 

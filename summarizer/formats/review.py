@@ -53,7 +53,7 @@ from summarizer.formats._review.style import CSP, CSS, SCRIPT
 
 if TYPE_CHECKING:
     from summarizer.article import Article
-    from summarizer.brief import Brief
+    from summarizer.output.brief import Brief
 
 __all__ = ["FORMAT", "Review", "review_page"]
 
@@ -80,8 +80,8 @@ def _read(brief: Brief | dict[str, Any] | str | Path) -> tuple[dict[str, Any], B
     JSON that is one); None for another tool's brief or an older schema."""
     from pydantic import ValidationError
 
-    from summarizer.brief import Brief
-    from summarizer.verification import load_brief
+    from summarizer.engine.verification import load_brief
+    from summarizer.output.brief import Brief
 
     if isinstance(brief, Brief):
         return brief.model_dump(mode="json"), brief
@@ -100,7 +100,7 @@ def review_page(
 ) -> Review:
     """The review page of ``brief`` beside ``article``.
 
-    ``brief``: a :class:`~summarizer.brief.Brief`, a dict of the same shape (this project's
+    ``brief``: a :class:`~summarizer.output.brief.Brief`, a dict of the same shape (this project's
     JSON, or another tool's that ``summarizer verify`` accepts), or the path of a JSON file.
     ``article``: the text itself (a ``str``), a ``Path``, or an
     :class:`~summarizer.article.Article`, as :func:`summarizer.summarize` takes it.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from summarizer.brief import Brief, Citation
+from summarizer.base.i18n import labels
 from summarizer.formats import Format
 from summarizer.formats._shared import (
     Citations,
@@ -14,7 +14,7 @@ from summarizer.formats._shared import (
     plain,
     section_lines,
 )
-from summarizer.i18n import labels
+from summarizer.output.brief import Brief, Citation
 
 __all__ = ["FORMAT", "brief_to_text"]
 

@@ -11,15 +11,15 @@ grounded content with every unsupported item removed and listed (for the lenient
 
 from typing import Any
 
-from summarizer.brief import (
+from summarizer.grounding import items
+from summarizer.grounding.checker import Checker, Claim, Grounded, Problem
+from summarizer.grounding.quotes import ArticleIndex
+from summarizer.output.brief import (
     Actor,
     BriefContent,
     BriefDraft,
     DroppedItem,
 )
-from summarizer.grounding import items
-from summarizer.grounding.checker import Checker, Claim, Grounded, Problem
-from summarizer.grounding.quotes import ArticleIndex
 
 __all__ = ["Claim", "Grounded", "Problem", "check", "withhold_unestablished"]
 

@@ -9,7 +9,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from summarizer.brief import (
+from summarizer.grounding.context import Context
+from summarizer.grounding.quotes import ArticleIndex
+from summarizer.grounding.support import Support, check_support, evidence_is_substantive
+from summarizer.output.brief import (
     BriefContent,
     Citation,
     DroppedItem,
@@ -17,10 +20,7 @@ from summarizer.brief import (
     SupportLevel,
     Unestablished,
 )
-from summarizer.grounding.context import Context
-from summarizer.grounding.quotes import ArticleIndex
-from summarizer.grounding.support import Support, check_support, evidence_is_substantive
-from summarizer.names import name_key
+from summarizer.output.names import name_key
 
 __all__ = ["Checker", "Claim", "Grounded", "Problem"]
 

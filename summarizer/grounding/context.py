@@ -23,7 +23,7 @@ from functools import cached_property
 
 from summarizer.cast import Cast
 from summarizer.cast.lexicon import ORG_HEADS, SPEECH, TITLES, bare_word
-from summarizer.names import acronym, fold, name_key
+from summarizer.output.names import acronym, fold, name_key
 
 __all__ = ["Context", "claim_speakers"]
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from summarizer.brief import (
+from summarizer.grounding.checker import Checker, Claim
+from summarizer.grounding.quotes import ArticleIndex
+from summarizer.grounding.support import check_support
+from summarizer.output.brief import (
     Actor,
     BriefDraft,
     Citation,
@@ -19,9 +22,6 @@ from summarizer.brief import (
     SummarySentence,
     Unestablished,
 )
-from summarizer.grounding.checker import Checker, Claim
-from summarizer.grounding.quotes import ArticleIndex
-from summarizer.grounding.support import check_support
 
 __all__ = ["actor", "disputes", "headline", "next_steps", "positions", "summary"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from summarizer.names import TITLES as NAME_TITLES
+from summarizer.output.names import TITLES as NAME_TITLES
 
 
 def _split(text: str) -> list[str]:
@@ -211,7 +211,7 @@ SCALES = {
     "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12,
 }  # fmt: skip
 TITLES = NAME_TITLES | _words("professor councillor councilor sgt")
-"""Titles before a name (the one list of :mod:`summarizer.names`, and a few spellings)."""
+"""Titles before a name (the one list of :mod:`summarizer.output.names`, and a few spellings)."""
 PRONOUNS = _words("he she they we i it his her their our its him them us")
 SPEECH = (
     r"said|says|told|tells|warned|warns|added|stated|wrote|argued|insisted|urged|denied|"

@@ -13,7 +13,6 @@ from __future__ import annotations
 import unicodedata
 from functools import cached_property
 
-from summarizer.brief import Citation
 from summarizer.cast import Cast, read_cast
 from summarizer.grounding.segments import (
     Segment,
@@ -22,6 +21,7 @@ from summarizer.grounding.segments import (
     segment_at,
     segments_in,
 )
+from summarizer.output.brief import Citation
 
 __all__ = ["MIN_QUOTE_CHARS", "ArticleIndex"]
 

@@ -4,7 +4,7 @@ The window and the token counts come from :mod:`summarizer.longform.servers` (th
 own tokenizer where it has one, else a deliberate over-estimate: tiktoken cannot download
 its encodings offline). With ``max_tokens = "auto"`` each answer reserves a quarter of the
 window (at least 512 tokens, at most the cap): :func:`reserve`. The one plan of a brief
-that uses them is :func:`summarizer.plan.plan`. See docs/long-articles.md.
+that uses them is :func:`summarizer.engine.plan.plan`. See docs/long-articles.md.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from summarizer.article import Article
-from summarizer.errors import ConfigurationError
+from summarizer.base.errors import ConfigurationError
 from summarizer.longform.servers import (
     OLLAMA_PORT,
     OLLAMA_SOURCE,
@@ -32,10 +32,10 @@ from summarizer.longform.servers import (
 from summarizer.longform.split import Chunk, estimate_tokens, sentence_count, split
 
 if TYPE_CHECKING:
-    from summarizer.config import Settings
+    from summarizer.base.config import Settings
     from summarizer.model.backends import Backend
     from summarizer.model.options import Options
-    from summarizer.prompts import Prompts
+    from summarizer.model.prompts import Prompts
 
 __all__ = [
     "DEFAULT_WINDOW",
@@ -195,7 +195,7 @@ def split_for(text: str, budget: Budget, tokens: int, guess: int) -> list[Chunk]
 
 class Planner:
     """What one backend says about itself, asked once: its context window and its token
-    counter (the I/O of planning; the plan itself is :func:`summarizer.plan.plan`).
+    counter (the I/O of planning; the plan itself is :func:`summarizer.engine.plan.plan`).
 
     ``base_url`` is where the backend answers (an embedded server's address once it runs);
     ``local_n_ctx`` is that server's window.

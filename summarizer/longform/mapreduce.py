@@ -23,8 +23,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from summarizer.article import Article
-from summarizer.brief import BriefContent, DroppedItem, GroundingReport, Usage, as_draft
-from summarizer.errors import BriefValidationError, TruncatedOutputError
+from summarizer.base.errors import BriefValidationError, TruncatedOutputError
 from summarizer.grounding import ArticleIndex, check
 from summarizer.longform.budget import (
     REASK_TOKENS,
@@ -39,10 +38,11 @@ from summarizer.longform.servers import count_posts
 from summarizer.longform.split import estimate_tokens
 from summarizer.model.conversation import Outcome
 from summarizer.model.options import Options
+from summarizer.output.brief import BriefContent, DroppedItem, GroundingReport, Usage, as_draft
 
 if TYPE_CHECKING:
-    from summarizer.config import Settings
-    from summarizer.prompts import Prompts
+    from summarizer.base.config import Settings
+    from summarizer.model.prompts import Prompts
 
 __all__ = ["Ask", "brief_chunks", "concurrency"]
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
-from summarizer.brief import (
+from summarizer.output.brief import (
     Actor,
     BriefContent,
     Dispute,
@@ -22,7 +22,7 @@ from summarizer.brief import (
     Position,
     Side,
 )
-from summarizer.names import Evidence, aliases, fold, name_key, name_tokens, quote_of
+from summarizer.output.names import Evidence, aliases, fold, name_key, name_tokens, quote_of
 
 __all__ = ["Merged", "merge"]
 
@@ -82,7 +82,7 @@ def _best(actors: Iterable[Actor]) -> Actor:
 
 
 def _group_actors(parts: Sequence[tuple[int, BriefContent]]) -> list[list[tuple[int, Actor]]]:
-    """Actors of all parts grouped by :func:`summarizer.names.aliases` (name, surname,
+    """Actors of all parts grouped by :func:`summarizer.output.names.aliases` (name, surname,
     acronym)."""
     mentions = [(a.name, a.kind) for _, draft in parts for a in draft.actors]
     alias = aliases(mentions)

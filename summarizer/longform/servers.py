@@ -5,7 +5,7 @@ published windows, or, for Ollama (detected by ``GET /api/version``), its defaul
 ``num_ctx``. Token counts come from the server's tokenizer where it has one
 (llama-cpp-python's ``/extras/tokenize/count``, llama.cpp's and vLLM's ``/tokenize``), else
 from :func:`~summarizer.longform.split.estimate_tokens`, a deliberate over-estimate.
-Every request goes through :mod:`summarizer.http` (same origin, the key never follows a
+Every request goes through :mod:`summarizer.base.http` (same origin, the key never follows a
 redirect elsewhere), over the transport given to ``Summarizer(transport=...)`` when there is
 one: a summarizer driven without sockets probes without sockets (and without a DNS lookup)
 too. The budgets that use them: :mod:`summarizer.longform.budget`.
@@ -119,7 +119,7 @@ def _http_json(
     any; an async one (a test's mock) is driven on a loop of this worker thread."""
     import httpx2
 
-    from summarizer.http import get_json, post_json
+    from summarizer.base.http import get_json, post_json
 
     if isinstance(transport, httpx2.AsyncBaseTransport):
         import asyncio

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from summarizer.config import Settings, cache_dir
-from summarizer.errors import ConfigurationError
-from summarizer.fileio import atomic_write
+from summarizer.base.config import Settings, cache_dir
+from summarizer.base.errors import ConfigurationError
+from summarizer.base.fileio import atomic_write
 
 __all__ = [
     "FALLBACK_ORDER",

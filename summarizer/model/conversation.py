@@ -24,7 +24,17 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from summarizer.brief import (
+from summarizer.base.errors import (
+    BackendError,
+    BriefValidationError,
+    RefusalError,
+    TruncatedOutputError,
+)
+from summarizer.base.redact import sanitize
+from summarizer.grounding import ArticleIndex, Grounded, Problem, check, withhold_unestablished
+from summarizer.model.options import Options
+from summarizer.model.request import build_request, raw_text
+from summarizer.output.brief import (
     MAX_CITATIONS,
     BriefContent,
     BriefDraft,
@@ -32,23 +42,13 @@ from summarizer.brief import (
     GroundingReport,
     Usage,
 )
-from summarizer.errors import (
-    BackendError,
-    BriefValidationError,
-    RefusalError,
-    TruncatedOutputError,
-)
-from summarizer.grounding import ArticleIndex, Grounded, Problem, check, withhold_unestablished
-from summarizer.model.options import Options
-from summarizer.model.request import build_request, raw_text
-from summarizer.redact import sanitize
 
 if TYPE_CHECKING:
     from openai.types.chat import ChatCompletion
 
     from summarizer.article import Article
+    from summarizer.model.prompts import Prompts
     from summarizer.model.transport import Transport
-    from summarizer.prompts import Prompts
 
 __all__ = ["Conversation", "Outcome", "conversations", "drive", "trim_evidence"]
 

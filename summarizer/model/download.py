@@ -27,8 +27,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from summarizer.errors import BackendError, ConfigurationError, InputError
-from summarizer.redact import sanitize
+from summarizer.base.errors import BackendError, ConfigurationError, InputError
+from summarizer.base.redact import sanitize
 
 __all__ = [
     "DEFAULT_DEADLINE_S",
@@ -140,8 +140,8 @@ def download(
     """
     import httpx2
 
-    from summarizer.fileio import atomic_write
-    from summarizer.http import client
+    from summarizer.base.fileio import atomic_write
+    from summarizer.base.http import client
 
     expected = normalize_sha256(sha256)
     shown = shown_url(url)

@@ -28,8 +28,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 import httpx2
 
-from summarizer.errors import BackendError
-from summarizer.http import client
+from summarizer.base.errors import BackendError
+from summarizer.base.http import client
 
 if TYPE_CHECKING:
     from summarizer.model.options import Options

@@ -1,6 +1,6 @@
 """Request options: what shapes every request of a :class:`~summarizer.pipeline.Summarizer`.
 
-:class:`Options` is built once from :class:`~summarizer.config.Settings`
+:class:`Options` is built once from :class:`~summarizer.base.config.Settings`
 (:meth:`Options.from_settings`); the embedded server's tuning
 (:func:`~summarizer.model.local.tune`) returns a new one. The same frozen value shapes the
 requests, bounds the transport's retries and goes into the brief cache key, so the key
@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from summarizer.errors import ConfigurationError
+from summarizer.base.errors import ConfigurationError
 
 if TYPE_CHECKING:
-    from summarizer.config import Settings
+    from summarizer.base.config import Settings
 
 __all__ = ["AUTO_MAX_TOKENS", "Options", "RetryPolicy"]
 

@@ -15,7 +15,7 @@ import json
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from summarizer.brief import BriefDraft
+from summarizer.output.brief import BriefDraft
 
 if TYPE_CHECKING:
     from openai.types.chat import ChatCompletion
@@ -114,7 +114,7 @@ _CITE = "#/$defs/cite"  # the one definition kept: a citation list, used by ever
 
 WIRE_CITATIONS = 3
 """The citations per item a request asks for where the mode can say so (a grammar server
-enforces it). Validation takes up to :data:`~summarizer.brief.MAX_CITATIONS`, and cuts a
+enforces it). Validation takes up to :data:`~summarizer.output.brief.MAX_CITATIONS`, and cuts a
 longer list (reported), because strict mode cannot carry the cap: an over-long list never
 costs the brief (issue 23 #11). Raising this changes every request body: re-record the
 cassettes with it."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from summarizer.redact import sanitize
+from summarizer.base.redact import sanitize
 
 __all__ = ["MAX_REPORTED_TOKENS", "usage_problem"]
 

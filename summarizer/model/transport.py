@@ -18,17 +18,17 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
-from summarizer.brief import Usage
-from summarizer.errors import (
+from summarizer.base.errors import (
     BackendError,
     ConfigurationError,
     MalformedReplyError,
     UnsupportedRequestError,
 )
+from summarizer.base.redact import mentions, sanitize
 from summarizer.model import portal
 from summarizer.model.backends import FALLBACK_ORDER, Backend, ModeMemory
 from summarizer.model.tokens import usage_problem
-from summarizer.redact import mentions, sanitize
+from summarizer.output.brief import Usage
 
 if TYPE_CHECKING:
     import httpx2
@@ -86,7 +86,7 @@ def _transient(exc: BaseException) -> bool:
 
 def _status_detail(exc: openai.APIStatusError, secret: str | None) -> str:
     """The server's own error message when the body has one, else the SDK's, sanitized
-    (:func:`~summarizer.redact.sanitize`: redacted before it is cut, so no run of the key
+    (:func:`~summarizer.base.redact.sanitize`: redacted before it is cut, so no run of the key
     survives the cut; no control or bidi character; one line)."""
     body = getattr(exc, "body", None)  # the SDK passes the inner "error" object when there is one
     error = body.get("error", body) if isinstance(body, dict) else None

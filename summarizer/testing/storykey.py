@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from summarizer.names import fold
+from summarizer.output.names import fold
 
 if TYPE_CHECKING:
     import httpx2

@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from summarizer.article import Article, Limits, load_article
+from summarizer.base.errors import InputError
 from summarizer.digest.sources._identity import identity_keys, normalize_url, strip_tracking
-from summarizer.errors import InputError
 
 if TYPE_CHECKING:
     from summarizer.digest.store import Store

@@ -22,9 +22,9 @@ from summarizer.article import (
     fetch_url,
     load_stdin,
 )
+from summarizer.base.errors import InputError, SummarizerError
 from summarizer.digest.sources import Candidate, SourceReader, SourceSpec
 from summarizer.digest.sources._identity import identity_keys, normalize_url
-from summarizer.errors import InputError, SummarizerError
 
 __all__ = ["check_scheme", "fetch", "is_feed", "read_feed"]
 

@@ -10,9 +10,9 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
+from summarizer.base.errors import InputError
 from summarizer.digest.sources import Candidate, SourceReader, SourceSpec, SourceType
 from summarizer.digest.sources._web import check_scheme
-from summarizer.errors import InputError
 
 __all__ = ["SOURCE", "UrlListSource"]
 

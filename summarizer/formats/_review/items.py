@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from summarizer.base.i18n import labels
 from summarizer.formats._review.common import esc, item_path, one_line
-from summarizer.i18n import labels
 
 if TYPE_CHECKING:
     from summarizer.grounding import ArticleIndex

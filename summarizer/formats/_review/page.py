@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING, Any
 
+from summarizer.base.i18n import labels
 from summarizer.formats._review.common import (
     SECTIONS,
     as_dict,
@@ -20,11 +21,10 @@ from summarizer.formats._review.common import (
 from summarizer.formats._review.items import STATUS_WORDS, Builder, Item, dropped_body, item_html
 from summarizer.formats._review.style import LEGEND
 from summarizer.formats._review.verdicts import judge_map, role_drops
-from summarizer.i18n import labels
 
 if TYPE_CHECKING:
     from summarizer.article import Article
-    from summarizer.brief import Brief
+    from summarizer.output.brief import Brief
 
 __all__ = ["Page"]
 
@@ -79,7 +79,7 @@ class Page:
                 "claims checked again against this text"
             )
         if not self.ours or self.matches is False:  # verdicts for this very text
-            from summarizer.verification import verify
+            from summarizer.engine.verification import verify
 
             self.checked = {v.path: v for v in verify(data, art).items}
 

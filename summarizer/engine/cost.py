@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 
-from summarizer.brief import Cost, Usage
+from summarizer.output.brief import Cost, Usage
 
 __all__ = ["Pricer", "price"]
 

@@ -1,6 +1,7 @@
 """How one brief is made, decided in one place: :func:`plan` (pure) gives a :class:`BriefPlan`.
 
-The live path (:mod:`summarizer.execute`), the money estimate (:mod:`summarizer.spend`) and
+The live path (:mod:`summarizer.engine.execute`), the money estimate
+(:mod:`summarizer.engine.spend`) and
 the batch path (:mod:`summarizer.batch`) all read the same plan: the strategy (the model
 writes, or chooses among proposed sentences), the request mode, the chunks of a long
 article, whether the verifying call runs, each answer's ``max_tokens``, and the most
@@ -24,8 +25,7 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
-from summarizer.brief import SCHEMA_VERSION
-from summarizer.errors import ConfigurationError, InputError
+from summarizer.base.errors import ConfigurationError, InputError
 from summarizer.grounding.version import CHECK_VERSION
 from summarizer.longform.budget import (
     Budget,
@@ -38,14 +38,15 @@ from summarizer.longform.budget import (
     reserve,
     split_for,
 )
+from summarizer.output.brief import SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from summarizer.article import Article
-    from summarizer.config import Settings
+    from summarizer.base.config import Settings
     from summarizer.longform.budget import TokenCounter
     from summarizer.model.backends import Backend
     from summarizer.model.options import Options
-    from summarizer.prompts import Prompts
+    from summarizer.model.prompts import Prompts
 
 __all__ = [
     "MAX_AUTO_ANSWERS",

@@ -7,7 +7,7 @@ located in the article, and every claim it makes is checked against that evidenc
 
 A brief is untrusted input. One that is not the shape of a brief (a section or an evidence
 list that is not a list, JSON nested past :data:`MAX_DEPTH`, a string that is not valid
-Unicode) is an :class:`~summarizer.errors.InputError` (exit 3). A citation that carries
+Unicode) is an :class:`~summarizer.base.errors.InputError` (exit 3). A citation that carries
 offsets must hold: ``article[start:end] == quote`` with whole numbers in range, else the
 item is not supported, whatever its quote says.
 """
@@ -21,7 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from summarizer.article import Article, load_article
-from summarizer.brief import (
+from summarizer.base.errors import InputError
+from summarizer.grounding import ArticleIndex, check
+from summarizer.output.brief import (
     Brief,
     BriefDraft,
     DraftActor,
@@ -31,8 +33,6 @@ from summarizer.brief import (
     DraftSummarySentence,
     Side,
 )
-from summarizer.errors import InputError
-from summarizer.grounding import ArticleIndex, check
 
 __all__ = ["MAX_DEPTH", "Verification", "VerifiedItem", "load_brief", "verify"]
 

@@ -2,7 +2,7 @@
 itself (window, tokenizer), started on first need and closed once.
 
 One :class:`Session` per :class:`~summarizer.pipeline.Summarizer`; the plan's inputs
-(:class:`~summarizer.plan.PlanContext`) come from here, offline (nothing started, nothing
+(:class:`~summarizer.engine.plan.PlanContext`) come from here, offline (nothing started, nothing
 asked: the estimate, a batch) or live (the window probed, the server's tokenizer).
 """
 
@@ -12,18 +12,18 @@ import asyncio
 import threading
 from typing import TYPE_CHECKING
 
+from summarizer.engine.plan import PlanContext
 from summarizer.longform.budget import Planner, TokenCounter
 from summarizer.model.backends import FALLBACK_ORDER, Backend, ModeMemory
 from summarizer.model.transport import Transport
-from summarizer.plan import PlanContext
 
 if TYPE_CHECKING:
     import httpx2
 
-    from summarizer.config import Settings
+    from summarizer.base.config import Settings
     from summarizer.model.local import LocalServer
     from summarizer.model.options import Options
-    from summarizer.prompts import Prompts
+    from summarizer.model.prompts import Prompts
 
 __all__ = ["Session", "request_mode"]
 

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
-from summarizer.errors import ConfigurationError
-from summarizer.i18n import language_name
+from summarizer.base.errors import ConfigurationError
+from summarizer.base.i18n import language_name
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from summarizer.article import Article
-from summarizer.brief import Brief
-from summarizer.errors import SummarizerError
+from summarizer.base.errors import SummarizerError
+from summarizer.output.brief import Brief
 
 __all__ = ["BriefResult", "Source"]
 

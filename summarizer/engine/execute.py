@@ -1,8 +1,8 @@
-"""A live brief: carry out a :class:`~summarizer.plan.BriefPlan` over a transport, then
-assemble the :class:`~summarizer.brief.Brief`.
+"""A live brief: carry out a :class:`~summarizer.engine.plan.BriefPlan` over a transport, then
+assemble the :class:`~summarizer.output.brief.Brief`.
 
 One call (the model writes, or chooses among proposed sentences), or the map-reduce over the
-plan's chunks; then, when the plan says so, the verifying call (:mod:`summarizer.judge`),
+plan's chunks; then, when the plan says so, the verifying call (:mod:`summarizer.engine.judge`),
 which may only remove or flag items.
 """
 
@@ -13,17 +13,17 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from summarizer.brief import Brief, Cost, SourceInfo, Usage, method_of
 from summarizer.model.conversation import Outcome, conversations, drive
+from summarizer.output.brief import Brief, Cost, SourceInfo, Usage, method_of
 
 if TYPE_CHECKING:
     from summarizer.article import Article
-    from summarizer.config import Settings
+    from summarizer.base.config import Settings
+    from summarizer.engine.plan import BriefPlan
     from summarizer.grounding import ArticleIndex
     from summarizer.model.options import Options
+    from summarizer.model.prompts import Prompts
     from summarizer.model.transport import Transport
-    from summarizer.plan import BriefPlan
-    from summarizer.prompts import Prompts
 
 __all__ = ["Labels", "assemble", "execute", "not_empty", "source_info"]
 
@@ -99,7 +99,7 @@ class _Asker:
 
 async def _judged(outcome: Outcome, transport: Transport, model: str) -> Outcome:
     """``outcome`` after the verifying call: it may only remove or flag items."""
-    from summarizer.judge import Judge
+    from summarizer.engine.judge import Judge
 
     judge = Judge(outcome.draft, model=model, mode=transport.mode)
     kwargs = judge.request()
@@ -155,7 +155,7 @@ def not_empty(brief: Brief, article: Article) -> Brief:
     """``brief``, unless nothing is in it: then BriefValidationError (exit 5) saying why."""
     if brief.summary or brief.actors or brief.positions or brief.disputes or brief.next_steps:
         return brief
-    from summarizer.errors import BriefValidationError
+    from summarizer.base.errors import BriefValidationError
 
     dropped = brief.grounding.dropped
     why = f"; first: {dropped[0].path}: {dropped[0].reasons[0]}" if dropped else ""

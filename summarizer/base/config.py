@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from summarizer.errors import ConfigurationError
+from summarizer.base.errors import ConfigurationError
 
 __all__ = [
     "BackendProfile",
@@ -52,7 +52,7 @@ def base_url_problem(url: str) -> str | None:
 
 def check_base_url(url: str, *, origin: str | None = None) -> str:
     """``url`` if it can be a model endpoint, else a ConfigurationError (exit 2, no call)."""
-    from summarizer.redact import redact
+    from summarizer.base.redact import redact
 
     problem = base_url_problem(url)
     if problem is not None:
@@ -113,7 +113,7 @@ class Settings(BaseModel):
     chunk_concurrency: int = Field(default=4, ge=1, le=64)
     # Long articles: a plan that could send more HTTP requests than this is refused at once;
     # None (auto): the plan's own worst case, refused only when it is a runaway one
-    # (summarizer/plan.py).
+    # (summarizer/engine/plan.py).
     max_requests_per_brief: int | None = Field(default=None, ge=1)
     cache: bool = True
     db: Path | None = None
@@ -148,7 +148,7 @@ class SettingsOptions(TypedDict, total=False):
 
     The same names and types as :class:`Settings` (``tests/test_settings_schema.py`` checks
     them against it), but for ``cache``: a Summarizer's ``cache`` keyword is the brief cache
-    itself (a :class:`~summarizer.cache.BriefCache`), the setting says whether the commands
+    itself (a :class:`~summarizer.engine.cache.BriefCache`), the setting says whether the commands
     open one. The digest's ``[summarizer]`` table is derived from :class:`Settings` and the
     command-line flags are checked against it by the same test.
     """

@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import TypeAlias
 
-from summarizer.brief import Citation
+from summarizer.output.brief import Citation
 
 __all__ = [
     "Evidence",

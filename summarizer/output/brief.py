@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from summarizer.redact import strip_unsafe
+from summarizer.base.redact import strip_unsafe
 
 __all__ = [
     "SCHEMA_VERSION", "Actor", "Brief", "BriefContent", "BriefDraft", "Citation", "Cost",

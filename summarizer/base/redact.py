@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from summarizer.fileio import one_line
+from summarizer.base.fileio import one_line
 
 __all__ = ["LIMIT", "MARK", "MIN_RUN", "UNSAFE", "mentions", "redact", "sanitize", "strip_unsafe"]
 

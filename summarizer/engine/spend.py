@@ -7,7 +7,7 @@ tools as sent) and its tokens counted with
 JSON: on the recorded cassettes it gives 0.96 to 1.01 times the server's count for first
 requests, 0.76 for a re-ask carrying the previous JSON answer (re-asks are not in the
 estimate at all: docs/cost.md).
-The requests are those of the brief's :class:`~summarizer.plan.BriefPlan`, made offline
+The requests are those of the brief's :class:`~summarizer.engine.plan.BriefPlan`, made offline
 (the window known without a probe, else the default): one, or one per chunk plus the
 consolidating one, plus the verifying call when the plan has it. The answer's length
 cannot be counted before it is written: :data:`EXPECTED_COMPLETION_TOKENS` per request
@@ -27,13 +27,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from summarizer.brief import Cost, Usage
-from summarizer.errors import BudgetExceededError, BudgetReachedError, ConfigurationError
+from summarizer.base.errors import BudgetExceededError, BudgetReachedError, ConfigurationError
+from summarizer.output.brief import Cost, Usage
 
 if TYPE_CHECKING:
     from summarizer.article import Article
-    from summarizer.plan import BriefPlan
-    from summarizer.prompts import Prompts
+    from summarizer.engine.plan import BriefPlan
+    from summarizer.model.prompts import Prompts
 
 __all__ = [
     "EXPECTED_COMPLETION_TOKENS",

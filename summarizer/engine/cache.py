@@ -24,10 +24,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from summarizer.errors import ConfigurationError, DamagedDatabaseError
+from summarizer.base.errors import ConfigurationError, DamagedDatabaseError
 
 if TYPE_CHECKING:
-    from summarizer.brief import Brief
+    from summarizer.output.brief import Brief
 
 __all__ = [
     "DAMAGED",
@@ -83,7 +83,7 @@ def default_db_path(db: Path | None = None) -> Path:
     """``db`` if given, else ``summarizer.db`` in the user data dir (``SUMMARIZER_HOME`` aware)."""
     if db is not None:
         return Path(db).expanduser()
-    from summarizer.config import data_dir
+    from summarizer.base.config import data_dir
 
     return data_dir() / DB_NAME
 
@@ -257,7 +257,7 @@ class Cache:
         stored by an older version that fails today's schema is made again, not an error)."""
         from pydantic import ValidationError
 
-        from summarizer.brief import Brief
+        from summarizer.output.brief import Brief
 
         if self._off is not None:
             return None

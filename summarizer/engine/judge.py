@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from summarizer.brief import BriefContent, Citation, DroppedItem, GroundingReport, Verdict
+from summarizer.output.brief import BriefContent, Citation, DroppedItem, GroundingReport, Verdict
 
 if TYPE_CHECKING:
     from openai.types.chat import ChatCompletion

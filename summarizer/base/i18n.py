@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from summarizer.errors import ConfigurationError
+from summarizer.base.errors import ConfigurationError
 
 __all__ = ["LABEL_KEYS", "LANGUAGES", "Language", "labels", "language_name", "normalize_code"]
 

@@ -1,37 +1,15 @@
-"""The loopback server moved to :mod:`summarizer.testing` (importable by benchmarks too)."""
+"""llama.cpp's surface for one context window, on loopback (test_windows, test_plan)."""
 
-from summarizer.testing.replies import (
-    Reply,
-    Responder,
-    completion,
-    empty_choices,
-    error_body,
-    random_faults,
-)
-from summarizer.testing.server import FakeOpenAI, _Server
+from __future__ import annotations
 
-__all__ = [
-    "FakeOpenAI",
-    "Reply",
-    "Responder",
-    "_Server",
-    "completion",
-    "empty_choices",
-    "error_body",
-    "random_faults",
-]
-
-
-# --- a llama.cpp-like server with a small context window (tests/test_windows.py) ----------
-
-import json  # noqa: E402
-import math  # noqa: E402
-import re  # noqa: E402
-import socket  # noqa: E402
-import threading  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer  # noqa: E402
-from typing import Any  # noqa: E402
+import json
+import math
+import re
+import socket
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 OVER_CONTEXT = "the request exceeds the available context size, try increasing it"
 
@@ -133,7 +111,7 @@ class WindowedLlama:
         return 200, {"id": "chatcmpl-0", "object": "chat.completion", "created": 0,
                      "model": body["model"], "choices": [choice], "usage": usage}  # fmt: skip
 
-    def __enter__(self) -> "WindowedLlama":
+    def __enter__(self) -> WindowedLlama:
         self.thread.start()
         return self
 

@@ -1,0 +1,1 @@
+"""The brief as the reader gets it: the output contract (``brief``) and actor names."""
