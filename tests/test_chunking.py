@@ -19,6 +19,7 @@ from summarizer.base.errors import (
     InputError,
     TruncatedOutputError,
 )
+from summarizer.engine.verification import verify
 from summarizer.longform.budget import estimate_tokens, numbered
 from summarizer.longform.merge import merge
 from summarizer.longform.servers import find_tokenizer, openai_window, probe_window
@@ -375,6 +376,12 @@ def test_an_article_just_over_the_budget_is_chunked_and_merged() -> None:
     assert brief.usage.prompt_tokens == 100 * server.calls
     assert brief.headline == brief.summary[0].text  # the merge's headline, which it supports
     assert brief.source.content_hash == Article(text=text).content_hash
+    # the report describes the claims of the brief as shown, and verify reads it the same
+    g = brief.grounding
+    shown = len(brief.summary) + len(brief.positions) + len(brief.next_steps) + 1
+    assert g.claims_checked >= shown
+    assert g.claims_supported + g.claims_not_established + g.claims_dropped == g.claims_checked
+    assert verify(brief, text).ok == (g.claims_not_established == 0)
 
 
 def test_a_long_article_of_many_paragraphs() -> None:

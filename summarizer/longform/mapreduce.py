@@ -340,6 +340,11 @@ class _Reducer:
         r.quotes_dropped += f.quotes_dropped
         r.items_dropped += f.items_dropped
         r.dropped += [d.model_copy(update={"path": f"merged.{d.path}"}) for d in f.dropped]
+        # The final check describes the claims of the brief as shown: what it supports, what
+        # it could not establish (the headline too: verify reads it the same way).
+        r.claims_checked, r.claims_supported = f.claims_checked, f.claims_supported
+        r.claims_not_established, r.claims_dropped = f.claims_not_established, f.claims_dropped
+        r.not_established, r.headline_support = f.not_established, f.headline_support
         return Outcome(
             draft=final.content,
             report=r,
