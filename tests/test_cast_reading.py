@@ -143,3 +143,16 @@ def test_the_person_before_an_appositive_speaks_not_the_body_it_names() -> None:
     assert speaker_names(cast, seg_of(cast, "Ruth Amankwah")) == ["Ruth Amankwah"]
     assert speaker_names(cast, seg_of(cast, "Lucy Harrow")) == ["Lucy Harrow"]
     assert speaker_names(cast, seg_of(cast, "The Rail Users Forum")) == ["Rail Users Forum"]
+
+
+def test_a_quotation_someone_unnamed_is_said_to_say_is_not_the_last_speakers() -> None:
+    """Issue 21: '"...," the councillor said' after the mayor spoke is not the mayor's."""
+    text = (
+        "Library row\n\nMayor Clara Weiss defended the budget. "
+        '"We were told for weeks that the library would stay open," the councillor said. '
+        '"We will not cut the library," she said. "Nobody wants that."\n'
+    )
+    cast = cast_of(text)
+    assert speaker_names(cast, seg_of(cast, '"We were told')) == []
+    assert speaker_names(cast, seg_of(cast, '"We will not cut')) == ["Clara Weiss"]
+    assert speaker_names(cast, seg_of(cast, '"Nobody wants')) == ["Clara Weiss"]

@@ -299,4 +299,12 @@ def _runs_on(text: str, before: SegmentLike, seg: SegmentLike) -> bool:
     stripped = seg.text.lstrip()
     opens = stripped[:1] in QUOTES
     inside = sum(before.text.count(q) for q in '"“”') % 2 == 1
+    if _QUOTED.sub(" ", seg.text) and _SAID_BY_SOMEONE.search(_QUOTED.sub(" ", seg.text)):
+        return False  # '"...," the councillor said': someone the cast could not name speaks
     return ("\n\n" not in gap and (opens or inside)) or (inside and opens)
+
+
+_QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]")
+_SAID_BY_SOMEONE = re.compile(
+    r"\b(?:said|says|told|added|stated|wrote|explained|insisted|argued)\b", re.IGNORECASE
+)
