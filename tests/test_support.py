@@ -7,6 +7,7 @@ Evidence quotes come verbatim from the fixture articles (checked below).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -463,3 +464,40 @@ def test_lawyers_for_a_company_speak_for_it() -> None:
         stance, [seg.text], kind="stance", subject="Holloway Chemicals", context=context
     )
     assert result.supported, result
+
+
+TUNE = Path(__file__).resolve().parent.parent / "benchmarks" / "data" / "strong" / "tune"
+
+
+def _cited(article: str, starts: tuple[str, ...]) -> tuple[list[str], Any]:
+    """The segments of a development article that begin so, with the article's cast."""
+    from summarizer.article import load_article
+    from summarizer.grounding import ArticleIndex
+    from summarizer.grounding.context import Context
+
+    index = ArticleIndex(load_article(TUNE / article).text)
+    segs = [s for s in index.segments if s.text.startswith(starts)]
+    assert len(segs) == len(starts)
+    return [s.text for s in segs], Context(index.cast, tuple(s.id for s in segs))
+
+
+def test_a_description_as_the_evidence_agent_does_not_contradict_a_name() -> None:
+    """'the regulator had not ruled out a fine', said by the commission's chair: the cast's
+    reading of a description is too uncertain to call the claim false (as for a pronoun)."""
+    evidence, context = _cited("bank-data-breach.txt", ("Robert Kaye, the", '"The law allows'))
+    claim = (
+        "Robert Kaye says the commission has not ruled out a fine and will use every power it "
+        "has if the audit shows the bank was negligent."
+    )
+    result = check_support(claim, evidence, kind="stance", subject="Robert Kaye", context=context)
+    assert not result.contradicted, result
+
+
+def test_a_noun_in_a_names_compound_is_not_its_verb() -> None:
+    evidence, context = _cited("wind-farm-inquiry.txt", ("A public inquiry", "The developer,"))
+    claim = (
+        "A public inquiry into Halcyon Offshore's 84-turbine Skerry Bank wind farm opened on "
+        "Tuesday, with fishermen, a bird charity and the local council setting out their "
+        "objections."
+    )
+    assert not check_support(claim, evidence, context=context).contradicted

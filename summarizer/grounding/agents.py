@@ -153,6 +153,8 @@ def agent_mismatch(claim: str, context: Context) -> str | None:
     if not c_spans:
         return None
     for v in _verbs(c_tokens, c_spans):
+        if _compound(claim, c_tokens, v, c_spans):
+            continue
         agent = _agent_before(claim, c_tokens, v, c_spans)
         if agent is None:
             swapped = _object_swap(claim, c_tokens, v, c_spans, context)
@@ -171,6 +173,17 @@ def agent_mismatch(claim: str, context: Context) -> str | None:
             f"not {context.name_of(agent)!r}"
         )
     return None
+
+
+def _compound(claim: str, tokens: list[_Token], v: int, spans: list[tuple[int, int, str]]) -> bool:
+    """A noun in a name's compound ("the Skerry Bank wind farm"), not a verb: right after the
+    name, in its base form, before another noun (a verb after a name would be "winds")."""
+    after_name = any(
+        e <= tokens[v].start and claim[e : tokens[v].start] == " " for _, e, _ in spans
+    )
+    nxt = tokens[v + 1] if v + 1 < len(tokens) else None
+    base = not tokens[v].low.endswith(("s", "ed", "ing"))
+    return after_name and base and nxt is not None and nxt.text.islower() and nxt.low not in _STOP
 
 
 def _object_swap(
@@ -206,14 +219,19 @@ def _evidence_agents(verb: str, context: Context) -> list[str | None]:
     for seg in context.segments:
         text = context.cast.view.texts.get(seg, "")
         tokens = _tokens(text)
-        # names and descriptions only: a pronoun's reading is too uncertain to contradict by
+        # names only: the reading of a pronoun or a description ("the company", "the
+        # regulator") is too uncertain to contradict by; it stands as an unclear agent
         mentions = [m for m in context.cast.mentions.get(seg, []) if m.how != "pronoun"]
-        spans = [(m.start, m.end, context.cast.same_as.get(m.actor, m.actor)) for m in mentions]
+        same = context.cast.same_as
+        spans = [
+            (m.start, m.end, "" if m.how == "description" else same.get(m.actor, m.actor))
+            for m in mentions
+        ]
         for i, t in enumerate(tokens):
             s = _stem(t.low)
             if s != stem and not (wanted and senses(s) & wanted):
                 continue
             if any(a <= t.start < b for a, b, _ in spans):
                 continue
-            out.append(_agent_before(text, tokens, i, spans))
+            out.append(_agent_before(text, tokens, i, spans) or None)
     return out
