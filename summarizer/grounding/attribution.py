@@ -8,7 +8,7 @@ from summarizer.grounding.analysis import analyze
 from summarizer.grounding.checks import attribution, check_certainty, name_parts, quoted
 from summarizer.grounding.context import Context, claim_speakers
 from summarizer.grounding.coverage import hedged
-from summarizer.grounding.lexicon import CERTAIN_VALUES
+from summarizer.grounding.lexicon import ATTRIBUTIVE_HEDGES, CERTAIN_VALUES, DETERMINERS
 from summarizer.grounding.matching import occurrences
 from summarizer.grounding.text import Text
 from summarizer.grounding.words import CAP, DAY, KEY, STEM, TOKSTOP
@@ -96,12 +96,6 @@ def certainty(value: str, action: str, quotes: list[Text], lang: str) -> list[st
     return []
 
 
-_ATTRIBUTIVE = frozenset(
-    {"proposed", "planned", "expected", "possible", "potential", "alleged", "suspected"}
-)
-_THE = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "that"})
-
-
 def _verb_of_hedge(c: Text, j: int) -> bool:
     """Whether word ``j`` is the first content word after a hedge of the claim that is not
     an adjective on a thing: the verb the hedge governs ("could order", "plans to
@@ -118,7 +112,7 @@ def _attributive(c: Text, j: int) -> bool:
     site"), not on what the step does ("could order", "plans to publish", "is expected to
     discuss": a step so worded is not scheduled)."""
     k = next((k for k in range(j - 1, -1, -1) if c.is_hedge[k]), -1)
-    return k > 0 and c.low[k] in _ATTRIBUTIVE and c.low[k - 1] in _THE
+    return k > 0 and c.low[k] in ATTRIBUTIVE_HEDGES and c.low[k - 1] in DETERMINERS
 
 
 def claim_sources(claim: str, context: Context, hard: list[str], soft: list[str]) -> None:

@@ -97,6 +97,12 @@ NOUN_HEDGES = _words(
     "hope hopes aim aims offer offers suggestion suggestions claim claims"
 )
 DETERMINERS = _words("the a an this that these those its his her their our my your any")
+# Hedges that, after a determiner, are adjectives on a thing ("the proposed pipeline"): they
+# hedge that thing only, not what is done to it.
+ATTRIBUTIVE_HEDGES = _words(
+    "proposed planned expected alleged suspected possible potential likely offered promised "
+    "feared intended"
+)
 # Hedges that need "to"/"for"/"on" after them ("plans to", "called for", "asked ... to").
 HEDGES_BEFORE_TO = _words(
     "plan plans planned planning call calls called ask asks asked ready willing prepared "

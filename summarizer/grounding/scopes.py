@@ -4,6 +4,7 @@ from each possible negator or hedge for as long as a scope is open (see :mod:`.a
 from __future__ import annotations
 
 from summarizer.grounding.lexicon import (
+    ATTRIBUTIVE_HEDGES,
     CONDITIONALS,
     DETERMINERS,
     HEDGES_BEFORE_TO,
@@ -164,7 +165,7 @@ def _scope_run(out: Text, it: Items, lows: list[str], i: int, claim: bool) -> tu
             hedge = out.text[j] if low not in HEDGES_BEFORE_TO else f"{out.text[j]} {nxt}"
             if p[URGE] and not p[HEDGE]:
                 urging = True  # what is urged is hedged, not whom: it opens at "to"/"for"
-            elif low in _ADJECTIVAL and i > 0 and lows[i - 1] in DETERMINERS:
+            elif low in ATTRIBUTIVE_HEDGES and i > 0 and lows[i - 1] in DETERMINERS:
                 hedge_left, hedge_rank = 1, 0  # "the proposed pipeline": the pipeline only
             elif low in _PREDICATIVE and i > 0 and lows[i - 1] in _BE and nxt != "to":
                 hedge_left = 0  # "whether a cut was likely at the next meeting": the cut
@@ -182,10 +183,6 @@ _SHORT_OF = frozenset(
     {"stop", "stops", "stopped", "stopping", "fell", "fall", "falls", "falling", "fallen"}
 )
 _OBJECT_NEGATORS = frozenset({"nothing", "none", "nobody", "noone"})
-_ADJECTIVAL = frozenset(
-    {"proposed", "planned", "expected", "alleged", "suspected", "possible", "potential",
-     "likely", "offered", "promised", "feared", "intended"}
-)  # fmt: skip
 _HAS = frozenset({"has", "have", "had", "is", "are", "was", "were"})
 _DO = frozenset({"do", "does", "did", "doing", "done"})
 _PREDICATIVE = frozenset({"likely", "unlikely", "possible", "expected", "probable"})
