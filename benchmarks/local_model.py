@@ -247,9 +247,15 @@ SHARED_SEED = Path("/work/shared/examples/seed-article.txt")
 # Tuned on: the seed and five gold articles. Held out: measured before and after, never tuned
 # on, their misses never printed (--misses lists dev articles only).
 DEV = ("seed-article", "bus-strike-northgate", "noordlicht-fraud-trial", "eastbridge-budget-vote",
-       "kestrel-lunar-lander", "ceasefire-talks-geneva")  # fmt: skip
+       "kestrel-lunar-lander", "ceasefire-talks-geneva",
+       # a second dev set (2026-12-08, another independent writer), to tune disputes on
+       "ardland-licence-fee", "ashcombe-meadows-housing", "aster-mackerel-quota",
+       "brennick-school-closure", "castelbrook-veltra-plant", "skyvane-pilots-pay")  # fmt: skip
 HELDOUT = ("beef-quota-talks", "norrfjord-takeover", "corvalex-recall",
            "lessaria-coalition-talks", "repvik-mine-protest")  # fmt: skip
+# A second held-out set (2026-12-08, another independent writer, before that day's changes)
+HELDOUT_2 = ("brenmoor-water-price-rise", "mersk-bridge-border-closure", "kherem-head-museum",
+             "lumora-data-fine-appeal")  # fmt: skip
 
 
 def gold_articles() -> list[tuple[str, Path, Path]]:
@@ -261,7 +267,7 @@ def gold_articles() -> list[tuple[str, Path, Path]]:
         if seed.exists():
             out.append(("seed-article", seed, seed_gold))
             break
-    for stem in (*DEV, *HELDOUT):
+    for stem in (*DEV, *HELDOUT, *HELDOUT_2):
         if (GOLD / f"{stem}.txt").exists():
             out.append((stem, GOLD / f"{stem}.txt", GOLD / f"{stem}.gold.json"))
     return out
@@ -301,7 +307,9 @@ def gold_main(args: argparse.Namespace) -> int:
     from summarizer.article import load_article
     from summarizer.engine.verification import verify
 
-    wanted = {"dev": DEV, "heldout": HELDOUT}.get(args.only or "", (*DEV, *HELDOUT))
+    wanted = {"dev": DEV, "heldout": (*HELDOUT, *HELDOUT_2)}.get(
+        args.only or "", (*DEV, *HELDOUT, *HELDOUT_2)
+    )
     articles = [a for a in gold_articles() if a[0] in wanted]
     summarizer = None
     if not args.no_model:
@@ -339,7 +347,7 @@ def gold_main(args: argparse.Namespace) -> int:
     label = "program (no model)" if args.no_model else "embedded default"
     print(f"\nGold set: {label}; recall / precision per part" +
           (f"; before = {args.before.name}" if before else ""))  # fmt: skip
-    for group, stems in (("dev", DEV), ("held-out", HELDOUT)):
+    for group, stems in (("dev", DEV), ("held-out", HELDOUT), ("held-out-2", HELDOUT_2)):
         rows = [s for s in stems if s in results]
         if not rows:
             continue
