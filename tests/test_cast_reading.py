@@ -156,3 +156,60 @@ def test_a_quotation_someone_unnamed_is_said_to_say_is_not_the_last_speakers() -
     assert speaker_names(cast, seg_of(cast, '"We were told')) == []
     assert speaker_names(cast, seg_of(cast, '"We will not cut')) == ["Clara Weiss"]
     assert speaker_names(cast, seg_of(cast, '"Nobody wants')) == ["Clara Weiss"]
+
+
+# --- who speaks: sources, unions by other names, surnames met first, "she" after a "he" ---
+
+SOURCES = """\
+Pilots at Skyvane Airways will strike this month after pay talks broke down.
+
+The Association of Commercial Pilots, which represents 1,100 pilots, said its members had \
+voted for action. Karel Voss, a spokesman for the Social Union party, said a new law would \
+"punish working people".
+
+The union wants a 14 per cent rise over two years.
+
+Captain Lorna Fairweather chairs the association's council. According to her, the airline \
+has refused to discuss rest periods at all.
+
+Critics of the deal, led by the consumer group Fairbill, say it falls hardest on pensioners. \
+The group wants the fee to be means-tested.
+
+His account was challenged by a former engineer at the plant, Gareth Pym, who gave \
+evidence last Thursday. Pym told the inquiry that his manager had ignored the warnings.
+
+Vantel's chief executive, Julian Maske, said he was disappointed. Corvex's chief executive, \
+Sunita Rao, was more cautious. Speaking to analysts, she said the company was "considering \
+all options".
+
+A Norvex engineer, who asked not to be named, said staff had been told little. "We read \
+about it in the news," she said.
+"""
+
+
+def test_the_source_of_a_report_speaks_not_the_one_it_reports() -> None:
+    cast = cast_of(SOURCES)
+    # "According to her, the airline has refused ...": her report, not the airline's stance
+    assert speaker_names(cast, seg_of(cast, "According to her")) == ["Lorna Fairweather"]
+
+
+def test_the_union_is_the_union_not_a_party_with_union_in_its_name() -> None:
+    cast = cast_of(SOURCES)
+    assert speaker_names(cast, seg_of(cast, "The union wants")) == [
+        "Association of Commercial Pilots"
+    ]
+    # "the consumer group Fairbill": "The group" is Fairbill
+    assert speaker_names(cast, seg_of(cast, "The group wants")) == ["Fairbill"]
+
+
+def test_a_surname_met_after_the_full_name_is_one_person() -> None:
+    cast = cast_of(SOURCES)
+    assert speaker_names(cast, seg_of(cast, "Pym told")) == ["Gareth Pym"]
+    assert cast.resolve("Pym") == cast.resolve("Gareth Pym")
+
+
+def test_she_is_not_the_he_named_last() -> None:
+    cast = cast_of(SOURCES)
+    assert speaker_names(cast, seg_of(cast, "Speaking to analysts")) == ["Sunita Rao"]
+    # an unnamed engineer's "she said" is no known actor's stance
+    assert speaker_names(cast, seg_of(cast, '"We read about it')) == []

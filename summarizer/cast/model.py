@@ -15,7 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from summarizer.cast.lexicon import GOV_CUES, ORG_CUES, QUOTES, STOP, TITLES, bare_word, has_cue
-from summarizer.cast.mentions import Mention, gender_of, is_description, lookup, read_mentions
+from summarizer.cast.mentions import (
+    Mention,
+    gender_of,
+    is_description,
+    lookup,
+    read_mentions,
+)
 from summarizer.cast.names import ArticleView
 from summarizer.cast.registry import ActorRegistry, ActorState, kind_of
 from summarizer.cast.roles import read_roles
@@ -278,11 +284,11 @@ def _attributions(cast: Cast) -> None:
     view = cast.view
     previous: SegmentLike | None = None
     for seg in view.segments:
-        found = [
-            Speech(seg.id, cast.same_as.get(key, key), verb, attribution)
-            for key, attribution, verb in cast.registry.speech.get(seg.id, [])
-            if key in cast.actors
-        ]
+        found = []
+        for key, attribution, verb in cast.registry.speech.get(seg.id, []):
+            speaker = _gendered(cast, seg, cast.same_as.get(key, key), verb)
+            if speaker is not None and speaker in cast.actors:
+                found.append(Speech(seg.id, speaker, verb, attribution))
         if not found and previous is not None and _runs_on(view.text, previous, seg):
             found = [
                 Speech(seg.id, s.actor, "", s.attribution) for s in cast.speech[previous.id][:1]
@@ -290,6 +296,37 @@ def _attributions(cast: Cast) -> None:
         if found:
             cast.speech[seg.id] = found
         previous = seg if found else None
+
+
+def _gendered(cast: Cast, seg: SegmentLike, key: str, verb: str) -> str | None:
+    """The speaker of a "she said" read as the last person named, unless that person is a
+    "he": then the person the sentence's own "she" before the verb stands for, when this
+    sentence or the one before names her; else no one known (an unnamed engineer)."""
+    actor = cast.actors.get(key)
+    if actor is None or actor.kind != "person" or gender_of(actor) is None or not verb:
+        return key
+    for m in cast.mentions.get(seg.id, []):
+        word = m.text.lower()
+        want = "m" if word == "he" else "f" if word == "she" else None
+        after = seg.text[m.end :]  # offsets are the segment's own
+        before = seg.text[: m.start].rstrip()
+        if before and not before.endswith((",", '"', "”")):
+            continue  # the subject ("She said", "On Thursday, she said"), not "which she said"
+        if (
+            m.how == "pronoun"
+            and want
+            and want != gender_of(actor)
+            and m.actor != key
+            and re.match(rf"\s+(?:\w+\s+){{0,2}}{re.escape(verb)}\b", after)
+        ):
+            named = {
+                n.actor
+                for i in (seg.id - 1, seg.id)
+                for n in cast.mentions.get(i, [])
+                if n.how == "name"
+            }
+            return m.actor if m.actor in named else None  # "she said", right before the verb
+    return key
 
 
 def _runs_on(text: str, before: SegmentLike, seg: SegmentLike) -> bool:

@@ -37,6 +37,8 @@ from summarizer.cast.types import Kind
 __all__ = ["ActorRegistry", "ActorState", "demonym_forms", "kind_of"]
 
 # The words of a role that make its holder a country's or a body's leader.
+# Names of bodies that "the union" may stand for when no union is named as one.
+_UNIONS = frozenset(["association", "federation", "guild", "syndicate", "confederation"])
 _LEADERS = frozenset(["president", "minister", "chancellor", "premier", "leader", "king", "queen"])
 
 
@@ -54,6 +56,7 @@ class ActorState:
     titles: list[str] = field(default_factory=list)  # capitalized titles written before the name
     gender: str | None = None  # "m" / "f" once a pronoun or a gendered title says so
     heads: set[str] = field(default_factory=set)  # body nouns written after it ("union")
+    described: set[str] = field(default_factory=set)  # ... or before: "the consumer group X"
 
 
 def kind_of(name: str, *, title: str = "", head: str = "") -> Kind:
@@ -211,8 +214,16 @@ class ActorRegistry:
                     continue
             elif actor.kind not in ("organization", "government"):
                 continue
-            elif head in key.split() or head in actor.heads:
+            elif (
+                head in actor.heads
+                or head in actor.described
+                or (head in key.split() and not actor.heads)
+            ):
+                # a body noun written after the name is what it is: "the Social Union
+                # party" is a party, not "the union"
                 rank = (2, seen)
+            elif head == "union" and actor.kind == "organization" and set(key.split()) & _UNIONS:
+                rank = (1, seen)  # a union by another name: "the Association of ... Pilots"
             elif (
                 head in COMPANY_HEADS
                 and actor.kind == "organization"
@@ -290,6 +301,7 @@ class ActorRegistry:
         target.mentions += actor.mentions
         target.aliases |= {key, *actor.aliases}
         target.heads |= actor.heads
+        target.described |= actor.described
         target.first = min(target.first, actor.first)
         if not target.role and actor.role:
             target.role, target.role_segment = actor.role, actor.role_segment
@@ -313,7 +325,8 @@ class ActorRegistry:
                 actor.kind = "organization"
 
     def _merge_short_forms(self) -> None:
-        """A one-word actor that starts exactly one organization's name is that organization."""
+        """A one-word actor that starts or ends exactly one organization's name is that
+        organization; one that ends exactly one person's name (and no body's) is that person."""
         for key in list(self.actors):
             actor = self.actors[key]
             if " " in key or actor.role:
@@ -326,6 +339,13 @@ class ActorRegistry:
             ]
             if len(longer) == 1:
                 self.merge(key, longer[0])
+                continue
+            # "Pym told the inquiry", read before "a former engineer, Gareth Pym," was
+            people = [
+                k for k, a in self.actors.items() if a.kind == "person" and k.endswith(" " + key)
+            ]
+            if not longer and len(people) == 1:
+                self.merge(key, people[0])
 
     def attribution_segment(self, key: str, seg_id: int) -> int:
         """The latest segment up to ``seg_id`` that names the actor (for a pronoun)."""

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 
 from summarizer.cast.lexicon import (
+    COMPANY_HEADS,
     GOV_CUES,
     HONORIFICS,
+    NAME_HEADS,
     NOT_NAMES,
     ORG_CUES,
     QUOTES,
@@ -64,10 +66,13 @@ def _named(ex: ActorRegistry, seg: SegmentLike) -> None:
     for name in ex.art.names[seg.id]:
         words = name.text.split()
         key = ex.resolve_name(name.text)
+        described = _DESCRIBED_RE.search(ex.art.texts[seg.id][: name.start])
         if key is not None:
             actor = ex.actors[key]
             if name.head:
                 actor.heads.add(name.head)
+            if described and actor.kind != "person":
+                actor.described.add(described.group(1).lower())
             continue
         if ex.is_country(name.text):
             if not name.place:
@@ -84,13 +89,26 @@ def _named(ex: ActorRegistry, seg: SegmentLike) -> None:
             or not (has_cue(words[-1:], ORG_CUES) or (workplace and not has_cue(words, ORG_CUES)))
         ):
             continue  # "in Geneva", "at the Port Halden"; "drivers at Bayline Coaches" stays
-        if len(words) == 1 and not name.head and not has_cue(words, ORG_CUES | GOV_CUES):
+        if (
+            len(words) == 1
+            and not name.head
+            and not described
+            and not has_cue(words, ORG_CUES | GOV_CUES)
+        ):
             continue  # a lone word acts before it counts (speech), or is someone's surname
         if kind == "other":
             continue
         key = ex.register(name.text, kind, seg.id)
         if name.head:
             ex.actors[key].heads.add(name.head)
+        if described and kind != "person":
+            ex.actors[key].described.add(described.group(1).lower())
+
+
+# A body noun written before a name: "the consumer group Fairbill", "the airline Skyvane".
+_DESCRIBED_RE = re.compile(
+    r"\b[Tt]he\s+(?:[a-z][\w\-]*\s+)?(" + "|".join(sorted(NAME_HEADS | COMPANY_HEADS)) + r")\s+$"
+)
 
 
 def _lower_title(before: str) -> str:

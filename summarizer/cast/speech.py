@@ -10,6 +10,12 @@ from __future__ import annotations
 
 import re
 
+from summarizer.cast.according import (
+    LEAD_ACCORDING_RE,
+    TRAILING_ACCORDING_RE,
+    according,
+    according_pronoun,
+)
 from summarizer.cast.lexicon import (
     ACTION,
     AUX,
@@ -48,7 +54,6 @@ _OFFICE_RE = re.compile(
     re.IGNORECASE,
 )
 _DIGIT_COMMA_RE = re.compile(r"(\d),(?=\d)")
-_ACCORDING_RE = re.compile(r"\b[Aa]ccording to\s+(?:the\s+)?")
 _BOUNDARY_RE = re.compile(
     r"[\"“”«»,;:()\[\]—–]|\s-\s|\b(?:and|but|that|while|as|after|when|because|which|who|"
     r"where|although|though|whereas|if|so"
@@ -95,6 +100,11 @@ def read_subjects(ex: ActorRegistry, seg: SegmentLike) -> None:
     found: list[tuple[str, int, str]] = []
     seen_names = ex.art.names[seg.id]
     reported_from: int | None = None  # the end of the last speech verb with a subject
+    pronoun = according_pronoun(ex, text)  # "According to her, ...": before "her" moves
+    lead_source = LEAD_ACCORDING_RE.match(text)
+    if lead_source:  # "According to X, the airline has refused ...": X's report
+        reported_from = lead_source.end()
+    trailing = TRAILING_ACCORDING_RE.search(text)
     subjects: list[str] = []
     for m in WORD_RE.finditer(text):
         verb = m.group().lower()
@@ -112,7 +122,7 @@ def read_subjects(ex: ActorRegistry, seg: SegmentLike) -> None:
             reported_from is not None
             and subject_at > reported_from
             and not _NEW_CLAUSE_RE.search(text, reported_from, subject_at)
-        ):
+        ) or (trailing and m.end() <= trailing.start()):
             speech = False  # the clause a speaker reports: its subjects do not speak
         for key in keys:
             actor = ex.actors[key]
@@ -125,7 +135,7 @@ def read_subjects(ex: ActorRegistry, seg: SegmentLike) -> None:
             subjects.append(key)
         if speech and subject_at < m.start():
             reported_from = m.end()
-    for key in _according(ex, seg):
+    for key in [*according(ex, seg), *([pronoun] if pronoun else [])]:
         if all(k != key for k, _, _ in found):
             found.append((key, seg.id, "according"))
             if seg.id not in ex.actors[key].speaks:
@@ -163,27 +173,6 @@ def _lead_person(ex: ActorRegistry, seg: SegmentLike) -> str | None:
         if key is not None and ex.actors[key].kind == "person":
             return key
     return None
-
-
-def _according(ex: ActorRegistry, seg: SegmentLike) -> list[str]:
-    """'According to X, ...' / '..., according to X': X is a speaker of the segment."""
-    out: list[str] = []
-    for m in _ACCORDING_RE.finditer(seg.text):
-        if sum(seg.text.count(q, 0, m.start()) for q in '"“”') % 2:
-            continue
-        after = [n for n in ex.art.names[seg.id] if n.start == m.end()]
-        if after:
-            key = ex.resolve_name(after[0].text)
-            if key is not None:
-                out.append(key)
-            continue
-        # "According to the trust": a description of a body already named
-        described = re.match(r"(the\s+\w+(?:\s+\w+)?)\b", seg.text[m.start() :][13:])
-        phrase = re.match(r"[Aa]ccording to\s+(the\s+[a-z]+)\b", seg.text[m.start() :])
-        key = ex.resolve_description(phrase.group(1), seg.id) if phrase else None
-        if key is not None and described is not None:
-            out.append(key)
-    return out
 
 
 def subjects_of(
