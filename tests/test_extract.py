@@ -542,3 +542,38 @@ def test_a_long_article_is_chosen_part_by_part(mock: MockOpenAI) -> None:
     assert {"Olu Hart", "Ada Voss", "Ed Roe"} <= {a.name for a in brief.actors}
     assert len(brief.summary) >= 2 and len(brief.positions) >= 2 and brief.next_steps
     assert brief.method == "extractive" and verify(brief, text).ok
+
+
+OPPOSED = """\
+Talks on pilots' pay break down
+
+Pilots at Skyvane Airways will strike after talks with the Association of Commercial Pilots \
+broke down, the Culture Ministry said.
+
+The union wants a 14 per cent rise spread over two years. Skyvane says it can afford 6 per \
+cent over the same period.
+
+Some scientists on the mission had argued for a landing near the lunar south pole. "We would \
+all have loved the pole, but we could not accept that level of risk on our first landing," \
+mission manager Samuel Osei said.
+
+The consumer group Fairbill has accused the ministry of ignoring its submission to the review. \
+The ministry said every submission had been considered.
+"""
+
+
+def test_disputes_from_two_figures_an_argument_and_an_answer_to_an_accusation() -> None:
+    segs = list(segment(OPPOSED))
+    cands = propose(OPPOSED, segs, title=OPPOSED.splitlines()[0])
+    pairs = {
+        (cands.texts[d.sides[0].segment][:12], cands.texts[d.sides[1].segment][:12]): d.issue
+        for d in cands.disputes
+    }
+    # a figure demanded and another offered, with no verb of refusal
+    assert pairs[("The union wa", "Skyvane says")] == "a 14 per cent rise spread over two years"
+    # an argument for one landing site and a refusal of it
+    assert pairs[("Some scienti", '"We would al')].startswith("argued for a landing")
+    # the accused answering the accusation
+    assert pairs[("The consumer", "The ministry")].startswith("accused the ministry of ignoring")
+    for d in cands.disputes:  # each issue in the words of one side, and supported
+        assert any(d.issue in cands.texts[s.segment] for s in d.sides)

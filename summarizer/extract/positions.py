@@ -94,6 +94,8 @@ def position_candidates(
                 stem_word(w) for w in actor.role.split()
             }
             topics = topics_of(seg.text, salience, exclude, title_words)
+            if not topics and verb in FIRM_VERBS:
+                topics = [verb]  # "Pryce rejected that.": a stance on what was said before
             if not topics:
                 continue
             score = 1.0 + (1.0 if quoted else 0.0) + 0.1 * min(len(seg.text.split()), 30) / 3
