@@ -501,3 +501,20 @@ def test_a_noun_in_a_names_compound_is_not_its_verb() -> None:
         "objections."
     )
     assert not check_support(claim, evidence, context=context).contradicted
+
+
+def test_a_step_expected_on_a_date_is_scheduled_but_not_a_will() -> None:
+    # "is expected to" is how news puts a step on the calendar: its certainty is
+    # "scheduled", but an action that says "will" still claims more than the evidence
+    evidence = ["The authority is expected to publish a provisional decision by the end of June."]
+    action = "The authority is expected to publish a provisional decision."
+    assert check_support("scheduled", evidence, kind="certainty", subject=action).supported
+    active = ["The authority said it expected to publish a provisional decision by June."]
+    step = "The authority expects to publish a provisional decision."
+    assert check_support("scheduled", active, kind="certainty", subject=step).supported
+    will = check_support("The authority will publish a provisional decision.", evidence)
+    assert not will.supported
+    # other hedges still are no schedule
+    could = ["The authority could publish a provisional decision by the end of June."]
+    maybe = "The authority could publish a provisional decision."
+    assert not check_support("scheduled", could, kind="certainty", subject=maybe).supported

@@ -80,20 +80,32 @@ def certainty(value: str, action: str, quotes: list[Text], lang: str) -> list[st
         if not occ or c.is_hedge[j]:
             continue
         if c.hedge[j]:  # the claim hedges this word itself ("the proposed landing site")
-            if all(hedged(q, i) for q, i in occ) and _verb_of_hedge(c, j):
+            if (
+                all(hedged(q, i) for q, i in occ)
+                and _verb_of_hedge(c, j)
+                and not all(q.hedge[i].lower() in _SCHEDULE_HEDGES for q, i in occ)
+            ):
                 # "could order", "plans to publish": the step's own verb, hedged on both
                 # sides, is no scheduled step
                 unsure += len(c.props)
                 said = said or occ[0][0].hedge[occ[0][1]]
             continue
-        if all(hedged(q, i) for q, i in occ):
+        if all(hedged(q, i) for q, i in occ) and not all(
+            q.hedge[i].lower() in _SCHEDULE_HEDGES for q, i in occ
+        ):
             unsure += 1
             said = said or occ[0][0].hedge[occ[0][1]]
         else:
-            asserted += 1
+            asserted += 1  # "is expected to meet on 28 March": a step on the calendar
     if value.strip().lower() in CERTAIN_VALUES and unsure and unsure >= asserted:
         return [f"{quoted(value.strip())} is not supported: the evidence says {quoted(said)}"]
     return []
+
+
+# Hedges under which a step is still on the calendar: the certainty "scheduled" is what a
+# careful reader calls "the vote is expected on Thursday" (its action keeps its hedge: "will
+# vote" is still not supported).
+_SCHEDULE_HEDGES = frozenset({"expected", "expects", "expect"})
 
 
 def _verb_of_hedge(c: Text, j: int) -> bool:

@@ -3,6 +3,7 @@ headline against the sentences the summary cites (see :mod:`.check`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from summarizer.grounding.checker import Checker, Claim
@@ -192,9 +193,10 @@ def _step_claims(c: Checker, step: DraftNextStep) -> Callable[[list[Citation]], 
     def claims(citations: list[Citation]) -> list[Claim]:
         # a step the item calls proposed or possible says so itself: its action is read as
         # hedged (a "will" in it is still checked)
-        kind = "action" if step.certainty == "scheduled" else "hedged_action"
-        listed = [Claim("action", step.action, kind)]
         said = " ".join(c.evidence_text(citations))
+        expected = step.certainty == "scheduled" and _EXPECTED_RE.search(said)
+        kind = "action" if step.certainty == "scheduled" and not expected else "hedged_action"
+        listed = [Claim("action", step.action, kind)]
         # ``when`` states a time, not an event: the article's own words for it are enough
         # (how certain the step is, is ``certainty``'s claim).
         if step.when and not _says_when(said, step.when):
@@ -205,6 +207,11 @@ def _step_claims(c: Checker, step: DraftNextStep) -> Callable[[list[Citation]], 
         return listed
 
     return claims
+
+
+_EXPECTED_RE = re.compile(
+    r"\b(?:(?:is|are|was|were|be|been)\s+expected|expect(?:s|ed)?\s+to)\b", re.IGNORECASE
+)
 
 
 def _says_when(said: str, when: str) -> bool:

@@ -8,4 +8,4 @@ briefs cached under the old rules are then made again instead of being served fo
 
 __all__ = ["CHECK_VERSION"]
 
-CHECK_VERSION = 4
+CHECK_VERSION = 5
