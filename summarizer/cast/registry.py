@@ -36,9 +36,9 @@ from summarizer.cast.types import Kind
 
 __all__ = ["ActorRegistry", "ActorState", "demonym_forms", "kind_of"]
 
-# The words of a role that make its holder a country's or a body's leader.
 # Names of bodies that "the union" may stand for when no union is named as one.
 _UNIONS = frozenset(["association", "federation", "guild", "syndicate", "confederation"])
+# The words of a role that make its holder a country's or a body's leader.
 _LEADERS = frozenset(["president", "minister", "chancellor", "premier", "leader", "king", "queen"])
 
 
