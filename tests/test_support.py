@@ -518,3 +518,47 @@ def test_a_step_expected_on_a_date_is_scheduled_but_not_a_will() -> None:
     could = ["The authority could publish a provisional decision by the end of June."]
     maybe = "The authority could publish a provisional decision."
     assert not check_support("scheduled", could, kind="certainty", subject=maybe).supported
+
+
+def test_denials_reach_their_clause_and_no_further() -> None:
+    # "denied, however, that ...": the aside does not end the denial
+    aside = ["He denied, however, that the company had tried to hide the faults from the agency."]
+    assert check_support(
+        "He denied that the company had tried to hide the faults.", aside
+    ).supported
+    # a denied "that" clause is not asserted, and its subject is not what is denied
+    denied = ["Vasquez denied that the board was entrenching itself."]
+    assert not check_support("The board was entrenching itself.", denied).supported
+    assert check_support("The board is not entrenching itself.", denied).supported
+    # "rejected, saying ...": what follows the comma is said, not rejected
+    said = ["Hollis rejected that estimate, saying the ministry's figures showed a smaller loss."]
+    claim = "Hollis rejected the estimate, saying the ministry's figures showed a smaller loss."
+    assert check_support(claim, said).supported
+    # a passive participle is an act, not a denial of what follows it
+    passive = ["He said 212 ballots had been wrongly rejected because of minor signature errors."]
+    assert check_support(
+        "212 ballots were rejected over minor signature errors.", passive
+    ).supported
+
+
+def test_an_antonym_about_another_thing_is_no_contradiction() -> None:
+    ev = [
+        "The authority warned that the deal could push up prices for millions of customers "
+        "by reducing the number of national networks from four to three."
+    ]
+    claim = (
+        "The authority warned that the deal could raise prices by cutting the number of networks."
+    )
+    assert not check_support(claim, ev).contradicted
+    # the same antonym about the same thing still contradicts
+    kept = ["He said Altura planned to keep Norvex's research centre in Austin open."]
+    assert check_support(
+        "Altura plans to close Norvex's research centre in Austin.", kept
+    ).contradicted
+
+
+def test_though_is_although_and_after_is_no_form_of_offer() -> None:
+    ev = ["The union may strike again, although only after a ballot on the offer."]
+    assert check_support(
+        "The union may strike again, though only after a ballot on the offer.", ev
+    ).supported

@@ -223,6 +223,21 @@ def check_words(
         where.append(f"content words not covered by the evidence: {listed}")
 
 
+def _about_else(c: Text, j: int, quotes: list[Text], opposite: tuple[Text, int]) -> bool:
+    """Whether the evidence's antonym is about another thing than the claim's word: what
+    follows the claim's word (its object: "raise prices") is in the evidence, but not next
+    to the antonym ("reducing the number of national networks"; "keep emergency
+    departments open" is next to it)."""
+    end = min(j + 5, len(c.text))
+    after = [c.props[k][KEY] for k in range(j + 1, end) if not c.props[k][TOKSTOP]][:2]
+    if not after:
+        return False
+    q, i = opposite
+    window = {q.props[k][KEY] for k in range(max(0, i - 4), min(i + 9, len(q.text))) if k != i}
+    elsewhere = any(key in other.keys for key in after for other in quotes)
+    return elsewhere and not any(key in window for key in after)
+
+
 def _uncovered(c: Text, j: int, quotes: list[Text], is_name: bool, tally: Tally) -> None:
     """A claim word the evidence does not have: an antonym, a missing name, a near form."""
     # An antonym in the evidence: contradiction unless the polarity compensates.
@@ -231,6 +246,8 @@ def _uncovered(c: Text, j: int, quotes: list[Text], is_name: bool, tally: Tally)
         for k in class_keys()[1].get(c.props[j][KEY], ()):
             for i in q.keys.get(k, ()):
                 opposite = (q, i)
+    if opposite is not None and _about_else(c, j, quotes, opposite):
+        opposite = None  # "raise prices" / "reducing the number of networks": another thing
     if opposite is not None:
         q, i = opposite
         # Same polarity on both sides means the two say opposite things.

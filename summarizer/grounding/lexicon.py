@@ -181,6 +181,7 @@ CLASSES = [
     "help assist aid",
     "limit cap ceiling",
     "lose loss",
+    "though although",
 ]
 ANTONYMS = [
     ("accept", "reject"), ("approve", "reject"), ("agree", "refuse"), ("confirm", "deny"),

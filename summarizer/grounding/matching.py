@@ -142,6 +142,8 @@ def uncovered_word(c: Text, j: int, quotes: list[Text]) -> tuple[str, bool] | No
     not established (end/extend, pay/repay, an added "narrowly")."""
     low, stem, text = c.low[j], c.stem[j], c.text[j]
     n = len(low)
+    if low in _NOT_NEAR:
+        return None  # "after" is no form of "offer": a preposition is not a verb's variant
     for q in quotes:
         for i in near_candidates(q, n):
             other = q.low[i]
@@ -158,3 +160,9 @@ def uncovered_word(c: Text, j: int, quotes: list[Text]) -> tuple[str, bool] | No
     if low.endswith("ly") and len(low) > 5 and not c.props[j][CAP]:
         return f"{quoted(text)} is not supported: the evidence does not say so", False
     return None
+
+
+_NOT_NEAR = frozenset(
+    {"after", "before", "under", "over", "into", "onto", "upon", "until", "since", "while",
+     "though", "although"}
+)  # fmt: skip

@@ -89,11 +89,22 @@ def _scope_run(out: Text, it: Items, lows: list[str], i: int, claim: bool) -> tu
     neg_left = neg_rank = hedge_left = hedge_rank = 0
     negcue = hedge = claim_hedged = ""
     neg_syntactic = neg_clause = urging = False  # urging: a hedge that opens at "to"/"for"
+    aside_open = False  # a comma right after a negator opened an aside
+    subject = False  # in the subject of a denied "that" clause
     end = len(it.low)
     while i < end:
         j = iword[i]
         if j < 0:
-            opening = it.low[i] in _QUOTE_MARKS or it.low[i] == ","
+            # a comma right after the negator keeps it open ("denied, however, that"), unless
+            # a participle follows: "rejected, saying ...", "denied it, arguing ..." is new
+            after_negator = i > 0 and iword[i - 1] >= 0 and out.negator[iword[i - 1]]
+            participle = after_negator and lows[i + 1].endswith("ing")  # "rejected, saying"
+            # an aside right after the negator ("ruled out, for now, using"), closed once
+            # ... or after a name: "National Track, not Westline, was responsible"
+            named = i > 1 and iword[i - 1] >= 0 and props[iword[i - 1]][CAP] and neg_rank == 0
+            comma = it.low[i] == "," and (after_negator or aside_open or named) and not participle
+            aside_open = comma and after_negator
+            opening = it.low[i] in _QUOTE_MARKS or comma
             if j == -2 and not (neg_left and neg_rank == 0 and opening):
                 # a quotation is its own unit, unless it opens right after its negator:
                 # 'but not "under pressure"'
@@ -105,7 +116,12 @@ def _scope_run(out: Text, it: Items, lows: list[str], i: int, claim: bool) -> tu
             continue
         p = props[j]
         low = p[LOW]
-        if p[CLAUSE] and not (low == "yet" and i > 0 and lows[i - 1] in _NOT_A_BREAK_BEFORE_YET):
+        aside = low in _ASIDES and lows[i - 1] == "," and lows[i + 1] == "," and neg_rank == 0
+        if (
+            p[CLAUSE]
+            and not (low == "yet" and i > 0 and lows[i - 1] in _NOT_A_BREAK_BEFORE_YET)
+            and not (aside and neg_left)  # "He denied, however, that the company had tried"
+        ):
             neg_left = hedge_left = 0
             neg_clause = urging = False
         elif neg_clause and (low == "or" or low == "nor"):
@@ -129,7 +145,17 @@ def _scope_run(out: Text, it: Items, lows: list[str], i: int, claim: bool) -> tu
         is_negator = p[SYNTACTIC] or p[NEGVERB] or to_follows or contrast or few or ruled_out
         is_hedge = _is_hedge(p, lows, i, it.possessive, claim)
         content = p[CONTENT] and not is_negator
-        counts = content and not (p[CAP] and j not in initial)
+        counts = content and not (p[CAP] and j not in initial) and not aside
+        if subject and (
+            p[CAP]
+            or low in DETERMINERS
+            or low in _ASIDES
+            or lows[i - 1] in DETERMINERS
+            or (i - 1) in it.possessive
+        ):
+            counts = False  # "denied that the board was ...": the clause's subject is not denied
+        else:
+            subject = False
         if neg_left > 0:
             out.neg[j] = neg_rank + 1 if counts else 0
             out.negcue[j] = negcue
@@ -147,6 +173,8 @@ def _scope_run(out: Text, it: Items, lows: list[str], i: int, claim: bool) -> tu
             hedge_rank += 1
         if is_negator and nxt == "by":
             is_negator = False  # "a claim rejected by the airport": the claim is denied
+        if is_negator and p[NEGVERB] and not to_follows and _passive(lows, i):
+            is_negator = False  # "ballots were wrongly rejected because of ...": an act
         if is_negator:
             # A double negation ("not deny", "never failed to") cancels out.
             neg_left = 0 if (neg_left > 0 and neg_rank == 0) else SCOPE
@@ -158,6 +186,10 @@ def _scope_run(out: Text, it: Items, lows: list[str], i: int, claim: bool) -> tu
             negcue = out.text[j]
             # "declined to suspend", "did little to ease": the verb itself is negated
             neg_syntactic = p[SYNTACTIC] or contrast or to_follows or few or ruled_out
+            # "denied that the company had tried": the clause itself is denied
+            clause_denied = bool(p[NEGVERB]) and _that_clause(lows, i)
+            neg_syntactic = neg_syntactic or clause_denied
+            subject = clause_denied
             neg_clause = True
         if urging and low in ("to", "for"):
             urging, hedge_left, hedge_rank = False, SCOPE + 1, 0  # "asked the agency to step in"
@@ -177,6 +209,33 @@ def _scope_run(out: Text, it: Items, lows: list[str], i: int, claim: bool) -> tu
         if not (neg_left or hedge_left or neg_clause or urging):
             break
     return i, claim_hedged
+
+
+_ASIDES = frozenset({"however", "though"})
+
+
+def _that_clause(lows: list[str], i: int) -> bool:
+    """Whether a "that" clause follows the verb at ``i`` ("denied that the company ...",
+    "denied, however, that it ..."), not "that" as a determiner ("rejected that estimate")."""
+    nxt = lows[i + 1 : i + 6]
+    if nxt[:3] == [",", nxt[1], ","] and nxt[1] in _ASIDES:
+        nxt = nxt[3:]
+    return nxt[:1] == ["that"] and len(nxt) > 1 and nxt[1] in _CLAUSE_OPENERS
+
+
+_CLAUSE_OPENERS = frozenset(
+    {"the", "a", "an", "it", "he", "she", "they", "we", "i", "you", "its", "his", "her",
+     "their", "this", "these", "those", "there", "any", "no", "some", "all"}
+)  # fmt: skip
+
+
+def _passive(lows: list[str], i: int) -> bool:
+    """Whether the verb at ``i`` is a passive participle ("were rejected", "had been
+    wrongly rejected"): what follows it is not what was denied."""
+    before = lows[i - 1] if i else ""
+    if before.endswith("ly") and i > 1:
+        before = lows[i - 2]
+    return before in _BE
 
 
 _SHORT_OF = frozenset(
