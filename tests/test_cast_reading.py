@@ -213,3 +213,29 @@ def test_she_is_not_the_he_named_last() -> None:
     assert speaker_names(cast, seg_of(cast, "Speaking to analysts")) == ["Sunita Rao"]
     # an unnamed engineer's "she said" is no known actor's stance
     assert speaker_names(cast, seg_of(cast, '"We read about it')) == []
+
+
+PLACES = """\
+date 2026-05-11 PORT ELLIS: A recount in the Ellsworth North district has confirmed the \
+Citizens' Movement as winner of the seat.
+
+With Ellsworth North decided, the Citizens' Movement holds 31 of the assembly's 61 seats.
+
+The Harbour Party's leader, Simon Varga, who has governed the region for the past eight years \
+and remains in office as caretaker premier, said the recount had been "rushed".
+
+He said 212 postal ballots had been wrongly rejected.
+
+The National Environment Agency also faced questions. Its director, Lydia Osei, said \
+inspections had fallen.
+"""
+
+
+def test_a_district_is_a_place_and_he_is_the_subject_before() -> None:
+    cast = cast_of(PLACES)
+    assert cast.resolve("Ellsworth North") is None  # "the Ellsworth North district"
+    assert speaker_names(cast, seg_of(cast, "The Harbour Party's leader")) == ["Simon Varga"]
+    assert speaker_names(cast, seg_of(cast, "He said 212")) == ["Simon Varga"]
+    # "Its director" speaks for the agency named just before
+    osei = cast.resolve("Lydia Osei") or ""
+    assert cast.affiliation.get(osei) == cast.resolve("National Environment Agency")

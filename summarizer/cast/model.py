@@ -275,6 +275,23 @@ def _affiliations(cast: Cast) -> None:
             if at <= m.start < end and other is not None and other.kind != "person":
                 cast.affiliation[key] = cast.same_as.get(m.actor, m.actor)
                 break
+        if key not in cast.affiliation and actor.role.lower().startswith(("its ", "their ")):
+            owner = _last_body(cast, actor.role_segment, at)  # "The agency ... Its director"
+            if owner is not None:
+                cast.affiliation[key] = owner
+
+
+def _last_body(cast: Cast, seg: int, before: int) -> str | None:
+    """The body mentioned last before offset ``before`` of segment ``seg`` (within the two
+    sentences before it): what an "its" there stands for."""
+    for s in range(seg, seg - 3, -1):
+        found = [m for m in cast.mentions.get(s, []) if s < seg or m.end <= before]
+        for m in reversed(found):
+            key = cast.same_as.get(m.actor, m.actor)
+            other = cast.actors.get(key)
+            if other is not None and other.kind != "person":
+                return key
+    return None
 
 
 def _attributions(cast: Cast) -> None:
@@ -299,11 +316,12 @@ def _attributions(cast: Cast) -> None:
 
 
 def _gendered(cast: Cast, seg: SegmentLike, key: str, verb: str) -> str | None:
-    """The speaker of a "she said" read as the last person named, unless that person is a
-    "he": then the person the sentence's own "she" before the verb stands for, when this
-    sentence or the one before names her; else no one known (an unnamed engineer)."""
+    """The speaker of a "he said" / "she said": the person the mentions read the pronoun
+    as (the previous sentence's subject first, gender kept) when this sentence or the one
+    before names that person; the registry's last person named otherwise, unless that one
+    has the other gender: then no one known (an unnamed engineer's "she said")."""
     actor = cast.actors.get(key)
-    if actor is None or actor.kind != "person" or gender_of(actor) is None or not verb:
+    if actor is None or actor.kind != "person" or not verb:
         return key
     for m in cast.mentions.get(seg.id, []):
         word = m.text.lower()
@@ -312,20 +330,23 @@ def _gendered(cast: Cast, seg: SegmentLike, key: str, verb: str) -> str | None:
         before = seg.text[: m.start].rstrip()
         if before and not before.endswith((",", '"', "”")):
             continue  # the subject ("She said", "On Thursday, she said"), not "which she said"
-        if (
+        if not (
             m.how == "pronoun"
             and want
-            and want != gender_of(actor)
             and m.actor != key
             and re.match(rf"\s+(?:\w+\s+){{0,2}}{re.escape(verb)}\b", after)
         ):
-            named = {
-                n.actor
-                for i in (seg.id - 1, seg.id)
-                for n in cast.mentions.get(i, [])
-                if n.how == "name"
-            }
-            return m.actor if m.actor in named else None  # "she said", right before the verb
+            continue
+        named = {
+            n.actor
+            for i in (seg.id - 1, seg.id)
+            for n in cast.mentions.get(i, [])
+            if n.how == "name"
+        }
+        if m.actor in named:
+            return m.actor  # "Simon Varga, who ..., said ... He said": Varga
+        if gender_of(actor) is not None and want != gender_of(actor):
+            return None
     return key
 
 

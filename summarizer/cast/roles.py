@@ -80,8 +80,8 @@ def _named(ex: ActorRegistry, seg: SegmentLike) -> None:
             continue
         kind = kind_of(name.text, title=name.title, head=name.head)
         # "in Geneva", "at Stanley Road" are places; "drivers at Northgate Metro Buses" stays
-        if is_place(words):
-            continue  # "Stanley Road", "Saint Petersburg", "the Palais des Nations"
+        if is_place(words) or _written_as_place(ex.art.text, name.text):
+            continue  # "Stanley Road", "Saint Petersburg", "the Ellsworth North district"
         placed = name.place and kind != "government" and not name.head
         workplace = re.search(r"\bat\s+(?:the\s+)?$", ex.art.texts[seg.id][: name.start])
         if placed and (
@@ -109,6 +109,15 @@ def _named(ex: ActorRegistry, seg: SegmentLike) -> None:
 _DESCRIBED_RE = re.compile(
     r"\b[Tt]he\s+(?:[a-z][\w\-]*\s+)?(" + "|".join(sorted(NAME_HEADS | COMPANY_HEADS)) + r")\s+$"
 )
+
+
+_PLACE_NOUNS = "district|constituency|ward|county|borough|parish|municipality|riding|precinct"
+
+
+def _written_as_place(text: str, name: str) -> bool:
+    """Whether the article writes the name as a place anywhere ("the Ellsworth North
+    district", "Ellsworth North constituency")."""
+    return re.search(rf"\b{re.escape(name)}\s+(?:{_PLACE_NOUNS})\b", text) is not None
 
 
 def _lower_title(before: str) -> str:

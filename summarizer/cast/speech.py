@@ -309,7 +309,7 @@ def _comma_subject(ex: ActorRegistry, seg: SegmentLike, before_verb: str) -> str
     # "Marek Hollis, an analyst at the Kestrel Institute, said", "Ruth Amankwah, chair of
     # the Rail Users Forum, said": the name before the appositive, not the body that ends it
     m = re.search(r",\s*((?:(?:the|a|an|its|his|her|their|which|who|whose|\d)\b|[a-z])"
-                  r"[^,;:\"“”]{1,90})$", left)  # fmt: skip
+                  r"[^,;:\"“”]{1,140})$", left)  # fmt: skip
     if m:
         ending = _ending_at(names, left, len(left[: m.start()].rstrip()))
     if not ending:
