@@ -577,3 +577,27 @@ def test_disputes_from_two_figures_an_argument_and_an_answer_to_an_accusation() 
     assert pairs[("The consumer", "The ministry")].startswith("accused the ministry of ignoring")
     for d in cands.disputes:  # each issue in the words of one side, and supported
         assert any(d.issue in cands.texts[s.segment] for s in d.sides)
+
+
+QUOTA = """\
+date 2026-04-02 SKARPNES: Talks between Varholm and Lesmark on the mackerel quota broke down.
+
+Varholm wants its share of the total catch raised to 32 per cent from 24 per cent. Lesmark \
+insists the 24 per cent share agreed in 2019 should stand until a survey is completed.
+
+Varholm's fisheries minister, Henrik Aasgaard, said the fish had moved. The Varholm \
+Fishermen's Association said its boats would stay in port. Lesmark said the stock had not \
+moved at all.
+"""
+
+
+def test_a_state_is_not_the_association_its_name_begins_and_two_shares_oppose() -> None:
+    segs = list(segment(QUOTA))
+    cands = propose(QUOTA, segs, title=None)
+    names = {a.id: a.name for a in cands.actors}
+    (dispute,) = [
+        d for d in cands.disputes if cands.texts[d.sides[0].segment].startswith("Varholm wants")
+    ]
+    # "Varholm's fisheries minister": Varholm is a state, not the Fishermen's Association
+    assert [names[s.actor] for s in dispute.sides] == ["Varholm", "Lesmark"]
+    assert dispute.issue in cands.texts[dispute.sides[0].segment]

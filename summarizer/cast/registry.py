@@ -36,6 +36,12 @@ from summarizer.cast.types import Kind
 
 __all__ = ["ActorRegistry", "ActorState", "demonym_forms", "kind_of"]
 
+# What only a state has: "Varholm's fisheries minister", "Lesmark's coastguard".
+_STATE_NOUNS = (
+    r"(?:minister|ministry|government|president|premier|parliament|coastguard|navy|army|"
+    r"embassy|ambassador|cabinet|prime\s+minister|foreign\s+minister)\b"
+)
+_STATE_OF = re.compile(r"['’]s\s+(?:\w+\s+)?" + _STATE_NOUNS)
 # Names of bodies that "the union" may stand for when no union is named as one.
 _UNIONS = frozenset(["association", "federation", "guild", "syndicate", "confederation"])
 # The words of a role that make its holder a country's or a body's leader.
@@ -173,6 +179,7 @@ class ActorRegistry:
                 and len(words) == 1
                 and len(parts) > 1
                 and parts[0] == words[0]
+                and not self.is_state(name)
             ):
                 return k
             if len(parts) == 1 and words and words[-1] == parts[0] and len(words) > 1:
@@ -182,6 +189,17 @@ class ActorRegistry:
                 self.actors[key] = self.actors.pop(k)
                 return key
         return None
+
+    def is_state(self, name: str) -> bool:
+        """Whether the article gives a one-word name what only a state has ("Varholm's
+        fisheries minister", "Lesmark's coastguard")."""
+        text = self.art.text
+        return (
+            " " not in name
+            and _STATE_OF.search(text) is not None
+            and re.search(rf"\b{re.escape(name)}['’]s\s+(?:\w+\s+)?{_STATE_NOUNS}", text)
+            is not None
+        )
 
     def seen(self, key: str, seg: int) -> None:
         """Note that actor ``key`` was named in segment ``seg`` (descriptions resolve to the
@@ -331,6 +349,9 @@ class ActorRegistry:
             actor = self.actors[key]
             if " " in key or actor.role:
                 continue
+            if self.is_state(actor.name):
+                actor.kind = "country"  # "Varholm's fisheries minister": a state, not the
+                continue  # "Varholm Fishermen's Association" its name begins
             longer = [
                 k
                 for k, a in self.actors.items()

@@ -151,7 +151,13 @@ def _figures_clash(first: str, second: str) -> bool:
         return out
 
     a, b = figures(first), figures(second)
-    return any(a[u] != b[u] and not a[u] & b[u] for u in a.keys() & b.keys())
+    # "raised to 32 per cent from 24" / "the 24 per cent share should stand": the figures
+    # each side wants differ, even when both name the one in force
+    return any(a[u] != b[u] and _top(a[u]) != _top(b[u]) for u in a.keys() & b.keys())
+
+
+def _top(figures: set[str]) -> float:
+    return max(float(f.replace(",", "")) for f in figures)
 
 
 def _accuses(a: _Side, b: _Side, ex: ActorRegistry, keys: Mapping[str, str]) -> bool:
