@@ -601,3 +601,25 @@ def test_a_state_is_not_the_association_its_name_begins_and_two_shares_oppose() 
     # "Varholm's fisheries minister": Varholm is a state, not the Fishermen's Association
     assert [names[s.actor] for s in dispute.sides] == ["Varholm", "Lesmark"]
     assert dispute.issue in cands.texts[dispute.sides[0].segment]
+
+
+CONTRAST = """\
+Carmaker to close Castelbrook plant
+
+Veltra Motors will close its Castelbrook plant next year, the company said on Monday.
+
+The Amalgamated Motor Workers' Union wants the government to take a stake in the plant. \
+Business Secretary Nadia Ferrante, however, said the government would not take a stake in a \
+car plant.
+"""
+
+
+def test_a_however_sets_a_side_against_the_one_before() -> None:
+    segs = list(segment(CONTRAST))
+    cands = propose(CONTRAST, segs, title=CONTRAST.splitlines()[0])
+    names = {a.id: a.name for a in cands.actors}
+    sides = [[names[s.actor] for s in d.sides] for d in cands.disputes]
+    assert ["Amalgamated Motor Workers' Union", "Nadia Ferrante"] in sides
+    # without the "however" the two sentences are not set against each other
+    plain = CONTRAST.replace(", however,", "")
+    assert not propose(plain, list(segment(plain)), title=None).disputes

@@ -72,6 +72,7 @@ _NOT_ISSUES = frozenset(
     because therefore meanwhile including people person"""
     )
 )
+_CONTRAST_RE = re.compile(r"^\W*(?:But|However|Yet)\b|,\s*however,|\bcritics\b")
 _GOVERNMENT_TITLES = frozenset(
     _words("minister secretary chancellor premier president spokesman spokeswoman")
 )
@@ -244,7 +245,9 @@ def dispute_candidates(
         answer = bool(_ANSWER_RE.search(text_b))
         # without an opposing verb, only a figure of its own against the other's can oppose
         # ("wants a 14 per cent rise" / "says it can afford 6 per cent")
-        figure_only = not (oppose or answer or back)
+        # "But", "however": the writer sets this side against what came just before
+        contrast = bool(_CONTRAST_RE.search(unquoted(b.text)))
+        figure_only = not (oppose or answer or back or contrast)
         for a in sides:
             # the accused answering: "accused the ministry of ignoring its submission" /
             # "The ministry said every submission had been considered"
@@ -264,7 +267,15 @@ def dispute_candidates(
             ):
                 continue  # two figures of one thing: demanded and offered, or disputed
             if a.position.segment >= b.position.segment and not (
-                answer and a.position.segment > b.position.segment
+                # an offer or a plan before what answers it: just before ("has offered 3
+                # percent" / "is demanding 8 percent"), or named by it ("Delgado's plan
+                # would drain the fund"), not any offer made long before
+                answer
+                and a.position.segment > b.position.segment
+                and (
+                    a.position.segment - b.position.segment <= 2
+                    or keys.get(b.position.actor) in refers.get(a.position.segment, ())
+                )
             ):
                 continue
             if a.position.segment == b.position.segment:
@@ -300,7 +311,11 @@ def dispute_candidates(
                 score += 2.0  # a figure demanded, another offered
             if reply:
                 score += 3.0
-            if not (addressed or answered or reply or (back and distance <= 2)):
+            contrasted = (
+                contrast and 0 < b.position.segment - a.position.segment <= 3 and bool(shared)
+            )
+            score += 1.0 if contrasted else 0.0
+            if not (addressed or answered or reply or contrasted or (back and distance <= 2)):
                 continue  # an opposition must be to the other: named, answered, or denied
             if oppose:
                 score += 1.5 if verb in _OPPOSE_VERBS else 1.0

@@ -26,6 +26,15 @@ BACK_RE = re.compile(
     r"ruling|bids?|approach|terms|requests?|conclusions?|assessment|version|idea)\b",
     re.IGNORECASE,
 )
+# ... and, to name the issue, a denial of a claim whose owner has two names ("De Vries's")
+_NAMING_BACK_RE = re.compile(
+    r"\b(?:denied|denies|rejected|rejects|dismissed|disputed|disputes)\s+(?:(?:\w+\s+)?\w+['’]s\s+)?"
+    r"(?:the\s+|this\s+|that\s+|these\s+|those\s+)?(?:\w+\s+)?(?P<what>claims?|charges?|"
+    r"accusations?|allegations?|reports?|demands?|offers?|proposals?|plans?|figures?|"
+    r"suggestions?|account|estimates?|warnings?|criticism|concerns?|findings?|decision|"
+    r"ruling|bids?|approach|terms|requests?|conclusions?|assessment|version|idea)\b",
+    re.IGNORECASE,
+)
 # ... or just at what was said: "Pryce rejected that."
 BARE_BACK_RE = re.compile(
     r"\b(?:denied|denies|rejected|rejects|dismissed|disputed|disputes)\s+(?:this|that|it)\s*[,.;]",
@@ -90,7 +99,7 @@ def issue_of(first: str, second: str) -> str:
 def issue_phrases(first: str, second: str) -> list[str]:
     """Candidate issue phrases, best first (see :func:`issue_of`)."""
     out: list[str] = []
-    back = BACK_RE.search(unquoted(second))
+    back = _NAMING_BACK_RE.search(unquoted(second))
     if back is not None:  # "rejected the Tarvanian demand": what the denial names
         named = re.match(
             r"(?:denied|denies|rejected|rejects|dismissed|disputed|disputes)\s+(?P<what>.+)",
