@@ -239,3 +239,18 @@ def test_a_district_is_a_place_and_he_is_the_subject_before() -> None:
     # "Its director" speaks for the agency named just before
     osei = cast.resolve("Lydia Osei") or ""
     assert cast.affiliation.get(osei) == cast.resolve("National Environment Agency")
+
+
+REPORTED = """\
+Brightwave, the third-largest operator, says the merger would leave it unable to compete.
+
+Vantel's chief executive, Julian Maske, said he was disappointed. Brightwave's chief \
+executive, Leo Haddad, said Maske had refused to discuss selling part of the network, an \
+arrangement that he said would have eased the authority's concerns.
+"""
+
+
+def test_the_subject_of_a_reported_clause_does_not_speak() -> None:
+    cast = cast_of(REPORTED)
+    # "Haddad said Maske had refused ...": Haddad's report, his the "he said" inside it
+    assert speaker_names(cast, seg_of(cast, "Brightwave's chief")) == ["Leo Haddad"]

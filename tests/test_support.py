@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from summarizer.grounding import ArticleIndex
+from summarizer.grounding.context import Context
 from summarizer.grounding.support import Support, check_support, evidence_is_substantive
 
 ARTICLES = Path(__file__).parent / "fixtures" / "articles"
@@ -562,3 +564,19 @@ def test_though_is_although_and_after_is_no_form_of_offer() -> None:
     assert check_support(
         "The union may strike again, though only after a ballot on the offer.", ev
     ).supported
+
+
+def test_a_claim_naming_its_source_needs_that_source_to_speak() -> None:
+    article = (
+        "The union's leader, Fiona Mulgrew, backed the deal. Health Workers United's leader, "
+        "Karim Aziz, said Mulgrew had settled too early and that the government could have "
+        "been pushed to at least 6 percent this year."
+    )
+    index = ArticleIndex(article)
+    (seg,) = [s for s in index.segments if s.text.startswith("Health")]
+    context = Context(index.cast, (seg.id,))
+    claim = "Fiona Mulgrew said the government could have been pushed to at least 6 percent."
+    assert not check_support(claim, [seg.text], kind="summary", context=context).supported
+    # the one who speaks there is the source: supported
+    claim = "Karim Aziz said the government could have been pushed to at least 6 percent."
+    assert check_support(claim, [seg.text], kind="summary", context=context).supported

@@ -304,6 +304,8 @@ def _attributions(cast: Cast) -> None:
         found = []
         for key, attribution, verb in cast.registry.speech.get(seg.id, []):
             speaker = _gendered(cast, seg, cast.same_as.get(key, key), verb)
+            if speaker is not None and found and _relative_pronoun_speaker(seg, verb):
+                speaker = found[0].actor  # "an arrangement that he said would have eased"
             if speaker is not None and speaker in cast.actors:
                 found.append(Speech(seg.id, speaker, verb, attribution))
         if not found and previous is not None and _runs_on(view.text, previous, seg):
@@ -348,6 +350,14 @@ def _gendered(cast: Cast, seg: SegmentLike, key: str, verb: str) -> str | None:
         if gender_of(actor) is not None and want != gender_of(actor):
             return None
     return key
+
+
+def _relative_pronoun_speaker(seg: SegmentLike, verb: str) -> bool:
+    """Whether ``verb`` is said by a "he"/"she" inside a relative clause ("..., an
+    arrangement that he said would have eased ..."): the sentence's own speaker again."""
+    return (
+        re.search(rf"\b(?:that|which|who)\s+(?:he|she)\s+{re.escape(verb)}\b", seg.text) is not None
+    )
 
 
 def _runs_on(text: str, before: SegmentLike, seg: SegmentLike) -> bool:

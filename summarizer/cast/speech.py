@@ -133,7 +133,9 @@ def read_subjects(ex: ActorRegistry, seg: SegmentLike) -> None:
             if speech and all(k != key for k, _, _ in found):
                 found.append((key, attribution, verb))
             subjects.append(key)
-        if speech and subject_at < m.start():
+        if speech and (
+            subject_at < m.start() or (subject_at == m.start() and verb in SPEECH)
+        ):  # "Its chief executive, Leo Haddad, said Maske had refused": Haddad's report
             reported_from = m.end()
     for key in [*according(ex, seg), *([pronoun] if pronoun else [])]:
         if all(k != key for k, _, _ in found):

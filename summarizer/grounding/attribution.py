@@ -134,7 +134,7 @@ def claim_sources(claim: str, context: Context, hard: list[str], soft: list[str]
         return
     for written in claim_speakers(claim):
         key = context.resolve(written)
-        if key is None or context.attributes_to(key, claim):
+        if key is None or context.attributes_to(key, claim, reported=False):
             continue
         others = [o for o in context.speakers if not context.linked(key, o)]
         if not others:  # the one who speaks there is the source the claim names

@@ -168,13 +168,14 @@ class Context:
             return same_head == [body]
         return False
 
-    def attributes_to(self, key: str, claim: str = "") -> bool:
+    def attributes_to(self, key: str, claim: str = "", *, reported: bool = True) -> bool:
         """Whether the cited segments give what they say to ``key``: it (or one it speaks
         for, or who speaks for it) speaks in one of them, or, in a segment without a
         speaker, is its first actor; or it is the subject of what a speaker reports
         ("Brandt said the authority was willing ..."). In a sentence where two speak
         ("Ashby said ..., while Kerr said ..."), it must speak the part that says
-        ``claim``."""
+        ``claim``. ``reported=False``: only who speaks counts (a claim that names its
+        source: "Mulgrew said ..." is not said by Mulgrew when Aziz said Mulgrew had ...)."""
         for s in self.segments:
             speakers = self.cast.agents(s)
             mentions = self.cast.mentions.get(s, [])
@@ -188,8 +189,8 @@ class Context:
                 return True
             if not speakers and mentions and self.linked(key, mentions[0].actor):
                 return True
-            if speakers and self._reported_subject(s, key):
-                return True
+            if reported and speakers and self._reported_subject(s, key):
+                return True  # a stance, not a claim that names who said it
         return False
 
     def _clause_speaker(self, segment: int, claim: str) -> str | None:
