@@ -301,7 +301,7 @@ def _attributions(cast: Cast) -> None:
     view = cast.view
     previous: SegmentLike | None = None
     for seg in view.segments:
-        found = []
+        found: list[Speech] = []
         for key, attribution, verb in cast.registry.speech.get(seg.id, []):
             speaker = _gendered(cast, seg, cast.same_as.get(key, key), verb)
             if speaker is not None and found and _relative_pronoun_speaker(seg, verb):
