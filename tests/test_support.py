@@ -580,3 +580,48 @@ def test_a_claim_naming_its_source_needs_that_source_to_speak() -> None:
     # the one who speaks there is the source: supported
     claim = "Karim Aziz said the government could have been pushed to at least 6 percent."
     assert check_support(claim, [seg.text], kind="summary", context=context).supported
+
+
+def test_a_range_counts_one_thing_at_both_ends() -> None:
+    ev = ["Overnight shifts would be extended from twelve hours to thirteen."]
+    assert check_support(
+        "Overnight shifts would be extended from twelve to thirteen hours.", ev
+    ).supported
+    assert not check_support(
+        "Overnight shifts would be extended from twelve to fourteen hours.", ev
+    ).supported
+
+
+def test_a_claim_as_conditional_as_its_evidence() -> None:
+    ev = [
+        "Voting will open on 16 March and close on 3 April, and Okafor said the result was "
+        "expected the following week.",
+        "If members back a walkout, the first strikes could come in early May, he said.",
+    ]
+    claim = (
+        "The union will ballot its members between 16 March and 3 April, and Okafor says the "
+        "first strikes could come in early May if members back a walkout."
+    )
+    assert check_support(claim, ev).supported
+    sure = "Members back a walkout, and the first strikes will come in early May."
+    assert not check_support(sure, ev).supported
+
+
+def test_what_a_claim_gives_its_source_must_be_in_that_sources_sentence() -> None:
+    article = (
+        "The authority's director-general, Paulo Sinclair, said the authority had ordered "
+        "Korrin to stop discharging water until the results were known.\n\n"
+        "The mines minister, Grace Otumba, visited Tembwe on Saturday. She said the government "
+        "could suspend Korrin's licence if the tests confirmed contamination."
+    )
+    index = ArticleIndex(article)
+    segs = [s for s in index.segments if s.text.startswith(("The authority's", "She said"))]
+    context = Context(index.cast, tuple(s.id for s in segs))
+    texts = [s.text for s in segs]
+    wrong = (
+        "The authority ordered Korrin to stop discharging water, and Paulo Sinclair says the "
+        "government could suspend Korrin's licence if the tests confirm contamination."
+    )
+    right = wrong.replace("Paulo Sinclair", "Grace Otumba")
+    assert not check_support(wrong, texts, kind="summary", context=context).supported
+    assert check_support(right, texts, kind="summary", context=context).supported

@@ -4,9 +4,11 @@ speakers (through the cast), a claim's own source ("Okafor says ..."), and a nex
 
 from __future__ import annotations
 
+import re
+
 from summarizer.grounding.analysis import analyze
 from summarizer.grounding.checks import attribution, check_certainty, name_parts, quoted
-from summarizer.grounding.context import Context, claim_speakers
+from summarizer.grounding.context import Context, claim_sources_with_words, claim_speakers
 from summarizer.grounding.coverage import hedged
 from summarizer.grounding.lexicon import ATTRIBUTIVE_HEDGES, CERTAIN_VALUES, DETERMINERS
 from summarizer.grounding.matching import occurrences
@@ -147,3 +149,39 @@ def claim_sources(claim: str, context: Context, hard: list[str], soft: list[str]
         else:
             hard.append(f"the evidence attributes this to {quoted(who)}, not to {quoted(written)}")
         return
+    for written, said in claim_sources_with_words(claim):
+        key = context.resolve(written)
+        seg = _sentence_of(said, context) if key is not None else None
+        if key is None or seg is None:
+            continue
+        speakers = context.cast.speakers(seg)
+        own = " ".join(
+            context.cast.view.texts.get(s, "").lower()
+            for s in context.segments
+            if any(context.linked(key, k) for k in context.cast.speakers(s))
+        )
+        words = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", said)}
+        if sum(1 for w in words if w in own) >= 2:
+            continue  # what the claim gives the source is in its own sentences too
+        if speakers and not any(context.linked(key, k) for k in speakers):
+            who = context.name_of(speakers[0])
+            soft.append(
+                f"the evidence gives this to {quoted(who)}, not clearly to {quoted(written)}"
+            )
+            return
+
+
+def _sentence_of(said: str, context: Context) -> int | None:
+    """The cited sentence that holds most of ``said``'s words (at least three, and two more
+    than any other), or None."""
+    words = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", said)}
+    scores = []
+    for seg in context.segments:
+        text = context.cast.view.texts.get(seg, "").lower()
+        scores.append((sum(1 for w in words if w in text), seg))
+    scores.sort(reverse=True)
+    if not scores or scores[0][0] < 3:
+        return None
+    if len(scores) > 1 and scores[0][0] - scores[1][0] < 2:
+        return None
+    return scores[0][1]

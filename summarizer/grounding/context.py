@@ -25,11 +25,11 @@ from summarizer.cast import Cast
 from summarizer.cast.lexicon import ORG_HEADS, SPEECH, TITLES, bare_word
 from summarizer.output.names import acronym, fold, name_key
 
-__all__ = ["Context", "claim_speakers"]
+__all__ = ["Context", "claim_sources_with_words", "claim_speakers"]
 
 _NAME = r"[A-Z][\w'’.\-]*(?:\s+(?:of\s+(?:the\s+)?|de\s+|van\s+|von\s+)?[A-Z][\w'’.\-]*)*"
 _SPEECH = "|".join(sorted(SPEECH | {"wants", "demands", "argues", "believes", "says"}))
-_CLAIM_BEFORE = re.compile(rf"({_NAME})(?:'s?)?\s+(?:\w+ly\s+)?(?:{_SPEECH})\b")
+_CLAIM_BEFORE = re.compile(rf"({_NAME})(?:'s?)?,?\s+(?:\w+ly\s+)?(?:{_SPEECH})\b")
 _CLAIM_AFTER = re.compile(rf"[,\"”]\s*(?:{_SPEECH}),?\s+({_NAME})")
 _ACCORDING = re.compile(rf"\b[Aa]ccording to\s+(?:the\s+)?({_NAME})")
 
@@ -261,6 +261,18 @@ class Context:
 
     def name_of(self, key: str) -> str:
         return self.cast.actors[key].name
+
+
+def claim_sources_with_words(claim: str) -> list[tuple[str, str]]:
+    """(name, what the claim says that name says) for each "X says ..." of a claim: the
+    words after the verb, to the next clause ("; ", ", and ")."""
+    out = []
+    for m in _CLAIM_BEFORE.finditer(claim):
+        words = [w for w in m.group(1).split() if bare_word(w) not in TITLES]
+        said = re.split(r";|,\s+(?:and|but|while)\s+", claim[m.end() :])[0]
+        if words:
+            out.append((" ".join(words), said))
+    return out
 
 
 def claim_speakers(claim: str) -> list[str]:

@@ -13,7 +13,7 @@ it at all.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 __all__ = ["Num", "numbers_of", "same_value"]
@@ -108,6 +108,7 @@ def numbers_of(text: str) -> tuple[Num, ...]:
     """Every number of ``text`` (see the module docstring)."""
     tokens = [(m, m.group().lower()) for m in _TOKEN.finditer(text)]
     out: list[Num] = []
+    ends: list[tuple[int, int]] = []  # where each number is written
     i = 0
     while i < len(tokens):
         m, low = tokens[i]
@@ -177,8 +178,28 @@ def numbers_of(text: str) -> tuple[Num, ...]:
         written = text[start : tokens[j - 1][0].end()]
         percent = round(value * 100, 3) if kind == "frac" else None
         out.append(Num(value, written, kind, "percent" if percent is not None else unit, percent))
+        ends.append((start, start + len(written)))
         i = max(j, i + 1)
-    return tuple(out)
+    return tuple(_shared_units(text, out, ends))
+
+
+_RANGE_GAP = re.compile(r"\s*(?:[a-z]+\s+)?(?:to|and|or|-|–)\s*", re.IGNORECASE)
+
+
+def _shared_units(text: str, nums: list[Num], spans: list[tuple[int, int]]) -> list[Num]:
+    """A range counts one thing at both ends: "from twelve to thirteen hours" and "from
+    twelve hours to thirteen" both count hours."""
+    if len(nums) != len(spans):
+        return nums
+    out = list(nums)
+    for k in range(len(out) - 1):
+        a, b = out[k], out[k + 1]
+        if a.kind != "card" or b.kind != "card" or bool(a.unit) == bool(b.unit):
+            continue
+        if _RANGE_GAP.fullmatch(text[spans[k][1] : spans[k + 1][0]]):
+            unit = a.unit or b.unit
+            out[k], out[k + 1] = replace(a, unit=unit), replace(b, unit=unit)
+    return out
 
 
 _HALF_AFTER = frozenset({"a", "one", "by", "than", "in", ""})

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from summarizer.grounding.checks import certainty_word, quoted
+from summarizer.grounding.lexicon import CONDITIONALS
 from summarizer.grounding.matching import Occurrences
 from summarizer.grounding.text import Text
 from summarizer.grounding.words import CONTENT
@@ -59,12 +60,22 @@ def polarity(c: Text, j: int, occ: Occurrences, tally: Tally) -> None:
         and not (tally.stance and all(_stance_hedge(q, i) for q, found in occ for i in found))
         and not (_reported(c, j) and all(_belief(q, i) for q, found in occ for i in found))
         and not _thing_for_act(c, j, occ)
+        and not _same_condition(c, occ)
     ):
         # held until the pass ends: one hedged word is not established, more contradict
         tally.hedged.append(
             f"{quoted(certainty_word(c, j))} is not supported: "
             f"the evidence says {quoted(q0.hedge[i0])}"
         )
+
+
+def _same_condition(c: Text, occ: list[tuple[Text, list[int]]]) -> bool:
+    """Whether every occurrence is hedged by a condition ("If members back a walkout") the
+    claim states too ("... if members back a walkout"): the claim is as conditional."""
+    conditions = {w for w in c.low if w in CONDITIONALS}
+    return bool(conditions) and all(
+        q.hedge[i].lower() in conditions for q, found in occ for i in found
+    )
 
 
 _DETERMINER_NEGATORS = frozenset({"no", "without", "none", "nobody", "nothing", "neither"})
