@@ -625,3 +625,16 @@ def test_what_a_claim_gives_its_source_must_be_in_that_sources_sentence() -> Non
     right = wrong.replace("Paulo Sinclair", "Grace Otumba")
     assert not check_support(wrong, texts, kind="summary", context=context).supported
     assert check_support(right, texts, kind="summary", context=context).supported
+
+
+def test_a_number_joined_to_its_unit_and_a_range_after_a_share() -> None:
+    ev = ["Dead fish washed up along a twelve-kilometre stretch of the eastern shore."]
+    assert check_support("Dead fish washed up along twelve kilometres of the shore.", ev).supported
+    assert check_support("Dead fish washed up along ten kilometres of the shore.", ev).contradicted
+    # a share earlier in the sentence ("one in four") does not hide the range after it
+    rota = [
+        "Doctors would work one weekend in three rather than one in four, and overnight shifts "
+        "would be extended from twelve hours to thirteen."
+    ]
+    claim = "Overnight shifts would be extended from twelve to thirteen hours."
+    assert check_support(claim, rota).supported

@@ -108,11 +108,11 @@ def numbers_of(text: str) -> tuple[Num, ...]:
     """Every number of ``text`` (see the module docstring)."""
     tokens = [(m, m.group().lower()) for m in _TOKEN.finditer(text)]
     out: list[Num] = []
-    ends: list[tuple[int, int]] = []  # where each number is written
     i = 0
     while i < len(tokens):
         m, low = tokens[i]
         value: float | None = None
+        hyphen_unit = ""
         kind = "card"
         start = m.start()
         j = i + 1
@@ -150,6 +150,10 @@ def numbers_of(text: str) -> tuple[Num, ...]:
             elif "-" in low and low.split("-")[1] in _FRACTIONS and low.split("-")[0] in _UNITS:
                 num, den = low.split("-")
                 value, kind = _UNITS[num] / _FRACTIONS[den], "frac"
+            elif "-" in low and _word_value(low.split("-")[0]) is not None:
+                head, _, rest = low.partition("-")
+                if rest.isalpha() and _word_value(rest) is None and rest not in _NOT_UNITS:
+                    value, hyphen_unit = _word_value(head), _stem(rest)  # "twelve-kilometre"
         if value is None:
             i += 1
             continue
@@ -171,26 +175,30 @@ def numbers_of(text: str) -> tuple[Num, ...]:
         while j < len(tokens) and tokens[j][1] in _SCALES and len(tokens[j][1]) > 2:
             value *= _SCALES[tokens[j][1]]
             j += 1
-        unit = _unit(tokens, j)
+        unit = hyphen_unit or _unit(tokens, j)
         before = tokens[i - 1][1] if i else ""
         if kind == "card" and before in _MONTHS:  # "June 17" counts days of June too
             unit = _stem(before)
         written = text[start : tokens[j - 1][0].end()]
         percent = round(value * 100, 3) if kind == "frac" else None
         out.append(Num(value, written, kind, "percent" if percent is not None else unit, percent))
-        ends.append((start, start + len(written)))
         i = max(j, i + 1)
-    return tuple(_shared_units(text, out, ends))
+    return tuple(_shared_units(text, out))
 
 
 _RANGE_GAP = re.compile(r"\s*(?:[a-z]+\s+)?(?:to|and|or|-|–)\s*", re.IGNORECASE)
 
 
-def _shared_units(text: str, nums: list[Num], spans: list[tuple[int, int]]) -> list[Num]:
+def _shared_units(text: str, nums: list[Num]) -> list[Num]:
     """A range counts one thing at both ends: "from twelve to thirteen hours" and "from
     twelve hours to thirteen" both count hours."""
-    if len(nums) != len(spans):
-        return nums
+    spans, cursor = [], 0
+    for n in nums:
+        at = text.find(n.text, cursor)
+        if at < 0:
+            return nums
+        spans.append((at, at + len(n.text)))
+        cursor = at + len(n.text)
     out = list(nums)
     for k in range(len(out) - 1):
         a, b = out[k], out[k + 1]
@@ -202,6 +210,9 @@ def _shared_units(text: str, nums: list[Num], spans: list[tuple[int, int]]) -> l
     return out
 
 
+# "one-off", "two-way", "one-sided": a word, not a count of anything
+_NOT_UNITS = frozenset({"off", "way", "sided", "time", "on", "party", "hundred", "thousand",
+                        "million", "billion"})  # fmt: skip
 _HALF_AFTER = frozenset({"a", "one", "by", "than", "in", ""})
 # What follows a fraction ("a third of", "a third fewer"); before a noun it is an ordinal
 # ("a third day") or a count ("six quarters").
