@@ -17,29 +17,22 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
-# A denial that points back at what another actor said.
-BACK_RE = re.compile(
-    r"\b(?:denied|denies|rejected|rejects|dismissed|disputed|disputes)\s+(?:\w+['’]s\s+)?"
+_DENIED = r"\b(?:denied|denies|rejected|rejects|dismissed|disputed|disputes)\s+"
+_DENIED_THING = (
     r"(?:the\s+|this\s+|that\s+|these\s+|those\s+)?(?:\w+\s+)?(?P<what>claims?|charges?|"
     r"accusations?|allegations?|reports?|demands?|offers?|proposals?|plans?|figures?|"
     r"suggestions?|account|estimates?|warnings?|criticism|concerns?|findings?|decision|"
-    r"ruling|bids?|approach|terms|requests?|conclusions?|assessment|version|idea)\b",
-    re.IGNORECASE,
+    r"ruling|bids?|approach|terms|requests?|conclusions?|assessment|version|idea)\b"
 )
-# ... and, to name the issue, a denial of a claim whose owner has two names ("De Vries's")
+# A denial that points back at what another actor said ("denied the claim", "rejects
+# Kemp's figures") ...
+BACK_RE = re.compile(_DENIED + r"(?:\w+['’]s\s+)?" + _DENIED_THING, re.IGNORECASE)
+# ... and, to name the issue, one whose owner may have two names ("De Vries's claim")
 _NAMING_BACK_RE = re.compile(
-    r"\b(?:denied|denies|rejected|rejects|dismissed|disputed|disputes)\s+(?:(?:\w+\s+)?\w+['’]s\s+)?"
-    r"(?:the\s+|this\s+|that\s+|these\s+|those\s+)?(?:\w+\s+)?(?P<what>claims?|charges?|"
-    r"accusations?|allegations?|reports?|demands?|offers?|proposals?|plans?|figures?|"
-    r"suggestions?|account|estimates?|warnings?|criticism|concerns?|findings?|decision|"
-    r"ruling|bids?|approach|terms|requests?|conclusions?|assessment|version|idea)\b",
-    re.IGNORECASE,
+    _DENIED + r"(?:(?:\w+\s+)?\w+['’]s\s+)?" + _DENIED_THING, re.IGNORECASE
 )
 # ... or just at what was said: "Pryce rejected that."
-BARE_BACK_RE = re.compile(
-    r"\b(?:denied|denies|rejected|rejects|dismissed|disputed|disputes)\s+(?:this|that|it)\s*[,.;]",
-    re.IGNORECASE,
-)
+BARE_BACK_RE = re.compile(_DENIED + r"(?:this|that|it)\s*[,.;]", re.IGNORECASE)
 ACCUSED_RE = re.compile(
     r"\b(?:accus\w+|suspect\w*|blam\w+)\s+(?P<who>[^,.;\"“”]{1,60}?)\s+(?:of|for)\s+"
     r"[\"“]?(?P<what>[^,.;\"“”]{4,120})",

@@ -151,7 +151,8 @@ def claim_sources(claim: str, context: Context, hard: list[str], soft: list[str]
         return
     for written, said in claim_sources_with_words(claim):
         key = context.resolve(written)
-        seg = _sentence_of(said, context) if key is not None else None
+        words = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", said)}
+        seg = _sentence_of(words, context) if key is not None else None
         if key is None or seg is None:
             continue
         speakers = context.cast.speakers(seg)
@@ -160,7 +161,6 @@ def claim_sources(claim: str, context: Context, hard: list[str], soft: list[str]
             for s in context.segments
             if any(context.linked(key, k) for k in context.cast.speakers(s))
         )
-        words = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", said)}
         if sum(1 for w in words if w in own) >= 2:
             continue  # what the claim gives the source is in its own sentences too
         if speakers and not any(context.linked(key, k) for k in speakers):
@@ -171,10 +171,9 @@ def claim_sources(claim: str, context: Context, hard: list[str], soft: list[str]
             return
 
 
-def _sentence_of(said: str, context: Context) -> int | None:
-    """The cited sentence that holds most of ``said``'s words (at least three, and two more
-    than any other), or None."""
-    words = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", said)}
+def _sentence_of(words: set[str], context: Context) -> int | None:
+    """The cited sentence that holds most of ``words`` (at least three, and two more than
+    any other), or None."""
     scores = []
     for seg in context.segments:
         text = context.cast.view.texts.get(seg, "").lower()
